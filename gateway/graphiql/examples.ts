@@ -1,0 +1,124 @@
+/**
+ * Example operations GraphiQL opens as tabs, so that a first-time user sees working queries against the
+ * unified schema instead of an empty editor. Each starts with a `#` comment because that is the only
+ * documentation a user sees next to the query; the operation name doubles as the tab title
+ * (GraphiQL derives tab titles from the operation name, so `name` must equal it).
+ */
+
+export interface ExampleOperation {
+  /** The operation name; also the GraphiQL tab title. */
+  name: string;
+  /** GraphQL document text, shown verbatim in the editor. */
+  query: string;
+  /** Shown in the variables editor as pretty-printed JSON. */
+  variables?: Record<string, unknown>;
+}
+
+export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
+  {
+    name: 'CohortByCancerSiteAndModality',
+    query: `# Lung-cancer subjects with CT or PET imaging, counted in every repository (feasibility before a data request).
+query CohortByCancerSiteAndModality {
+  repositories {
+    id
+    name
+    country
+    cohort(where: { cancerSites: [LUNG], modalities: [CT, PT] }) {
+      subjects
+      studies
+      series
+      images
+      exact
+      filtersApplied
+      filtersNotApplied {
+        criterion
+        reason
+      }
+      facets {
+        modality {
+          value
+          subjects
+        }
+        cancerSite {
+          value
+          subjects
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    name: 'CasesWithStudies',
+    query: `# The first five cases with MR imaging in each repository that lists records, with their studies and series.
+query CasesWithStudies {
+  repositories(where: { granularity: RECORD }) {
+    id
+    name
+    cases(where: { modalities: [MR] }, first: 5) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        subjectId
+        sex
+        ageAtDiagnosis
+        diagnosis {
+          cancerSite
+          icd10
+          icdO3Morphology
+        }
+        studies {
+          uid
+          date
+          modalities
+          bodyParts
+          series {
+            uid
+            modality
+            bodyPart
+            bodyPartRaw
+            manufacturer
+            instanceCount
+            retrieve {
+              protocol
+              url
+            }
+          }
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    name: 'RepositoriesByCountry',
+    query: `# The German and Spanish repositories: what each can answer and which collections it holds.
+query RepositoriesByCountry {
+  repositories(where: { countries: ["DE", "ES"] }) {
+    id
+    name
+    country
+    institution
+    apiKind
+    granularity
+    capabilities {
+      criteria
+      caseListing
+    }
+    collections {
+      id
+      name
+      subjects
+      modalities
+    }
+  }
+}
+`,
+  },
+];

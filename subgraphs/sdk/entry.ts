@@ -1,0 +1,53 @@
+/**
+ * One repository's entry in the federation config (config/federation-config.ts validates the file into this).
+ */
+import type { CancerSite } from '../../schema/generated/graphql';
+
+/** Catalogue metadata of a collection, for native APIs that do not describe their collections (DICOMweb, NBIA). */
+export interface CollectionMetadata {
+  id: string;
+  name: string;
+  cancerSite: CancerSite;
+  description?: string;
+  licence?: string;
+  doi?: string;
+  landingPage?: string;
+}
+
+export interface RepositoryEntry {
+  /** Stable id: lower-case letters, digits and dashes, e.g. "de-heidelberg-pacs". */
+  id: string;
+  name: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  institution: string;
+  apiKind: string;
+  /** Base URL of the native API. */
+  endpoint: string;
+  /** Name of the environment variable holding the credentials ("user:password" for basic auth, or a token). Never the secret. */
+  credentialsEnv?: string;
+  /** Where the repository's subgraph runs: "local" (in the gateway process) or the URL of a standalone subgraph. */
+  subgraph: 'local' | string;
+  /** Timeout for one native request and for the subgraph, in milliseconds. */
+  timeoutMs: number;
+  collections: CollectionMetadata[];
+  /** Adapter-specific options, validated by the adapter. */
+  options: Record<string, unknown>;
+}
+
+/**
+ * For the built-in demo federation: the entry is served by the simulator of its apiKind with synthetic data,
+ * started by the gateway; `endpoint` is then "simulator".
+ */
+export interface SimulatedRepository {
+  seed: number;
+  cases: number;
+  subjectPrefix: string;
+  language?: 'en' | 'es' | 'de' | 'fr' | 'it' | 'pt' | 'el';
+  /** Relative share of cases per collection id (collections come from `collections`). */
+  weights?: Record<string, number>;
+}
+
+export interface SimulatedRepositoryEntry extends RepositoryEntry {
+  simulate?: SimulatedRepository;
+}

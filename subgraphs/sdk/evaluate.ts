@@ -1,0 +1,85 @@
+/**
+ * Evaluates a CaseFilter over unified records, for adapters that hold an index or whose native API cannot
+ * evaluate a criterion. Semantics (schema/cancer-case.graphql): image criteria select series; a study counts when
+ * one of its series is selected; a case matches when its clinical criteria hold and, if image criteria are set,
+ * one of its series is selected.
+ */
+import type { FilterCriterion } from '../../schema/generated/graphql';
+import { manufacturerMatches, manufacturerVendor } from '../../schema/codes/manufacturer';
+import type { NormalizedFilter } from './filter';
+import { inRange } from './filter';
+import { ageBand, FacetCounter } from './facets';
+import type { CaseRecord, CohortRecord, FullCaseRecord, SeriesRecord, StudyRecord } from './records';
+import type { FilterReport } from './report';
+
+export function hasImageCriteria(filter: NormalizedFilter): boolean {
+  return Boolean(filter.modalities || filter.bodyParts || filter.manufacturers);
+}
+
+export function seriesMatches(series: SeriesRecord, filter: NormalizedFilter): boolean {
+  if (filter.modalities && !(series.modality && filter.modalities.includes(series.modality))) return false;
+  if (filter.bodyParts && !filter.bodyParts.includes(series.bodyPart)) return false;
+  if (filter.manufacturers && !manufacturerMatches(series.manufacturer, filter.manufacturers)) return false;
+  return true;
+}
+
+export function clinicalMatches(record: CaseRecord, filter: NormalizedFilter): boolean {
+  if (filter.cancerSites && !filter.cancerSites.includes(record.diagnosis?.cancerSite ?? 'UNKNOWN')) return false;
+  if (filter.sex && !filter.sex.includes(record.sex ?? 'UNKNOWN')) return false;
+  if (filter.collections && !(record.collection && filter.collections.includes(record.collection))) return false;
+  if (!inRange(record.ageAtDiagnosis, filter.ageAtDiagnosis)) return false;
+  if (!inRange(record.diagnosis?.yearOfDiagnosis, filter.yearOfDiagnosis)) return false;
+  return true;
+}
+
+export interface MatchedStudy {
+  study: StudyRecord;
+  series: SeriesRecord[];
+}
+
+/** The studies and series of a case that the filter selects; null when the case does not match. */
+export function matchCase(record: FullCaseRecord, filter: NormalizedFilter): MatchedStudy[] | null {
+  if (!clinicalMatches(record, filter)) return null;
+  const imageCriteria = hasImageCriteria(filter);
+  const matched: MatchedStudy[] = [];
+  for (const study of record.studies) {
+    const series = imageCriteria ? study.series.filter((s) => seriesMatches(s, filter)) : study.series;
+    if (!imageCriteria || series.length > 0) matched.push({ study, series });
+  }
+  return imageCriteria && matched.length === 0 ? null : matched;
+}
+
+/** Counts and facets of the cases a filter selects. */
+export function cohortOf(records: readonly FullCaseRecord[], filter: NormalizedFilter, report: FilterReport): CohortRecord {
+  let subjects = 0;
+  let studies = 0;
+  let seriesCount = 0;
+  let images = 0;
+  const facets = new FacetCounter();
+  for (const record of records) {
+    const matched = matchCase(record, filter);
+    if (!matched) continue;
+    subjects++;
+    studies += matched.length;
+    const series = matched.flatMap((m) => m.series);
+    seriesCount += series.length;
+    for (const s of series) images += s.instanceCount ?? 0;
+    facets.add('sex', [record.sex ?? 'UNKNOWN']);
+    facets.add('cancerSite', [record.diagnosis?.cancerSite ?? 'UNKNOWN']);
+    facets.add('ageBand', [ageBand(record.ageAtDiagnosis)]);
+    facets.add('modality', series.map((s) => s.modality ?? 'UNKNOWN'));
+    facets.add('bodyPart', series.map((s) => s.bodyPart));
+    facets.add('manufacturer', series.map((s) => manufacturerVendor(s.manufacturer) ?? 'UNKNOWN'));
+  }
+  return { subjects, studies, series: seriesCount, images, facets: facets.result(), ...reportFields(report) };
+}
+
+export function reportFields(report: FilterReport): Pick<CohortRecord, 'exact' | 'filtersApplied' | 'filtersNotApplied'> {
+  return {
+    exact: report.notApplied.length === 0 && report.exact !== false,
+    filtersApplied: report.applied,
+    filtersNotApplied: report.notApplied,
+  };
+}
+
+export type { FilterCriterion };

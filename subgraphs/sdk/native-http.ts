@@ -1,0 +1,138 @@
+/**
+ * The one way adapters talk to native APIs: an undici Pool per repository (keep-alive), a per-request timeout,
+ * credentials, and errors that name the repository and what went wrong without echoing native payloads or query
+ * values (which can hold patient identifiers) into messages or logs.
+ */
+import { Pool, errors as undiciErrors } from 'undici';
+import { ErrorCode, RepositoryError } from './errors';
+
+export type QueryValue = string | number | readonly string[] | undefined | null;
+export type Query = Record<string, QueryValue>;
+
+export interface NativeHttpOptions {
+  repositoryId: string;
+  /** Base URL including any path prefix, e.g. http://127.0.0.1:8042/dicom-web */
+  baseUrl: string;
+  timeoutMs: number;
+  /** "user:password" for basic auth, or a bearer token prefixed with "Bearer ". */
+  credentials?: string;
+  /** Maximum connections to this repository. */
+  connections?: number;
+}
+
+export interface NativeResponse {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+export class NativeHttp {
+  readonly repositoryId: string;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly authorization?: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: NativeHttpOptions) {
+    const url = new URL(options.baseUrl);
+    this.repositoryId = options.repositoryId;
+    this.basePath = url.pathname.replace(/\/$/, '');
+    this.timeoutMs = options.timeoutMs;
+    this.pool = new Pool(url.origin, { connections: options.connections ?? 16, pipelining: 1 });
+    if (options.credentials) {
+      this.authorization = options.credentials.startsWith('Bearer ')
+        ? options.credentials
+        : `Basic ${Buffer.from(options.credentials).toString('base64')}`;
+    }
+  }
+
+  /** GET and parse JSON. An empty body is returned as null (some APIs answer "no result" that way). */
+  async getJson(path: string, query: Query = {}, accept = 'application/json'): Promise<unknown> {
+    const response = await this.send('GET', path, query, undefined, { accept });
+    return this.parseJson(response, 'GET', path);
+  }
+
+  async postJson(path: string, body: unknown, query: Query = {}): Promise<unknown> {
+    const response = await this.send('POST', path, query, JSON.stringify(body), {
+      accept: 'application/json',
+      'content-type': 'application/json',
+    });
+    return this.parseJson(response, 'POST', path);
+  }
+
+  /** POST application/x-www-form-urlencoded (NBIA's search and manifest calls). */
+  async postForm(path: string, form: Query): Promise<unknown> {
+    const response = await this.send('POST', path, {}, toSearchParams(form).toString(), {
+      accept: 'application/json',
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    return this.parseJson(response, 'POST', path);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, query: Query, body: string | undefined, headers: Record<string, string>): Promise<NativeResponse> {
+    const search = toSearchParams(query).toString();
+    const target = `${this.basePath}${path}${search ? `?${search}` : ''}`;
+    if (this.authorization) headers.authorization = this.authorization;
+    let status: number;
+    let contentType: string;
+    let text: string;
+    try {
+      const response = await this.pool.request({
+        method, path: target, headers, body,
+        headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs,
+      });
+      status = response.statusCode;
+      const type = response.headers['content-type'];
+      contentType = (Array.isArray(type) ? type[0] : type) ?? '';
+      text = await response.body.text();
+    } catch (error) {
+      throw this.transportError(error, method, path);
+    }
+    if (status >= 400) {
+      throw new RepositoryError(ErrorCode.HTTP_ERROR, this.repositoryId,
+        `native API answered HTTP ${status} to ${method} ${this.basePath}${path}`, { httpStatus: status });
+    }
+    return { status, contentType, text };
+  }
+
+  private transportError(error: unknown, method: string, path: string): RepositoryError {
+    const where = `${method} ${this.basePath}${path}`;
+    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError
+      || error instanceof undiciErrors.ConnectTimeoutError) {
+      return new RepositoryError(ErrorCode.TIMEOUT, this.repositoryId, `native API did not answer ${where} within ${this.timeoutMs} ms`);
+    }
+    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+    return new RepositoryError(ErrorCode.UNAVAILABLE, this.repositoryId,
+      `native API could not be reached for ${where}${code ? ` (${code})` : ''}`);
+  }
+
+  private parseJson(response: NativeResponse, method: string, path: string): unknown {
+    if (response.text.trim() === '') return null;
+    const where = `${method} ${this.basePath}${path}`;
+    if (/html/i.test(response.contentType) || /^\s*</.test(response.text)) {
+      throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.repositoryId,
+        `native API answered an HTML page instead of JSON to ${where}`);
+    }
+    try {
+      return JSON.parse(response.text);
+    } catch {
+      throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.repositoryId,
+        `native API answered malformed JSON to ${where} (${response.text.length} bytes, truncated or not JSON)`);
+    }
+  }
+}
+
+/** Repeated keys for arrays; undefined and null values are left out. */
+export function toSearchParams(query: Query): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const v of value) params.append(key, v);
+    else params.append(key, String(value));
+  }
+  return params;
+}

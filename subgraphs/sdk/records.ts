@@ -1,0 +1,12 @@
+/**
+ * The unified records adapters produce, typed from the schema (npm run codegen).
+ */
+import type { Case, Cohort, Collection, ImagingSeries, ImagingStudy } from '../../schema/generated/graphql';
+
+export type SeriesRecord = Omit<ImagingSeries, '__typename'>;
+export type StudyRecord = Omit<ImagingStudy, '__typename' | 'series'> & { series: SeriesRecord[] };
+/** A case; `studies` may be left out and loaded in a batch when a query selects them. */
+export type CaseRecord = Omit<Case, '__typename' | 'studies'> & { studies?: StudyRecord[] };
+export type FullCaseRecord = CaseRecord & { studies: StudyRecord[] };
+export type CollectionRecord = Omit<Collection, '__typename'>;
+export type CohortRecord = Omit<Cohort, '__typename'>;

@@ -1,0 +1,38 @@
+/**
+ * Which criteria a repository applied. Counting honestly means never dropping a criterion silently: an adapter
+ * splits the filter into what it can evaluate and what it reports as not applied, with a reason.
+ */
+import type { FilterCriterion } from '../../schema/generated/graphql';
+import { criteriaOf, withoutCriteria, type NormalizedFilter } from './filter';
+
+export interface NotApplied {
+  criterion: FilterCriterion;
+  reason: string;
+}
+
+export interface FilterReport {
+  applied: FilterCriterion[];
+  notApplied: NotApplied[];
+  /** False when counts are approximate for another reason (noise, caps). */
+  exact?: boolean;
+}
+
+/**
+ * Splits a filter by what the repository supports. `reasonFor` explains each unsupported criterion.
+ * Returns the filter to evaluate (without the unsupported criteria) and the report.
+ */
+export function splitFilter(
+  filter: NormalizedFilter,
+  supported: readonly FilterCriterion[],
+  reasonFor: (criterion: FilterCriterion) => string,
+): { evaluable: NormalizedFilter; report: FilterReport } {
+  const requested = criteriaOf(filter);
+  const unsupported = requested.filter((c) => !supported.includes(c));
+  return {
+    evaluable: withoutCriteria(filter, unsupported),
+    report: {
+      applied: requested.filter((c) => supported.includes(c)),
+      notApplied: unsupported.map((criterion) => ({ criterion, reason: reasonFor(criterion) })),
+    },
+  };
+}
