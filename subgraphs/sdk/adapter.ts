@@ -28,9 +28,14 @@ export interface CasePage {
   totalCount: number | null;
 }
 
+export interface CohortOptions {
+  /** Whether the query selects `facets`; an adapter that pays extra native calls for facets can skip them. */
+  facets: boolean;
+}
+
 export interface RepositoryAdapter {
   /** Counts and facets for a filter, with the criteria applied and not applied. */
-  cohort(filter: NormalizedFilter, context: RequestContext): Promise<CohortRecord>;
+  cohort(filter: NormalizedFilter, context: RequestContext, options: CohortOptions): Promise<CohortRecord>;
   /** A page of matching cases, ordered by subject id. Left out by COUNT-granularity adapters. */
   cases?(filter: NormalizedFilter, page: PageRequest, context: RequestContext): Promise<CasePage>;
   /**

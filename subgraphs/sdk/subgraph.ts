@@ -6,7 +6,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import DataLoader from 'dataloader';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { Kind, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { cancerCaseSdl, FEDERATION_LINK, repositoryDataSdl } from '../../schema';
 import type { RepositoryCasesArgs, RepositoryCohortArgs } from '../../schema/generated/graphql';
 import { MAX_PAGE_SIZE, type AdapterKind, type RepositoryAdapter } from './adapter';
@@ -56,8 +56,8 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
   const resolvers = {
     [typeName]: {
       __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-      cohort: (_: unknown, args: RepositoryCohortArgs, context: RequestContext) =>
-        guarded(() => adapter.cohort(normaliseFilter(args.where, entry.id), context)),
+      cohort: (_: unknown, args: RepositoryCohortArgs, context: RequestContext, info: GraphQLResolveInfo) =>
+        guarded(() => adapter.cohort(normaliseFilter(args.where, entry.id), context, { facets: selectsField(info, 'facets') })),
       cases: (_: unknown, args: RepositoryCasesArgs, context: RequestContext) => guarded(async () => {
         if (!adapter.cases) {
           throw new RepositoryError(ErrorCode.NOT_SUPPORTED, entry.id,
@@ -84,4 +84,15 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
   } as unknown as GraphQLResolverMap<unknown>;
 
   return { name: entry.id, typeName, typeDefs, schema: buildSubgraphSchema({ typeDefs, resolvers }), adapter };
+}
+
+/** Whether the field being resolved selects `name` directly (fragments included). */
+function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  const visit = (selections: readonly import('graphql').SelectionNode[]): boolean => selections.some((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === name;
+    if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet.selections);
+    const fragment = info.fragments[selection.name.value];
+    return fragment ? visit(fragment.selectionSet.selections) : false;
+  });
+  return info.fieldNodes.some((node) => node.selectionSet ? visit(node.selectionSet.selections) : false);
 }
