@@ -5,7 +5,7 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/schema', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/simulators'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 30000,
   // Real servers (Orthanc, Chromium) are started per test file; two workers fit the 2-core machines.

@@ -49,7 +49,10 @@ export function generateRepositoryData(spec: RepositoryDataSpec): SyntheticRepos
     const collection = collections[random.weighted(weights)];
     const ordinal = (perCollection.get(collection.id) ?? 0) + 1;
     perCollection.set(collection.id, ordinal);
-    const subjectId = `${spec.subjectPrefix}-${collection.id}-${String(ordinal).padStart(4, '0')}`;
+    // TCIA-style pseudonyms: prefix, collection, ordinal ("HD-LUNG-0001"); a collection id that already starts
+    // with the prefix is not repeated.
+    const collectionPart = collection.id.startsWith(`${spec.subjectPrefix}-`) ? collection.id.slice(spec.subjectPrefix.length + 1) : collection.id;
+    const subjectId = `${spec.subjectPrefix}-${collectionPart}-${String(ordinal).padStart(4, '0')}`;
     cases.push(generateCase(random, spec, collection, subjectId));
   }
   cases.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));

@@ -3,6 +3,7 @@
  * splits the filter into what it can evaluate and what it reports as not applied, with a reason.
  */
 import type { FilterCriterion } from '../../schema/generated/graphql';
+import { ErrorCode, RepositoryError } from './errors';
 import { criteriaOf, withoutCriteria, type NormalizedFilter } from './filter';
 
 export interface NotApplied {
@@ -35,4 +36,14 @@ export function splitFilter(
       notApplied: unsupported.map((criterion) => ({ criterion, reason: reasonFor(criterion) })),
     },
   };
+}
+
+/**
+ * Case lists have no room to say "this criterion was ignored", so a list request with a criterion the repository
+ * cannot evaluate is refused with an error naming it, rather than answered with too many cases.
+ */
+export function requireAllApplied(report: FilterReport, repositoryId: string): void {
+  if (report.notApplied.length === 0) return;
+  const list = report.notApplied.map((n) => `${n.criterion} (${n.reason})`).join('; ');
+  throw new RepositoryError(ErrorCode.NOT_SUPPORTED, repositoryId, `cannot list cases for this filter: it cannot evaluate ${list}`, { argument: 'where' });
 }

@@ -1,0 +1,155 @@
+/**
+ * The federation config: which repositories exist, where their native API and subgraph run. Validation names the
+ * entry and the field at fault, so a repository owner who registers an entry sees exactly what to fix.
+ */
+import { readFileSync } from 'node:fs';
+import { ALL_CANCER_SITES } from '../schema/codes/cancer-site';
+import type { CancerSite } from '../schema/generated/graphql';
+import type { AdapterKind } from '../subgraphs/sdk/adapter';
+import type { CollectionMetadata, SimulatedRepository, SimulatedRepositoryEntry } from '../subgraphs/sdk/entry';
+import { REPOSITORY_ID_PATTERN } from '../subgraphs/sdk/type-name';
+import { ISO_3166_ALPHA_2 } from './iso-3166';
+
+export interface FederationConfig {
+  /** Where the config came from (a path), for messages. */
+  source: string;
+  repositories: SimulatedRepositoryEntry[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: string[]) {
+    super(`invalid federation config ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function loadFederationConfig(path: string, kinds: readonly AdapterKind[]): FederationConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(path, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, [`not valid JSON: ${(error as Error).message}`]);
+  }
+  return parseFederationConfig(json, path, kinds);
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function parseFederationConfig(json: unknown, source: string, kinds: readonly AdapterKind[]): FederationConfig {
+  const problems: string[] = [];
+  if (!isObject(json) || !Array.isArray(json.repositories)) {
+    throw new ConfigError(source, ['the file must be an object with a "repositories" array']);
+  }
+  const seen = new Map<string, number>();
+  const repositories: SimulatedRepositoryEntry[] = [];
+  json.repositories.forEach((raw: unknown, index: number) => {
+    const label = isObject(raw) && typeof raw.id === 'string' ? `repositories[${index}] ("${raw.id}")` : `repositories[${index}]`;
+    const entry = parseEntry(raw, label, kinds, problems);
+    if (!entry) return;
+    const previous = seen.get(entry.id);
+    if (previous !== undefined) problems.push(`${label}.id: duplicate id "${entry.id}", already used by repositories[${previous}]`);
+    else seen.set(entry.id, index);
+    repositories.push(entry);
+  });
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return { source, repositories };
+}
+
+function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], problems: string[]): SimulatedRepositoryEntry | null {
+  if (!isObject(raw)) {
+    problems.push(`${label}: must be an object`);
+    return null;
+  }
+  const before = problems.length;
+  const text = (field: string, required = true): string => {
+    const value = raw[field];
+    if (value === undefined && !required) return '';
+    if (typeof value !== 'string' || value.trim() === '') {
+      problems.push(`${label}.${field}: ${value === undefined ? 'missing' : 'must be a non-empty string'}`);
+      return '';
+    }
+    return value;
+  };
+  const id = text('id');
+  if (id && !REPOSITORY_ID_PATTERN.test(id)) problems.push(`${label}.id: "${id}" must be lower-case letters, digits and dashes, starting with a letter`);
+  const name = text('name');
+  const country = text('country');
+  if (country && !ISO_3166_ALPHA_2.has(country)) problems.push(`${label}.country: "${country}" is not an ISO 3166-1 alpha-2 code (e.g. "DE", "ES")`);
+  const institution = text('institution');
+  const apiKind = text('apiKind');
+  const kind = kinds.find((k) => k.apiKind === apiKind);
+  if (apiKind && !kind) problems.push(`${label}.apiKind: unknown apiKind "${apiKind}"; known: ${kinds.map((k) => k.apiKind).join(', ')}`);
+  const simulate = parseSimulate(raw.simulate, label, problems);
+  const endpoint = text('endpoint');
+  if (endpoint && endpoint !== 'simulator' && !isHttpUrl(endpoint)) problems.push(`${label}.endpoint: "${endpoint}" is not an http(s) URL`);
+  if (endpoint === 'simulator' && !simulate) problems.push(`${label}.endpoint: "simulator" needs a "simulate" block`);
+  const subgraph = raw.subgraph === undefined ? 'local' : text('subgraph');
+  if (subgraph && subgraph !== 'local' && !isHttpUrl(subgraph)) problems.push(`${label}.subgraph: must be "local" or the http(s) URL of a standalone subgraph`);
+  const timeoutMs = raw.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : raw.timeoutMs;
+  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
+    problems.push(`${label}.timeoutMs: must be an integer number of milliseconds between 1 and 600000`);
+  }
+  const credentialsEnv = raw.credentialsEnv === undefined ? undefined : text('credentialsEnv');
+  if (credentialsEnv && !/^[A-Z_][A-Z0-9_]*$/.test(credentialsEnv)) problems.push(`${label}.credentialsEnv: "${credentialsEnv}" must name an environment variable (A-Z, 0-9, _), never hold the secret`);
+  const collections = parseCollections(raw.collections, label, problems);
+  const options = raw.options === undefined ? {} : raw.options;
+  if (!isObject(options)) problems.push(`${label}.options: must be an object`);
+  else if (kind?.validateOptions) for (const problem of kind.validateOptions(options)) problems.push(`${label}.options.${problem}`);
+  if (problems.length > before) return null;
+  return {
+    id, name, country, institution, apiKind, endpoint, subgraph, credentialsEnv,
+    timeoutMs: timeoutMs as number, collections, options: options as Json, simulate: simulate ?? undefined,
+  };
+}
+
+function parseCollections(raw: unknown, label: string, problems: string[]): CollectionMetadata[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.push(`${label}.collections: must be an array`);
+    return [];
+  }
+  return raw.flatMap((c: unknown, i: number) => {
+    const where = `${label}.collections[${i}]`;
+    if (!isObject(c) || typeof c.id !== 'string' || typeof c.name !== 'string') {
+      problems.push(`${where}: needs string "id" and "name"`);
+      return [];
+    }
+    if (!ALL_CANCER_SITES.includes(c.cancerSite as CancerSite)) {
+      problems.push(`${where}.cancerSite: "${String(c.cancerSite)}" is not a CancerSite (e.g. LUNG, BREAST, PROSTATE)`);
+      return [];
+    }
+    const optional = (field: string) => (typeof c[field] === 'string' ? (c[field] as string) : undefined);
+    return [{
+      id: c.id, name: c.name, cancerSite: c.cancerSite as CancerSite,
+      description: optional('description'), licence: optional('licence'), doi: optional('doi'), landingPage: optional('landingPage'),
+    }];
+  });
+}
+
+function parseSimulate(raw: unknown, label: string, problems: string[]): SimulatedRepository | null {
+  if (raw === undefined) return null;
+  if (!isObject(raw) || typeof raw.seed !== 'number' || typeof raw.cases !== 'number' || typeof raw.subjectPrefix !== 'string') {
+    problems.push(`${label}.simulate: needs numbers "seed" and "cases" and a string "subjectPrefix"`);
+    return null;
+  }
+  return raw as unknown as SimulatedRepository;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

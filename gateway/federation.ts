@@ -1,0 +1,50 @@
+/**
+ * Builds what the gateway serves from a federation config: the catalog and every local repository subgraph
+ * (adapter + schema), a data source per subgraph, and the composed supergraph.
+ */
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { FederationConfig } from '../config/federation-config';
+import { buildCatalogSubgraph, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
+import type { AdapterKind, RepositoryAdapter } from '../subgraphs/sdk/adapter';
+import { buildRepositorySubgraph } from '../subgraphs/sdk/subgraph';
+import { InProcessDataSource } from './datasources/in-process';
+import { RemoteSubgraphDataSource } from './datasources/remote';
+import { composeSupergraph } from './supergraph';
+
+export interface Federation {
+  config: FederationConfig;
+  supergraphSdl: string;
+  dataSources: ReadonlyMap<string, GraphQLDataSource>;
+  adapters: ReadonlyMap<string, RepositoryAdapter>;
+  close(): Promise<void>;
+}
+
+export function buildFederation(config: FederationConfig, kinds: readonly AdapterKind[], env: NodeJS.ProcessEnv = process.env): Federation {
+  const supergraphSdl = composeSupergraph(config);
+  const catalog = buildCatalogSubgraph(config.repositories, kinds);
+  const dataSources = new Map<string, GraphQLDataSource>([[CATALOG_SUBGRAPH_NAME, new InProcessDataSource(catalog.schema, true)]]);
+  const adapters = new Map<string, RepositoryAdapter>();
+  const remotes: RemoteSubgraphDataSource[] = [];
+  for (const entry of config.repositories) {
+    if (entry.subgraph !== 'local') {
+      const remote = new RemoteSubgraphDataSource({ name: entry.id, url: entry.subgraph, timeoutMs: entry.timeoutMs });
+      remotes.push(remote);
+      dataSources.set(entry.id, remote);
+      continue;
+    }
+    const kind = kinds.find((k) => k.apiKind === entry.apiKind);
+    if (!kind) throw new Error(`no adapter kind "${entry.apiKind}" for repository "${entry.id}"`);
+    const adapter = kind.create(entry, { credentials: entry.credentialsEnv ? env[entry.credentialsEnv] : undefined });
+    adapters.set(entry.id, adapter);
+    dataSources.set(entry.id, new InProcessDataSource(buildRepositorySubgraph(entry, kind, adapter).schema, false));
+  }
+  return {
+    config,
+    supergraphSdl,
+    dataSources,
+    adapters,
+    async close() {
+      await Promise.all([...[...adapters.values()].map((a) => a.close?.()), ...remotes.map((r) => r.close())]);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Connects Apollo Server to a plain node:http server (Apollo Server 5 ships no framework integration we want to
+ * depend on): reads the body, hands the request to executeHTTPGraphQLRequest, writes the answer.
+ */
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Largest request body accepted (a GraphQL query with variables is far smaller). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApolloHandler<TContext extends BaseContext>(
+  server: ApolloServer<TContext>, contextFor: (req: IncomingMessage) => Promise<TContext>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    try {
+      body = await readBody(req, headers.get('content-type'));
+    } catch (error) {
+      res.writeHead((error as { status?: number }).status ?? 400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] }));
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body };
+    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextFor(req) });
+    for (const [key, value] of answer.headers) res.setHeader(key, value);
+    res.statusCode = answer.status ?? 200;
+    if (answer.body.kind === 'complete') {
+      res.end(answer.body.string);
+      return;
+    }
+    for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
+
+async function readBody(req: IncomingMessage, contentType: string | undefined): Promise<unknown> {
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error(`request body larger than ${MAX_BODY_BYTES} bytes`), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  // Apollo Server expects JSON bodies already parsed; anything else is passed as text and Apollo answers 400.
+  if (contentType?.toLowerCase().includes('json')) {
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw Object.assign(new Error('request body is not valid JSON'), { status: 400 });
+    }
+  }
+  return text;
+}

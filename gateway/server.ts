@@ -1,0 +1,95 @@
+/**
+ * The gateway process: Apollo Server over @apollo/gateway with the statically composed supergraph (it starts even
+ * when repositories are down), GraphiQL from local assets, and health endpoints, on one node:http server.
+ */
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FederationConfig } from '../config/federation-config';
+import type { AdapterKind } from '../subgraphs/sdk/adapter';
+import type { RequestContext } from '../subgraphs/sdk/context';
+import { buildFederation, type Federation } from './federation';
+import { createGraphiqlHandler } from './graphiql';
+import { createApolloHandler } from './http/apollo-handler';
+import { createHealthHandler } from './http/health';
+
+export interface GatewayOptions {
+  config: FederationConfig;
+  kinds: readonly AdapterKind[];
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningGateway {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
+  url: string;
+  origin: string;
+  port: number;
+  federation: Federation;
+  close(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const federation = buildFederation(options.config, options.kinds, options.env);
+  const gateway = new ApolloGateway({
+    supergraphSdl: federation.supergraphSdl,
+    buildService: ({ name }) => {
+      const dataSource = federation.dataSources.get(name);
+      if (!dataSource) throw new Error(`no data source for subgraph "${name}"`);
+      return dataSource;
+    },
+  });
+  const apollo = new ApolloServer<RequestContext>({
+    gateway,
+    introspection: true,
+    // Apollo's landing page loads Sandbox from a CDN; GraphiQL is served from local files instead.
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+  });
+  await apollo.start();
+  let ready = true;
+  const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH });
+  const health = createHealthHandler(options.config, () => ready);
+  // Every caller is anonymous until authentication lands; the context object also keys per-request DataLoaders.
+  const apolloHandler = createApolloHandler(apollo, async (): Promise<RequestContext> => ({ accessLevel: 'anonymous' }));
+  const server: Server = createServer((req, res) => {
+    if (health(req, res) || graphiql(req, res)) return;
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== GRAPHQL_PATH) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }));
+      return;
+    }
+    apolloHandler(req, res).catch((error: unknown) => {
+      console.error(`gateway: request failed: ${(error as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: 'internal gateway error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  return {
+    url: `${origin}${GRAPHQL_PATH}`,
+    origin,
+    port,
+    federation,
+    async close() {
+      ready = false;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+      await federation.close();
+    },
+  };
+}

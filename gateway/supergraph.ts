@@ -1,0 +1,29 @@
+/**
+ * Composes the supergraph from the federation config with @apollo/composition: no rover, no network, no running
+ * subgraph needed (every subgraph's SDL is generated from the config and the schema).
+ */
+import { composeServices } from '@apollo/composition';
+import type { FederationConfig } from '../config/federation-config';
+import { ConfigError } from '../config/federation-config';
+import { catalogTypeDefs, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
+import { repositorySubgraphTypeDefs } from '../subgraphs/sdk/subgraph';
+
+/** The URL recorded in the supergraph for subgraphs served inside the gateway process. */
+export function localSubgraphUrl(name: string): string {
+  return `in-process://${name}`;
+}
+
+export function composeSupergraph(config: FederationConfig): string {
+  const result = composeServices([
+    { name: CATALOG_SUBGRAPH_NAME, typeDefs: catalogTypeDefs(config.repositories), url: localSubgraphUrl(CATALOG_SUBGRAPH_NAME) },
+    ...config.repositories.map((entry) => ({
+      name: entry.id,
+      typeDefs: repositorySubgraphTypeDefs(entry),
+      url: entry.subgraph === 'local' ? localSubgraphUrl(entry.id) : entry.subgraph,
+    })),
+  ]);
+  if (result.errors) {
+    throw new ConfigError(config.source, result.errors.map((error) => `composition: ${error.message}`));
+  }
+  return result.supergraphSdl;
+}

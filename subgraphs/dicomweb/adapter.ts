@@ -1,0 +1,155 @@
+/**
+ * DICOMweb repositories (a hospital PACS speaking QIDO-RS). QIDO has no counts, so by default the adapter keeps a
+ * harvested series-level index (refreshed after `indexTtlSeconds`) and counts from it exactly; case details come
+ * live from the PACS, batched by UID lists. In `live` mode it queries the PACS per request instead, pushing down
+ * what QIDO matches and evaluating the rest locally.
+ */
+import type { CancerSite, FilterCriterion } from '../../schema/generated/graphql';
+import type { CasePage, CohortOptions, PageRequest, RepositoryAdapter } from '../sdk/adapter';
+import { collectionsFromCases } from '../sdk/collections';
+import { chunk, mapWithConcurrency } from '../sdk/concurrency';
+import type { RepositoryEntry } from '../sdk/entry';
+import { cohortOf } from '../sdk/evaluate';
+import type { NormalizedFilter } from '../sdk/filter';
+import { HarvestedIndex } from '../sdk/harvested-index';
+import { pageOfMatches } from '../sdk/index-pages';
+import { NativeHttp } from '../sdk/native-http';
+import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyRecord } from '../sdk/records';
+import { requireAllApplied, splitFilter } from '../sdk/report';
+import { QidoClient, type QidoQuery } from './client';
+import { Tag, text, type DicomDataset } from './dicom-json';
+import { casesFromDicom, seriesFromDicom, studyFromDicom, type CaseMappingContext } from './mapping';
+import type { DicomWebOptions } from './options';
+import { dicomSexCode } from '../../schema/codes/sex';
+
+/** Study UIDs per QIDO request: keeps URLs under common 8-16 KB limits. */
+const UIDS_PER_REQUEST = 100;
+const PARALLEL_REQUESTS = 4;
+
+const EVALUATED: readonly FilterCriterion[] = ['CANCER_SITES', 'SEX', 'AGE_AT_DIAGNOSIS', 'MODALITIES', 'BODY_PARTS', 'MANUFACTURERS', 'COLLECTIONS'];
+
+export class DicomWebAdapter implements RepositoryAdapter {
+  private readonly client: QidoClient;
+  private readonly http: NativeHttp;
+  private readonly context: CaseMappingContext;
+  private readonly index: HarvestedIndex<FullCaseRecord[]>;
+  private readonly supported: readonly FilterCriterion[];
+
+  constructor(private readonly entry: RepositoryEntry, private readonly options: DicomWebOptions, credentials?: string) {
+    this.http = new NativeHttp({ repositoryId: entry.id, baseUrl: entry.endpoint, timeoutMs: entry.timeoutMs, credentials });
+    this.client = new QidoClient(this.http);
+    const cancerSiteOfCollection = new Map<string, CancerSite>(entry.collections.map((c) => [c.id, c.cancerSite]));
+    this.context = {
+      repositoryId: entry.id,
+      dicomWebRoot: entry.endpoint.replace(/\/$/, ''),
+      cancerSiteOfCollection,
+      collectionTag: Tag[options.collectionAttribute],
+    };
+    // Without collection metadata nothing tells a case's cancer site: report the criterion instead of guessing.
+    this.supported = cancerSiteOfCollection.size > 0 ? EVALUATED : EVALUATED.filter((c) => c !== 'CANCER_SITES');
+    this.index = new HarvestedIndex(() => this.fetchCases({}), options.indexTtlSeconds * 1000);
+  }
+
+  async cohort(filter: NormalizedFilter, _context: unknown, _options: CohortOptions): Promise<CohortRecord> {
+    const { evaluable, report } = this.split(filter);
+    return cohortOf(await this.casesFor(evaluable), evaluable, report);
+  }
+
+  async cases(filter: NormalizedFilter, page: PageRequest): Promise<CasePage> {
+    const { evaluable, report } = this.split(filter);
+    requireAllApplied(report, this.entry.id);
+    // Index mode lists from the index and loads details live (loadStudies); live mode already has them.
+    return pageOfMatches(await this.casesFor(evaluable), evaluable, page, this.entry.id, { withStudies: this.options.mode === 'live' });
+  }
+
+  /** Studies of a page of cases: two QIDO requests per 100 studies (UID list matching), not one per case. */
+  async loadStudies(cases: readonly CaseRecord[]): Promise<StudyRecord[][]> {
+    const indexed = new Map((await this.index.get()).map((record) => [record.subjectId, record]));
+    const uidsOf = (c: CaseRecord) => indexed.get(c.subjectId)?.studies.map((s) => s.uid) ?? [];
+    const uids = cases.flatMap(uidsOf);
+    const batches = chunk(uids, UIDS_PER_REQUEST);
+    const [studies, series] = await Promise.all([
+      mapWithConcurrency(batches, PARALLEL_REQUESTS, (batch) => this.client.studiesByUid(batch)),
+      mapWithConcurrency(batches, PARALLEL_REQUESTS, (batch) => this.client.seriesOfStudies(batch)),
+    ]);
+    const seriesByStudy = groupByStudy(series.flat());
+    const studyByUid = new Map(studies.flat().map((s) => [text(s, Tag.StudyInstanceUID) ?? '', s]));
+    return cases.map((c) => uidsOf(c).flatMap((uid) => {
+      const study = studyByUid.get(uid);
+      if (!study) return []; // deleted from the PACS since the index was harvested
+      const seriesRecords = (seriesByStudy.get(uid) ?? []).map((s) => seriesFromDicom(s, uid, this.context)).filter((s) => s !== null);
+      const record = studyFromDicom(study, seriesRecords);
+      return record ? [record] : [];
+    }));
+  }
+
+  async collections(): Promise<CollectionRecord[]> {
+    return collectionsFromCases(await this.casesFor({}), this.entry.collections);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private split(filter: NormalizedFilter) {
+    return splitFilter(filter, this.supported, (criterion) => criterion === 'YEAR_OF_DIAGNOSIS'
+      ? 'DICOM carries no diagnosis date'
+      : 'no collection metadata in the federation config maps this PACS\'s collections to cancer sites');
+  }
+
+  private async casesFor(filter: NormalizedFilter): Promise<FullCaseRecord[]> {
+    if (this.options.mode !== 'live') return this.index.get();
+    const query = this.pushDown(filter);
+    return query ? this.fetchCases(query) : [];
+  }
+
+  /** Studies matching a QIDO query, their series in UID-list batches, grouped into cases. */
+  private async fetchCases(query: QidoQuery): Promise<FullCaseRecord[]> {
+    const studies = await this.client.allStudies(query, this.options.pageSize);
+    const uids = studies.map((s) => text(s, Tag.StudyInstanceUID)).filter((uid): uid is string => uid !== null);
+    const series = await mapWithConcurrency(chunk(uids, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (batch) => this.client.seriesOfStudies(batch));
+    return casesFromDicom(studies, groupByStudy(series.flat()), this.context);
+  }
+
+  /**
+   * What QIDO can match at study level (PS3.18 8.3.4, PS3.4 C.2.2.2): comma lists OR together. Everything is
+   * still evaluated locally afterwards, so a push-down only narrows what crosses the network. Null when the
+   * filter can match nothing here (no collection has the requested cancer sites).
+   */
+  private pushDown(filter: NormalizedFilter): QidoQuery | null {
+    const query: QidoQuery = {};
+    // Age at diagnosis is read from the earliest study: dropping studies by modality would change it.
+    if (filter.modalities && !filter.ageAtDiagnosis) query.ModalitiesInStudy = filter.modalities.join(',');
+    // An empty PatientSex would be universal matching, so UNKNOWN cannot be pushed down.
+    if (filter.sex && !filter.sex.includes('UNKNOWN')) query.PatientSex = filter.sex.map(dicomSexCode).join(',');
+    const collections = this.collectionsFor(filter);
+    if (collections) {
+      // An empty value would be universal matching (PS3.4 C.2.2.2.3), the opposite of "no collection".
+      if (collections.length === 0) return null;
+      query.ClinicalTrialProtocolID = collections.join(',');
+    }
+    return query;
+  }
+
+  private collectionsFor(filter: NormalizedFilter): string[] | undefined {
+    let collections = filter.collections;
+    if (filter.cancerSites && this.supported.includes('CANCER_SITES')) {
+      const ofSites = [...this.context.cancerSiteOfCollection].filter(([, site]) => filter.cancerSites?.includes(site)).map(([id]) => id);
+      collections = collections ? collections.filter((c) => ofSites.includes(c)) : ofSites;
+    }
+    return collections;
+  }
+}
+
+function groupByStudy(series: readonly DicomDataset[]): Map<string, DicomDataset[]> {
+  const byStudy = new Map<string, DicomDataset[]>();
+  for (const s of series) {
+    const uid = text(s, Tag.StudyInstanceUID);
+    if (!uid) continue;
+    const list = byStudy.get(uid) ?? [];
+    list.push(s);
+    byStudy.set(uid, list);
+  }
+  return byStudy;
+}
+

@@ -1,0 +1,107 @@
+/**
+ * DICOM JSON (QIDO-RS study and series results) to unified records. Pure functions, tested on real Orthanc
+ * responses (shared/native-apis/dicomweb-orthanc-samples).
+ */
+import { normaliseBodyPart } from '../../schema/codes/body-part';
+import { normaliseModality } from '../../schema/codes/modality';
+import { normaliseSex } from '../../schema/codes/sex';
+import type { CancerSite, Modality } from '../../schema/generated/graphql';
+import type { FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
+import { sortBySubject } from '../sdk/index-pages';
+import { ageInYears, integer, isoDate, Tag, text, texts, type DicomDataset } from './dicom-json';
+
+export interface SeriesMappingContext {
+  /** The DICOMweb root the series can be retrieved from (WADO-RS, PS3.18 10.4). */
+  dicomWebRoot: string;
+}
+
+export function seriesFromDicom(series: DicomDataset, studyUid: string, context: SeriesMappingContext): SeriesRecord | null {
+  const uid = text(series, Tag.SeriesInstanceUID);
+  if (!uid) return null;
+  const modalityRaw = text(series, Tag.Modality);
+  const bodyPartRaw = text(series, Tag.BodyPartExamined);
+  return {
+    uid,
+    modality: normaliseModality(modalityRaw),
+    modalityRaw,
+    bodyPart: normaliseBodyPart(bodyPartRaw),
+    bodyPartRaw,
+    manufacturer: text(series, Tag.Manufacturer),
+    description: text(series, Tag.SeriesDescription),
+    instanceCount: integer(series, Tag.NumberOfSeriesRelatedInstances),
+    // QIDO reports no sizes.
+    sizeBytes: null,
+    retrieve: {
+      protocol: 'DICOMWEB_WADO_RS',
+      url: `${context.dicomWebRoot}/studies/${studyUid}/series/${uid}`,
+    },
+  };
+}
+
+/** A study with its series; modalities and body parts are derived from the series actually listed. */
+export function studyFromDicom(study: DicomDataset, series: readonly SeriesRecord[]): StudyRecord | null {
+  const uid = text(study, Tag.StudyInstanceUID);
+  if (!uid) return null;
+  const fromSeries = series.map((s) => s.modality).filter((m): m is Modality => m !== null);
+  const declared = texts(study, Tag.ModalitiesInStudy).map(normaliseModality).filter((m): m is Modality => m !== null);
+  return {
+    uid,
+    date: isoDate(text(study, Tag.StudyDate)),
+    description: text(study, Tag.StudyDescription),
+    modalities: [...new Set(fromSeries.length > 0 ? fromSeries : declared)],
+    bodyParts: [...new Set(series.map((s) => s.bodyPart))],
+    seriesCount: integer(study, Tag.NumberOfStudyRelatedSeries) ?? series.length,
+    instanceCount: integer(study, Tag.NumberOfStudyRelatedInstances),
+    series: [...series],
+  };
+}
+
+export interface CaseMappingContext extends SeriesMappingContext {
+  repositoryId: string;
+  /** Collection id -> cancer site, from the federation config (DICOM carries no diagnosis). */
+  cancerSiteOfCollection: ReadonlyMap<string, CancerSite>;
+  /** The study attribute naming the collection (TCIA convention: ClinicalTrialProtocolID). */
+  collectionTag: string;
+}
+
+/**
+ * Groups studies and their series into cases by PatientID. Sex comes from PatientSex, age at diagnosis from the
+ * PatientAge of the earliest study, the cancer site from the collection's metadata.
+ */
+export function casesFromDicom(studies: readonly DicomDataset[], seriesByStudy: ReadonlyMap<string, DicomDataset[]>, context: CaseMappingContext): FullCaseRecord[] {
+  const byPatient = new Map<string, DicomDataset[]>();
+  for (const study of studies) {
+    const patient = text(study, Tag.PatientID);
+    if (!patient) continue;
+    const list = byPatient.get(patient) ?? [];
+    list.push(study);
+    byPatient.set(patient, list);
+  }
+  const cases: FullCaseRecord[] = [];
+  for (const [subjectId, patientStudies] of byPatient) {
+    patientStudies.sort((a, b) => (text(a, Tag.StudyDate) ?? '').localeCompare(text(b, Tag.StudyDate) ?? ''));
+    const first = patientStudies[0];
+    const collection = text(first, context.collectionTag);
+    const cancerSite = collection ? context.cancerSiteOfCollection.get(collection) : undefined;
+    const records = patientStudies.flatMap((study) => {
+      const studyUid = text(study, Tag.StudyInstanceUID) ?? '';
+      const series = (seriesByStudy.get(studyUid) ?? [])
+        .map((s) => seriesFromDicom(s, studyUid, context)).filter((s): s is SeriesRecord => s !== null);
+      const record = studyFromDicom(study, series);
+      return record ? [record] : [];
+    });
+    cases.push({
+      id: `${context.repositoryId}/${subjectId}`,
+      repositoryId: context.repositoryId,
+      subjectId,
+      collection,
+      sex: normaliseSex(text(first, Tag.PatientSex)),
+      ageAtDiagnosis: ageInYears(text(first, Tag.PatientAge)),
+      diagnosis: cancerSite ? {
+        cancerSite, icd10: null, icdO3Topography: null, icdO3Morphology: null, description: null, yearOfDiagnosis: null, stage: null,
+      } : null,
+      studies: records,
+    });
+  }
+  return sortBySubject(cases);
+}

@@ -1,0 +1,32 @@
+/**
+ * Starts the real gateway with the built-in demo federation (simulators on loopback), as `npm start` does, on a
+ * free port. Tests use it to check what a user of the running product sees.
+ */
+import { loadFederationConfig } from '../../config/federation-config';
+import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
+import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startGateway, type RunningGateway } from '../../gateway/server';
+import { ADAPTER_KINDS } from '../../subgraphs/kinds';
+
+export interface DemoGateway {
+  url: string;
+  origin: string;
+  gateway: RunningGateway;
+  demo: RunningDemo;
+  close(): Promise<void>;
+}
+
+export async function startDemoGateway(options: { port?: number } = {}): Promise<DemoGateway> {
+  const demo = await startDemoSimulators(loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS));
+  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: options.port ?? 0 });
+  return {
+    url: gateway.url,
+    origin: gateway.origin,
+    gateway,
+    demo,
+    async close() {
+      await gateway.close();
+      await demo.close();
+    },
+  };
+}
