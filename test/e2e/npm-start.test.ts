@@ -1,0 +1,88 @@
+/**
+ * What a new user does: `npm start`, then one GraphQL query across every repository of the demo federation.
+ * Runs the real process (tsx gateway/main.ts, as package.json's start script does).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { loadFederationConfig } from '../../config/federation-config';
+import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
+import { demoDataFor } from '../../simulators/demo-data';
+import { ADAPTER_KINDS } from '../../subgraphs/kinds';
+import { postGraphQL } from '../support/federation';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('npm start (the demo federation)', () => {
+  let child: ChildProcess;
+  let output = '';
+  let url: string;
+  let secondsToReady: number;
+
+  beforeAll(async () => {
+    const started = Date.now();
+    child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'gateway/main.ts'], {
+      cwd: ROOT, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /GraphiQL and GraphQL endpoint: (http:\/\/localhost:\d+\/graphql)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+    });
+    secondsToReady = (Date.now() - started) / 1000;
+  }, 70_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('says where to go and is ready in seconds', () => {
+    expect(output).toMatch(/EUCAIM federation gateway ready in [\d.]+ s/);
+    expect(output).toMatch(/\d+ repositories in \d+ countries/);
+    expect(secondsToReady).toBeLessThan(30);
+    console.log(`npm start: ready in ${secondsToReady.toFixed(1)} s (including tsx start-up)`);
+  });
+
+  it('returns cohort counts from every demo repository for the README query', async () => {
+    const config = loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS);
+    const { status, body } = await postGraphQL(url.replace('localhost', '127.0.0.1'),
+      '{ repositories { id name country apiKind cohort(where: {modalities: [MR]}) { subjects exact } } }');
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const repositories = body.data?.repositories as Array<{ id: string; country: string; apiKind: string; cohort: { subjects: number } }>;
+    expect(repositories.map((r) => r.id)).toEqual(config.repositories.map((r) => r.id));
+    for (const r of repositories) expect(r.cohort.subjects).toBeGreaterThan(0);
+    expect(repositories.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(repositories.map((r) => r.country)).size).toBeGreaterThanOrEqual(5);
+    expect(new Set(repositories.map((r) => r.apiKind)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('serves about 10,000 synthetic cases in all', async () => {
+    const config = loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS);
+    const expected = config.repositories.reduce((sum, entry) => sum + demoDataFor(entry).cases.length, 0);
+    const { body } = await postGraphQL(url.replace('localhost', '127.0.0.1'), '{ repositories { cohort { subjects } } }');
+    const served = (body.data?.repositories as Array<{ cohort: { subjects: number } }>).reduce((sum, r) => sum + r.cohort.subjects, 0);
+    expect(served).toBe(expected);
+    expect(served).toBeGreaterThanOrEqual(9000);
+  });
+
+  it('answers health and readiness', async () => {
+    const origin = url.replace('/graphql', '').replace('localhost', '127.0.0.1');
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { repositories: unknown[] }).repositories.length).toBeGreaterThanOrEqual(6);
+  });
+});
