@@ -13,6 +13,7 @@ export interface RunningNativeSimulator {
   /** Fault knobs, changeable while running (see simulators/http-server.ts). */
   faults: Faults;
   requests: { total: number; byPath: Map<string, number>; log: string[] };
+  resetCounts(): void;
   close(): Promise<void>;
 }
 

@@ -17,7 +17,8 @@ export interface ExampleOperation {
 export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   {
     name: 'CohortByCancerSiteAndModality',
-    query: `# Lung-cancer subjects with CT or PET imaging, counted in every repository (feasibility before a data request).
+    query: `# Feasibility: lung-cancer subjects with CT or PET imaging,
+# counted in every repository, with modality and site facets.
 query CohortByCancerSiteAndModality {
   repositories {
     id
@@ -51,7 +52,8 @@ query CohortByCancerSiteAndModality {
   },
   {
     name: 'CasesWithStudies',
-    query: `# The first five cases with MR imaging in each repository that lists records, with their studies and series.
+    query: `# Records: the first five cases with MR imaging in each
+# repository that lists cases, with their studies and series.
 query CasesWithStudies {
   repositories(where: { granularity: RECORD }) {
     id
@@ -98,7 +100,8 @@ query CasesWithStudies {
   },
   {
     name: 'RepositoriesByCountry',
-    query: `# The German and Spanish repositories: what each can answer and which collections it holds.
+    query: `# Catalogue: the German and Spanish repositories, what each
+# can answer and which collections it holds.
 query RepositoriesByCountry {
   repositories(where: { countries: ["DE", "ES"] }) {
     id

@@ -39,6 +39,8 @@ const ASSETS_ROOT = '/graphiql-assets/';
 
 export function createGraphiqlHandler(options: GraphiqlHandlerOptions = {}): GraphiqlHandler {
   const endpoint = options.endpoint ?? '/graphql';
+  // A path, not a URL: it is compared with request paths, and the page's CSP only lets GraphiQL talk to its own origin.
+  if (!endpoint.startsWith('/')) throw new Error(`GraphiQL endpoint must be a path such as "/graphql", got "${endpoint}"`);
   // Rendered once: the page depends only on the options, and this keeps the per-request work to a write.
   const page = Buffer.from(
     renderGraphiqlPage({

@@ -39,11 +39,11 @@ const BOOT_SCRIPT = `
 `;
 
 /**
- * Sent with the page by the handler. Besides blocking script injection, `connect-src 'self'` and the
- * absence of any other origin make the browser itself refuse a request leaving the gateway's origin,
- * should a future GraphiQL version try to fetch something from the internet.
- * Styles need 'unsafe-inline': GraphiQL and its CodeMirror editors set inline styles. Fonts and icons are data: URLs
- * inside graphiql.min.css.
+ * Sent with the page by the handler, whose endpoint is always a path on the gateway. Besides blocking script
+ * injection, `connect-src 'self'` and the absence of any other origin make the browser itself refuse a request
+ * leaving the gateway's origin, should a future GraphiQL version try to fetch something from the internet.
+ * Styles need 'unsafe-inline': GraphiQL and its CodeMirror editors set inline styles. Fonts and icons are data:
+ * URLs inside graphiql.min.css.
  */
 export const GRAPHIQL_PAGE_CSP = [
   "default-src 'none'",

@@ -53,14 +53,6 @@ describe('one failing repository never takes down the others', () => {
     expect(error.message).toContain('repository "es-c"');
   });
 
-  it('places each error on its own repository when two fail', async () => {
-    federation.simulator('pt-b').faults.httpStatus = 500;
-    federation.simulator('fr-d').faults.httpStatus = 502;
-    const { body } = await federation.query(COHORT);
-    const byPath = Object.fromEntries((body.errors ?? []).map((e) => [JSON.stringify(e.path), e.extensions?.repositoryId]));
-    expect(byPath).toEqual({ '["repositories",1,"cohort"]': 'pt-b', '["repositories",3,"cohort"]': 'fr-d' });
-  });
-
   it('sends no request to a repository the catalog filtered out', async () => {
     for (const id of ['de-a', 'pt-b', 'es-c', 'fr-d']) federation.simulator(id).resetCounts();
     const { body } = await federation.query('{ repositories(where: {countries: ["ES"]}) { id cohort { subjects } } }');
@@ -103,6 +95,33 @@ describe('one failing repository never takes down the others', () => {
     const { body } = await federation.query('{ repository(id: "es-c") { cases { totalCount } cohort { subjects } } }');
     expect((body.data?.repository as { cohort: { subjects: number } }).cohort.subjects).toBeGreaterThan(0);
     expect(body.errors?.[0]).toMatchObject({ path: ['repository', 'cases'], extensions: { code: 'REPOSITORY_NOT_SUPPORTED', repositoryId: 'es-c' } });
+  });
+});
+
+describe('two failing repositories', () => {
+  let federation: TestFederation;
+
+  beforeAll(async () => {
+    federation = await startTestFederation([
+      { id: 'de-a', country: 'DE', apiKind: 'dicomweb' },
+      { id: 'pt-b', country: 'PT', apiKind: 'nbia' },
+      { id: 'es-c', country: 'ES', apiKind: 'eucaim-mediator' },
+      { id: 'fr-d', country: 'FR', apiKind: 'nbia' },
+    ]);
+  });
+
+  afterAll(async () => {
+    await federation?.close();
+  });
+
+  it('places each error on its own repository (the gateway alone would put both on repositories.0)', async () => {
+    federation.simulator('pt-b').faults.httpStatus = 500;
+    federation.simulator('fr-d').faults.httpStatus = 502;
+    const { body } = await federation.query(COHORT);
+    const byPath = Object.fromEntries((body.errors ?? []).map((e) => [JSON.stringify(e.path), e.extensions?.repositoryId]));
+    expect(byPath).toEqual({ '["repositories",1,"cohort"]': 'pt-b', '["repositories",3,"cohort"]': 'fr-d' });
+    const repositories = body.data?.repositories as Array<{ cohort: unknown }>;
+    expect(repositories.map((r) => r.cohort === null)).toEqual([false, true, false, true]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { QueryPlanner, type PlanNode } from '@apollo/query-planner';
+import { QueryPlanner, type PlanNode, type SubscriptionNode } from '@apollo/query-planner';
 import { parse } from 'graphql';
 import { composeSupergraph } from '../../gateway/supergraph';
 import { testConfig } from '../support/federation';
@@ -11,7 +11,7 @@ const config = testConfig([
   { id: 'es-d', country: 'ES', apiKind: 'eucaim-mediator' },
 ]);
 
-function plan(query: string): PlanNode | undefined {
+function plan(query: string): PlanNode | SubscriptionNode | undefined {
   const supergraph = Supergraph.build(composeSupergraph(config));
   const planner = new QueryPlanner(supergraph);
   return planner.buildQueryPlan(operationFromDocument(supergraph.schema.toAPISchema(), parse(query))).node;

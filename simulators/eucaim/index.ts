@@ -1,0 +1,2 @@
+export { startEucaimMediatorSimulator, mediatorAnswer, mediatorCriteria } from './mediator';
+export type { EucaimMediatorSimulatorOptions, RunningEucaimMediator } from './mediator';

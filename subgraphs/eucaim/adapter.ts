@@ -1,0 +1,167 @@
+/**
+ * COUNT adapter for a EUCAIM Tier-2 node mediator (native-apis README 1.1.2). The node answers subjects and studies
+ * per collection for one value per criterion (Handbook 7.3: "the number of subjects and studies that fulfil a
+ * specific filtering criteria"), so this adapter:
+ * - pushes down what the mediator expresses, asks once per value combination of sex and cancer site and sums, and
+ *   reports everything else as not applied with a reason (mapping.ts planCohort);
+ * - answers subjects and studies; series and images are null (the mediator does not count them);
+ * - computes facets only when the query selects them, by one request per value (sex, cancer site, modality),
+ *   bounded and in parallel; the other facets are empty lists (the mediator cannot count them).
+ * It has no `cases`: the SDK answers them with NOT_SUPPORTED.
+ */
+import type { AdapterEnvironment, CohortOptions, RepositoryAdapter } from '../sdk/adapter';
+import type { RequestContext } from '../sdk/context';
+import type { RepositoryEntry } from '../sdk/entry';
+import { reportFields } from '../sdk/evaluate';
+import { FacetCounter } from '../sdk/facets';
+import type { NormalizedFilter } from '../sdk/filter';
+import { NativeHttp } from '../sdk/native-http';
+import type { CohortRecord, CollectionRecord } from '../sdk/records';
+import { MediatorClient, type MediatorAnswer, type MediatorQuery } from './client';
+import {
+  addCounts, collectionRecordsOf, countsOf, DEFAULT_MAX_REQUESTS_PER_COHORT, FACET_VALUES, facetQueries, planCohort,
+  queriesOf, queryKey, type CohortPlan, type Counts, type FacetAttribute,
+} from './mapping';
+
+export interface EucaimMediatorOptions {
+  /** Most mediator requests for the counts of one cohort (value combinations of sex × cancer site). */
+  maxRequestsPerCohort: number;
+  /** Most extra mediator requests for the facets of one cohort; facets that do not fit are left empty. */
+  maxFacetRequests: number;
+  /** Mediator requests in flight at once for one cohort (the node is one small service; 2-core nodes exist). */
+  parallelRequests: number;
+}
+
+const OPTION_BOUNDS: Record<keyof EucaimMediatorOptions, readonly [min: number, max: number, fallback: number]> = {
+  maxRequestsPerCohort: [1, 64, DEFAULT_MAX_REQUESTS_PER_COHORT],
+  // 13 = 4 sexes + 5 diagnoses + 4 modalities for a one-value filter; more room for enumerated filters.
+  maxFacetRequests: [0, 128, 32],
+  parallelRequests: [1, 16, 4],
+};
+
+/** Checks `entry.options`; problems as "field: what is wrong". */
+export function validateOptions(options: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    const bounds = (OPTION_BOUNDS as Record<string, readonly [number, number, number] | undefined>)[key];
+    if (!bounds) {
+      problems.push(`${key}: unknown option (known: ${Object.keys(OPTION_BOUNDS).join(', ')})`);
+    } else if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds[0] || value > bounds[1]) {
+      problems.push(`${key}: must be an integer between ${bounds[0]} and ${bounds[1]}`);
+    }
+  }
+  return problems;
+}
+
+export function readOptions(options: Record<string, unknown>): EucaimMediatorOptions {
+  const read = (key: keyof EucaimMediatorOptions): number => {
+    const value = options[key];
+    return typeof value === 'number' ? value : OPTION_BOUNDS[key][2];
+  };
+  return { maxRequestsPerCohort: read('maxRequestsPerCohort'), maxFacetRequests: read('maxFacetRequests'), parallelRequests: read('parallelRequests') };
+}
+
+interface FacetJob {
+  attribute: FacetAttribute;
+  value: string;
+  queries: MediatorQuery[];
+}
+
+export class EucaimMediatorAdapter implements RepositoryAdapter {
+  private readonly client: MediatorClient;
+  private readonly options: EucaimMediatorOptions;
+
+  constructor(private readonly entry: RepositoryEntry, environment: AdapterEnvironment) {
+    this.options = readOptions(entry.options);
+    this.client = new MediatorClient(new NativeHttp({
+      repositoryId: entry.id,
+      baseUrl: entry.endpoint,
+      timeoutMs: entry.timeoutMs,
+      credentials: environment.credentials,
+      connections: this.options.parallelRequests,
+    }));
+  }
+
+  async cohort(filter: NormalizedFilter, _context: RequestContext, options: CohortOptions): Promise<CohortRecord> {
+    const plan = planCohort(filter, { maxRequests: this.options.maxRequestsPerCohort });
+    const countQueries = queriesOf(plan);
+    const facetJobs = options.facets ? this.facetJobs(plan, new Set(countQueries.map(queryKey))) : [];
+
+    // Each distinct request once: facet requests often repeat a count request (sex=male when the filter is male).
+    const distinct = new Map<string, MediatorQuery>();
+    for (const query of [...countQueries, ...facetJobs.flatMap((job) => job.queries)]) distinct.set(queryKey(query), query);
+    const answers = new Map<string, MediatorAnswer>();
+    await inParallel([...distinct], this.options.parallelRequests, async ([key, query]) => {
+      answers.set(key, await this.client.search(query));
+    });
+
+    const sum = (queries: readonly MediatorQuery[]): Counts => queries
+      .map((query) => countsOf(answers.get(queryKey(query)) as MediatorAnswer, plan.collections))
+      .reduce(addCounts, { subjects: 0, studies: 0 });
+
+    const counts = sum(countQueries);
+    const facets = new FacetCounter();
+    for (const job of facetJobs) {
+      const subjects = sum(job.queries).subjects;
+      // cohortOf lists only values some subject has; so does this.
+      if (subjects > 0) facets.addCount(job.attribute, job.value, subjects);
+    }
+    return {
+      subjects: counts.subjects,
+      studies: counts.studies,
+      series: null,
+      images: null,
+      facets: facets.result(),
+      ...reportFields(plan.report),
+    };
+  }
+
+  async collections(_context: RequestContext): Promise<CollectionRecord[]> {
+    return collectionRecordsOf(await this.client.search({}), this.entry.collections);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /**
+   * The facet values worth asking: those the plan's criteria do not exclude. When they would cost more new requests
+   * than `maxFacetRequests`, the facet costing most is left empty (the schema's "cannot count that attribute"),
+   * until the rest fit.
+   */
+  private facetJobs(plan: CohortPlan, countKeys: ReadonlySet<string>): FacetJob[] {
+    const byAttribute = new Map<FacetAttribute, FacetJob[]>();
+    for (const attribute of Object.keys(FACET_VALUES) as FacetAttribute[]) {
+      byAttribute.set(attribute, FACET_VALUES[attribute].flatMap(({ value, code }) => {
+        const queries = facetQueries(plan, attribute, code);
+        return queries ? [{ attribute, value, queries }] : [];
+      }));
+    }
+    const newKeys = (attributes: Iterable<FacetAttribute>): Set<string> => new Set([...attributes]
+      .flatMap((a) => (byAttribute.get(a) ?? []).flatMap((job) => job.queries.map(queryKey)))
+      .filter((key) => !countKeys.has(key)));
+    while (byAttribute.size > 0 && newKeys(byAttribute.keys()).size > this.options.maxFacetRequests) {
+      const costliest = [...byAttribute.keys()].reduce((a, b) => (newKeys([b]).size > newKeys([a]).size ? b : a));
+      byAttribute.delete(costliest);
+    }
+    return [...byAttribute.values()].flat();
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; stops starting new work after the first failure. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

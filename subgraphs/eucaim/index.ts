@@ -1,0 +1,22 @@
+/**
+ * The EUCAIM node mediator adapter kind: a Tier-2 node's searching endpoint (native-apis README 1.1.1, 1.1.2),
+ * counts of subjects and studies only.
+ */
+import type { AdapterKind } from '../sdk/adapter';
+import { EucaimMediatorAdapter, validateOptions } from './adapter';
+
+export const eucaimMediatorKind: AdapterKind = {
+  apiKind: 'eucaim-mediator',
+  description: 'EUCAIM Tier-2 node mediator (GET /search, one value per criterion): subjects and studies per collection',
+  granularity: 'COUNT',
+  // Evaluated natively, each within the mediator's vocabulary and one-value rule; values or combinations it cannot
+  // express are reported per cohort as not applied. Age and year of diagnosis are never applied (no ranges).
+  criteria: ['CANCER_SITES', 'SEX', 'MODALITIES', 'BODY_PARTS', 'MANUFACTURERS', 'COLLECTIONS'],
+  facets: true,
+  validateOptions,
+  create: (entry, environment) => new EucaimMediatorAdapter(entry, environment),
+};
+
+export { EucaimMediatorAdapter, readOptions, validateOptions, type EucaimMediatorOptions } from './adapter';
+export { MediatorClient, parseSearchAnswer, searchPath, SEARCH_PARAMS, type MediatorAnswer, type MediatorCollection, type MediatorQuery } from './client';
+export * from './mapping';

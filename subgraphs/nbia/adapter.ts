@@ -1,0 +1,184 @@
+/**
+ * The TCIA/NBIA v4 adapter (README §2a, §7.3).
+ * - cohort: exact counts and facets from a harvested index (harvest.ts) evaluated with the SDK's cohortOf.
+ *   Year of diagnosis does not exist in NBIA and is reported as not applied; age at diagnosis is the PatientAge
+ *   of the first study (mapping.ts).
+ * - cases: pushed down to getSimpleSearch (sorted by subject, paged with start/size) when every criterion is
+ *   expressible natively (search-plan.ts), otherwise paged from the index with keyset cursors. Case fields NBIA's
+ *   search does not return (sex, age) and the studies come from the index, so a page costs one native call.
+ * - collections: getCollectionValues, getCollectionValuesAndCounts (distinct patients) and getModalityValues per
+ *   collection, with the catalogue metadata (name, cancer site, licence, DOI) from the federation config.
+ */
+import { createHash } from 'node:crypto';
+import type { FilterCriterion } from '../../schema/generated/graphql';
+import type { AdapterEnvironment, CasePage, CohortOptions, PageRequest, RepositoryAdapter } from '../sdk/adapter';
+import type { RequestContext } from '../sdk/context';
+import { cursorOffset, decodeCursor, encodeCursor } from '../sdk/cursor';
+import type { RepositoryEntry } from '../sdk/entry';
+import { ErrorCode, RepositoryError } from '../sdk/errors';
+import { cohortOf } from '../sdk/evaluate';
+import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
+import { HarvestedIndex } from '../sdk/harvested-index';
+import { pageOfMatches } from '../sdk/index-pages';
+import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyRecord } from '../sdk/records';
+import { splitFilter } from '../sdk/report';
+import { NbiaClient } from './client';
+import { harvestIndex, mapLimit, type NbiaIndex } from './harvest';
+import { caseFromSearch, collectionRecord, type MappingContext } from './mapping';
+import type { SimpleSearchCriterion, SimpleSearchResult } from './native-types';
+import { needsVocabulary, planSearch, type Vocabulary } from './search-plan';
+
+/** Criteria NBIA can evaluate (natively or on the index): all but the year of diagnosis. */
+export const NBIA_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA.filter((c) => c !== 'YEAR_OF_DIAGNOSIS');
+
+export const YEAR_NOT_AVAILABLE = 'NBIA has no clinical diagnosis fields: the year of diagnosis is not recorded (only imaging metadata is)';
+
+export const DEFAULT_INDEX_TTL_SECONDS = 300;
+
+/** An index younger than this is not harvested again because a search named a subject it lacks. */
+const MIN_REFRESH_AGE_MS = 10_000;
+
+export class NbiaAdapter implements RepositoryAdapter {
+  private readonly client: NbiaClient;
+  private readonly mapping: MappingContext;
+  private readonly index: HarvestedIndex<NbiaIndex>;
+  private readonly vocabulary: HarvestedIndex<Vocabulary>;
+
+  constructor(private readonly entry: RepositoryEntry, environment: AdapterEnvironment = {}) {
+    this.client = new NbiaClient({
+      repositoryId: entry.id, baseUrl: entry.endpoint, timeoutMs: entry.timeoutMs, credentials: environment.credentials,
+    });
+    this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint, collections: new Map(entry.collections.map((c) => [c.id, c])) };
+    const ttlMs = indexTtlSeconds(entry.options) * 1000;
+    this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping), ttlMs);
+    // The raw values the pushed-down criteria are expanded to; they change with the data, so the same TTL.
+    this.vocabulary = new HarvestedIndex(async () => {
+      const [modalities, bodyParts, manufacturers] = await Promise.all([
+        this.client.modalityValues(), this.client.bodyPartValues(), this.client.manufacturerValues(),
+      ]);
+      return { modalities, bodyParts, manufacturers };
+    }, ttlMs);
+  }
+
+  async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {
+    // Facets cost nothing extra on the index, so they are always counted.
+    const { evaluable, report } = splitFilter(filter, NBIA_CRITERIA, () => YEAR_NOT_AVAILABLE);
+    const index = await this.index.get();
+    return cohortOf(index.records, evaluable, report);
+  }
+
+  async cases(filter: NormalizedFilter, page: PageRequest, _context: RequestContext): Promise<CasePage> {
+    if (filter.yearOfDiagnosis) {
+      // A page has no room to report a criterion as not applied; listing cases that ignore it would mislead.
+      throw new RepositoryError(ErrorCode.NOT_SUPPORTED, this.entry.id,
+        `cannot list cases by year of diagnosis: ${YEAR_NOT_AVAILABLE}; leave where.yearOfDiagnosis out (cohort reports it as not applied)`,
+        { argument: 'where.yearOfDiagnosis' });
+    }
+    const vocabulary = needsVocabulary(filter) ? await this.vocabulary.get() : null;
+    const plan = planSearch(filter, this.entry.collections, vocabulary);
+    if (plan.kind === 'index') {
+      const index = await this.index.get();
+      return pageOfMatches(index.records, filter, page, this.entry.id, { withStudies: false });
+    }
+    const fingerprint = filterFingerprint(filter);
+    const start = page.after ? this.nativeOffset(page.after, fingerprint) : 0;
+    if (plan.kind === 'empty') return { edges: [], hasNextPage: false, totalCount: 0 };
+    const result = await this.searchPage(plan.criteria, start, page.first);
+    const nodes = await this.casesNamed(result);
+    return {
+      edges: nodes.map((node, i) => ({ cursor: encodeCursor(this.entry.id, { o: start + i + 1, f: fingerprint }), node })),
+      hasNextPage: start + result.resultSet.length < result.totalPatients,
+      totalCount: result.totalPatients,
+    };
+  }
+
+  async loadStudies(cases: readonly CaseRecord[], _context: RequestContext): Promise<StudyRecord[][]> {
+    const index = await this.indexHolding(cases.map((c) => c.subjectId));
+    // A subject NBIA no longer lists (even after a refresh) has no studies to show.
+    return cases.map((c) => index.bySubject.get(c.subjectId)?.studies ?? []);
+  }
+
+  async collections(_context: RequestContext): Promise<CollectionRecord[]> {
+    const [values, counts] = await Promise.all([this.client.collectionValues(), this.client.valuesAndCounts('Collection')]);
+    const subjects = new Map(counts.map((row) => [row.value, row.count]));
+    const modalities = await mapLimit(values, 4, ({ Collection }) => this.client.modalityValues({ Collection }));
+    return values.map(({ Collection }, i) =>
+      collectionRecord(Collection, subjects.get(Collection) ?? null, modalities[i], this.mapping.collections.get(Collection)));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  /** The offset a cursor of the native path carries; BAD_CURSOR for anything else. */
+  private nativeOffset(after: string, fingerprint: string): number {
+    const payload = decodeCursor(after, this.entry.id);
+    const offset = cursorOffset(payload, 'o', this.entry.id);
+    if (payload.f !== fingerprint) {
+      // Offsets only mean something for the filter that produced them.
+      throw new RepositoryError(ErrorCode.BAD_CURSOR, this.entry.id, 'argument `after` is a cursor issued for another filter', { argument: 'after' });
+    }
+    return offset;
+  }
+
+  /**
+   * One getSimpleSearch page, sorted by subject id. NBIA throws (HTTP 500) when start is beyond the total (§7.3);
+   * a cursor issued before subjects were removed can do that, so a 500 at start > 0 is checked with a one-row probe
+   * and answered as the end of the list.
+   */
+  private async searchPage(criteria: SimpleSearchCriterion[], start: number, size: number): Promise<SimpleSearchResult> {
+    try {
+      return await this.client.simpleSearch(criteria, { sortField: 'subject', sortDirection: 'ascending', start, size });
+    } catch (error) {
+      if (start === 0 || !(error instanceof RepositoryError) || error.extensions.httpStatus !== 500) throw error;
+      const probe = await this.client.simpleSearch(criteria, { sortField: 'subject', sortDirection: 'ascending', start: 0, size: 1 });
+      if (start > probe.totalPatients) return { resultSet: [], totalPatients: probe.totalPatients };
+      throw error;
+    }
+  }
+
+  /** Case records for the subjects of a search page, their fields from the index. */
+  private async casesNamed(result: SimpleSearchResult): Promise<CaseRecord[]> {
+    const index = await this.indexHolding(result.resultSet.map((s) => s.subjectId));
+    return result.resultSet.map((subject) => {
+      const record = index.bySubject.get(subject.subjectId);
+      return record ? withoutStudies(record) : caseFromSearch(subject, this.mapping);
+    });
+  }
+
+  /** The index, harvested again once if it lacks a subject the native search named and is not brand new. */
+  private async indexHolding(subjectIds: readonly string[]): Promise<NbiaIndex> {
+    const index = await this.index.get();
+    const missing = subjectIds.some((id) => !index.bySubject.has(id));
+    if (!missing || Date.now() - index.harvestedAt < MIN_REFRESH_AGE_MS) return index;
+    this.index.invalidate();
+    return this.index.get();
+  }
+}
+
+export function indexTtlSeconds(options: Record<string, unknown>): number {
+  const value = options.indexTtlSeconds;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : DEFAULT_INDEX_TTL_SECONDS;
+}
+
+/** Checks `entry.options`: only `indexTtlSeconds` (a positive number of seconds) is known. */
+export function validateNbiaOptions(options: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'indexTtlSeconds') {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) problems.push('indexTtlSeconds: must be a positive number of seconds');
+    } else {
+      problems.push(`${key}: unknown option (the nbia adapter knows indexTtlSeconds)`);
+    }
+  }
+  return problems;
+}
+
+function filterFingerprint(filter: NormalizedFilter): string {
+  return createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 12);
+}
+
+function withoutStudies(record: FullCaseRecord): CaseRecord {
+  const { studies: _studies, ...rest } = record;
+  return rest;
+}

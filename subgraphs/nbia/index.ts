@@ -1,0 +1,18 @@
+/**
+ * The TCIA/NBIA v4 adapter kind: config entries with `apiKind: "nbia"` and `endpoint` set to the v4 base URL
+ * (e.g. https://nbia.cancerimagingarchive.net/nbia-api/services/v4).
+ */
+import type { AdapterKind } from '../sdk/adapter';
+import { NBIA_CRITERIA, NbiaAdapter, validateNbiaOptions } from './adapter';
+
+export const nbiaKind: AdapterKind = {
+  apiKind: 'nbia',
+  description: 'TCIA/NBIA v4 REST API: cases, studies and series with exact counts and facets; cancer site from collection metadata; no year of diagnosis.',
+  granularity: 'RECORD',
+  criteria: NBIA_CRITERIA,
+  facets: true,
+  validateOptions: validateNbiaOptions,
+  create: (entry, environment) => new NbiaAdapter(entry, environment),
+};
+
+export { NbiaAdapter } from './adapter';

@@ -1,0 +1,81 @@
+/**
+ * NBIA v4 responses as typed rows, named as the server names its columns (README §7.3). Every column NBIA may
+ * leave out (null columns are dropped from the JSON) is optional here, i.e. null after parsing.
+ */
+
+/** getCollectionValues. */
+export interface CollectionValueRow {
+  Collection: string;
+}
+
+/** get{Collection,Modality,BodyPart,Manufacturer}ValuesAndCounts, v4 `[{"<Attr>": v, "Count": n}]` or the older `{criteria,count}`. */
+export interface ValueAndCountRow {
+  value: string;
+  /** Distinct patients with the value. */
+  count: number;
+}
+
+/** getPatient (key spelled `PatientId` in v4). */
+export interface PatientRow {
+  PatientID: string;
+  PatientSex: string | null;
+  Collection: string | null;
+}
+
+/** getPatientStudy (key spelled `PatientID`). */
+export interface PatientStudyRow {
+  StudyInstanceUID: string;
+  PatientID: string;
+  Collection: string | null;
+  StudyDate: string | null;
+  StudyDescription: string | null;
+  /** DICOM AS, e.g. "058Y". */
+  PatientAge: string | null;
+  PatientSex: string | null;
+  SeriesCount: number | null;
+}
+
+/** getSeries, v4 columns. */
+export interface SeriesRow {
+  SeriesInstanceUID: string;
+  StudyInstanceUID: string;
+  PatientID: string;
+  Collection: string | null;
+  Modality: string | null;
+  BodyPartExamined: string | null;
+  SeriesDescription: string | null;
+  SeriesNumber: number | null;
+  Manufacturer: string | null;
+  ManufacturerModelName: string | null;
+  /** Number of images, an int. */
+  ImageCount: number | null;
+  /** Bytes. */
+  FileSize: number | null;
+  PatientAge: string | null;
+  PatientSex: string | null;
+  StudyDate: string | null;
+  StudyDesc: string | null;
+  LicenseName: string | null;
+  DataDescriptionURI: string | null;
+}
+
+/** One subject of a getSimpleSearch result page (§7.3); only what the adapter reads. */
+export interface SimpleSearchSubject {
+  subjectId: string;
+  /** The collection. */
+  project: string | null;
+  /** Internal NBIA key, not a DICOM UID. */
+  id: number | null;
+}
+
+export interface SimpleSearchResult {
+  resultSet: SimpleSearchSubject[];
+  /** All matches, before paging. */
+  totalPatients: number;
+}
+
+/** One criterion of the getSimpleSearch form (§2a criteria types; PatientSexCriteria per §7.3). */
+export interface SimpleSearchCriterion {
+  type: 'CollectionCriteria' | 'ImageModalityCriteria' | 'AnatomicalSiteCriteria' | 'ManufacturerCriteria' | 'PatientSexCriteria';
+  value: string;
+}

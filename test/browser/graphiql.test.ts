@@ -1,0 +1,142 @@
+/**
+ * GraphiQL as a user meets it: a real Chromium opens the real gateway's /graphql. Hospitals run offline, so the
+ * page must come up with every request going to the gateway itself, and then do its job: show the examples,
+ * run one, and browse the schema through introspection.
+ *
+ * The tests share one page and run in order, like a user's session: open, read, run, browse.
+ */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { EXAMPLE_OPERATIONS, GRAPHIQL_ASSETS_PATH } from '../../gateway/graphiql';
+import { startDemoGateway } from '../support/gateway';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+let gateway: { url: string; close(): Promise<void> } | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let origin: string;
+/** Every URL the page asked for (HTTP and WebSocket), in order. */
+const requested: string[] = [];
+/** Page errors and console errors; CSP violations land here too, as console errors. */
+const problems: string[] = [];
+
+beforeAll(async () => {
+  // No skipping: a test that silently skips without a browser would let a broken GraphiQL ship.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: .ci/run installs it (Debian package "chromium"); run .ci/run or install it first.`);
+  }
+  const started = await startDemoGateway();
+  gateway = started;
+  origin = new URL(started.url).origin;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Background networking, component updates, sync and QUIC are the browser's own traffic; off, so that what
+    // the machine sends is only what the page asks for.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  // Wide enough that the editor, the result and the docs explorer are all on screen at once.
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Below jest's 30 s test timeout, so a missing element fails with Playwright's message naming the locator.
+  page.setDefaultTimeout(20_000);
+  page.on('request', (request) => requested.push(request.url()));
+  page.on('websocket', (socket) => requested.push(socket.url()));
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  await page.goto(started.url);
+  await page.locator('.graphiql-query-editor .CodeMirror-line').first().waitFor({ timeout: 30_000 });
+}, 120_000);
+
+afterAll(async () => {
+  // Left behind for whoever debugs a failure: the state the session ended in.
+  if (page) await page.screenshot({ path: join(tmpdir(), 'graphiql.png') }).catch(() => undefined);
+  await browser?.close();
+  await gateway?.close();
+}, 60_000);
+
+/** The text CodeMirror shows in an editor, line by line (it pads empty lines with zero-width spaces). */
+async function editorText(selector: string): Promise<string> {
+  const lines = await page.locator(`${selector} .CodeMirror-line`).allInnerTexts();
+  return lines.join('\n').replace(/\u200b/g, '');
+}
+
+function offOrigin(): string[] {
+  return requested.filter((url) => !url.startsWith(`${origin}/`));
+}
+
+test('the page loads with every request going to the gateway', () => {
+  expect(offOrigin()).toEqual([]);
+  const paths = requested.map((url) => new URL(url).pathname);
+  expect(paths[0]).toBe('/graphql');
+  expect(paths).toEqual(
+    expect.arrayContaining([
+      `${GRAPHIQL_ASSETS_PATH}/graphiql.min.css`,
+      `${GRAPHIQL_ASSETS_PATH}/react.production.min.js`,
+      `${GRAPHIQL_ASSETS_PATH}/react-dom.production.min.js`,
+      `${GRAPHIQL_ASSETS_PATH}/graphiql.min.js`,
+    ]),
+  );
+});
+
+test('the editor shows the first example operation', async () => {
+  const text = await editorText('.graphiql-query-editor');
+  expect(text).toContain('query CohortByCancerSiteAndModality {');
+  expect(text.trimEnd()).toBe(EXAMPLE_OPERATIONS[0].query.trimEnd());
+});
+
+test('each example has its tab, the first one active', async () => {
+  expect(await page.locator('.graphiql-tab').allInnerTexts()).toEqual([
+    'CohortByCancerSiteAndModality',
+    'CasesWithStudies',
+    'RepositoriesByCountry',
+  ]);
+  expect(await page.locator('.graphiql-tab-active').innerText()).toBe('CohortByCancerSiteAndModality');
+});
+
+test('running the example shows subject counts per repository', async () => {
+  await page.getByRole('button', { name: /Execute query/ }).click();
+  // The whole response from CodeMirror, not just the rendered lines: CodeMirror renders only what is near the
+  // viewport, and errors from a failing repository come before "data" and could push the counts out of it.
+  const answered = await page.waitForFunction(() => {
+    type WithEditor = Element & { CodeMirror?: { getValue(): string } };
+    const value = (document.querySelector('.result-window .CodeMirror') as WithEditor | null)?.CodeMirror?.getValue();
+    return value?.includes('"repositories"') ? value : false;
+  });
+  const text = (await answered.jsonValue()) as string;
+  expect(text).toMatch(/"subjects": \d+/);
+  const response = JSON.parse(text) as { data?: { repositories?: Array<{ cohort?: { subjects?: unknown } | null }> } };
+  expect(response.data?.repositories?.some((repository) => typeof repository.cohort?.subjects === 'number')).toBe(true);
+  // The pane on screen shows that response.
+  expect((await editorText('.result-window')).trimStart()).toMatch(/^\{/);
+});
+
+test('the documentation explorer shows the Query fields', async () => {
+  await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+  // The explorer opens on the schema's root types; following "Query" lists its fields, from introspection.
+  await page
+    .locator('div:has(> .graphiql-doc-explorer-root-type) > a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ })
+    .click();
+  await page.locator('.graphiql-doc-explorer-title', { hasText: /^Query$/ }).waitFor();
+  const fields = await page.locator('.graphiql-doc-explorer-content .graphiql-doc-explorer-field-name').allInnerTexts();
+  expect(fields).toEqual(expect.arrayContaining(['repositories', 'repository']));
+});
+
+test('the whole session stayed on the gateway, without errors', () => {
+  expect(offOrigin()).toEqual([]);
+  // Introspection and the run both went to the endpoint.
+  expect(requested.filter((url) => url === gateway!.url).length).toBeGreaterThanOrEqual(3);
+  expect(problems).toEqual([]);
+});

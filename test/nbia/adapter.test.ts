@@ -1,0 +1,393 @@
+/**
+ * The NBIA adapter against the running simulator: its answers, fetched through NBIA v4's native protocol, equal what
+ * the SDK's cohortOf computes over the synthetic ground truth (toUnifiedCases) — the answer of a perfect adapter.
+ */
+import { graphql } from 'graphql';
+import type { CaseFilter } from '../../schema/generated/graphql';
+import { startNbiaSimulator, type RunningNbiaSimulator } from '../../simulators/nbia';
+import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
+import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { NbiaAdapter, nbiaKind } from '../../subgraphs/nbia';
+import { YEAR_NOT_AVAILABLE } from '../../subgraphs/nbia/adapter';
+import type { CasePage } from '../../subgraphs/sdk/adapter';
+import { encodeCursor } from '../../subgraphs/sdk/cursor';
+import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
+import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
+import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../../subgraphs/sdk/filter';
+import type { FullCaseRecord } from '../../subgraphs/sdk/records';
+import { buildRepositorySubgraph } from '../../subgraphs/sdk/subgraph';
+import { filterOf, nbiaEntry, nbiaTestData, REPOSITORY_ID } from './support';
+
+const SEARCH_PATH = '/nbia-api/services/v4/getSimpleSearch';
+
+let data: SyntheticRepositoryData;
+let truth: FullCaseRecord[];
+let simulator: RunningNbiaSimulator;
+let adapter: NbiaAdapter;
+
+beforeAll(async () => {
+  data = nbiaTestData(300);
+  truth = toUnifiedCases(data);
+  simulator = await startNbiaSimulator({ data });
+  adapter = new NbiaAdapter(nbiaEntry(data, simulator.baseUrl));
+});
+
+afterAll(async () => {
+  await adapter.close();
+  await simulator.close();
+});
+
+function expectedCohort(filter: NormalizedFilter) {
+  const evaluable = withoutCriteria(filter, ['YEAR_OF_DIAGNOSIS']);
+  return cohortOf(truth, evaluable, { applied: criteriaOf(evaluable), notApplied: [] });
+}
+
+function expectedSubjects(filter: NormalizedFilter): string[] {
+  return truth.filter((record) => matchCase(record, filter) !== null).map((record) => record.subjectId);
+}
+
+const searches = () => simulator.requests.byPath.get(SEARCH_PATH) ?? 0;
+
+async function allPages(filter: NormalizedFilter, first: number): Promise<{ pages: CasePage[]; subjects: string[] }> {
+  const pages: CasePage[] = [];
+  let after: string | null = null;
+  do {
+    const page: CasePage = await adapter.cases(filter, { first, after }, {});
+    pages.push(page);
+    after = page.hasNextPage ? page.edges.at(-1)!.cursor : null;
+  } while (after && pages.length < 100);
+  return { pages, subjects: pages.flatMap((p) => p.edges.map((e) => e.node.subjectId)) };
+}
+
+async function rejection(work: Promise<unknown>): Promise<RepositoryError> {
+  try {
+    await work;
+  } catch (error) {
+    expect(error).toBeInstanceOf(RepositoryError);
+    return error as RepositoryError;
+  }
+  throw new Error('expected a RepositoryError');
+}
+
+const COHORT_FILTERS: Array<[string, CaseFilter]> = [
+  ['no filter', {}],
+  ['one modality', { modalities: ['CT'] }],
+  ['two modalities (OR)', { modalities: ['MR', 'MG'] }],
+  ['one body part, dirty raw values', { bodyParts: ['CHEST'] }],
+  ['two body parts (OR)', { bodyParts: ['BREAST', 'KIDNEY'] }],
+  ['body part UNKNOWN (no BodyPartExamined)', { bodyParts: ['UNKNOWN'] }],
+  ['one sex', { sex: ['MALE'] }],
+  ['sex without DICOM code', { sex: ['OTHER', 'UNKNOWN'] }],
+  ['age range', { ageAtDiagnosis: { min: 50, max: 65 } }],
+  ['open age range', { ageAtDiagnosis: { max: 45 } }],
+  ['site AND modality AND body part, on one series', { cancerSites: ['LUNG'], modalities: ['PT'], bodyParts: ['CHEST'] }],
+  ['manufacturer prefix', { manufacturers: ['siemens'] }],
+  ['manufacturers OR, AND modality AND sex', { manufacturers: ['ge', 'Philips'], modalities: ['CT'], sex: ['FEMALE'] }],
+  ['collections AND age', { collections: ['NB-BREAST', 'NB-KIDNEY'], ageAtDiagnosis: { min: 60 } }],
+  ['a site no collection has', { cancerSites: ['PROSTATE'] }],
+  ['a modality nobody has', { modalities: ['SM'] }],
+  ['contradicting site and collection', { cancerSites: ['BREAST'], collections: ['NB-LUNG'] }],
+];
+
+describe('cohort', () => {
+  it.each(COHORT_FILTERS)('equals cohortOf over the ground truth: %s', async (_, where) => {
+    const filter = filterOf(where);
+    const cohort = await adapter.cohort(filter, {}, { facets: true });
+    const expected = expectedCohort(filter);
+    expect(cohort).toEqual(expected);
+    expect(cohort.exact).toBe(true);
+    expect(cohort.filtersApplied).toEqual(criteriaOf(filter));
+  });
+
+  it('is not vacuous: most filters match someone, the last three nobody', () => {
+    const subjects = COHORT_FILTERS.map(([, where]) => expectedCohort(filterOf(where)).subjects);
+    expect(subjects.slice(0, -3).every((n) => (n ?? 0) > 0)).toBe(true);
+    expect(subjects.slice(-3)).toEqual([0, 0, 0]);
+    expect(subjects[0]).toBe(300);
+  });
+
+  it('reports YEAR_OF_DIAGNOSIS as not applied, with a reason, and counts without it', async () => {
+    const filter = filterOf({ yearOfDiagnosis: { min: 2015 }, modalities: ['CT'] });
+    const cohort = await adapter.cohort(filter, {}, { facets: true });
+    expect(cohort.exact).toBe(false);
+    expect(cohort.filtersApplied).toEqual(['MODALITIES']);
+    expect(cohort.filtersNotApplied).toEqual([{ criterion: 'YEAR_OF_DIAGNOSIS', reason: YEAR_NOT_AVAILABLE }]);
+    const expected = expectedCohort(filter);
+    expect({ ...cohort, exact: true, filtersApplied: [], filtersNotApplied: [] })
+      .toEqual({ ...expected, exact: true, filtersApplied: [], filtersNotApplied: [] });
+    expect(nbiaKind.criteria).not.toContain('YEAR_OF_DIAGNOSIS');
+  });
+
+  it('answers from the harvested index: repeated cohorts cost no native call', async () => {
+    await adapter.cohort({}, {}, { facets: true });
+    simulator.resetCounts();
+    await adapter.cohort(filterOf({ modalities: ['MR'] }), {}, { facets: true });
+    await adapter.cohort(filterOf({ sex: ['FEMALE'], ageAtDiagnosis: { min: 40 } }), {}, { facets: false });
+    expect(simulator.requests.total).toBe(0);
+  });
+});
+
+describe('cases', () => {
+  const NATIVE: Array<[string, CaseFilter]> = [
+    ['no filter', {}],
+    ['one modality', { modalities: ['CT'] }],
+    ['body part expanded to raw values, AND two sexes', { bodyParts: ['CHEST'], sex: ['FEMALE', 'MALE'] }],
+    ['sites as collections AND manufacturer', { cancerSites: ['LUNG', 'KIDNEY'], manufacturers: ['siemens'] }],
+    ['collections AND site AND modality', { collections: ['NB-BREAST', 'NB-LUNG'], cancerSites: ['BREAST'], modalities: ['MG', 'MR'] }],
+  ];
+  const INDEX: Array<[string, CaseFilter]> = [
+    ['age range', { ageAtDiagnosis: { min: 50, max: 65 } }],
+    ['sex without DICOM code', { sex: ['UNKNOWN', 'OTHER'] }],
+    ['body part UNKNOWN AND modality', { bodyParts: ['UNKNOWN'], modalities: ['CT', 'MR'] }],
+  ];
+
+  it.each(NATIVE)('pages through getSimpleSearch completely, without duplicates: %s', async (_, where) => {
+    const filter = filterOf(where);
+    const expected = expectedSubjects(filter);
+    simulator.resetCounts();
+    const { pages, subjects } = await allPages(filter, 37);
+    expect(subjects).toEqual(expected);
+    expect(new Set(subjects).size).toBe(subjects.length);
+    expect(pages.every((p) => p.totalCount === expected.length)).toBe(true);
+    expect(searches()).toBe(pages.length);
+    expect(expected.length).toBeGreaterThan(37);
+  });
+
+  it.each(INDEX)('pages through the index completely, without duplicates: %s', async (_, where) => {
+    const filter = filterOf(where);
+    const expected = expectedSubjects(filter);
+    await adapter.cohort({}, {}, { facets: false });
+    simulator.resetCounts();
+    const { pages, subjects } = await allPages(filter, 3);
+    expect(subjects).toEqual(expected);
+    expect(new Set(subjects).size).toBe(subjects.length);
+    expect(pages.every((p) => p.totalCount === expected.length)).toBe(true);
+    expect(simulator.requests.total).toBe(0);
+    expect(expected.length).toBeGreaterThan(3);
+  });
+
+  it('fills the case fields getSimpleSearch does not return from the index', async () => {
+    const page = await adapter.cases(filterOf({ modalities: ['CT'] }), { first: 40, after: null }, {});
+    const byId = new Map(truth.map((r) => [r.id, r]));
+    for (const { node } of page.edges) {
+      const expected = byId.get(node.id)!;
+      expect(node).toEqual({
+        id: expected.id, repositoryId: REPOSITORY_ID, subjectId: expected.subjectId, collection: expected.collection,
+        sex: expected.sex, ageAtDiagnosis: expected.ageAtDiagnosis,
+        diagnosis: { cancerSite: expected.diagnosis!.cancerSite, icd10: null, icdO3Topography: null, icdO3Morphology: null, description: null, yearOfDiagnosis: null, stage: null },
+      });
+    }
+  });
+
+  it('answers a filter that matches nothing without a native search', async () => {
+    simulator.resetCounts();
+    const page = await adapter.cases(filterOf({ cancerSites: ['PROSTATE'] }), { first: 10, after: null }, {});
+    expect(page).toEqual({ edges: [], hasNextPage: false, totalCount: 0 });
+    expect(searches()).toBe(0);
+  });
+
+  it('refuses to list cases by year of diagnosis rather than ignore it', async () => {
+    const error = await rejection(adapter.cases(filterOf({ yearOfDiagnosis: { min: 2010 } }), { first: 10, after: null }, {}));
+    expect(error.extensions).toMatchObject({ code: ErrorCode.NOT_SUPPORTED, repositoryId: REPOSITORY_ID, argument: 'where.yearOfDiagnosis' });
+  });
+});
+
+describe('a page of cases with studies, through the subgraph', () => {
+  const subgraph = () => buildRepositorySubgraph(nbiaEntry(data, simulator.baseUrl), nbiaKind, adapter);
+  const QUERY = `query ($representations: [_Any!]!, $where: CaseFilter, $first: Int, $after: String) {
+    _entities(representations: $representations) {
+      ... on FrTestNbiaRepository {
+        cases(where: $where, first: $first, after: $after) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          nodes { id sex studies { uid date seriesCount series { uid modality bodyPart bodyPartRaw instanceCount sizeBytes retrieve { protocol url } } } }
+        }
+      }
+    }
+  }`;
+
+  interface Answer {
+    data?: { _entities: Array<{ cases: { totalCount: number; nodes: Array<{ id: string; studies: Array<{ uid: string; series: Array<{ uid: string; retrieve: { url: string } }> }> }> } }> };
+    errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;
+  }
+
+  async function run(where: CaseFilter, first: number, schema = subgraph().schema): Promise<Answer> {
+    const result = await graphql({
+      schema, source: QUERY, contextValue: {},
+      variableValues: { representations: [{ __typename: 'FrTestNbiaRepository', id: REPOSITORY_ID }], where, first },
+    });
+    return result as unknown as Answer;
+  }
+
+  it.each([
+    ['getSimpleSearch path', { modalities: ['CT'] } as CaseFilter, 1],
+    ['index path', { ageAtDiagnosis: { min: 40 } } as CaseFilter, 0],
+  ])('costs a constant number of native calls, whatever the page size (%s)', async (_, where, calls) => {
+    const schema = subgraph().schema;
+    await run(where, 5, schema); // warms the index and the raw-value lists
+    const counts: number[] = [];
+    for (const first of [10, 50]) {
+      simulator.resetCounts();
+      const answer = await run(where, first, schema);
+      expect(answer.errors).toBeUndefined();
+      const nodes = answer.data!._entities[0].cases.nodes;
+      expect(nodes).toHaveLength(first);
+      for (const node of nodes) {
+        const expected = truth.find((r) => r.id === node.id)!;
+        expect(node.studies.map((s) => s.uid).sort()).toEqual(expected.studies.map((s) => s.uid).sort());
+        expect(node.studies.flatMap((s) => s.series).every((s) => s.retrieve.url.startsWith(`${simulator.baseUrl}/getImage?SeriesInstanceUID=`))).toBe(true);
+      }
+      counts.push(simulator.requests.total);
+    }
+    expect(counts).toEqual([calls, calls]);
+  });
+
+  it('turns a native failure into an error naming the repository, with a stable code', async () => {
+    const failing = new NbiaAdapter(nbiaEntry(data, simulator.baseUrl));
+    simulator.faults.httpStatus = 503;
+    try {
+      const answer = await run({ ageAtDiagnosis: { min: 40 } }, 5, buildRepositorySubgraph(nbiaEntry(data, simulator.baseUrl), nbiaKind, failing).schema);
+      expect(answer.errors?.[0].extensions).toMatchObject({ code: ErrorCode.HTTP_ERROR, repositoryId: REPOSITORY_ID, httpStatus: 503 });
+      expect(answer.errors?.[0].message).toMatch(new RegExp(`repository "${REPOSITORY_ID}"`));
+    } finally {
+      simulator.faults.httpStatus = undefined;
+      await failing.close();
+    }
+  });
+});
+
+describe('cursors', () => {
+  it('rejects a cursor issued by another repository, on both paths', async () => {
+    const foreign = encodeCursor('other-repository', { o: 10, k: 'NB-NB-LUNG-0001' });
+    for (const where of [{ modalities: ['CT'] }, { ageAtDiagnosis: { min: 40 } }] as CaseFilter[]) {
+      const error = await rejection(adapter.cases(filterOf(where), { first: 10, after: foreign }, {}));
+      expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_CURSOR, repositoryId: REPOSITORY_ID, argument: 'after' });
+    }
+  });
+
+  it('rejects damaged cursors and cursors of the other path or of another filter', async () => {
+    const native = filterOf({ modalities: ['CT'] });
+    const index = filterOf({ ageAtDiagnosis: { min: 40 } });
+    const nativeCursor = (await adapter.cases(native, { first: 5, after: null }, {})).edges.at(-1)!.cursor;
+    const indexCursor = (await adapter.cases(index, { first: 5, after: null }, {})).edges.at(-1)!.cursor;
+    const tampered = (change: Record<string, unknown>) => Buffer.from(JSON.stringify({
+      ...JSON.parse(Buffer.from(nativeCursor, 'base64url').toString('utf8')), ...change,
+    })).toString('base64url');
+    const attempts: Array<[NormalizedFilter, string]> = [
+      [native, 'not a cursor at all'],
+      [native, nativeCursor.slice(0, -4)],
+      [native, tampered({ o: -3 })],
+      [native, tampered({ o: 'ten' })],
+      [native, indexCursor],
+      [index, nativeCursor],
+      [filterOf({ modalities: ['MR'] }), nativeCursor],
+    ];
+    for (const [filter, after] of attempts) {
+      const error = await rejection(adapter.cases(filter, { first: 5, after }, {}));
+      expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_CURSOR, repositoryId: REPOSITORY_ID });
+    }
+  });
+
+  it('ends the list when a cursor points beyond the total (NBIA throws on start > total)', async () => {
+    const native = filterOf({ modalities: ['CT'] });
+    const cursor = (await adapter.cases(native, { first: 5, after: null }, {})).edges.at(-1)!.cursor;
+    const beyond = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')), o: 100_000 })).toString('base64url');
+    const page = await adapter.cases(native, { first: 5, after: beyond }, {});
+    expect(page).toEqual({ edges: [], hasNextPage: false, totalCount: expectedSubjects(native).length });
+  });
+});
+
+describe('collections', () => {
+  it('joins NBIA values and patient counts with the config metadata', async () => {
+    simulator.resetCounts();
+    const collections = await adapter.collections({});
+    expect(simulator.requests.total).toBe(2 + data.collections.length);
+    expect(collections.map((c) => c.id)).toEqual(['NB-BREAST', 'NB-KIDNEY', 'NB-LUNG']);
+    for (const collection of collections) {
+      const meta = data.collections.find((c) => c.id === collection.id)!;
+      const members = truth.filter((r) => r.collection === collection.id);
+      const modalities = new Set(members.flatMap((r) => r.studies.flatMap((s) => s.modalities)));
+      expect(collection).toMatchObject({ name: meta.name, licence: meta.licence, doi: meta.doi, cancerSites: [meta.cancerSite], subjects: members.length });
+      expect(new Set(collection.modalities)).toEqual(modalities);
+    }
+  });
+});
+
+describe('native failures', () => {
+  let faulty: RunningNbiaSimulator;
+  beforeAll(async () => {
+    faulty = await startNbiaSimulator({ data: nbiaTestData(20) });
+  });
+  afterAll(async () => {
+    await faulty.close();
+  });
+  afterEach(() => {
+    faulty.faults.httpStatus = undefined;
+    faulty.faults.malformed = undefined;
+    faulty.faults.hang = undefined;
+  });
+
+  async function failure(timeoutMs = 5000): Promise<RepositoryError> {
+    // A fresh adapter each time: no harvested copy to answer from.
+    const fresh = new NbiaAdapter(nbiaEntry(data, faulty.baseUrl, { timeoutMs }));
+    try {
+      return await rejection(fresh.cohort({}, {}, { facets: true }));
+    } finally {
+      await fresh.close();
+    }
+  }
+
+  it('HTTP 503 with an HTML page is REPOSITORY_HTTP_ERROR', async () => {
+    faulty.faults.httpStatus = 503;
+    expect((await failure()).extensions).toMatchObject({ code: ErrorCode.HTTP_ERROR, repositoryId: REPOSITORY_ID, httpStatus: 503 });
+  });
+
+  it('truncated JSON is REPOSITORY_BAD_RESPONSE', async () => {
+    faulty.faults.malformed = true;
+    const error = await failure();
+    expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_RESPONSE, repositoryId: REPOSITORY_ID });
+    expect(error.message).toMatch(/malformed JSON/);
+  });
+
+  it('a server that never answers is REPOSITORY_TIMEOUT after timeoutMs', async () => {
+    faulty.faults.hang = true;
+    const started = Date.now();
+    expect((await failure(300)).extensions).toMatchObject({ code: ErrorCode.TIMEOUT, repositoryId: REPOSITORY_ID });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a server that is gone is REPOSITORY_UNAVAILABLE', async () => {
+    const gone = await startNbiaSimulator({ data: nbiaTestData(5) });
+    const url = gone.baseUrl;
+    await gone.close();
+    const fresh = new NbiaAdapter(nbiaEntry(data, url));
+    try {
+      expect((await rejection(fresh.collections({}))).extensions).toMatchObject({ code: ErrorCode.UNAVAILABLE, repositoryId: REPOSITORY_ID });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('an empty repository (empty bodies everywhere) is no result, not an error', async () => {
+    const empty = await startNbiaSimulator({ data: { ...nbiaTestData(0), cases: [] } });
+    const fresh = new NbiaAdapter(nbiaEntry(data, empty.baseUrl));
+    try {
+      expect((await fresh.cohort({}, {}, { facets: true })).subjects).toBe(0);
+      expect(await fresh.collections({})).toEqual([]);
+      expect(await fresh.cases({}, { first: 10, after: null }, {})).toEqual({ edges: [], hasNextPage: false, totalCount: 0 });
+    } finally {
+      await fresh.close();
+      await empty.close();
+    }
+  });
+});
+
+describe('options', () => {
+  it('validates indexTtlSeconds and flags unknown options', () => {
+    expect(nbiaKind.validateOptions!({ indexTtlSeconds: 60 })).toEqual([]);
+    expect(nbiaKind.validateOptions!({ indexTtlSeconds: -1, indexTTL: 5 })).toEqual([
+      'indexTtlSeconds: must be a positive number of seconds',
+      'indexTTL: unknown option (the nbia adapter knows indexTtlSeconds)',
+    ]);
+  });
+});
