@@ -172,8 +172,10 @@ async function waitUntilReady(
       await response.arrayBuffer();
       if (response.status === 401) throw new Error(`Orthanc refused the test credentials on /system. ${describe()}`);
     } catch (error) {
-      if (!(error instanceof TypeError) && (error as Error).name !== 'TimeoutError') throw error;
-      // Connection refused while Orthanc starts: try again.
+      // Connection refused while Orthanc starts ("fetch failed", a TypeError; compared by name because jest
+      // runs tests in another realm than fetch's) or a slow answer: try again.
+      const name = (error as Error).name;
+      if (name !== 'TypeError' && name !== 'TimeoutError') throw error;
     }
     if (Date.now() > deadline) throw new Error(`Orthanc did not answer /system within ${timeoutMs} ms. ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
