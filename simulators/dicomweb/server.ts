@@ -7,7 +7,6 @@
 import type { SyntheticRepositoryData } from '../synthetic/model';
 import { startSimulator, type Faults, type RunningSimulator, type SimulatorRequest, type SimulatorResponse } from '../http-server';
 import { buildArchive, type Archive } from './archive';
-import { SPECIFIC_CHARACTER_SET } from './dataset';
 import type { DicomJsonDataset } from './dicom-json';
 import { OrthancError, parseQidoQuery } from './query';
 import { searchInstances, searchSeries, searchStudies, type SearchContext } from './search';
@@ -25,6 +24,9 @@ export type RunningQidoSimulator = RunningSimulator & {
 };
 
 const ROOT = '/dicom-web';
+// Orthanc answers with the character set of its DefaultEncoding, whatever the files declare (measured: with
+// Latin1 it says ISO_IR 100 for files in ISO_IR 192). The test Orthanc runs with Utf8.
+const ORTHANC_CHARACTER_SET = 'ISO_IR 192';
 // Orthanc sends this exact media type, without parameters, whatever the Accept header asks (measured).
 const DICOM_JSON = 'application/dicom+json';
 
@@ -72,7 +74,7 @@ function handle(archive: Archive, request: SimulatorRequest, origin: string): Si
         // The raw query string: Orthanc does not percent-decode the values it hands to the plugin (query.ts).
         query: parseQidoQuery(request.url.search),
         retrieveBase: `${baseUrl(request, origin)}${ROOT}/`,
-        characterSet: SPECIFIC_CHARACTER_SET,
+        characterSet: ORTHANC_CHARACTER_SET,
       };
       const results = search(context, match.slice(1));
       return { status: 200, headers: { 'Content-Type': DICOM_JSON }, body: JSON.stringify(results) };

@@ -123,7 +123,9 @@ export class DicomWebAdapter implements RepositoryAdapter {
     // An empty PatientSex would be universal matching, so UNKNOWN cannot be pushed down.
     if (filter.sex && !filter.sex.includes('UNKNOWN')) query.PatientSex = filter.sex.map(dicomSexCode).join(',');
     const collections = this.collectionsFor(filter);
-    if (collections) {
+    // DICOM matching has no escape character: a user value holding a wildcard (* ?), the list separator or a
+    // backslash would widen the match, so such a filter is evaluated locally only.
+    if (collections && collections.every((c) => !/[*?,\\]/.test(c))) {
       // An empty value would be universal matching (PS3.4 C.2.2.2.3), the opposite of "no collection".
       if (collections.length === 0) return null;
       query.ClinicalTrialProtocolID = collections.join(',');

@@ -74,7 +74,7 @@ export class NativeHttp {
   }
 
   private async send(method: 'GET' | 'POST', path: string, query: Query, body: string | undefined, headers: Record<string, string>): Promise<NativeResponse> {
-    const search = toSearchParams(query).toString();
+    const search = toQueryString(query);
     const target = `${this.basePath}${path}${search ? `?${search}` : ''}`;
     if (this.authorization) headers.authorization = this.authorization;
     let status: number;
@@ -126,7 +126,23 @@ export class NativeHttp {
   }
 }
 
-/** Repeated keys for arrays; undefined and null values are left out. */
+/**
+ * A URL query string: repeated keys for arrays, undefined and null left out, spaces as %20 (not the form
+ * encoding's "+", which some servers keep literally), and commas left literal: in DICOMweb (PS3.18 8.3.4) and FHIR
+ * search a comma separates OR values, and servers such as Orthanc do not decode "%2C" before splitting. Callers
+ * escape user values by their protocol's rules before this point.
+ */
+export function toQueryString(query: Query): string {
+  const parts: string[] = [];
+  const encode = (value: string) => encodeURIComponent(value).replace(/%2C/gi, ',');
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [String(value)]) parts.push(`${encodeURIComponent(key)}=${encode(v)}`);
+  }
+  return parts.join('&');
+}
+
+/** Form encoding (application/x-www-form-urlencoded): repeated keys for arrays, undefined and null left out. */
 export function toSearchParams(query: Query): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {

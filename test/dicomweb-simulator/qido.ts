@@ -2,7 +2,7 @@
  * A tiny QIDO-RS client for the simulator tests: raw URLs (no URLSearchParams, which would percent-encode
  * characters Orthanc does not decode) and DICOM JSON parsed into typed datasets.
  */
-import type { DicomJsonAttribute, DicomJsonDataset } from '../../simulators/dicomweb';
+import type { DicomJsonAttribute, DicomJsonDataset, DicomJsonValue } from '../../simulators/dicomweb';
 
 export interface Credentials {
   username: string;
@@ -50,7 +50,16 @@ function asAttribute(value: unknown, where: string): DicomJsonAttribute {
   if (typeof vr !== 'string') throw new Error(`${where} has no vr`);
   if (Value === undefined) return { vr };
   if (!Array.isArray(Value)) throw new Error(`${where} has a Value that is not an array`);
-  return { Value: Value as DicomJsonAttribute['Value'], vr };
+  return { Value: Value.map((item: unknown) => asValue(item, where)), vr };
+}
+
+/** PS3.18 F.2.3: strings, numbers, or for PN an object with the name groups. */
+function asValue(item: unknown, where: string): DicomJsonValue {
+  if (typeof item === 'string' || typeof item === 'number') return item;
+  if (typeof item === 'object' && item !== null && typeof (item as { Alphabetic?: unknown }).Alphabetic === 'string') {
+    return { Alphabetic: (item as { Alphabetic: string }).Alphabetic };
+  }
+  throw new Error(`${where} has a value that is no string, number or person name: ${JSON.stringify(item)}`);
 }
 
 /** The first value of an attribute as text (a person name as its alphabetic group). */

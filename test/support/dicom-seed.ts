@@ -37,8 +37,9 @@ export interface SeedResult {
 }
 
 /**
- * Stores every instance of `data` at `root` (e.g. http://127.0.0.1:PORT/dicom-web), in data order: Orthanc
- * answers QIDO in ingestion order, and the simulator serves the data in that same order.
+ * Stores every instance of `data` at `root` (e.g. http://127.0.0.1:PORT/dicom-web), in data order, one STOW-RS
+ * request per 50 instances. The order matters: Orthanc lists instances in ingestion order and reads study
+ * attributes from the first and last series ingested, which the QIDO simulator reproduces from the data order.
  */
 export async function seedDicomWeb(root: string, auth: OrthancAuth, data: SyntheticRepositoryData): Promise<SeedResult> {
   let batch: Uint8Array[] = [];

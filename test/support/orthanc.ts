@@ -117,8 +117,8 @@ async function startOnce(auth: OrthancAuth, readyTimeoutMs: number): Promise<Run
   // When Orthanc ends on its own, close the pipe so the watcher ends too.
   void exited.then(() => child.stdin?.destroy());
 
-  // SIGKILL, not a graceful stop: everything Orthanc holds is thrown away with the temp dir, and its graceful
-  // shutdown takes about 2.5 s (the HTTP and DICOM servers each poll for 1 s) against a few ms for SIGKILL.
+  // Orthanc is always SIGKILLed, never stopped gracefully: everything it holds goes with the temp dir, and its
+  // graceful shutdown takes about 2.5 s (its HTTP and DICOM servers each poll for 1 s) against a few ms.
   const killGroup = () => {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) tryKill(-child.pid);
   };
