@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   const config = loadFederationConfig(configPath, ADAPTER_KINDS);
   const demo = await startDemoSimulators(config);
-  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port, host });
+  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port, host, warmUp: true });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const repositories = demo.config.repositories;
   const countries = new Set(repositories.map((r) => r.country));

@@ -22,6 +22,8 @@ export interface GatewayOptions {
   port: number;
   host?: string;
   env?: NodeJS.ProcessEnv;
+  /** Harvest adapters' indexes in the background right after start (npm start does). */
+  warmUp?: boolean;
 }
 
 export interface RunningGateway {
@@ -34,6 +36,16 @@ export interface RunningGateway {
 }
 
 export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * Lets adapters harvest their indexes in the background once the gateway listens, so the first user query does
+ * not pay for it. A failure only means the first query harvests (and reports the error) itself.
+ */
+function warmUpAdapters(federation: Federation): void {
+  for (const [id, adapter] of federation.adapters) {
+    adapter.warmUp?.().catch((error: unknown) => console.warn(`[${id}] warm-up failed: ${(error as Error).message}`));
+  }
+}
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const federation = buildFederation(options.config, options.kinds, options.env);
@@ -78,6 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  if (options.warmUp) warmUpAdapters(federation);
   const origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   return {
     url: `${origin}${GRAPHQL_PATH}`,

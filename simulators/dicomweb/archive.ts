@@ -44,10 +44,14 @@ export interface Archive {
   /** In ingestion order. */
   series: SeriesResource[];
   studyByUid: Map<string, StudyResource>;
+  /** Studies in Orthanc's listing order (by public id), sorted once rather than per request. */
+  studiesInListingOrder: StudyResource[];
+  /** Series in Orthanc's listing order (by public id). */
+  seriesInListingOrder: SeriesResource[];
 }
 
 export function buildArchive(data: SyntheticRepositoryData): Archive {
-  const archive: Archive = { studies: [], series: [], studyByUid: new Map() };
+  const archive: Archive = { studies: [], series: [], studyByUid: new Map(), studiesInListingOrder: [], seriesInListingOrder: [] };
   for (const subject of data.cases) {
     for (const sourceStudy of subject.studies) {
       const study: StudyResource = {
@@ -66,6 +70,9 @@ export function buildArchive(data: SyntheticRepositoryData): Archive {
       archive.studyByUid.set(study.uid, study);
     }
   }
+  const byPublicId = (a: { publicId: string }, b: { publicId: string }) => (a.publicId < b.publicId ? -1 : a.publicId > b.publicId ? 1 : 0);
+  archive.studiesInListingOrder = [...archive.studies].sort(byPublicId);
+  archive.seriesInListingOrder = [...archive.series].sort(byPublicId);
   return archive;
 }
 

@@ -87,6 +87,10 @@ export class DicomWebAdapter implements RepositoryAdapter {
     return collectionsFromCases(await this.casesFor({}), this.entry.collections);
   }
 
+  async warmUp(): Promise<void> {
+    if (this.options.mode !== 'live') await this.index.get();
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }

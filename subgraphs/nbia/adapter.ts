@@ -106,6 +106,10 @@ export class NbiaAdapter implements RepositoryAdapter {
       collectionRecord(Collection, subjects.get(Collection) ?? null, modalities[i], this.mapping.collections.get(Collection)));
   }
 
+  async warmUp(): Promise<void> {
+    await this.index.get();
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

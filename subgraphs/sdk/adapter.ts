@@ -44,6 +44,8 @@ export interface RepositoryAdapter {
    */
   loadStudies?(cases: readonly CaseRecord[], context: RequestContext): Promise<StudyRecord[][]>;
   collections(context: RequestContext): Promise<CollectionRecord[]>;
+  /** Loads what the adapter keeps (a harvested index) before the first query needs it. */
+  warmUp?(): Promise<void>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }
