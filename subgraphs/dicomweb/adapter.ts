@@ -18,11 +18,14 @@ import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyR
 import { requireAllApplied, splitFilter } from '../sdk/report';
 import { QidoClient, type QidoQuery } from './client';
 import { Tag, text, type DicomDataset } from './dicom-json';
-import { casesFromDicom, seriesFromDicom, studyFromDicom, type CaseMappingContext } from './mapping';
+import { casesFromDicom, type CaseMappingContext } from './mapping';
 import type { DicomWebOptions } from './options';
 import { dicomSexCode } from '../../schema/codes/sex';
 
-/** Study UIDs per QIDO request: keeps URLs under common 8-16 KB limits. */
+/** PatientID values DICOM matching cannot take literally: wildcards (* ?), the list separator, backslash. */
+const UNMATCHABLE = /[*?,\\]/;
+
+/** Study UIDs (or patient ids) per QIDO request: keeps URLs under common 8-16 KB limits. */
 const UIDS_PER_REQUEST = 100;
 const PARALLEL_REQUESTS = 4;
 
@@ -62,25 +65,25 @@ export class DicomWebAdapter implements RepositoryAdapter {
     return pageOfMatches(await this.casesFor(evaluable), evaluable, page, this.entry.id, { withStudies: this.options.mode === 'live' });
   }
 
-  /** Studies of a page of cases: two QIDO requests per 100 studies (UID list matching), not one per case. */
+  /**
+   * Studies of a page of cases, live from the PACS (so studies added since the harvest show): the studies by
+   * PatientID list (comma-separated, OR), then their series by StudyInstanceUID list — two QIDO requests per 100
+   * cases, not one per case. A PatientID holding a DICOM wildcard or separator cannot be matched literally, so
+   * that case's studies are asked for by their indexed UIDs instead.
+   */
   async loadStudies(cases: readonly CaseRecord[]): Promise<StudyRecord[][]> {
-    const indexed = new Map((await this.index.get()).map((record) => [record.subjectId, record]));
-    const uidsOf = (c: CaseRecord) => indexed.get(c.subjectId)?.studies.map((s) => s.uid) ?? [];
-    const uids = cases.flatMap(uidsOf);
-    const batches = chunk(uids, UIDS_PER_REQUEST);
-    const [studies, series] = await Promise.all([
-      mapWithConcurrency(batches, PARALLEL_REQUESTS, (batch) => this.client.studiesByUid(batch)),
-      mapWithConcurrency(batches, PARALLEL_REQUESTS, (batch) => this.client.seriesOfStudies(batch)),
-    ]);
-    const seriesByStudy = groupByStudy(series.flat());
-    const studyByUid = new Map(studies.flat().map((s) => [text(s, Tag.StudyInstanceUID) ?? '', s]));
-    return cases.map((c) => uidsOf(c).flatMap((uid) => {
-      const study = studyByUid.get(uid);
-      if (!study) return []; // deleted from the PACS since the index was harvested
-      const seriesRecords = (seriesByStudy.get(uid) ?? []).map((s) => seriesFromDicom(s, uid, this.context)).filter((s) => s !== null);
-      const record = studyFromDicom(study, seriesRecords);
-      return record ? [record] : [];
-    }));
+    const literal = cases.filter((c) => !UNMATCHABLE.test(c.subjectId)).map((c) => c.subjectId);
+    const others = cases.filter((c) => UNMATCHABLE.test(c.subjectId));
+    const indexed = others.length > 0 ? new Map((await this.index.get()).map((r) => [r.subjectId, r])) : new Map<string, FullCaseRecord>();
+    const otherUids = others.flatMap((c) => indexed.get(c.subjectId)?.studies.map((s) => s.uid) ?? []);
+    const studies = (await Promise.all([
+      mapWithConcurrency(chunk(literal, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (ids) => this.client.allStudies({ PatientID: ids.join(',') }, this.options.pageSize)),
+      mapWithConcurrency(chunk(otherUids, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (uids) => this.client.studiesByUid(uids)),
+    ])).flat(2);
+    const studyUids = studies.map((s) => text(s, Tag.StudyInstanceUID)).filter((uid): uid is string => uid !== null);
+    const series = await mapWithConcurrency(chunk(studyUids, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (uids) => this.client.seriesOfStudies(uids));
+    const byPatient = new Map(casesFromDicom(studies, groupByStudy(series.flat()), this.context).map((c) => [c.subjectId, c.studies]));
+    return cases.map((c) => byPatient.get(c.subjectId) ?? []);
   }
 
   async collections(): Promise<CollectionRecord[]> {
@@ -129,7 +132,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
     const collections = this.collectionsFor(filter);
     // DICOM matching has no escape character: a user value holding a wildcard (* ?), the list separator or a
     // backslash would widen the match, so such a filter is evaluated locally only.
-    if (collections && collections.every((c) => !/[*?,\\]/.test(c))) {
+    if (collections && collections.every((c) => !UNMATCHABLE.test(c))) {
       // An empty value would be universal matching (PS3.4 C.2.2.2.3), the opposite of "no collection".
       if (collections.length === 0) return null;
       query.ClinicalTrialProtocolID = collections.join(',');
