@@ -53,13 +53,15 @@ export function parseFederationConfig(json: unknown, source: string, kinds: read
   const seen = new Map<string, number>();
   const repositories: SimulatedRepositoryEntry[] = [];
   json.repositories.forEach((raw: unknown, index: number) => {
-    const label = isObject(raw) && typeof raw.id === 'string' ? `repositories[${index}] ("${raw.id}")` : `repositories[${index}]`;
+    const id = isObject(raw) && typeof raw.id === 'string' ? raw.id : undefined;
+    const label = id !== undefined ? `repositories[${index}] ("${id}")` : `repositories[${index}]`;
+    if (id !== undefined) {
+      const previous = seen.get(id);
+      if (previous !== undefined) problems.push(`${label}.id: duplicate id "${id}", already used by repositories[${previous}]`);
+      else seen.set(id, index);
+    }
     const entry = parseEntry(raw, label, kinds, problems);
-    if (!entry) return;
-    const previous = seen.get(entry.id);
-    if (previous !== undefined) problems.push(`${label}.id: duplicate id "${entry.id}", already used by repositories[${previous}]`);
-    else seen.set(entry.id, index);
-    repositories.push(entry);
+    if (entry) repositories.push(entry);
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return { source, repositories };
