@@ -19,7 +19,8 @@ export async function startDemoSimulators(config: FederationConfig): Promise<Run
   let cases = 0;
   try {
     const started = await Promise.all(config.repositories.map(async (entry) => {
-      if (entry.endpoint !== 'simulator') return entry;
+      // A repository whose subgraph runs elsewhere brings its own native API (and simulator) along.
+      if (entry.endpoint !== 'simulator' || entry.subgraph !== 'local') return entry;
       const data = demoDataFor(entry);
       cases += data.cases.length;
       // Credentials the simulator checks; the gateway reads them from the environment variable the entry names.

@@ -12,7 +12,7 @@ import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import type { RequestContext } from '../subgraphs/sdk/context';
 import { buildFederation, type Federation } from './federation';
 import { createGraphiqlHandler } from './graphiql';
-import { createApolloHandler } from './http/apollo-handler';
+import { createApolloHandler } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './http/health';
 
 export interface GatewayOptions {
