@@ -165,6 +165,11 @@ export type Cohort = {
   filtersApplied: Array<FilterCriterion>;
   filtersNotApplied: Array<FilterNotApplied>;
   images: Maybe<Scalars['Int']['output']>;
+  /**
+   * Facets (named as in CohortFacets, e.g. "modality") that list only the values the repository's native vocabulary
+   * can count: a count-only node asks per value. Their buckets are exact; other values may be missing.
+   */
+  incompleteFacets: Array<Scalars['String']['output']>;
   series: Maybe<Scalars['Int']['output']>;
   studies: Maybe<Scalars['Int']['output']>;
   subjects: Maybe<Scalars['Int']['output']>;
@@ -615,6 +620,7 @@ export type CohortResolvers<ContextType = RequestContext, ParentType extends Res
   filtersApplied?: Resolver<Array<ResolversTypes['FilterCriterion']>, ParentType, ContextType>;
   filtersNotApplied?: Resolver<Array<ResolversTypes['FilterNotApplied']>, ParentType, ContextType>;
   images?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  incompleteFacets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   series?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   studies?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   subjects?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;

@@ -112,6 +112,8 @@ export class EucaimMediatorAdapter implements RepositoryAdapter {
       series: null,
       images: null,
       facets: facets.result(),
+      // Cancer sites and modalities are counted only for the values the mediator's vocabulary names.
+      incompleteFacets: INCOMPLETE_FACETS.filter((facet) => facetJobs.some((job) => job.attribute === facet)),
       ...reportFields(plan.report),
     };
   }
@@ -147,6 +149,8 @@ export class EucaimMediatorAdapter implements RepositoryAdapter {
     return [...byAttribute.values()].flat();
   }
 }
+
+const INCOMPLETE_FACETS = ['cancerSite', 'modality'] as const;
 
 /** Runs `work` over `items` with at most `limit` in flight; stops starting new work after the first failure. */
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

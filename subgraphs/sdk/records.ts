@@ -9,4 +9,5 @@ export type StudyRecord = Omit<ImagingStudy, '__typename' | 'series'> & { series
 export type CaseRecord = Omit<Case, '__typename' | 'studies'> & { studies?: StudyRecord[] };
 export type FullCaseRecord = CaseRecord & { studies: StudyRecord[] };
 export type CollectionRecord = Omit<Collection, '__typename'>;
-export type CohortRecord = Omit<Cohort, '__typename'>;
+/** `incompleteFacets` may be left out: most adapters count every value of the facets they give. */
+export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets'> & { incompleteFacets?: Array<Exclude<keyof Cohort['facets'], '__typename'>> };

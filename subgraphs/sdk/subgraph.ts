@@ -14,7 +14,7 @@ import type { RequestContext } from './context';
 import type { RepositoryEntry } from './entry';
 import { asRepositoryError, ErrorCode, RepositoryError } from './errors';
 import { normaliseFilter } from './filter';
-import type { CaseRecord, StudyRecord } from './records';
+import type { CaseRecord, CohortRecord, StudyRecord } from './records';
 import { perRequest } from './request-scope';
 import { entityImplementing, interfaceNamed, parseSdl } from './sdl';
 import { repositoryTypeName } from './type-name';
@@ -76,6 +76,9 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
         };
       }),
       collections: (_: unknown, __: unknown, context: RequestContext) => guarded(() => adapter.collections(context)),
+    },
+    Cohort: {
+      incompleteFacets: (cohort: CohortRecord) => cohort.incompleteFacets ?? [],
     },
     Case: {
       studies: (record: CaseRecord, _: unknown, context: RequestContext) =>
