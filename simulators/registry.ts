@@ -1,11 +1,13 @@
 /**
  * The simulator of each native API kind, for the demo federation and for tests that need "a repository of kind X".
  */
+import { startDatasetServiceSimulator } from './dataset-service';
 import { startQidoSimulator } from './dicomweb';
 import { startEucaimMediatorSimulator } from './eucaim';
 import type { Faults } from './http-server';
 import { startNbiaSimulator } from './nbia';
 import type { SyntheticRepositoryData } from './synthetic/model';
+import { startXnatSimulator } from './xnat';
 
 export interface RunningNativeSimulator {
   /** What a config entry's `endpoint` should be. */
@@ -17,7 +19,7 @@ export interface RunningNativeSimulator {
   close(): Promise<void>;
 }
 
-export const SIMULATED_KINDS = ['dicomweb', 'nbia', 'eucaim-mediator'] as const;
+export const SIMULATED_KINDS = ['dicomweb', 'nbia', 'eucaim-mediator', 'eucaim-dataset-service', 'xnat'] as const;
 
 export async function startSimulatorFor(
   apiKind: string, data: SyntheticRepositoryData, provider: string, basicAuth?: { username: string; password: string }, port?: number,
@@ -31,6 +33,10 @@ export async function startSimulatorFor(
       return startNbiaSimulator({ data, port });
     case 'eucaim-mediator':
       return startEucaimMediatorSimulator({ data, provider, basicAuth, port });
+    case 'eucaim-dataset-service':
+      return startDatasetServiceSimulator({ data, basicAuth, port });
+    case 'xnat':
+      return startXnatSimulator({ data, basicAuth, port });
     default:
       throw new Error(`no simulator for apiKind "${apiKind}"; simulated kinds: ${SIMULATED_KINDS.join(', ')}`);
   }

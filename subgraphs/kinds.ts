@@ -1,9 +1,11 @@
 /**
  * The adapter kinds this build knows, by `apiKind`. A new native API joins by adding its kind here.
  */
+import { datasetServiceKind } from './dataset-service';
 import { dicomwebKind } from './dicomweb';
 import { eucaimMediatorKind } from './eucaim';
 import { nbiaKind } from './nbia';
 import type { AdapterKind } from './sdk/adapter';
+import { xnatKind } from './xnat';
 
-export const ADAPTER_KINDS: readonly AdapterKind[] = [dicomwebKind, nbiaKind, eucaimMediatorKind];
+export const ADAPTER_KINDS: readonly AdapterKind[] = [dicomwebKind, nbiaKind, eucaimMediatorKind, datasetServiceKind, xnatKind];

@@ -24,6 +24,13 @@ export function manufacturerVendor(raw: string | null | undefined): string | nul
   return trimmed;
 }
 
+/** The vendor a name stands for when it is a known one ("ge medical systems" -> "GE"); null otherwise. */
+export function knownVendor(raw: string | null | undefined): string | null {
+  const trimmed = raw?.trim();
+  if (!trimmed) return null;
+  return VENDORS.find(([pattern]) => pattern.test(trimmed))?.[1] ?? null;
+}
+
 /** Whether a raw manufacturer matches any filter value (lower-case): same vendor, or a case-insensitive prefix. */
 export function manufacturerMatches(raw: string | null | undefined, filterValues: readonly string[]): boolean {
   if (!raw) return false;

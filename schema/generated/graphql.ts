@@ -419,7 +419,9 @@ export type RetrieveProtocol =
   /** DICOMweb WADO-RS: `url` is the series URL. */
   | 'DICOMWEB_WADO_RS'
   /** TCIA NBIA getImage: `url` downloads a ZIP of the series. */
-  | 'NBIA_GET_IMAGE';
+  | 'NBIA_GET_IMAGE'
+  /** XNAT REST: `url` downloads a ZIP of the scan's DICOM files. */
+  | 'XNAT_REST';
 
 export type RetrieveReference = {
   __typename?: 'RetrieveReference';

@@ -9,6 +9,7 @@ import { demoDataFor } from '../../simulators/demo-data';
 import { SIMULATED_KINDS } from '../../simulators/registry';
 import { toUnifiedCases } from '../../simulators/synthetic/unified';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
+import type { FacetName } from '../../subgraphs/sdk/facets';
 import { criteriaOf, normaliseFilter } from '../../subgraphs/sdk/filter';
 import { splitFilter } from '../../subgraphs/sdk/report';
 import { startTestFederation, testConfig, type TestFederation, type TestRepository } from '../support/federation';
@@ -87,7 +88,7 @@ describe('same data, same answer across every native API kind', () => {
         if (cohort[count] !== null || answer.granularity === 'RECORD') expect([label, count, cohort[count]]).toEqual([label, count, expected[count]]);
       }
       for (const [facet, buckets] of Object.entries(cohort.facets)) {
-        const truthBuckets = expected.facets[facet as keyof typeof expected.facets];
+        const truthBuckets = expected.facets[facet as FacetName];
         if (cohort.incompleteFacets.includes(facet)) {
           // Only the values the native vocabulary names, each exact.
           const named = new Set(buckets.map((b) => b.value));

@@ -1,0 +1,85 @@
+/**
+ * The XNAT REST adapter (README §2g), RECORD granularity.
+ * - cohort: exact counts and facets from the harvested index (harvest.ts), evaluated with the SDK's cohortOf.
+ *   Every criterion is applied: clinical criteria on the subject custom variables, image criteria on the scans.
+ * - cases: paged from the index with keyset cursors (pageOfMatches), ordered by subject id, studies included, so a
+ *   page costs no native call once the index is harvested, whatever its size.
+ * - collections: `GET /data/projects` joined with the index counts and the config's catalogue metadata.
+ * No value of a user's filter ever reaches XNAT (its listing filters take `*` wildcards and comma lists, which a
+ * user value could use to widen a query): everything is evaluated locally.
+ */
+import type { FilterCriterion } from '../../schema/generated/graphql';
+import type { AdapterEnvironment, CasePage, CohortOptions, PageRequest, RepositoryAdapter } from '../sdk/adapter';
+import type { RequestContext } from '../sdk/context';
+import type { RepositoryEntry } from '../sdk/entry';
+import { cohortOf } from '../sdk/evaluate';
+import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
+import { HarvestedIndex } from '../sdk/harvested-index';
+import { pageOfMatches } from '../sdk/index-pages';
+import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
+import { splitFilter } from '../sdk/report';
+import { XnatClient } from './client';
+import { harvestIndex, type XnatIndex } from './harvest';
+import { collectionRecords, type MappingContext } from './mapping';
+import { readXnatOptions, type XnatOptions } from './options';
+
+/** Every criterion: the index holds what each needs. */
+export const XNAT_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA;
+
+/** An index younger than this is not harvested again because a case it lacks was asked for. */
+const MIN_REFRESH_AGE_MS = 10_000;
+
+export class XnatAdapter implements RepositoryAdapter {
+  private readonly client: XnatClient;
+  private readonly options: XnatOptions;
+  private readonly mapping: MappingContext;
+  private readonly index: HarvestedIndex<XnatIndex>;
+
+  constructor(private readonly entry: RepositoryEntry, environment: AdapterEnvironment = {}) {
+    this.options = readXnatOptions(entry.options);
+    this.client = new XnatClient(
+      { repositoryId: entry.id, baseUrl: entry.endpoint, timeoutMs: entry.timeoutMs, credentials: environment.credentials },
+      this.options,
+    );
+    this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint };
+    this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping, this.options.projects), this.options.indexTtlSeconds * 1000);
+  }
+
+  async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {
+    // Facets cost nothing extra on the index, so they are always counted.
+    const { evaluable, report } = splitFilter(filter, XNAT_CRITERIA, () => 'not evaluated by the xnat adapter');
+    const index = await this.index.get();
+    return cohortOf(index.records, evaluable, report);
+  }
+
+  async cases(filter: NormalizedFilter, page: PageRequest, _context: RequestContext): Promise<CasePage> {
+    const index = await this.index.get();
+    return pageOfMatches(index.records, filter, page, this.entry.id, { withStudies: true });
+  }
+
+  /** Studies of cases listed without them (cases() includes them; this serves records from elsewhere). */
+  async loadStudies(cases: readonly CaseRecord[], _context: RequestContext): Promise<StudyRecord[][]> {
+    let index = await this.index.get();
+    const missing = cases.some((c) => !index.bySubject.has(c.subjectId));
+    if (missing && Date.now() - index.harvestedAt >= MIN_REFRESH_AGE_MS) {
+      this.index.invalidate();
+      index = await this.index.get();
+    }
+    // A subject XNAT no longer lists has no studies to show.
+    return cases.map((c) => index.bySubject.get(c.subjectId)?.studies ?? []);
+  }
+
+  async collections(_context: RequestContext): Promise<CollectionRecord[]> {
+    const [projects, index] = await Promise.all([this.client.projects(), this.index.get()]);
+    const metadata = new Map(this.entry.collections.map((c) => [c.id, c]));
+    return collectionRecords(projects, index.records, metadata, this.options.projects);
+  }
+
+  async warmUp(): Promise<void> {
+    await this.index.get();
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

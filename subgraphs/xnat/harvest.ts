@@ -1,0 +1,33 @@
+/**
+ * The harvested index behind every answer: XNAT REST has no count, no facet and no server-side paging, and its
+ * listing filters cannot express the unified semantics (one series meeting all image criteria, ranges over custom
+ * variables), so the adapter keeps a copy of the subject and scan metadata and evaluates filters locally.
+ *
+ * One harvest is a bounded number of listings, whatever the number of subjects or sessions:
+ * - without `projects`: `GET /data/subjects` and `GET /data/experiments?xsiType=xnat:imageSessionData` with scan
+ *   columns, i.e. two calls, in parallel;
+ * - with `projects`: the same two listings per project, at most PROJECTS_IN_PARALLEL projects at a time.
+ */
+import { mapWithConcurrency } from '../sdk/concurrency';
+import type { FullCaseRecord } from '../sdk/records';
+import type { XnatClient } from './client';
+import { caseRecords, type MappingContext } from './mapping';
+
+export interface XnatIndex {
+  /** Sorted by subject id. */
+  records: FullCaseRecord[];
+  bySubject: ReadonlyMap<string, FullCaseRecord>;
+  /** Epoch milliseconds. */
+  harvestedAt: number;
+}
+
+/** The client's pool has 4 connections and each project takes two listings. */
+const PROJECTS_IN_PARALLEL = 2;
+
+export async function harvestIndex(client: XnatClient, context: MappingContext, projects: readonly string[] | null): Promise<XnatIndex> {
+  const parts = projects === null
+    ? [await Promise.all([client.subjects(), client.sessionScans()])]
+    : await mapWithConcurrency(projects, PROJECTS_IN_PARALLEL, (project) => Promise.all([client.subjects(project), client.sessionScans(project)]));
+  const records = caseRecords(parts.flatMap(([subjects]) => subjects), parts.flatMap(([, sessions]) => sessions), context);
+  return { records, bySubject: new Map(records.map((r) => [r.subjectId, r])), harvestedAt: Date.now() };
+}
