@@ -24,6 +24,9 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_CACHE_TTL_SECONDS = 60;
+export const DEFAULT_RETRIES = 2;
+export const DEFAULT_CIRCUIT_BREAKER = { failureThreshold: 5, resetAfterMs: 30_000 };
 
 export function loadFederationConfig(path: string, kinds: readonly AdapterKind[]): FederationConfig {
   let text: string;
@@ -103,6 +106,17 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
   }
   const credentialsEnv = raw.credentialsEnv === undefined ? undefined : text('credentialsEnv');
   if (credentialsEnv && !/^[A-Z_][A-Z0-9_]*$/.test(credentialsEnv)) problems.push(`${label}.credentialsEnv: "${credentialsEnv}" must name an environment variable (A-Z, 0-9, _), never hold the secret`);
+  const integer = (field: string, fallback: number, min: number, max: number): number => {
+    const value = raw[field] === undefined ? fallback : raw[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${label}.${field}: must be an integer between ${min} and ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const cacheTtlSeconds = integer('cacheTtlSeconds', DEFAULT_CACHE_TTL_SECONDS, 0, 86_400);
+  const retries = integer('retries', DEFAULT_RETRIES, 0, 5);
+  const circuitBreaker = parseCircuitBreaker(raw.circuitBreaker, label, problems);
   const collections = parseCollections(raw.collections, label, problems);
   const options = raw.options === undefined ? {} : raw.options;
   if (!isObject(options)) problems.push(`${label}.options: must be an object`);
@@ -111,6 +125,7 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
   return {
     id, name, country, institution, apiKind, endpoint, subgraph, credentialsEnv,
     timeoutMs: timeoutMs as number, collections, options: options as Json, simulate: simulate ?? undefined,
+    cacheTtlSeconds, retries, circuitBreaker,
   };
 }
 
@@ -136,6 +151,19 @@ function parseCollections(raw: unknown, label: string, problems: string[]): Coll
       description: optional('description'), licence: optional('licence'), doi: optional('doi'), landingPage: optional('landingPage'),
     }];
   });
+}
+
+function parseCircuitBreaker(raw: unknown, label: string, problems: string[]): { failureThreshold: number; resetAfterMs: number } {
+  if (raw === undefined) return { ...DEFAULT_CIRCUIT_BREAKER };
+  const ok = (v: unknown, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
+  if (!isObject(raw) || !ok(raw.failureThreshold ?? DEFAULT_CIRCUIT_BREAKER.failureThreshold, 1000) || !ok(raw.resetAfterMs ?? DEFAULT_CIRCUIT_BREAKER.resetAfterMs, 3_600_000)) {
+    problems.push(`${label}.circuitBreaker: needs integers failureThreshold (1-1000) and resetAfterMs (1-3600000)`);
+    return { ...DEFAULT_CIRCUIT_BREAKER };
+  }
+  return {
+    failureThreshold: (raw.failureThreshold as number | undefined) ?? DEFAULT_CIRCUIT_BREAKER.failureThreshold,
+    resetAfterMs: (raw.resetAfterMs as number | undefined) ?? DEFAULT_CIRCUIT_BREAKER.resetAfterMs,
+  };
 }
 
 function parseSimulate(raw: unknown, label: string, problems: string[]): SimulatedRepository | null {

@@ -9,6 +9,8 @@ import type { AdapterKind, RepositoryAdapter } from '../subgraphs/sdk/adapter';
 import { buildRepositorySubgraph } from '../subgraphs/sdk/subgraph';
 import { InProcessDataSource } from './datasources/in-process';
 import { RemoteSubgraphDataSource } from './datasources/remote';
+import { useEntityErrorPaths } from './datasources/entity-error-paths';
+import { withMiddleware, type SubgraphMiddleware } from './datasources/middleware';
 import { composeSupergraph } from './supergraph';
 
 export interface Federation {
@@ -18,6 +20,9 @@ export interface Federation {
   adapters: ReadonlyMap<string, RepositoryAdapter>;
   close(): Promise<void>;
 }
+
+/** Middlewares around every repository subgraph call, outermost first. */
+export const REPOSITORY_MIDDLEWARES: readonly SubgraphMiddleware[] = [useEntityErrorPaths];
 
 export function buildFederation(config: FederationConfig, kinds: readonly AdapterKind[], env: NodeJS.ProcessEnv = process.env): Federation {
   const supergraphSdl = composeSupergraph(config);
@@ -29,14 +34,15 @@ export function buildFederation(config: FederationConfig, kinds: readonly Adapte
     if (entry.subgraph !== 'local') {
       const remote = new RemoteSubgraphDataSource({ name: entry.id, url: entry.subgraph, timeoutMs: entry.timeoutMs });
       remotes.push(remote);
-      dataSources.set(entry.id, remote);
+      dataSources.set(entry.id, withMiddleware(remote, { name: entry.id, entry }, REPOSITORY_MIDDLEWARES));
       continue;
     }
     const kind = kinds.find((k) => k.apiKind === entry.apiKind);
     if (!kind) throw new Error(`no adapter kind "${entry.apiKind}" for repository "${entry.id}"`);
     const adapter = kind.create(entry, { credentials: entry.credentialsEnv ? env[entry.credentialsEnv] : undefined });
     adapters.set(entry.id, adapter);
-    dataSources.set(entry.id, new InProcessDataSource(buildRepositorySubgraph(entry, kind, adapter).schema, false));
+    const local = new InProcessDataSource(buildRepositorySubgraph(entry, kind, adapter).schema, false);
+    dataSources.set(entry.id, withMiddleware(local, { name: entry.id, entry }, REPOSITORY_MIDDLEWARES));
   }
   return {
     config,

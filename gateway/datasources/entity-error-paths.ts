@@ -6,6 +6,7 @@
  * the index the gateway will look up, so the error lands on the right repository.
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { SubgraphMiddleware } from './middleware';
 
 type Json = Record<string, unknown>;
 type ResponsePath = ReadonlyArray<string | number>;
@@ -44,6 +45,13 @@ function entitiesAt(requestContext: object, path: ResponsePath): Json[] {
   for (const answer of rootAnswers.get(requestContext) ?? []) walk(answer, path);
   return found;
 }
+
+/** The middleware: places every entity error of a repository subgraph on its repository. */
+export const useEntityErrorPaths: SubgraphMiddleware = (_info, next) => async (options) => {
+  const response = await next(options);
+  if (!('incomingRequestContext' in options)) return response;
+  return fixEntityErrorPaths(response, options.request.variables?.representations, options.incomingRequestContext, options.pathInIncomingRequest);
+};
 
 export function fixEntityErrorPaths(
   response: GatewayGraphQLResponse, representations: unknown, requestContext: object, pathInIncomingRequest: ResponsePath | undefined,

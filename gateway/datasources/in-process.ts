@@ -6,7 +6,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { fixEntityErrorPaths, recordRootAnswer } from './entity-error-paths';
+import { recordRootAnswer } from './entity-error-paths';
 
 export class InProcessDataSource implements GraphQLDataSource {
   private readonly parsed = new Map<string, DocumentNode>();
@@ -28,12 +28,10 @@ export class InProcessDataSource implements GraphQLDataSource {
       data: result.data as GatewayGraphQLResponse['data'],
       errors: result.errors?.map((error) => error.toJSON()) as GatewayGraphQLResponse['errors'],
     };
-    if (!('incomingRequestContext' in options)) return response;
-    if (this.isCatalog) {
+    if (this.isCatalog && 'incomingRequestContext' in options) {
       recordRootAnswer(options.incomingRequestContext, response.data as Record<string, unknown> | undefined);
-      return response;
     }
-    return fixEntityErrorPaths(response, request.variables?.representations, options.incomingRequestContext, options.pathInIncomingRequest);
+    return response;
   }
 
   private parse(query: string): DocumentNode {

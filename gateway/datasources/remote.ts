@@ -7,10 +7,9 @@
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { Pool, errors as undiciErrors } from 'undici';
 import { ErrorCode } from '../../subgraphs/sdk/errors';
-import { fixEntityErrorPaths } from './entity-error-paths';
+import { failureResponse } from './failure-response';
 
 export interface RemoteSubgraphOptions {
   /** Subgraph name in the supergraph: the repository id. */
@@ -18,8 +17,6 @@ export interface RemoteSubgraphOptions {
   url: string;
   timeoutMs: number;
 }
-
-type GraphQLErrorJson = NonNullable<GatewayGraphQLResponse['errors']>[number];
 
 export class RemoteSubgraphDataSource implements GraphQLDataSource {
   private readonly pool: Pool;
@@ -33,15 +30,11 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
-    let response: GatewayGraphQLResponse;
     try {
-      response = await this.send(request.query ?? '', request.variables, request.operationName);
+      return await this.send(request.query ?? '', request.variables, request.operationName);
     } catch (error) {
-      const document = ('document' in options && options.document) || parse(request.query ?? '');
-      response = this.failure(error, document, request.variables?.representations);
+      return failureResponse(options, { ...this.describe(error), repositoryId: this.options.name });
     }
-    if (!('incomingRequestContext' in options)) return response;
-    return fixEntityErrorPaths(response, request.variables?.representations, options.incomingRequestContext, options.pathInIncomingRequest);
   }
 
   async close(): Promise<void> {
@@ -70,18 +63,6 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
     return body as GatewayGraphQLResponse;
   }
 
-  private failure(error: unknown, document: DocumentNode, representations: unknown): GatewayGraphQLResponse {
-    const { code, message } = this.describe(error);
-    const extensions = { code, repositoryId: this.options.name };
-    const fields = topLevelFields(document);
-    if (fields.entities && Array.isArray(representations)) {
-      const errors: GraphQLErrorJson[] = representations.flatMap((_, index) =>
-        fields.names.map((field) => ({ message, path: ['_entities', index, field], extensions })));
-      return { data: { _entities: representations.map(() => null) }, errors };
-    }
-    return { data: null, errors: fields.names.map((field) => ({ message, path: [field], extensions })) };
-  }
-
   private describe(error: unknown): { code: string; message: string } {
     const where = `repository "${this.options.name}": subgraph at ${this.options.url}`;
     if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) {
@@ -101,26 +82,3 @@ class SubgraphAnswerError extends Error {
   }
 }
 
-/** The fields a fetch asks for: under `_entities(...) { ... on T { f } }` for entity fetches, else the root fields. */
-function topLevelFields(document: DocumentNode): { entities: boolean; names: string[] } {
-  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return { entities: false, names: [] };
-  const roots = fieldNames(operation.selectionSet);
-  const entitiesField = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
-  if (entitiesField && entitiesField.kind === Kind.FIELD && entitiesField.selectionSet) {
-    return { entities: true, names: fieldNames(entitiesField.selectionSet) };
-  }
-  return { entities: false, names: roots };
-}
-
-function fieldNames(selectionSet: SelectionSetNode): string[] {
-  const names = new Set<string>();
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value !== '__typename') names.add(selection.alias?.value ?? selection.name.value);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      for (const name of fieldNames(selection.selectionSet)) names.add(name);
-    }
-  }
-  return [...names];
-}

@@ -33,6 +33,12 @@ export interface RepositoryEntry {
   collections: CollectionMetadata[];
   /** Adapter-specific options, validated by the adapter. */
   options: Record<string, unknown>;
+  /** How long the gateway may reuse this repository's answers; 0 turns caching off. Default 60. */
+  cacheTtlSeconds?: number;
+  /** Retries of a failed query (with jitter, within a retry budget). Default 2. */
+  retries?: number;
+  /** Opens after `failureThreshold` consecutive failures; a probe is let through after `resetAfterMs`. */
+  circuitBreaker?: { failureThreshold: number; resetAfterMs: number };
 }
 
 /**
