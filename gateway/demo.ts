@@ -1,45 +1,79 @@
 /**
  * The built-in demo federation: for each config entry with endpoint "simulator", start the simulator of its
- * apiKind on loopback with the entry's synthetic data, and point the entry at it.
+ * apiKind on loopback with the entry's synthetic data, and point the entry at it. On a config reload, simulators
+ * of unchanged entries keep running; new entries get theirs.
  */
 import type { FederationConfig } from '../config/federation-config';
 import { demoDataFor } from '../simulators/demo-data';
 import { startSimulatorFor, type RunningNativeSimulator } from '../simulators/registry';
+import type { SimulatedRepositoryEntry } from '../subgraphs/sdk/entry';
 
 export interface RunningDemo {
   config: FederationConfig;
+  /** The simulators of the current config, by repository id. */
   simulators: ReadonlyMap<string, RunningNativeSimulator>;
   /** Total synthetic cases served. */
   cases: number;
+  /** Points a (reloaded) config's simulated entries at their simulators, starting those it lacks. */
+  prepare(config: FederationConfig): Promise<FederationConfig>;
   close(): Promise<void>;
 }
 
+interface Started {
+  /** What the simulator serves: a changed entry gets a new simulator. */
+  spec: string;
+  simulator: RunningNativeSimulator;
+  cases: number;
+}
+
 export async function startDemoSimulators(config: FederationConfig): Promise<RunningDemo> {
-  const simulators = new Map<string, RunningNativeSimulator>();
-  let cases = 0;
+  const started = new Map<string, Started>();
+  const current = new Map<string, RunningNativeSimulator>();
+  const demo: RunningDemo = {
+    config,
+    simulators: current,
+    cases: 0,
+    async prepare(next) {
+      const repositories = await Promise.all(next.repositories.map((entry) => pointAtSimulator(entry, started)));
+      current.clear();
+      let cases = 0;
+      for (const entry of next.repositories) {
+        const running = started.get(entry.id);
+        if (running && entry.endpoint === 'simulator' && entry.subgraph === 'local') {
+          current.set(entry.id, running.simulator);
+          cases += running.cases;
+        }
+      }
+      demo.cases = cases;
+      return { ...next, repositories };
+    },
+    async close() {
+      await Promise.all([...started.values()].map((s) => s.simulator.close()));
+    },
+  };
   try {
-    const started = await Promise.all(config.repositories.map(async (entry) => {
-      // A repository whose subgraph runs elsewhere brings its own native API (and simulator) along.
-      if (entry.endpoint !== 'simulator' || entry.subgraph !== 'local') return entry;
-      const data = demoDataFor(entry);
-      cases += data.cases.length;
-      // Credentials the simulator checks; the gateway reads them from the environment variable the entry names.
-      const credentials = entry.credentialsEnv ? { username: 'demo', password: `demo-${entry.id}` } : undefined;
-      const simulator = await startSimulatorFor(entry.apiKind, data, entry.name, credentials);
-      simulators.set(entry.id, simulator);
-      if (credentials && entry.credentialsEnv) process.env[entry.credentialsEnv] ??= `${credentials.username}:${credentials.password}`;
-      return { ...entry, endpoint: simulator.baseUrl };
-    }));
-    return {
-      config: { ...config, repositories: started },
-      simulators,
-      cases,
-      async close() {
-        await Promise.all([...simulators.values()].map((s) => s.close()));
-      },
-    };
+    demo.config = await demo.prepare(config);
+    return demo;
   } catch (error) {
-    await Promise.all([...simulators.values()].map((s) => s.close()));
+    await demo.close();
     throw error;
   }
+}
+
+async function pointAtSimulator(entry: SimulatedRepositoryEntry, started: Map<string, Started>): Promise<SimulatedRepositoryEntry> {
+  // A repository whose subgraph runs elsewhere brings its own native API (and simulator) along.
+  if (entry.endpoint !== 'simulator' || entry.subgraph !== 'local') return entry;
+  const spec = JSON.stringify([entry.apiKind, entry.simulate, entry.collections, entry.credentialsEnv, entry.name]);
+  let running = started.get(entry.id);
+  if (!running || running.spec !== spec) {
+    const data = demoDataFor(entry);
+    // Credentials the simulator checks; the gateway reads them from the environment variable the entry names.
+    const credentials = entry.credentialsEnv ? { username: 'demo', password: `demo-${entry.id}` } : undefined;
+    const simulator = await startSimulatorFor(entry.apiKind, data, entry.name, credentials);
+    if (credentials && entry.credentialsEnv) process.env[entry.credentialsEnv] ??= `${credentials.username}:${credentials.password}`;
+    // A replaced simulator is left running: requests already planned against it may still be in flight.
+    running = { spec, simulator, cases: data.cases.length };
+    started.set(entry.id, running);
+  }
+  return { ...entry, endpoint: running.simulator.baseUrl };
 }

@@ -24,8 +24,8 @@ export interface Federation {
 /** Middlewares around every repository subgraph call, outermost first. */
 export const REPOSITORY_MIDDLEWARES: readonly SubgraphMiddleware[] = [useEntityErrorPaths];
 
-export function buildFederation(config: FederationConfig, kinds: readonly AdapterKind[], env: NodeJS.ProcessEnv = process.env): Federation {
-  const supergraphSdl = composeSupergraph(config);
+export function buildFederation(config: FederationConfig, kinds: readonly AdapterKind[], env: NodeJS.ProcessEnv = process.env, generation = 1): Federation {
+  const supergraphSdl = composeSupergraph(config, generation);
   const catalog = buildCatalogSubgraph(config.repositories, kinds);
   const dataSources = new Map<string, GraphQLDataSource>([[CATALOG_SUBGRAPH_NAME, new InProcessDataSource(catalog.schema, true)]]);
   const adapters = new Map<string, RepositoryAdapter>();

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   const config = loadFederationConfig(configPath, ADAPTER_KINDS);
   const demo = await startDemoSimulators(config);
-  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port, host, warmUp: true });
+  const gateway = await startGateway({
+    config: demo.config, kinds: ADAPTER_KINDS, port, host, warmUp: true, watchConfigPath: configPath, prepareConfig: demo.prepare,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const repositories = demo.config.repositories;
   const countries = new Set(repositories.map((r) => r.country));
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
     demo.simulators.size > 0 ? `  demo federation: ${demo.simulators.size} simulated repositories serving ${demo.cases} synthetic cases` : '',
     `  GraphiQL and GraphQL endpoint: http://localhost:${gateway.port}/graphql`,
     `  health: http://localhost:${gateway.port}/healthz   readiness: http://localhost:${gateway.port}/readyz`,
+    `  watching ${configPath}: edits are validated and swapped in without a restart`,
   ].filter(Boolean).join('\n'));
   const shutdown = async () => {
     await gateway.close();

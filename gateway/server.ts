@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import type { FederationConfig } from '../config/federation-config';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import type { RequestContext } from '../subgraphs/sdk/context';
-import { buildFederation, type Federation } from './federation';
+import type { Federation } from './federation';
+import { FederationHost } from './federation-host';
 import { createGraphiqlHandler } from './graphiql';
 import { createApolloHandler } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './http/health';
@@ -24,6 +25,10 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** Harvest adapters' indexes in the background right after start (npm start does). */
   warmUp?: boolean;
+  /** Reload the federation when this config file changes (npm start watches its config). */
+  watchConfigPath?: string;
+  /** Turns a reloaded config into the one to serve (the demo starts simulators for simulated entries). */
+  prepareConfig?: (config: FederationConfig) => Promise<FederationConfig>;
 }
 
 export interface RunningGateway {
@@ -31,7 +36,9 @@ export interface RunningGateway {
   url: string;
   origin: string;
   port: number;
-  federation: Federation;
+  /** The federation being served; replaced on reload. */
+  readonly federation: Federation;
+  host: FederationHost;
   close(): Promise<void>;
 }
 
@@ -48,14 +55,11 @@ function warmUpAdapters(federation: Federation): void {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const federation = buildFederation(options.config, options.kinds, options.env);
+  const host = new FederationHost(options.config, options.kinds, options.env ?? process.env, options.prepareConfig);
+  const federation = host.current;
   const gateway = new ApolloGateway({
-    supergraphSdl: federation.supergraphSdl,
-    buildService: ({ name }) => {
-      const dataSource = federation.dataSources.get(name);
-      if (!dataSource) throw new Error(`no data source for subgraph "${name}"`);
-      return dataSource;
-    },
+    supergraphSdl: host.supergraphHook,
+    buildService: (definition) => host.dataSourceFor(definition),
   });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
@@ -91,18 +95,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const port = (server.address() as AddressInfo).port;
   if (options.warmUp) warmUpAdapters(federation);
+  if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
   const origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   return {
     url: `${origin}${GRAPHQL_PATH}`,
     origin,
     port,
-    federation,
+    get federation() {
+      return host.current;
+    },
+    host,
     async close() {
       ready = false;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
-      await federation.close();
+      await host.close();
     },
   };
 }

@@ -8,18 +8,21 @@ import { ConfigError } from '../config/federation-config';
 import { catalogTypeDefs, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
 import { repositorySubgraphTypeDefs } from '../subgraphs/sdk/subgraph';
 
-/** The URL recorded in the supergraph for subgraphs served inside the gateway process. */
-export function localSubgraphUrl(name: string): string {
-  return `in-process://${name}`;
+/**
+ * The URL recorded in the supergraph for subgraphs served inside the gateway process. The generation changes on
+ * every reload so the gateway builds new data sources instead of reusing those of the replaced federation.
+ */
+export function localSubgraphUrl(name: string, generation = 1): string {
+  return `in-process://${name}/${generation}`;
 }
 
-export function composeSupergraph(config: FederationConfig): string {
+export function composeSupergraph(config: FederationConfig, generation = 1): string {
   const result = composeServices([
-    { name: CATALOG_SUBGRAPH_NAME, typeDefs: catalogTypeDefs(config.repositories), url: localSubgraphUrl(CATALOG_SUBGRAPH_NAME) },
+    { name: CATALOG_SUBGRAPH_NAME, typeDefs: catalogTypeDefs(config.repositories), url: localSubgraphUrl(CATALOG_SUBGRAPH_NAME, generation) },
     ...config.repositories.map((entry) => ({
       name: entry.id,
       typeDefs: repositorySubgraphTypeDefs(entry),
-      url: entry.subgraph === 'local' ? localSubgraphUrl(entry.id) : entry.subgraph,
+      url: entry.subgraph === 'local' ? localSubgraphUrl(entry.id, generation) : entry.subgraph,
     })),
   ]);
   if (result.errors) {
