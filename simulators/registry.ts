@@ -1,9 +1,11 @@
 /**
  * The simulator of each native API kind, for the demo federation and for tests that need "a repository of kind X".
  */
+import { startBeaconSimulator } from './beacon';
 import { startDatasetServiceSimulator } from './dataset-service';
 import { startQidoSimulator } from './dicomweb';
 import { startEucaimMediatorSimulator } from './eucaim';
+import { startGdcSimulator } from './gdc';
 import type { Faults } from './http-server';
 import { startNbiaSimulator } from './nbia';
 import type { SyntheticRepositoryData } from './synthetic/model';
@@ -19,7 +21,7 @@ export interface RunningNativeSimulator {
   close(): Promise<void>;
 }
 
-export const SIMULATED_KINDS = ['dicomweb', 'nbia', 'eucaim-mediator', 'eucaim-dataset-service', 'xnat'] as const;
+export const SIMULATED_KINDS = ['dicomweb', 'nbia', 'eucaim-mediator', 'eucaim-dataset-service', 'xnat', 'beacon', 'gdc'] as const;
 
 export async function startSimulatorFor(
   apiKind: string, data: SyntheticRepositoryData, provider: string, basicAuth?: { username: string; password: string }, port?: number,
@@ -37,6 +39,10 @@ export async function startSimulatorFor(
       return startDatasetServiceSimulator({ data, basicAuth, port });
     case 'xnat':
       return startXnatSimulator({ data, basicAuth, port });
+    case 'beacon':
+      return startBeaconSimulator({ data, basicAuth, port });
+    case 'gdc':
+      return startGdcSimulator({ data, basicAuth, port });
     default:
       throw new Error(`no simulator for apiKind "${apiKind}"; simulated kinds: ${SIMULATED_KINDS.join(', ')}`);
   }

@@ -161,6 +161,11 @@ export type CaseFilter = {
 export type Cohort = {
   __typename?: 'Cohort';
   exact: Scalars['Boolean']['output'];
+  /**
+   * Whether any case matches. Known even where `subjects` is not: a Beacon that answers at boolean granularity tells
+   * existence without a number. Null when unknown.
+   */
+  exists: Maybe<Scalars['Boolean']['output']>;
   facets: CohortFacets;
   filtersApplied: Array<FilterCriterion>;
   filtersNotApplied: Array<FilterNotApplied>;
@@ -418,6 +423,8 @@ export type RetrieveProtocol =
   | 'ACCESS_REQUEST'
   /** DICOMweb WADO-RS: `url` is the series URL. */
   | 'DICOMWEB_WADO_RS'
+  /** GDC-style data endpoint: `url` (`/data/{file_id}`) downloads the open file. */
+  | 'GDC_DATA'
   /** TCIA NBIA getImage: `url` downloads a ZIP of the series. */
   | 'NBIA_GET_IMAGE'
   /** XNAT REST: `url` downloads a ZIP of the scan's DICOM files. */
@@ -618,6 +625,7 @@ export type CaseEdgeResolvers<ContextType = RequestContext, ParentType extends R
 
 export type CohortResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort']> = {
   exact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  exists?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   facets?: Resolver<ResolversTypes['CohortFacets'], ParentType, ContextType>;
   filtersApplied?: Resolver<Array<ResolversTypes['FilterCriterion']>, ParentType, ContextType>;
   filtersNotApplied?: Resolver<Array<ResolversTypes['FilterNotApplied']>, ParentType, ContextType>;

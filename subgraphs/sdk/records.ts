@@ -10,4 +10,8 @@ export type CaseRecord = Omit<Case, '__typename' | 'studies'> & { studies?: Stud
 export type FullCaseRecord = CaseRecord & { studies: StudyRecord[] };
 export type CollectionRecord = Omit<Collection, '__typename'>;
 /** `incompleteFacets` may be left out: most adapters count every value of the facets they give. */
-export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets'> & { incompleteFacets?: Array<Exclude<keyof Cohort['facets'], '__typename'>> };
+/** `exists` may be left out where it follows from `subjects`. */
+export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets' | 'exists'> & {
+  incompleteFacets?: Array<Exclude<keyof Cohort['facets'], '__typename'>>;
+  exists?: boolean | null;
+};

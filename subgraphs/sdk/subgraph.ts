@@ -79,6 +79,7 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
     },
     Cohort: {
       incompleteFacets: (cohort: CohortRecord) => cohort.incompleteFacets ?? [],
+      exists: (cohort: CohortRecord) => cohort.exists ?? (cohort.subjects === null ? null : cohort.subjects > 0),
     },
     Case: {
       studies: (record: CaseRecord, _: unknown, context: RequestContext) =>

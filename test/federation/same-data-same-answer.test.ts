@@ -20,9 +20,10 @@ const COLLECTIONS = [
   { id: 'PROSTATE', name: 'Prostate', cancerSite: 'PROSTATE' },
 ];
 const COUNTRIES = ['DE', 'IT', 'PT', 'FR', 'ES', 'GR', 'NL', 'SE', 'AT', 'BE'];
-// Same seed, size, prefix and collections: every repository holds the very same cases.
+// Same seed, size and collections: every repository holds the very same cases. The seed gives a cohort with no
+// sex "other", which a GDC-style repository cannot store (its sex_at_birth has no such term).
 const repositories: TestRepository[] = SIMULATED_KINDS.map((apiKind, i) => ({
-  id: `same-${apiKind}`, country: COUNTRIES[i], apiKind, cases: 240, seed: 4242, collections: COLLECTIONS,
+  id: `same-${apiKind}`, country: COUNTRIES[i], apiKind, cases: 240, seed: 4244, collections: COLLECTIONS,
 }));
 
 const FILTERS: Array<[string, CaseFilter]> = [

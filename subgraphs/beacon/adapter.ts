@@ -1,0 +1,295 @@
+/**
+ * COUNT adapter for a GA4GH Beacon v2 (native-apis README §2e, §7.5). A beacon answers "how many individuals match
+ * these ANDed filters" (`requestedGranularity: count`), so this adapter:
+ * - reads the terms the beacon evaluates from `/filtering_terms` (cached for `termsTtlSeconds`) and applies only
+ *   criteria whose terms are listed; the others are reported with a reason, never sent (mapping.ts planCohort);
+ * - asks one POST per value combination, with inclusion–exclusion for several values of one image criterion, and
+ *   sums; each distinct request once, at most `parallelRequests` in flight;
+ * - respects `meta.returnedGranularity`: a count (or a record answer with `numTotalResults`) is a number; a boolean
+ *   answer has none, so `subjects` is null and `exact` false, except that "nobody exists" is an exact 0; a record
+ *   answer without totals is counted by paging the records, robust to beacons reading `skip` as pages (the spec) or
+ *   as records (issue #99): it detects which from the second page and remembers it;
+ * - answers subjects only: a Beacon knows no studies, series or images;
+ * - computes sex and cancer-site facets only when selected, by one request set per value (bounded by
+ *   `maxFacetRequests`), empty lists otherwise.
+ * It has no `cases` (COUNT granularity): the SDK refuses them with NOT_SUPPORTED.
+ */
+import type { CancerSite, FilterCriterion } from '../../schema/generated/graphql';
+import { ALL_CANCER_SITES } from '../../schema/codes/cancer-site';
+import type { AdapterEnvironment, CohortOptions, RepositoryAdapter } from '../sdk/adapter';
+import { mapWithConcurrency } from '../sdk/concurrency';
+import type { RequestContext } from '../sdk/context';
+import type { RepositoryEntry } from '../sdk/entry';
+import { ErrorCode, RepositoryError } from '../sdk/errors';
+import { reportFields } from '../sdk/evaluate';
+import { FacetCounter } from '../sdk/facets';
+import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
+import { HarvestedIndex } from '../sdk/harvested-index';
+import { NativeHttp } from '../sdk/native-http';
+import type { CohortRecord, CollectionRecord } from '../sdk/records';
+import { BeaconClient, isDotSegment, type BeaconDataset, type IndividualsAnswer } from './client';
+import {
+  collectionRecordsOf, combine, DEFAULT_MAX_REQUESTS_PER_COHORT, DEFAULT_SITE_TERMS, facetQueries, facetValues, planCohort,
+  queriesOf, queryKey, TermCatalogue, type Capabilities, type CountQuery, type FacetAttribute, type QueryAnswer, type SignedQuery,
+} from './mapping';
+
+/** Criteria a beacon may evaluate, each when its terms are listed; manufacturers never (no term space). */
+export const BEACON_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA.filter((c) => c !== 'MANUFACTURERS');
+
+export type SkipMeaning = 'pages' | 'records';
+
+export interface BeaconOptions {
+  /** Most count requests for one cohort (value combinations × datasets × image subsets). */
+  maxRequestsPerCohort: number;
+  /** Most extra requests for the facets of one cohort; facets that do not fit are left empty. */
+  maxFacetRequests: number;
+  /** Requests in flight at once. */
+  parallelRequests: number;
+  /** The beacon's alphanumeric term for the age at diagnosis. */
+  ageTerm: string;
+  /** The beacon's alphanumeric term for the year of diagnosis (not part of Beacon v2); null when it has none. */
+  yearOfDiagnosisTerm: string | null;
+  /** How the beacon reads `pagination.skip`; `detect` finds out from the second page. */
+  skipMeaning: SkipMeaning | 'detect';
+  /** Page size when records have to be paged to be counted. */
+  pageSize: number;
+  /** Most pages read to count one request's records. */
+  maxRecordPages: number;
+  /** How long the filtering terms and datasets are cached. */
+  termsTtlSeconds: number;
+  /** NCIT roots per cancer site, replacing the defaults of mapping.ts for the sites named. */
+  cancerSiteTerms: Partial<Record<CancerSite, string[]>>;
+}
+
+const NUMBER_OPTIONS = {
+  maxRequestsPerCohort: [1, 256, DEFAULT_MAX_REQUESTS_PER_COHORT],
+  // sex (4) + cancer sites (8) for an unenumerated filter, with room for enumerated ones.
+  maxFacetRequests: [0, 512, 64],
+  parallelRequests: [1, 16, 4],
+  pageSize: [1, 1000, 100],
+  maxRecordPages: [1, 10_000, 200],
+  termsTtlSeconds: [0, 86_400, 600],
+} as const satisfies Record<string, readonly [number, number, number]>;
+
+type NumberOption = keyof typeof NUMBER_OPTIONS;
+
+/** Checks `entry.options`; problems as "field: what is wrong". */
+export function validateOptions(options: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (key in NUMBER_OPTIONS) {
+      const [min, max] = NUMBER_OPTIONS[key as NumberOption];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) problems.push(`${key}: must be an integer between ${min} and ${max}`);
+    } else if (key === 'ageTerm') {
+      if (typeof value !== 'string' || value.trim() === '') problems.push('ageTerm: must be a non-empty string (a filtering term id)');
+    } else if (key === 'yearOfDiagnosisTerm') {
+      if (value !== null && (typeof value !== 'string' || value.trim() === '')) problems.push('yearOfDiagnosisTerm: must be a non-empty string (a filtering term id) or null');
+    } else if (key === 'skipMeaning') {
+      if (value !== 'pages' && value !== 'records' && value !== 'detect') problems.push('skipMeaning: must be "pages", "records" or "detect"');
+    } else if (key === 'cancerSiteTerms') {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        problems.push('cancerSiteTerms: must be an object from cancer site to a list of term ids');
+        continue;
+      }
+      for (const [site, terms] of Object.entries(value)) {
+        if (!(ALL_CANCER_SITES as readonly string[]).includes(site)) problems.push(`cancerSiteTerms.${site}: not a cancer site`);
+        else if (!Array.isArray(terms) || terms.some((t) => typeof t !== 'string' || t.trim() === '')) problems.push(`cancerSiteTerms.${site}: must be a list of term ids`);
+      }
+    } else {
+      problems.push(`${key}: unknown option (known: ${[...Object.keys(NUMBER_OPTIONS), 'ageTerm', 'yearOfDiagnosisTerm', 'skipMeaning', 'cancerSiteTerms'].join(', ')})`);
+    }
+  }
+  return problems;
+}
+
+export function readOptions(options: Record<string, unknown>): BeaconOptions {
+  const number = (key: NumberOption): number => (typeof options[key] === 'number' ? (options[key] as number) : NUMBER_OPTIONS[key][2]);
+  return {
+    maxRequestsPerCohort: number('maxRequestsPerCohort'),
+    maxFacetRequests: number('maxFacetRequests'),
+    parallelRequests: number('parallelRequests'),
+    pageSize: number('pageSize'),
+    maxRecordPages: number('maxRecordPages'),
+    termsTtlSeconds: number('termsTtlSeconds'),
+    ageTerm: typeof options.ageTerm === 'string' ? options.ageTerm : 'age',
+    yearOfDiagnosisTerm: typeof options.yearOfDiagnosisTerm === 'string' ? options.yearOfDiagnosisTerm : null,
+    skipMeaning: options.skipMeaning === 'pages' || options.skipMeaning === 'records' ? options.skipMeaning : 'detect',
+    cancerSiteTerms: (options.cancerSiteTerms && typeof options.cancerSiteTerms === 'object' ? options.cancerSiteTerms : {}) as Partial<Record<CancerSite, string[]>>,
+  };
+}
+
+interface FacetJob {
+  attribute: FacetAttribute;
+  value: string;
+  queries: SignedQuery[];
+}
+
+export class BeaconAdapter implements RepositoryAdapter {
+  private readonly client: BeaconClient;
+  private readonly options: BeaconOptions;
+  private readonly terms: HarvestedIndex<TermCatalogue>;
+  private readonly datasets: HarvestedIndex<BeaconDataset[] | null>;
+  private readonly siteTerms: Partial<Record<CancerSite, readonly string[]>>;
+  /** How this beacon reads `skip`, once known (configured or detected). */
+  private skipMeaning: SkipMeaning | null;
+
+  constructor(private readonly entry: RepositoryEntry, environment: AdapterEnvironment = {}) {
+    this.options = readOptions(entry.options);
+    this.client = new BeaconClient(new NativeHttp({
+      repositoryId: entry.id,
+      baseUrl: entry.endpoint,
+      timeoutMs: entry.timeoutMs,
+      credentials: environment.credentials,
+      connections: this.options.parallelRequests,
+    }));
+    const ttlMs = this.options.termsTtlSeconds * 1000;
+    this.terms = new HarvestedIndex(async () => new TermCatalogue(await this.client.filteringTerms()), ttlMs);
+    this.datasets = new HarvestedIndex(() => this.client.datasets(), ttlMs);
+    this.siteTerms = { ...DEFAULT_SITE_TERMS, ...this.options.cancerSiteTerms };
+    this.skipMeaning = this.options.skipMeaning === 'detect' ? null : this.options.skipMeaning;
+  }
+
+  async cohort(filter: NormalizedFilter, _context: RequestContext, options: CohortOptions): Promise<CohortRecord> {
+    const [terms, datasets] = await Promise.all([this.terms.get(), filter.collections ? this.datasets.get() : Promise.resolve(null)]);
+    const capabilities: Capabilities = {
+      terms,
+      datasets: datasets?.map((d) => d.id) ?? null,
+      ageTerm: this.options.ageTerm,
+      yearOfDiagnosisTerm: this.options.yearOfDiagnosisTerm,
+      siteTerms: this.siteTerms,
+    };
+    const plan = planCohort(filter, capabilities, { maxRequests: this.options.maxRequestsPerCohort });
+    const countQueries = queriesOf(plan);
+    const facetJobs = options.facets ? this.facetJobs(plan, capabilities, new Set(countQueries.map((q) => queryKey(q.query)))) : [];
+
+    const distinct = new Map<string, CountQuery>();
+    for (const { query } of [...countQueries, ...facetJobs.flatMap((job) => job.queries)]) distinct.set(queryKey(query), query);
+    const answers = new Map<string, QueryAnswer>();
+    await mapWithConcurrency([...distinct], this.options.parallelRequests, async ([key, query]) => {
+      answers.set(key, await this.count(query));
+    });
+    const answerOf = (query: CountQuery) => answers.get(queryKey(query)) as QueryAnswer;
+
+    const subjects = this.checked(combine(countQueries, answerOf));
+    const facets = new FacetCounter();
+    const unknown = new Set<FacetAttribute>();
+    for (const job of facetJobs) {
+      const n = this.checked(combine(job.queries, answerOf));
+      if (n === null) unknown.add(job.attribute);
+      // cohortOf lists only values some subject has; so does this.
+      else if (n > 0 && !unknown.has(job.attribute)) facets.addCount(job.attribute, job.value, n);
+    }
+    const result = facets.result();
+    // A facet with a value the beacon answered only by a boolean is not countable: the list is left empty.
+    for (const attribute of unknown) result[attribute] = [];
+    return {
+      subjects,
+      // A boolean-only beacon still tells whether anyone matches.
+      exists: subjects !== null ? subjects > 0 : countQueries.some((q) => q.sign > 0 && answerOf(q.query).exists),
+      studies: null,
+      series: null,
+      images: null,
+      facets: result,
+      ...reportFields({ ...plan.report, exact: subjects === null ? false : undefined }),
+    };
+  }
+
+  async collections(_context: RequestContext): Promise<CollectionRecord[]> {
+    const datasets = await this.datasets.get();
+    // A dataset named "." or ".." cannot be addressed in a path: its count stays unknown.
+    const countable = (datasets ?? []).filter((d) => !isDotSegment(d.id));
+    const counts = await mapWithConcurrency(countable, this.options.parallelRequests,
+      async (d) => [d.id, (await this.count({ dataset: d.id, filters: [] })).count] as const);
+    return collectionRecordsOf(datasets, new Map(counts), this.entry.collections);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /** A negative signed sum means the beacon's counts contradict each other. */
+  private checked(n: number | null): number | null {
+    if (n !== null && n < 0) {
+      throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.entry.id, 'the beacon\'s counts are inconsistent (an AND of filters counted more individuals than one of them)');
+    }
+    return n;
+  }
+
+  /** Counts one request: a number from count or record answers, none from a boolean answer. */
+  private async count(query: CountQuery): Promise<QueryAnswer> {
+    // limit 1: a beacon that answers records although counts were asked sends one record, not a page.
+    const answer = await this.client.individuals(query.dataset, query.filters, 'count', { skip: 0, limit: 1 });
+    const granularity = answer.granularity
+      ?? (answer.numTotalResults !== null ? 'count' : answer.records !== null ? 'record' : 'boolean');
+    if (granularity === 'boolean') return { exists: answer.exists, count: null };
+    if (answer.numTotalResults !== null) return { exists: answer.exists, count: answer.numTotalResults };
+    if (granularity === 'record') return { exists: answer.exists, count: await this.countByPaging(query) };
+    throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.entry.id,
+      `malformed POST /individuals response: a ${granularity} answer without responseSummary.numTotalResults`);
+  }
+
+  /**
+   * Counts the distinct records of a request by paging (for beacons whose record answers carry no totals; a result
+   * set's `resultsCount` is not trusted: it may count the page). The first page is skip 0; the second asks skip 1,
+   * which is the second page if the beacon reads skip as pages (§7.5) and starts at the second record if it reads it
+   * as records (issue #99): how much it shares with the first page tells which. Then pages follow until one brings
+   * no new id.
+   */
+  private async countByPaging(query: CountQuery): Promise<number> {
+    const { pageSize, maxRecordPages } = this.options;
+    const page = async (skip: number): Promise<string[]> => {
+      const answer: IndividualsAnswer = await this.client.individuals(query.dataset, query.filters, 'record', { skip, limit: pageSize });
+      if (answer.records === null) {
+        throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.entry.id, 'malformed POST /individuals response: a record page without response.resultSets');
+      }
+      return answer.records.map((r) => r.id);
+    };
+    const first = await page(0);
+    const seen = new Set(first);
+    let pagesRead = 1;
+    let pageIndex = 1;
+    while (seen.size > 0) {
+      if (pagesRead >= maxRecordPages) {
+        throw new RepositoryError(ErrorCode.NOT_SUPPORTED, this.entry.id,
+          `the beacon answers records without totals, and counting them needs more than ${maxRecordPages} pages of ${pageSize} (options.maxRecordPages)`);
+      }
+      const ids = await page(this.skipMeaning === 'records' ? seen.size : pageIndex);
+      pagesRead++;
+      const fresh = ids.filter((id) => !seen.has(id));
+      if (this.skipMeaning === null && ids.length > 0 && first.length > 1) {
+        // Records come grouped per dataset, so the order within a page says nothing; the overlap does. Read as
+        // pages, skip 1 shares no record with the first page; read as records, it shares all but the last one.
+        const shared = ids.length - fresh.length;
+        if (shared === 0) this.skipMeaning = 'pages';
+        else if (fresh.length <= 1 && shared === Math.min(ids.length, first.length - 1)) this.skipMeaning = 'records';
+        else throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.entry.id, 'the beacon\'s record pages overlap in a way neither reading of pagination.skip explains');
+      }
+      if (fresh.length === 0) break;
+      for (const id of fresh) seen.add(id);
+      pageIndex++;
+    }
+    return seen.size;
+  }
+
+  /**
+   * The facet values worth asking: those the plan does not exclude. When they would cost more new requests than
+   * `maxFacetRequests`, the facet costing most is left empty (the schema's "cannot count that attribute").
+   */
+  private facetJobs(plan: ReturnType<typeof planCohort>, capabilities: Capabilities, countKeys: ReadonlySet<string>): FacetJob[] {
+    const byAttribute = new Map<FacetAttribute, FacetJob[]>();
+    for (const attribute of ['sex', 'cancerSite'] as const) {
+      byAttribute.set(attribute, facetValues(attribute, capabilities).flatMap((value) => {
+        const queries = facetQueries(plan, attribute, value);
+        return queries ? [{ attribute, value: value.value, queries }] : [];
+      }));
+    }
+    const newKeys = (attributes: Iterable<FacetAttribute>): Set<string> => new Set([...attributes]
+      .flatMap((a) => (byAttribute.get(a) ?? []).flatMap((job) => job.queries.map((q) => queryKey(q.query))))
+      .filter((key) => !countKeys.has(key)));
+    while (byAttribute.size > 0 && newKeys(byAttribute.keys()).size > this.options.maxFacetRequests) {
+      const costliest = [...byAttribute.keys()].reduce((a, b) => (newKeys([b]).size > newKeys([a]).size ? b : a));
+      byAttribute.delete(costliest);
+    }
+    return [...byAttribute.values()].flat();
+  }
+}

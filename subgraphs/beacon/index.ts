@@ -1,0 +1,25 @@
+/**
+ * The GA4GH Beacon v2 adapter kind: config entries with `apiKind: "beacon"` and `endpoint` set to the beacon's base
+ * URL (the one `/info`, `/filtering_terms` and `/individuals` hang off). Counts of individuals only.
+ */
+import type { AdapterKind } from '../sdk/adapter';
+import { BEACON_CRITERIA, BeaconAdapter, validateOptions } from './adapter';
+
+export const beaconKind: AdapterKind = {
+  apiKind: 'beacon',
+  description: 'GA4GH Beacon v2 (POST /individuals at count granularity): subjects matching NCIT sex and disease filters, age as ISO 8601 durations and datasets; imaging only through individual-level terms the beacon lists',
+  granularity: 'COUNT',
+  // Each applied when the beacon lists the terms it needs (GET /filtering_terms); otherwise reported per cohort.
+  // Manufacturers never: Beacon v2 has no imaging model and no term space for them.
+  criteria: BEACON_CRITERIA,
+  facets: true,
+  validateOptions,
+  create: (entry, environment) => new BeaconAdapter(entry, environment),
+};
+
+export { BEACON_CRITERIA, BeaconAdapter, readOptions, validateOptions, type BeaconOptions, type SkipMeaning } from './adapter';
+export {
+  BeaconClient, datasetSegment, individualsPath, parseDatasets, parseFilteringTerms, parseIndividualsAnswer, requestBody,
+  type BeaconDataset, type BeaconFilter, type FilteringTerm, type IndividualRecord, type IndividualsAnswer,
+} from './client';
+export * from './mapping';
