@@ -5,6 +5,7 @@ import { startBeaconSimulator } from './beacon';
 import { startDatasetServiceSimulator } from './dataset-service';
 import { startQidoSimulator } from './dicomweb';
 import { startEucaimMediatorSimulator } from './eucaim';
+import { startFhirSimulator } from './fhir';
 import { startGdcSimulator } from './gdc';
 import type { Faults } from './http-server';
 import { startNbiaSimulator } from './nbia';
@@ -21,7 +22,7 @@ export interface RunningNativeSimulator {
   close(): Promise<void>;
 }
 
-export const SIMULATED_KINDS = ['dicomweb', 'nbia', 'eucaim-mediator', 'eucaim-dataset-service', 'xnat', 'beacon', 'gdc'] as const;
+export const SIMULATED_KINDS = ['dicomweb', 'nbia', 'eucaim-mediator', 'eucaim-dataset-service', 'xnat', 'beacon', 'gdc', 'fhir'] as const;
 
 export async function startSimulatorFor(
   apiKind: string, data: SyntheticRepositoryData, provider: string, basicAuth?: { username: string; password: string }, port?: number,
@@ -43,6 +44,8 @@ export async function startSimulatorFor(
       return startBeaconSimulator({ data, basicAuth, port });
     case 'gdc':
       return startGdcSimulator({ data, basicAuth, port });
+    case 'fhir':
+      return startFhirSimulator({ data, basicAuth, port });
     default:
       throw new Error(`no simulator for apiKind "${apiKind}"; simulated kinds: ${SIMULATED_KINDS.join(', ')}`);
   }

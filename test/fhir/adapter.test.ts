@@ -1,0 +1,623 @@
+/**
+ * The FHIR adapter against the running simulator: its answers, fetched through FHIR R4 search, equal what the SDK's
+ * cohortOf computes over the synthetic ground truth (toUnifiedCases), i.e. the answer of a perfect adapter; where a
+ * bound stops it, it says which criteria it could not apply and its count equals cohortOf without them.
+ */
+import { graphql } from 'graphql';
+import type { CaseFilter } from '../../schema/generated/graphql';
+import { startFhirSimulator, type RunningFhirSimulator } from '../../simulators/fhir';
+import { startSimulator } from '../../simulators/http-server';
+import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
+import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { FhirAdapter, fhirKind } from '../../subgraphs/fhir';
+import type { CasePage } from '../../subgraphs/sdk/adapter';
+import { encodeCursor } from '../../subgraphs/sdk/cursor';
+import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
+import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../../subgraphs/sdk/filter';
+import type { CaseRecord, FullCaseRecord } from '../../subgraphs/sdk/records';
+import { buildRepositorySubgraph } from '../../subgraphs/sdk/subgraph';
+import { ErrorCode, fhirEntry, fhirTestData, filterOf, REPOSITORY_ID, rejection } from './support';
+
+let data: SyntheticRepositoryData;
+let truth: FullCaseRecord[];
+let simulator: RunningFhirSimulator;
+let adapter: FhirAdapter;
+
+beforeAll(async () => {
+  data = fhirTestData(300);
+  truth = toUnifiedCases(data);
+  simulator = await startFhirSimulator({ data });
+  adapter = new FhirAdapter(fhirEntry(data, simulator.baseUrl));
+});
+
+afterAll(async () => {
+  await adapter.close();
+  await simulator.close();
+});
+
+function expectedCohort(filter: NormalizedFilter) {
+  return cohortOf(truth, filter, { applied: criteriaOf(filter), notApplied: [] });
+}
+
+function expectedSubjects(filter: NormalizedFilter): string[] {
+  return truth.filter((record) => matchCase(record, filter) !== null).map((record) => record.subjectId);
+}
+
+/** A ground-truth case as the adapter must list it: FHIR has no sizes; series are fetched from the study's DICOMweb Endpoint. */
+function expectedNode(record: FullCaseRecord): CaseRecord {
+  const wado = `https://pacs.${REPOSITORY_ID}.example.org/dicom-web`;
+  return {
+    ...record,
+    studies: record.studies.map((study) => ({
+      ...study,
+      series: study.series.map((series) => ({
+        ...series, sizeBytes: null, retrieve: { protocol: 'DICOMWEB_WADO_RS', url: `${wado}/studies/${study.uid}/series/${series.uid}` },
+      })),
+    })),
+  };
+}
+
+async function allPages(filter: NormalizedFilter, first: number, on: FhirAdapter = adapter): Promise<{ pages: CasePage[]; subjects: string[]; nodes: CaseRecord[] }> {
+  const pages: CasePage[] = [];
+  let after: string | null = null;
+  do {
+    const page: CasePage = await on.cases(filter, { first, after }, {});
+    pages.push(page);
+    after = page.hasNextPage ? page.edges.at(-1)!.cursor : null;
+  } while (after && pages.length < 200);
+  const nodes = pages.flatMap((p) => p.edges.map((e) => e.node));
+  return { pages, subjects: nodes.map((n) => n.subjectId), nodes };
+}
+
+const log = () => simulator.requests.log.join('\n');
+
+const COHORT_FILTERS: Array<[string, CaseFilter]> = [
+  ['no filter', {}],
+  ['one modality', { modalities: ['CT'] }],
+  ['two modalities (OR)', { modalities: ['MR', 'MG'] }],
+  ['one body part, dirty raw values and legacy codes', { bodyParts: ['CHEST'] }],
+  ['two body parts (OR)', { bodyParts: ['BREAST', 'PROSTATE'] }],
+  ['body part UNKNOWN (no bodySite)', { bodyParts: ['UNKNOWN'] }],
+  ['one sex', { sex: ['MALE'] }],
+  ['sex without a FHIR code or without gender', { sex: ['OTHER', 'UNKNOWN'] }],
+  ['age range', { ageAtDiagnosis: { min: 50, max: 65 } }],
+  ['open age range', { ageAtDiagnosis: { max: 45 } }],
+  ['year range', { yearOfDiagnosis: { min: 2012, max: 2016 } }],
+  ['open year range', { yearOfDiagnosis: { min: 2020 } }],
+  ['two cancer sites', { cancerSites: ['LUNG', 'BRAIN'] }],
+  ['site AND modality AND body part, on one series', { cancerSites: ['LUNG'], modalities: ['PT'], bodyParts: ['CHEST'] }],
+  ['modality AND body part that FHIR matches on different series', { modalities: ['CT'], bodyParts: ['BREAST'] }],
+  ['manufacturer prefix', { manufacturers: ['siemens'] }],
+  ['manufacturers OR, AND modality AND sex', { manufacturers: ['ge', 'Philips'], modalities: ['CT'], sex: ['FEMALE'] }],
+  ['collections AND age', { collections: ['FH-BREAST', 'FH-BRAIN'], ageAtDiagnosis: { min: 60 } }],
+  ['year AND site AND sex', { yearOfDiagnosis: { min: 2010, max: 2018 }, cancerSites: ['PROSTATE', 'LUNG'], sex: ['MALE'] }],
+  ['a site no case has', { cancerSites: ['KIDNEY'] }],
+  ['a modality nobody has', { modalities: ['SM'] }],
+  ['contradicting site and collection', { cancerSites: ['BREAST'], collections: ['FH-LUNG'] }],
+  ['a modality only on series without body part', { modalities: ['SR'], bodyParts: ['CHEST', 'BREAST'] }],
+];
+
+describe('cohort', () => {
+  it.each(COHORT_FILTERS)('equals cohortOf over the ground truth: %s', async (_, where) => {
+    const filter = filterOf(where);
+    const cohort = await adapter.cohort(filter, {}, { facets: true });
+    expect(cohort).toEqual(expectedCohort(filter));
+    expect(cohort.exact).toBe(true);
+    expect(cohort.filtersApplied).toEqual(criteriaOf(filter));
+    expect(fhirKind.criteria).toEqual(expect.arrayContaining(criteriaOf(filter)));
+  });
+
+  it('is not vacuous: most filters match someone, the last four nobody', () => {
+    const subjects = COHORT_FILTERS.map(([, where]) => expectedCohort(filterOf(where)).subjects);
+    expect(subjects.slice(0, -4).every((n) => (n ?? 0) > 0)).toBe(true);
+    expect(subjects.slice(-4)).toEqual([0, 0, 0, 0]);
+    expect(subjects[0]).toBe(300);
+  });
+
+  it.each([
+    ['CT on a breast series', { modalities: ['CT'], bodyParts: ['BREAST'] }, 'CT', '76752008'],
+    ['SR on a chest series', { modalities: ['SR'], bodyParts: ['CHEST'] }, 'SR', '816094009,http://snomed.info/sct|51185008'],
+  ] as Array<[string, CaseFilter, string, string]>)('decides same-series image criteria locally, where FHIR alone counts more: %s', async (_, where, modality, bodySite) => {
+    const filter = filterOf(where);
+    const params = new URLSearchParams([
+      ['_has:ImagingStudy:subject:modality', `http://dicom.nema.org/resources/ontology/DCM|${modality}`],
+      ['_has:ImagingStudy:subject:bodysite', `http://snomed.info/sct|${bodySite}`],
+      ['_summary', 'count'],
+    ]);
+    const native = ((await (await fetch(`${simulator.baseUrl}/Patient?${params}`)).json()) as { total: number }).total;
+    const exact = (await adapter.cohort(filter, {}, { facets: false })).subjects!;
+    expect(exact).toBe(expectedCohort(filter).subjects);
+    expect(native).toBeGreaterThan(exact);
+  });
+
+  it('pushes natively what FHIR can search, and costs few calls', async () => {
+    simulator.resetCounts();
+    await adapter.cohort(filterOf({ sex: ['FEMALE'], collections: ['FH-BREAST'], modalities: ['MG'] }), {}, { facets: true });
+    expect(simulator.requests.total).toBe(1);
+    const first = simulator.requests.log[0];
+    expect(first).toContain('gender=female');
+    expect(first).toContain('_has%3AResearchSubject%3Aindividual%3Astudy=ResearchStudy%2FFH-BREAST');
+    expect(first).toContain('_has%3AImagingStudy%3Asubject%3Amodality=');
+    expect(first).toContain('_total=accurate');
+    simulator.resetCounts();
+    await adapter.cohort({}, {}, { facets: true });
+    expect(simulator.requests.total).toBe(3); // 300 patients, 100 a page
+  });
+});
+
+describe('cases', () => {
+  const EXACT: Array<[string, CaseFilter]> = [
+    ['no filter', {}],
+    ['one modality', { modalities: ['CT'] }],
+    ['two sexes', { sex: ['FEMALE', 'OTHER'] }],
+    ['collections AND body part', { collections: ['FH-LUNG', 'FH-BRAIN'], bodyParts: ['CHEST', 'BRAIN', 'HEAD'] }],
+  ];
+  const REFINED: Array<[string, CaseFilter]> = [
+    ['age range', { ageAtDiagnosis: { min: 50, max: 65 } }],
+    ['year AND site', { yearOfDiagnosis: { min: 2011 }, cancerSites: ['BREAST', 'PROSTATE'] }],
+    ['modality AND body part on one series', { modalities: ['MR'], bodyParts: ['PELVIS', 'PROSTATE'] }],
+    ['manufacturer', { manufacturers: ['philips'] }],
+    ['sex UNKNOWN', { sex: ['UNKNOWN', 'MALE'] }],
+  ];
+
+  it.each(EXACT)('pages completely, without duplicates, with the native total: %s', async (_, where) => {
+    const filter = filterOf(where);
+    const expected = expectedSubjects(filter);
+    const { pages, subjects } = await allPages(filter, 37);
+    expect(subjects).toEqual(expected);
+    expect(new Set(subjects).size).toBe(subjects.length);
+    expect(pages.every((p) => p.totalCount === expected.length)).toBe(true);
+    expect(expected.length).toBeGreaterThan(37);
+  });
+
+  it.each(REFINED)('pages completely, without duplicates, evaluated locally: %s', async (_, where) => {
+    const filter = filterOf(where);
+    const expected = expectedSubjects(filter);
+    const { pages, subjects } = await allPages(filter, 23);
+    expect(subjects).toEqual(expected);
+    expect(new Set(subjects).size).toBe(subjects.length);
+    // The total would need every candidate evaluated: not known without extra cost.
+    expect(pages.every((p) => p.totalCount === null)).toBe(true);
+    expect(expected.length).toBeGreaterThan(23);
+  });
+
+  it('lists each case as the ground truth has it: diagnosis with its stage, studies, series with their DICOMweb URL', async () => {
+    const { nodes } = await allPages({}, 120);
+    const byId = new Map(truth.map((r) => [r.id, r]));
+    expect(nodes).toHaveLength(300);
+    for (const node of nodes) expect(node).toEqual(expectedNode(byId.get(node.id)!));
+    expect(nodes.filter((n) => n.diagnosis?.stage).length).toBe(data.cases.filter((c) => c.diagnosis.stage).length);
+  });
+
+  it('answers a filter that matches nothing', async () => {
+    expect(await adapter.cases(filterOf({ modalities: ['SM'] }), { first: 10, after: null }, {})).toEqual({ edges: [], hasNextPage: false, totalCount: 0 });
+    expect(await adapter.cases(filterOf({ cancerSites: ['KIDNEY'] }), { first: 10, after: null }, {})).toEqual({ edges: [], hasNextPage: false, totalCount: null });
+  });
+
+  it('answers the page after the last one with nothing, without a native search', async () => {
+    const filter = filterOf({ collections: ['FH-BRAIN'] });
+    const expected = expectedSubjects(filter);
+    const page = await adapter.cases(filter, { first: expected.length, after: null }, {});
+    expect(page.hasNextPage).toBe(false);
+    simulator.resetCounts();
+    expect(await adapter.cases(filter, { first: 5, after: page.edges.at(-1)!.cursor }, {})).toEqual({ edges: [], hasNextPage: false, totalCount: expected.length });
+    expect(simulator.requests.total).toBe(0);
+  });
+});
+
+describe('a page of cases with studies, through the subgraph', () => {
+  const subgraph = () => buildRepositorySubgraph(fhirEntry(data, simulator.baseUrl), fhirKind, adapter);
+  const QUERY = `query ($representations: [_Any!]!, $where: CaseFilter, $first: Int, $after: String) {
+    _entities(representations: $representations) {
+      ... on DeTestFhirRepository {
+        cases(where: $where, first: $first, after: $after) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          nodes { id sex ageAtDiagnosis diagnosis { cancerSite yearOfDiagnosis stage { group t n m } }
+            studies { uid date seriesCount series { uid modality bodyPart bodyPartRaw manufacturer instanceCount retrieve { protocol url } } } }
+        }
+      }
+    }
+  }`;
+
+  interface Answer {
+    data?: { _entities: Array<{ cases: { totalCount: number | null; nodes: Array<{ id: string; studies: Array<{ uid: string; series: Array<{ uid: string; retrieve: { url: string } }> }> }> } }> };
+    errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;
+  }
+
+  async function run(where: CaseFilter, first: number, schema = subgraph().schema): Promise<Answer> {
+    const result = await graphql({
+      schema, source: QUERY, contextValue: {},
+      variableValues: { representations: [{ __typename: 'DeTestFhirRepository', id: REPOSITORY_ID }], where, first },
+    });
+    return result as unknown as Answer;
+  }
+
+  it.each([
+    ['exact native pre-selection', { modalities: ['CT'] } as CaseFilter],
+    ['refined locally', { ageAtDiagnosis: { min: 40 } } as CaseFilter],
+  ])('costs a constant number of native calls, whatever the page size (%s)', async (_, where) => {
+    const schema = subgraph().schema;
+    const counts: number[] = [];
+    for (const first of [10, 50]) {
+      simulator.resetCounts();
+      const answer = await run(where, first, schema);
+      expect(answer.errors).toBeUndefined();
+      const nodes = answer.data!._entities[0].cases.nodes;
+      expect(nodes).toHaveLength(first);
+      for (const node of nodes) {
+        const expected = truth.find((r) => r.id === node.id)!;
+        expect(node.studies.map((s) => s.uid)).toEqual(expected.studies.map((s) => s.uid));
+        expect(node.studies.flatMap((s) => s.series).every((s) => s.retrieve.url.startsWith(`https://pacs.${REPOSITORY_ID}.example.org/dicom-web/studies/`))).toBe(true);
+      }
+      counts.push(simulator.requests.total);
+    }
+    // One Patient search page (studies, conditions, enrolments included) and one Observation search for the stages.
+    expect(counts).toEqual([2, 2]);
+  });
+
+  it('turns a native failure into an error naming the repository, with a stable code', async () => {
+    simulator.faults.httpStatus = 503;
+    try {
+      const answer = await run({ modalities: ['CT'] }, 5);
+      expect(answer.errors?.[0].extensions).toMatchObject({ code: ErrorCode.HTTP_ERROR, repositoryId: REPOSITORY_ID, httpStatus: 503 });
+      expect(answer.errors?.[0].message).toMatch(new RegExp(`repository "${REPOSITORY_ID}"`));
+    } finally {
+      simulator.faults.httpStatus = undefined;
+    }
+  });
+});
+
+describe('cursors', () => {
+  const tampered = (cursor: string, change: Record<string, unknown>) => Buffer.from(JSON.stringify({
+    ...JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')), ...change,
+  })).toString('base64url');
+  const payload = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+
+  it('rejects foreign, damaged and other-filter cursors', async () => {
+    const filter = filterOf({ modalities: ['CT'] });
+    const cursor = (await adapter.cases(filter, { first: 5, after: null }, {})).edges.at(-1)!.cursor;
+    const attempts: Array<[NormalizedFilter, string]> = [
+      [filter, encodeCursor('other-repository', { k: 'FH-LUNG-0001', f: payload(cursor).f })],
+      [filter, 'not a cursor at all'],
+      [filter, cursor.slice(0, -4)],
+      [filter, tampered(cursor, { k: 5 })],
+      [filter, tampered(cursor, { f: undefined })],
+      [filterOf({ modalities: ['MR'] }), cursor],
+    ];
+    for (const [f, after] of attempts) {
+      const error = await rejection(adapter.cases(f, { first: 5, after }, {}));
+      expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_CURSOR, repositoryId: REPOSITORY_ID, argument: 'after' });
+    }
+  });
+
+  it('resumes from the native page the cursor names, signed', async () => {
+    const filter = filterOf({ ageAtDiagnosis: { min: 40 } });
+    // 150 cases need more than one native page of 100 candidates: the last ones come from a `next` link.
+    const first = await adapter.cases(filter, { first: 150, after: null }, {});
+    const cursor = first.edges.at(-1)!.cursor;
+    expect(payload(cursor)).toMatchObject({ n: expect.stringMatching(/^\?_getpages=/), h: expect.any(String) });
+    expect(payload(first.edges[0].cursor)).not.toHaveProperty('n'); // from the first page: searched again
+    simulator.resetCounts();
+    const second = await adapter.cases(filter, { first: 10, after: cursor }, {});
+    expect(simulator.requests.log[0]).toMatch(/^GET \/fhir\?_getpages=/);
+    expect(second.edges.map((e) => e.node.subjectId)).toEqual(expectedSubjects(filter).slice(150, 160));
+  });
+
+  it('never follows a native page it did not sign: it searches again and skips to the subject id', async () => {
+    const filter = filterOf({ ageAtDiagnosis: { min: 40 } });
+    const cursor = (await adapter.cases(filter, { first: 60, after: null }, {})).edges.at(-1)!.cursor;
+    simulator.resetCounts();
+    const forged = tampered(cursor, { n: '/Patient?gender=male&_count=500' });
+    const page = await adapter.cases(filter, { first: 10, after: forged }, {});
+    expect(page.edges.map((e) => e.node.subjectId)).toEqual(expectedSubjects(filter).slice(60, 70));
+    expect(log()).not.toContain('gender=male');
+    expect(simulator.requests.log[0]).toMatch(/^GET \/fhir\/Patient\?.*_sort=_id/);
+  });
+
+  it('continues correctly when the server forgot the search (410 Gone), and with a cursor from another adapter instance', async () => {
+    const filter = filterOf({ modalities: ['CT'] });
+    const expected = expectedSubjects(filter);
+    const first = await adapter.cases(filter, { first: 60, after: null }, {});
+    simulator.expireSearches();
+    const second = await adapter.cases(filter, { first: 30, after: first.edges.at(-1)!.cursor }, {});
+    expect(second.edges.map((e) => e.node.subjectId)).toEqual(expected.slice(60, 90));
+    expect(second.totalCount).toBe(expected.length);
+    const other = new FhirAdapter(fhirEntry(data, simulator.baseUrl));
+    try {
+      const third = await other.cases(filter, { first: 30, after: second.edges.at(-1)!.cursor }, {});
+      expect(third.edges.map((e) => e.node.subjectId)).toEqual(expected.slice(90, 120));
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('bounds: more candidates than maxCandidates', () => {
+  let bounded: FhirAdapter;
+  beforeAll(() => {
+    bounded = new FhirAdapter(fhirEntry(data, simulator.baseUrl, { options: { maxCandidates: 50 } }));
+  });
+  afterAll(() => bounded.close());
+
+  it('answers an exact pre-selection with FHIR\'s own count, exact, without studies or facets', async () => {
+    const filter = filterOf({ sex: ['MALE'], modalities: ['CT'] });
+    const cohort = await bounded.cohort(filter, {}, { facets: true });
+    expect(cohort).toMatchObject({ subjects: expectedCohort(filter).subjects, studies: null, series: null, images: null, exact: true, filtersNotApplied: [] });
+    expect(cohort.facets.modality).toEqual([]);
+  });
+
+  it('reports what it evaluates locally as not applied, with a count equal to cohortOf without it', async () => {
+    for (const where of [
+      { sex: ['MALE'], ageAtDiagnosis: { min: 60 } },
+      { modalities: ['CT'], bodyParts: ['CHEST'] },
+      { cancerSites: ['KIDNEY'] },
+    ] as CaseFilter[]) {
+      const filter = filterOf(where);
+      const cohort = await bounded.cohort(filter, {}, { facets: true });
+      expect(cohort.exact).toBe(false);
+      const notApplied = cohort.filtersNotApplied.map((n) => n.criterion);
+      expect(notApplied.length).toBeGreaterThan(0);
+      expect(cohort.filtersNotApplied[0].reason).toMatch(/more than maxCandidates \(50\)/);
+      expect(cohort.filtersApplied).toEqual(criteriaOf(withoutCriteria(filter, notApplied)));
+      expect(cohort.subjects).toBe(expectedCohort(withoutCriteria(filter, notApplied)).subjects);
+    }
+  });
+
+  it('refuses to list a filter that finds nothing among maxCandidates candidates, rather than scan on', async () => {
+    const error = await rejection(bounded.cases(filterOf({ cancerSites: ['KIDNEY'] }), { first: 10, after: null }, {}));
+    expect(error.extensions).toMatchObject({ code: ErrorCode.NOT_SUPPORTED, repositoryId: REPOSITORY_ID, argument: 'where' });
+    expect(error.message).toMatch(/CANCER_SITES/);
+  });
+});
+
+describe('escaping: user values can never widen a native query', () => {
+  it('keeps a comma in a collection id literal', async () => {
+    simulator.resetCounts();
+    const joined = await adapter.cohort(filterOf({ collections: ['FH-LUNG,FH-BRAIN'] }), {}, { facets: false });
+    expect(joined.subjects).toBe(0);
+    // The backslash escape travels percent-encoded; the OR comma is sent literally (NativeHttp keeps commas literal).
+    expect(log()).toContain('ResearchStudy%2FFH-LUNG%5C,FH-BRAIN');
+    const both = await adapter.cohort(filterOf({ collections: ['FH-LUNG', 'FH-BRAIN'] }), {}, { facets: false });
+    expect(both.subjects).toBe(expectedCohort(filterOf({ collections: ['FH-LUNG', 'FH-BRAIN'] })).subjects);
+    expect(both.subjects).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['a wildcard', ['*']],
+    ['a system bar', ['FH-LUNG|x']],
+    ['a query string', ['FH-LUNG&gender=male']],
+    ['a trailing backslash', ['FH-LUNG\\']],
+    ['a modifier', [':missing=true']],
+  ])('matches nothing for a collection id with %s', async (_, collections) => {
+    const filter = filterOf({ collections });
+    simulator.resetCounts();
+    expect((await adapter.cohort(filter, {}, { facets: true })).subjects).toBe(0);
+    expect((await adapter.cases(filter, { first: 5, after: null }, {})).edges).toEqual([]);
+    expect(log()).not.toMatch(/[?&]gender=|:missing=true&|%3Amissing=/);
+  });
+
+  it('matches manufacturers locally, with the shared semantics, never through the native query', async () => {
+    simulator.resetCounts();
+    const wildcard = await adapter.cohort(filterOf({ manufacturers: ['*'] }), {}, { facets: true });
+    expect(wildcard).toEqual(expectedCohort(filterOf({ manufacturers: ['*'] })));
+    expect(wildcard.subjects).toBe(0);
+    // "Siemens,GE" names the vendor Siemens (schema/codes/manufacturer.ts): never GE as well.
+    const joined = await adapter.cohort(filterOf({ manufacturers: ['Siemens,GE'] }), {}, { facets: true });
+    const siemens = await adapter.cohort(filterOf({ manufacturers: ['siemens'] }), {}, { facets: true });
+    expect(joined).toEqual(expectedCohort(filterOf({ manufacturers: ['Siemens,GE'] })));
+    expect(joined.subjects).toBeLessThanOrEqual(siemens.subjects!);
+    expect(joined.facets.manufacturer.map((f) => f.value)).not.toContain('GE');
+    expect(log().toLowerCase()).not.toMatch(/siemens|manufacturer|\*/);
+  });
+});
+
+describe('server quirks', () => {
+  it('counts with _summary=count when the server never sends Bundle.total', async () => {
+    const quiet = await startFhirSimulator({ data, quirks: { omitTotal: true } });
+    const onQuiet = new FhirAdapter(fhirEntry(data, quiet.baseUrl));
+    try {
+      const filter = filterOf({ modalities: ['CT'] });
+      const page = await onQuiet.cases(filter, { first: 10, after: null }, {});
+      expect(page.totalCount).toBe(expectedSubjects(filter).length);
+      expect(quiet.requests.log.some((line) => line.includes('_summary=count'))).toBe(true);
+      expect(await onQuiet.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+    } finally {
+      await onQuiet.close();
+      await quiet.close();
+    }
+  });
+
+  it('pages through a server that advertises an internal host name and serves small pages', async () => {
+    const proxied = await startFhirSimulator({ data, quirks: { advertisedBase: 'http://fhir-internal:8080/fhir', maxPageSize: 7 } });
+    const onProxied = new FhirAdapter(fhirEntry(data, proxied.baseUrl));
+    try {
+      const filter = filterOf({ bodyParts: ['BREAST'], sex: ['FEMALE'] });
+      expect(await onProxied.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      expect((await allPages(filter, 25, onProxied)).subjects).toEqual(expectedSubjects(filter));
+      expect(proxied.requests.log.every((line) => line.startsWith('GET /fhir') || line.startsWith('POST /fhir'))).toBe(true);
+    } finally {
+      await onProxied.close();
+      await proxied.close();
+    }
+  });
+
+  it('evaluates image criteria locally when told the server does not code its series', async () => {
+    const local = new FhirAdapter(fhirEntry(data, simulator.baseUrl, { options: { nativeImageCriteria: false } }));
+    try {
+      const filter = filterOf({ modalities: ['MR'], bodyParts: ['BRAIN'] });
+      simulator.resetCounts();
+      expect(await local.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      expect(log()).not.toContain('ImagingStudy%3Asubject%3Amodality');
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('time zones', () => {
+  it('counts a diagnosis written as 1 January 00:30+02:00 in its year, though its UTC instant is in the year before', async () => {
+    const shifted = fhirTestData(60);
+    // The simulator writes the onset of every 7th case (index 4, 11, ...) as `<date>T00:30:00+02:00`.
+    const index = shifted.cases.findIndex((c, i) => i % 7 === 4);
+    const target = shifted.cases[index];
+    target.studies[0].date = `${target.diagnosis.year}0101`;
+    const server = await startFhirSimulator({ data: shifted });
+    const onShifted = new FhirAdapter(fhirEntry(shifted, server.baseUrl));
+    try {
+      const onset = ((await (await fetch(`${server.baseUrl}/Condition/${target.subjectId}-dx`)).json()) as { onsetDateTime: string }).onsetDateTime;
+      expect(onset).toBe(`${target.diagnosis.year}-01-01T00:30:00+02:00`);
+      // A search on the year alone misses it (the server compares instants)...
+      const strict = ((await (await fetch(`${server.baseUrl}/Condition?_id=${target.subjectId}-dx&onset-date=ge${target.diagnosis.year}-01-01&_summary=count`)).json()) as { total: number }).total;
+      expect(strict).toBe(0);
+      // ...the adapter's widened pre-selection does not, and the year as written decides.
+      const filter = filterOf({ yearOfDiagnosis: { min: target.diagnosis.year, max: target.diagnosis.year } });
+      const cohort = await onShifted.cohort(filter, {}, { facets: true });
+      expect(cohort).toEqual(cohortOf(toUnifiedCases(shifted), filter, { applied: criteriaOf(filter), notApplied: [] }));
+      const page = await onShifted.cases(filter, { first: 60, after: null }, {});
+      expect(page.edges.map((e) => e.node.subjectId)).toContain(target.subjectId);
+    } finally {
+      await onShifted.close();
+      await server.close();
+    }
+  });
+});
+
+describe('studies and collections', () => {
+  it('loads the studies of many cases in a batch', async () => {
+    const some = truth.filter((_, i) => i % 3 === 0);
+    simulator.resetCounts();
+    const studies = await adapter.loadStudies(some.map(({ studies: _s, ...rest }) => rest), {});
+    // One POST _search for the 100 subjects, then the server's pages of (at most) 100 ImagingStudies.
+    const count = some.reduce((sum, r) => sum + r.studies.length, 0);
+    expect(simulator.requests.total).toBe(Math.ceil(count / 100));
+    expect(simulator.requests.log[0]).toMatch(/^POST \/fhir\/ImagingStudy\/_search/);
+    expect(simulator.requests.log.slice(1).every((line) => line.startsWith('GET /fhir?_getpages='))).toBe(true);
+    expect(studies).toEqual(some.map((record) => expectedNode(record).studies));
+  });
+
+  it('lists the ResearchStudies with FHIR\'s count of their patients and the config\'s metadata', async () => {
+    simulator.resetCounts();
+    const collections = await adapter.collections({});
+    expect(simulator.requests.total).toBe(1 + data.collections.length);
+    expect(collections.map((c) => c.id)).toEqual(data.collections.map((c) => c.id).sort());
+    for (const collection of collections) {
+      const meta = data.collections.find((c) => c.id === collection.id)!;
+      const members = truth.filter((r) => r.collection === collection.id);
+      expect(collection).toMatchObject({
+        name: meta.name, licence: meta.licence, doi: meta.doi, cancerSites: [meta.cancerSite], subjects: members.length, studies: null,
+      });
+      expect(new Set(collection.modalities)).toEqual(new Set(members.flatMap((r) => r.studies.flatMap((s) => s.modalities))));
+    }
+  });
+});
+
+describe('native failures', () => {
+  let faulty: RunningFhirSimulator;
+  const small = fhirTestData(20);
+  beforeAll(async () => {
+    faulty = await startFhirSimulator({ data: small });
+  });
+  afterAll(async () => {
+    await faulty.close();
+  });
+  afterEach(() => {
+    faulty.faults.httpStatus = undefined;
+    faulty.faults.malformed = undefined;
+    faulty.faults.hang = undefined;
+  });
+
+  async function failure(endpoint: string, timeoutMs = 5000, work: (a: FhirAdapter) => Promise<unknown> = (a) => a.cohort({}, {}, { facets: true })) {
+    const fresh = new FhirAdapter(fhirEntry(small, endpoint, { timeoutMs }));
+    try {
+      return await rejection(work(fresh));
+    } finally {
+      await fresh.close();
+    }
+  }
+
+  /** A server answering every request with `body` (a Bundle shape the protocol does not allow). */
+  async function serving(status: number, body: unknown, contentType = 'application/fhir+json') {
+    return startSimulator({ name: 'broken FHIR server' }, () => ({
+      status, headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body),
+    }));
+  }
+
+  it('HTTP 503 with an HTML page is REPOSITORY_HTTP_ERROR', async () => {
+    faulty.faults.httpStatus = 503;
+    expect((await failure(faulty.baseUrl)).extensions).toMatchObject({ code: ErrorCode.HTTP_ERROR, repositoryId: REPOSITORY_ID, httpStatus: 503 });
+  });
+
+  it('truncated JSON is REPOSITORY_BAD_RESPONSE', async () => {
+    faulty.faults.malformed = true;
+    const error = await failure(faulty.baseUrl);
+    expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_RESPONSE, repositoryId: REPOSITORY_ID });
+    expect(error.message).toMatch(/malformed JSON/);
+  });
+
+  it('a server that never answers is REPOSITORY_TIMEOUT after timeoutMs', async () => {
+    faulty.faults.hang = true;
+    const started = Date.now();
+    expect((await failure(faulty.baseUrl, 300)).extensions).toMatchObject({ code: ErrorCode.TIMEOUT, repositoryId: REPOSITORY_ID });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a server that is gone is REPOSITORY_UNAVAILABLE', async () => {
+    const gone = await startFhirSimulator({ data: fhirTestData(3) });
+    const url = gone.baseUrl;
+    await gone.close();
+    expect((await failure(url, 5000, (a) => a.collections({}))).extensions).toMatchObject({ code: ErrorCode.UNAVAILABLE, repositoryId: REPOSITORY_ID });
+  });
+
+  it.each([
+    ['an OperationOutcome with HTTP 400', 400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'Unknown search parameter' }] }, ErrorCode.HTTP_ERROR, /HTTP 400/],
+    ['an OperationOutcome with HTTP 200', 200, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly' }] }, ErrorCode.BAD_RESPONSE, /OperationOutcome \(error\/too-costly\)/],
+    ['an HTML page with HTTP 200', 200, '<html><body>Login</body></html>', ErrorCode.BAD_RESPONSE, /HTML page/],
+    ['a Patient id of the wrong type', 200, { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Patient', id: 12 }, search: { mode: 'match' } }] }, ErrorCode.BAD_RESPONSE, /entry\[0\]\.resource\.id is number/],
+    ['a Bundle without resources in its entries', 200, { resourceType: 'Bundle', type: 'searchset', entry: [{ fullUrl: 'x' }] }, ErrorCode.BAD_RESPONSE, /entry\[0\]\.resource is undefined/],
+    ['patients out of id order', 200, { resourceType: 'Bundle', type: 'searchset', entry: [
+      { resource: { resourceType: 'Patient', id: 'B' }, search: { mode: 'match' } }, { resource: { resourceType: 'Patient', id: 'A' }, search: { mode: 'match' } }] },
+    ErrorCode.BAD_RESPONSE, /did not sort the patients by id/],
+    ['a next link outside the base URL', 200, { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'https://elsewhere.example.org/steal?x=1' }],
+      entry: [{ resource: { resourceType: 'Patient', id: 'A' }, search: { mode: 'match' } }] }, ErrorCode.BAD_RESPONSE, /outside the repository's FHIR base URL/],
+    ['a page cut short by an include limit', 200, { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Patient', id: 'A' }, search: { mode: 'match' } },
+      { resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'processing', diagnostics: 'Not all _include resources were actually included' }] }, search: { mode: 'outcome' } }] },
+    ErrorCode.BAD_RESPONSE, /flagged a Patient search page as incomplete/],
+  ])('%s is an error naming the repository', async (_, status, body, code, message) => {
+    const broken = await serving(status as number, body, typeof body === 'string' ? 'text/html' : 'application/fhir+json');
+    try {
+      const error = await failure(`${broken.origin}/fhir`);
+      expect(error.extensions).toMatchObject({ code, repositoryId: REPOSITORY_ID });
+      expect(error.message).toMatch(message as RegExp);
+      expect(error.message).toMatch(new RegExp(`repository "${REPOSITORY_ID}"`));
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('an empty repository is no result, not an error', async () => {
+    const empty = await startFhirSimulator({ data: { ...fhirTestData(0), cases: [] } });
+    const fresh = new FhirAdapter(fhirEntry(small, empty.baseUrl));
+    try {
+      expect((await fresh.cohort({}, {}, { facets: true })).subjects).toBe(0);
+      expect(await fresh.cases({}, { first: 10, after: null }, {})).toEqual({ edges: [], hasNextPage: false, totalCount: 0 });
+      expect((await fresh.collections({})).every((c) => c.subjects === 0)).toBe(true);
+    } finally {
+      await fresh.close();
+      await empty.close();
+    }
+  });
+});
+
+describe('options', () => {
+  it('validates the known options and flags unknown ones', () => {
+    expect(fhirKind.validateOptions!({ pageSize: 50, maxCandidates: 5000, parallelRequests: 2, nativeImageCriteria: false })).toEqual([]);
+    expect(fhirKind.validateOptions!({ pageSize: 0, maxCandidates: 1.5, nativeImageCriteria: 'yes', page_size: 5 })).toEqual([
+      'pageSize: must be an integer between 1 and 1000',
+      'maxCandidates: must be an integer between 1 and 1000000',
+      'nativeImageCriteria: must be true or false',
+      'page_size: unknown option (known: pageSize, maxCandidates, parallelRequests, nativeImageCriteria)',
+    ]);
+    expect(fhirKind).toMatchObject({ apiKind: 'fhir', granularity: 'RECORD', facets: true });
+  });
+});
