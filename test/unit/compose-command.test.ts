@@ -20,7 +20,7 @@ describe('npm run compose', () => {
     const out = join(dir, 'supergraph.graphql');
     const run = compose('config/demo-federation.json', '--out', out);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/composed 6 repositories in 6 countries/);
+    expect(run.stdout).toMatch(/composed 11 repositories in 10 countries/);
     const supergraph = readFileSync(out, 'utf8');
     expect(supergraph).toContain('interface Repository');
     expect(supergraph).toContain('type DeHeidelbergPacsRepository implements Repository');

@@ -70,10 +70,10 @@ describe('federation config validation', () => {
     expect(() => loadFederationConfig(join(dir, 'broken.json'), ADAPTER_KINDS)).toThrow(/broken.json:\n {2}- not valid JSON/);
   });
 
-  it('loads the built-in demo federation: at least 6 repositories, 5 countries, 3 API kinds', () => {
+  it('loads the built-in demo federation: at least 10 repositories, 8 countries, every API kind', () => {
     const config = loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS);
-    expect(config.repositories.length).toBeGreaterThanOrEqual(6);
-    expect(new Set(config.repositories.map((r) => r.country)).size).toBeGreaterThanOrEqual(5);
-    expect(new Set(config.repositories.map((r) => r.apiKind)).size).toBeGreaterThanOrEqual(3);
+    expect(config.repositories.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(config.repositories.map((r) => r.country)).size).toBeGreaterThanOrEqual(8);
+    expect(new Set(config.repositories.map((r) => r.apiKind))).toEqual(new Set(ADAPTER_KINDS.map((k) => k.apiKind)));
   });
 });
