@@ -13,6 +13,7 @@ import type { AdapterEnvironment, CohortOptions, RepositoryAdapter } from '../sd
 import type { RequestContext } from '../sdk/context';
 import type { RepositoryEntry } from '../sdk/entry';
 import { reportFields } from '../sdk/evaluate';
+import { mapWithConcurrency } from '../sdk/concurrency';
 import { FacetCounter } from '../sdk/facets';
 import type { NormalizedFilter } from '../sdk/filter';
 import { NativeHttp } from '../sdk/native-http';
@@ -91,7 +92,7 @@ export class EucaimMediatorAdapter implements RepositoryAdapter {
     const distinct = new Map<string, MediatorQuery>();
     for (const query of [...countQueries, ...facetJobs.flatMap((job) => job.queries)]) distinct.set(queryKey(query), query);
     const answers = new Map<string, MediatorAnswer>();
-    await inParallel([...distinct], this.options.parallelRequests, async ([key, query]) => {
+    await mapWithConcurrency([...distinct], this.options.parallelRequests, async ([key, query]) => {
       answers.set(key, await this.client.search(query));
     });
 
@@ -152,20 +153,3 @@ export class EucaimMediatorAdapter implements RepositoryAdapter {
 
 const INCOMPLETE_FACETS = ['cancerSite', 'modality'] as const;
 
-/** Runs `work` over `items` with at most `limit` in flight; stops starting new work after the first failure. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

@@ -1,12 +1,24 @@
 /**
- * Collection records from cases plus the config's catalogue metadata, for adapters whose native API lists no
- * collection metadata (DICOMweb, NBIA).
+ * Collection records counted over harvested cases plus the config's catalogue metadata, for adapters whose native
+ * API describes its collections little or not at all (DICOMweb, NBIA, XNAT). The config's metadata wins over the
+ * native description (it is what the repository registered); a collection only the data holds is still listed.
  */
+import { ALL_CANCER_SITES } from '../../schema/codes/cancer-site';
+import { ALL_MODALITIES } from '../../schema/codes/modality';
 import type { CancerSite, Modality } from '../../schema/generated/graphql';
 import type { CollectionMetadata } from './entry';
 import type { CollectionRecord, FullCaseRecord } from './records';
 
-export function collectionsFromCases(records: readonly FullCaseRecord[], metadata: readonly CollectionMetadata[]): CollectionRecord[] {
+export interface NativeCollection {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+}
+
+export function collectionsFromCases(
+  records: readonly FullCaseRecord[], metadata: readonly CollectionMetadata[],
+  options: { native?: readonly NativeCollection[]; only?: readonly string[] | null } = {},
+): CollectionRecord[] {
   const stats = new Map<string, { subjects: number; studies: number; modalities: Set<Modality>; sites: Set<CancerSite> }>();
   for (const record of records) {
     const id = record.collection ?? '';
@@ -18,21 +30,24 @@ export function collectionsFromCases(records: readonly FullCaseRecord[], metadat
     if (record.diagnosis) entry.sites.add(record.diagnosis.cancerSite);
   }
   const described = new Map(metadata.map((m) => [m.id, m]));
-  const ids = [...new Set([...metadata.map((m) => m.id), ...[...stats.keys()].filter((id) => id !== '')])];
+  const native = new Map((options.native ?? []).map((c) => [c.id, c]));
+  const ids = [...new Set([...native.keys(), ...metadata.map((m) => m.id), ...[...stats.keys()].filter((id) => id !== '')])]
+    .filter((id) => !options.only || options.only.includes(id));
   return ids.map((id) => {
     const meta = described.get(id);
+    const listed = native.get(id);
     const s = stats.get(id);
     return {
       id,
-      name: meta?.name ?? id,
-      description: meta?.description ?? null,
+      name: meta?.name ?? listed?.name ?? id,
+      description: meta?.description ?? listed?.description ?? null,
       licence: meta?.licence ?? null,
       doi: meta?.doi ?? null,
       landingPage: meta?.landingPage ?? null,
       subjects: s?.subjects ?? 0,
       studies: s?.studies ?? 0,
-      cancerSites: meta ? [meta.cancerSite] : [...(s?.sites ?? [])],
-      modalities: [...(s?.modalities ?? [])].sort(),
+      cancerSites: meta ? [meta.cancerSite] : ALL_CANCER_SITES.filter((site) => s?.sites.has(site)),
+      modalities: ALL_MODALITIES.filter((m) => s?.modalities.has(m)),
     };
   });
 }

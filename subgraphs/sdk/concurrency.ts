@@ -1,11 +1,20 @@
-/** Runs `work` over items with at most `limit` in flight, keeping order: a native API is never flooded. */
+/**
+ * Runs `work` over items with at most `limit` in flight, keeping order: a native API is never flooded. After the
+ * first failure no new work starts (a failing repository is not asked again and again); the failure is thrown.
+ */
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]);
+      try {
+        results[index] = await work(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   });
   await Promise.all(workers);

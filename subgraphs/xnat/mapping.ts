@@ -14,12 +14,13 @@
  *   resource would), so sizeBytes is null;
  * - retrieve is XNAT_REST with `scanDownloadUrl`: a ZIP of the scan's DICOM files.
  */
-import type { CancerSite, Diagnosis, Modality } from '../../schema/generated/graphql';
+import type { Diagnosis, Modality } from '../../schema/generated/graphql';
 import { normaliseBodyPart } from '../../schema/codes/body-part';
-import { ALL_CANCER_SITES, cancerSiteFromCode } from '../../schema/codes/cancer-site';
-import { ALL_MODALITIES, normaliseModality } from '../../schema/codes/modality';
+import { cancerSiteFromCode } from '../../schema/codes/cancer-site';
+import { normaliseModality } from '../../schema/codes/modality';
 import { normaliseSex } from '../../schema/codes/sex';
 import type { CollectionMetadata } from '../sdk/entry';
+import { collectionsFromCases } from '../sdk/collections';
 import { sortBySubject } from '../sdk/index-pages';
 import type { CollectionRecord, FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
 import type { ClinicalField, ProjectRow, ScanColumns, SessionScanRow, SubjectRow } from './native-types';
@@ -204,36 +205,7 @@ export function collectionRecords(
   projects: readonly ProjectRow[], records: readonly FullCaseRecord[], metadata: ReadonlyMap<string, CollectionMetadata>,
   only: readonly string[] | null,
 ): CollectionRecord[] {
-  const stats = new Map<string, { subjects: number; studies: number; modalities: Set<Modality>; sites: Set<CancerSite> }>();
-  for (const record of records) {
-    const id = record.collection ?? '';
-    let entry = stats.get(id);
-    if (!entry) stats.set(id, (entry = { subjects: 0, studies: 0, modalities: new Set(), sites: new Set() }));
-    entry.subjects++;
-    entry.studies += record.studies.length;
-    for (const study of record.studies) for (const m of study.modalities) entry.modalities.add(m);
-    if (record.diagnosis) entry.sites.add(record.diagnosis.cancerSite);
-  }
-  const listed = new Map(projects.map((p) => [p.ID, p]));
-  const ids = [...new Set([...projects.map((p) => p.ID), ...[...stats.keys()].filter((id) => id !== '')])]
-    .filter((id) => only === null || only.includes(id));
-  return ids.map((id) => {
-    const project = listed.get(id);
-    const meta = metadata.get(id);
-    const s = stats.get(id);
-    return {
-      id,
-      name: meta?.name ?? project?.name ?? id,
-      description: meta?.description ?? project?.description ?? null,
-      licence: meta?.licence ?? null,
-      doi: meta?.doi ?? null,
-      landingPage: meta?.landingPage ?? null,
-      subjects: s?.subjects ?? 0,
-      studies: s?.studies ?? 0,
-      cancerSites: meta ? [meta.cancerSite] : ALL_CANCER_SITES.filter((site) => s?.sites.has(site)),
-      modalities: ALL_MODALITIES.filter((m) => s?.modalities.has(m)),
-    };
-  });
+  return collectionsFromCases(records, [...metadata.values()], { native: projects.map((p) => ({ id: p.ID, name: p.name, description: p.description })), only });
 }
 
 function compare(a: string, b: string): number {
