@@ -42,20 +42,9 @@ export function ageInYears(raw: string | null | undefined): number | null {
   }
 }
 
-/**
- * An NBIA date as ISO 8601 (YYYY-MM-DD). NBIA writes JDBC timestamps ("2014-03-07 00:00:00.0"); DICOM DA
- * (20140307) and the v4 MM-DD-YYYY form are accepted too. Null when unreadable.
- */
-export function isoDate(raw: string | null | undefined): string | null {
-  const text = raw?.trim() ?? '';
-  let match = /^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$/.exec(text);
-  if (match) return `${match[1]}-${match[2]}-${match[3]}`;
-  match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (match) return `${match[1]}-${match[2]}-${match[3]}`;
-  match = /^(\d{2})[-/](\d{2})[-/](\d{4})$/.exec(text);
-  if (match) return `${match[3]}-${match[1]}-${match[2]}`;
-  return null;
-}
+import { isoDate } from '../../schema/codes/date';
+
+export { isoDate };
 
 /** The getImage URL of a series (§2a "Download"). */
 export function retrieveUrl(baseUrl: string, seriesUid: string): string {

@@ -8,20 +8,15 @@
  * - null columns are left out, so every optional column may be missing;
  * - counts arrive as numbers (v4) or strings (older `{criteria,count}` shape).
  */
-import { ResponseReader } from '../sdk/parse';
+import { column, ResponseReader } from '../sdk/parse';
+
+export { column };
 import type {
   CollectionValueRow, PatientRow, PatientStudyRow, SeriesRow, SimpleSearchResult, SimpleSearchSubject, ValueAndCountRow,
 } from './native-types';
 
 type Json = Record<string, unknown>;
 
-/** A column by name: exact key first, then any casing of it. */
-export function column(row: Json, name: string): unknown {
-  if (Object.hasOwn(row, name)) return row[name];
-  const lower = name.toLowerCase();
-  const key = Object.keys(row).find((k) => k.toLowerCase() === lower);
-  return key === undefined ? undefined : row[key];
-}
 
 /** The rows of a GET endpoint: an empty body is no rows. */
 function rowsOf(body: unknown, reader: ResponseReader): Json[] {

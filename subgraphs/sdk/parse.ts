@@ -42,3 +42,11 @@ export class ResponseReader {
     return value === undefined || value === null || value === '' ? null : this.number(value, path);
   }
 }
+
+/** A column of a native row by name: the exact key first, then any casing of it (NBIA and XNAT vary key case). */
+export function column(row: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(row, name)) return row[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(row).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : row[key];
+}

@@ -43,17 +43,9 @@ export function modalityFromXsiType(xsiType: string | null | undefined): Modalit
   return match ? XSI_PREFIX_MODALITY[match[1].toLowerCase()] ?? null : null;
 }
 
-/** An XNAT date as ISO 8601: "2014-03-07" (XNAT's format), "2014-03-07 10:00:00.0", DICOM "20140307" or "03/07/2014". */
-export function isoDate(raw: string | null | undefined): string | null {
-  const text = raw?.trim() ?? '';
-  let match = /^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$/.exec(text);
-  if (match) return `${match[1]}-${match[2]}-${match[3]}`;
-  match = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (match) return `${match[1]}-${match[2]}-${match[3]}`;
-  match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
-  if (match) return `${match[3]}-${match[1]}-${match[2]}`;
-  return null;
-}
+import { isoDate } from '../../schema/codes/date';
+
+export { isoDate };
 
 /**
  * An age custom variable in years: "58", "58.5", "58 years" or DICOM AS ("058Y", "006M"). Custom variables are

@@ -8,19 +8,14 @@
  *   numeric columns (frames) accept a string or a number holding one;
  * - keys are matched exactly first, then case-insensitively: XNAT lower-cases element-path keys.
  */
-import { ResponseReader } from '../sdk/parse';
+import { column, ResponseReader } from '../sdk/parse';
+
+export { column };
 import { SESSION_COLUMNS, SUBJECT_COLUMNS, type ScanColumnNames } from './columns';
 import { CLINICAL_FIELDS, type ClinicalField, type ProjectRow, type ScanColumns, type SessionScanRow, type SubjectRow } from './native-types';
 
 type Json = Record<string, unknown>;
 
-/** A column by name: exact key first, then any casing of it. */
-export function column(row: Json, name: string): unknown {
-  if (Object.hasOwn(row, name)) return row[name];
-  const lower = name.toLowerCase();
-  const key = Object.keys(row).find((k) => k.toLowerCase() === lower);
-  return key === undefined ? undefined : row[key];
-}
 
 /** The rows of a listing, after checking the ResultSet envelope and its count. */
 export function resultRows(body: unknown, reader: ResponseReader): Json[] {
