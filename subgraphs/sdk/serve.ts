@@ -3,7 +3,7 @@
  * reaches it through the config entry's `subgraph` URL.
  */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdapterKind } from './adapter';
@@ -28,7 +28,8 @@ export async function serveRepositorySubgraph(options: {
     schema: subgraph.schema,
     // The gateway introspects nothing (it composes from the config), but owners debug with introspection.
     introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // No federated traces: the gateway reports no usage to Apollo's cloud, so ftv1 would only cost time.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
   });
