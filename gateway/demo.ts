@@ -8,6 +8,17 @@ import { demoDataFor } from '../simulators/demo-data';
 import { startSimulatorFor, type RunningNativeSimulator } from '../simulators/registry';
 import type { SimulatedRepositoryEntry } from '../subgraphs/sdk/entry';
 
+/**
+ * The simulators this process started, by the endpoint the entries point at: the gateway's demo fault endpoint
+ * (gateway/resilience/demo-faults.ts) finds a repository's simulator here, and exists only while there is one.
+ */
+const runningByEndpoint = new Map<string, RunningNativeSimulator>();
+
+/** The demo simulator serving this native endpoint, if this process started one. */
+export function demoSimulatorAt(endpoint: string): RunningNativeSimulator | undefined {
+  return runningByEndpoint.get(endpoint);
+}
+
 export interface RunningDemo {
   config: FederationConfig;
   /** The simulators of the current config, by repository id. */
@@ -48,6 +59,7 @@ export async function startDemoSimulators(config: FederationConfig): Promise<Run
       return { ...next, repositories };
     },
     async close() {
+      for (const { simulator } of started.values()) runningByEndpoint.delete(simulator.baseUrl);
       await Promise.all([...started.values()].map((s) => s.simulator.close()));
     },
   };
@@ -74,6 +86,7 @@ async function pointAtSimulator(entry: SimulatedRepositoryEntry, started: Map<st
     // A replaced simulator is left running: requests already planned against it may still be in flight.
     running = { spec, simulator, cases: data.cases.length };
     started.set(entry.id, running);
+    runningByEndpoint.set(simulator.baseUrl, simulator);
   }
   return { ...entry, endpoint: running.simulator.baseUrl };
 }

@@ -7,10 +7,16 @@ import type { FederationConfig } from '../config/federation-config';
 import { buildCatalogSubgraph, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
 import type { AdapterKind, RepositoryAdapter } from '../subgraphs/sdk/adapter';
 import { buildRepositorySubgraph } from '../subgraphs/sdk/subgraph';
+import { buildEuropeSubgraph, EUROPE_SUBGRAPH_NAME, withRepositoryInterfaceReferences } from '../subgraphs/europe';
 import { InProcessDataSource } from './datasources/in-process';
 import { RemoteSubgraphDataSource } from './datasources/remote';
 import { useEntityErrorPaths } from './datasources/entity-error-paths';
+import { useResponseCache } from './datasources/use-cache';
+import { useInFlightDedup } from './datasources/use-dedup';
 import { withMiddleware, type SubgraphMiddleware } from './datasources/middleware';
+import { useCircuitBreaker } from './datasources/use-circuit-breaker';
+import { useRetries } from './datasources/use-retries';
+import { useTimeout } from './datasources/use-timeout';
 import { composeSupergraph } from './supergraph';
 
 export interface Federation {
@@ -22,12 +28,22 @@ export interface Federation {
 }
 
 /** Middlewares around every repository subgraph call, outermost first. */
-export const REPOSITORY_MIDDLEWARES: readonly SubgraphMiddleware[] = [useEntityErrorPaths];
+// Identical calls in flight share one call (and one cache lookup); the cache answers before any timeout or retry.
+// Then staying up (README "Staying up"): the breaker sees each call's outcome after retries, every attempt has its timeout.
+export const REPOSITORY_MIDDLEWARES: readonly SubgraphMiddleware[] = [
+  useEntityErrorPaths, useInFlightDedup, useResponseCache, useCircuitBreaker, useRetries, useTimeout,
+];
 
 export function buildFederation(config: FederationConfig, kinds: readonly AdapterKind[], env: NodeJS.ProcessEnv = process.env, generation = 1): Federation {
   const supergraphSdl = composeSupergraph(config, generation);
   const catalog = buildCatalogSubgraph(config.repositories, kinds);
-  const dataSources = new Map<string, GraphQLDataSource>([[CATALOG_SUBGRAPH_NAME, new InProcessDataSource(catalog.schema, true)]]);
+  const dataSources = new Map<string, GraphQLDataSource>([
+    // The wrapper lets the catalog resolve `Repository` interface references (subgraphs/europe/catalog-references.ts).
+    [CATALOG_SUBGRAPH_NAME, withRepositoryInterfaceReferences(new InProcessDataSource(catalog.schema, true))],
+  ]);
+  // The europe subgraph asks the repositories through the gateway (its inner requests get the repository
+  // middlewares), so it gets none itself.
+  dataSources.set(EUROPE_SUBGRAPH_NAME, new InProcessDataSource(buildEuropeSubgraph(config.repositories).schema, false));
   const adapters = new Map<string, RepositoryAdapter>();
   const remotes: RemoteSubgraphDataSource[] = [];
   for (const entry of config.repositories) {

@@ -3,6 +3,7 @@
  */
 import { ConfigError, loadFederationConfig } from '../config/federation-config';
 import { ADAPTER_KINDS } from '../subgraphs/kinds';
+import { cacheOptionsFromEnv } from './cache/subgraph-cache';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT } from './defaults';
 import { startDemoSimulators } from './demo';
 import { startGateway } from './server';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const demo = await startDemoSimulators(config);
   const gateway = await startGateway({
     config: demo.config, kinds: ADAPTER_KINDS, port, host, warmUp: true, watchConfigPath: configPath, prepareConfig: demo.prepare,
+    // Repository answers are cached in memory, or in Redis shared by replicas when REDIS_URL is set.
+    cache: cacheOptionsFromEnv(process.env),
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const repositories = demo.config.repositories;
@@ -27,6 +30,8 @@ async function main(): Promise<void> {
     demo.simulators.size > 0 ? `  demo federation: ${demo.simulators.size} simulated repositories serving ${demo.cases} synthetic cases` : '',
     `  GraphiQL and GraphQL endpoint: http://localhost:${gateway.port}/graphql`,
     `  health: http://localhost:${gateway.port}/healthz   readiness: http://localhost:${gateway.port}/readyz`,
+    demo.simulators.size > 0 ? `  watch it degrade: curl -X POST localhost:${gateway.port}/demo/faults/<repository id> -d '{"down":true}' (see README)` : '',
+    `  repository answers cached ${gateway.cache?.description ?? 'nowhere'} (per repository cacheTtlSeconds, default 60)`,
     `  watching ${configPath}: edits are validated and swapped in without a restart`,
   ].filter(Boolean).join('\n'));
   const shutdown = async () => {

@@ -5,16 +5,21 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FederationConfig } from '../config/federation-config';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import type { RequestContext } from '../subgraphs/sdk/context';
+import { bindSubgraphCache } from './cache/context';
+import { SubgraphCache, type SubgraphCacheOptions } from './cache/subgraph-cache';
 import type { Federation } from './federation';
 import { FederationHost } from './federation-host';
 import { createGraphiqlHandler } from './graphiql';
 import { createApolloHandler } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './http/health';
+import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
+import { demoSimulatorAt } from './demo';
+import { createDemoFaultsHandler } from './resilience/demo-faults';
 
 export interface GatewayOptions {
   config: FederationConfig;
@@ -29,6 +34,21 @@ export interface GatewayOptions {
   watchConfigPath?: string;
   /** Turns a reloaded config into the one to serve (the demo starts simulators for simulated entries). */
   prepareConfig?: (config: FederationConfig) => Promise<FederationConfig>;
+  /**
+   * Cache repository answers (per repository `cacheTtlSeconds`): in memory, or in Redis with `redisUrl`.
+   * npm start turns it on (gateway/main.ts, REDIS_URL); absent, every query asks the repositories.
+   */
+  cache?: SubgraphCacheOptions;
+  /**
+   * Builds each request's context. Default: every caller is anonymous. For tests and demos only: the access level
+   * must come from the gateway's own authentication, never from what a caller claims.
+   */
+  context?: (req: IncomingMessage) => RequestContext | Promise<RequestContext>;
+  /**
+   * Serve the demo's fault endpoint (/demo/faults) for the repositories served by simulators this process started
+   * (README "Staying up"). Default true; it never exists for real repositories.
+   */
+  demoFaults?: boolean;
 }
 
 export interface RunningGateway {
@@ -39,6 +59,8 @@ export interface RunningGateway {
   /** The federation being served; replaced on reload. */
   readonly federation: Federation;
   host: FederationHost;
+  /** The answer cache, when one is configured. */
+  cache?: SubgraphCache;
   close(): Promise<void>;
 }
 
@@ -72,11 +94,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await apollo.start();
   let ready = true;
   const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH });
-  const health = createHealthHandler(options.config, () => ready);
-  // Every caller is anonymous until authentication lands; the context object also keys per-request DataLoaders.
-  const apolloHandler = createApolloHandler(apollo, async (): Promise<RequestContext> => ({ accessLevel: 'anonymous' }));
+  const health = createHealthHandler(() => host.current.config, () => ready);
+  const demoFaults = options.demoFaults === false ? undefined
+    : createDemoFaultsHandler(() => host.current.config, (entry) => demoSimulatorAt(entry.endpoint));
+  const cache = options.cache ? new SubgraphCache(options.cache) : undefined;
+  // Every caller is anonymous until authentication lands; the context object also keys per-request DataLoaders
+  // (a fresh one per request) and carries the answer cache to the subgraph middlewares.
+  const europeExecutor = executeThroughApollo(apollo);
+  const contextFor = options.context ?? ((): RequestContext => ({ accessLevel: 'anonymous' }));
+  const apolloHandler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
+    const context: RequestContext = { ...(await contextFor(req)) };
+    if (cache) bindSubgraphCache(context, cache);
+    // Europe-wide answers ask the repositories through this gateway, with (a copy of) this context.
+    bindGatewayExecutor(context, europeExecutor);
+    return context;
+  });
   const server: Server = createServer((req, res) => {
-    if (health(req, res) || graphiql(req, res)) return;
+    if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path !== GRAPHQL_PATH) {
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -105,12 +139,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return host.current;
     },
     host,
+    cache,
     async close() {
       ready = false;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
       await host.close();
+      await cache?.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { FederationConfig } from '../config/federation-config';
 import { ConfigError } from '../config/federation-config';
 import { catalogTypeDefs, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
 import { repositorySubgraphTypeDefs } from '../subgraphs/sdk/subgraph';
+import { europeTypeDefs, EUROPE_SUBGRAPH_NAME } from '../subgraphs/europe/sdl';
 
 /**
  * The URL recorded in the supergraph for subgraphs served inside the gateway process. The generation changes on
@@ -24,6 +25,8 @@ export function composeSupergraph(config: FederationConfig, generation = 1): str
       typeDefs: repositorySubgraphTypeDefs(entry),
       url: entry.subgraph === 'local' ? localSubgraphUrl(entry.id, generation) : entry.subgraph,
     })),
+    // Europe-wide answers (totals, one case list, manifests): computed in the gateway process by asking the gateway.
+    { name: EUROPE_SUBGRAPH_NAME, typeDefs: europeTypeDefs(config.repositories), url: localSubgraphUrl(EUROPE_SUBGRAPH_NAME, generation) },
   ]);
   if (result.errors) {
     throw new ConfigError(config.source, result.errors.map((error) => `composition: ${error.message}`));

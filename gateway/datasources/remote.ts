@@ -63,13 +63,14 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
     return body as GatewayGraphQLResponse;
   }
 
-  private describe(error: unknown): { code: string; message: string } {
+  private describe(error: unknown): { code: string; message: string; extensions?: Record<string, unknown> } {
     const where = `repository "${this.options.name}": subgraph at ${this.options.url}`;
     if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) {
       return { code: ErrorCode.TIMEOUT, message: `${where} did not answer within ${this.options.timeoutMs} ms` };
     }
     if (error instanceof SubgraphAnswerError) {
-      return { code: ErrorCode.BAD_RESPONSE, message: `${where} ${error.message} (HTTP ${error.status})` };
+      // The status travels along: a 5xx error page from a subgraph's proxy is transient and worth a retry.
+      return { code: ErrorCode.BAD_RESPONSE, message: `${where} ${error.message} (HTTP ${error.status})`, extensions: { httpStatus: error.status } };
     }
     const cause = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
     return { code: ErrorCode.UNAVAILABLE, message: `${where} could not be reached${cause ? ` (${cause})` : ''}` };

@@ -124,4 +124,50 @@ query RepositoriesByCountry {
 }
 `,
   },
+  {
+    name: 'EuropeWideCohort',
+    query: `# Europe-wide: prostate-cancer subjects with MR imaging, summed
+# over every repository, with each repository's part and status
+# (OK, PARTIAL, NOT_SUPPORTED, FAILED, TIMED_OUT, CIRCUIT_OPEN).
+query EuropeWideCohort {
+  cohort(where: { cancerSites: [PROSTATE], modalities: [MR] }) {
+    complete
+    total {
+      subjects
+      studies
+      series
+      exact
+      facets {
+        sex {
+          value
+          subjects
+        }
+      }
+    }
+    contributors {
+      subjects
+      series
+    }
+    repositories {
+      repository {
+        name
+        country
+      }
+      cohort {
+        subjects
+      }
+      status {
+        state
+        code
+        latencyMs
+        filtersNotApplied {
+          criterion
+          reason
+        }
+      }
+    }
+  }
+}
+`,
+  },
 ];

@@ -1,11 +1,19 @@
 /**
  * Health endpoints Apollo Server lacks: /healthz (the process answers) and /readyz (the supergraph is loaded;
- * which repositories it federates and where their subgraphs run).
+ * which repositories it federates, where their subgraphs run, and how each is doing: state OK / FAILED /
+ * TIMED_OUT / CIRCUIT_OPEN / UNKNOWN, last error code, last latency, since when). A repository that is down does
+ * not make the gateway unready: the gateway still answers, with that repository's fields null and an error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FederationConfig } from '../../config/federation-config';
+import { getRepositoryStatus, type RepositoryState, type RepositoryStatus } from '../resilience/repository-status';
 
-export function createHealthHandler(config: FederationConfig, isReady: () => boolean): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createHealthHandler(
+  config: FederationConfig | (() => FederationConfig),
+  isReady: () => boolean,
+  statusOf: (repositoryId: string) => RepositoryStatus | undefined = getRepositoryStatus,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const current = typeof config === 'function' ? config : () => config;
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/healthz') {
@@ -14,10 +22,13 @@ export function createHealthHandler(config: FederationConfig, isReady: () => boo
     }
     if (path === '/readyz') {
       const ready = isReady();
-      send(res, ready ? 200 : 503, {
-        status: ready ? 'ready' : 'starting',
-        repositories: config.repositories.map((r) => ({ id: r.id, apiKind: r.apiKind, country: r.country, subgraph: r.subgraph === 'local' ? 'in-process' : r.subgraph })),
+      const states: Partial<Record<RepositoryState, number>> = {};
+      const repositories = current().repositories.map((r) => {
+        const { repositoryId: _, ...status } = statusOf(r.id) ?? { repositoryId: r.id, state: 'UNKNOWN' as const };
+        states[status.state] = (states[status.state] ?? 0) + 1;
+        return { id: r.id, apiKind: r.apiKind, country: r.country, subgraph: r.subgraph === 'local' ? 'in-process' : r.subgraph, ...status };
       });
+      send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'starting', states, repositories });
       return true;
     }
     return false;

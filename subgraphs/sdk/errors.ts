@@ -21,6 +21,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** A paging cursor was not issued by this repository or was altered. */
   BAD_CURSOR: 'BAD_CURSOR',
+  /** The gateway's circuit breaker for this repository is open: it is not asked until a probe succeeds. */
+  CIRCUIT_OPEN: 'REPOSITORY_CIRCUIT_OPEN',
   /** A defect in the adapter itself. */
   ADAPTER_ERROR: 'REPOSITORY_ADAPTER_ERROR',
 } as const;

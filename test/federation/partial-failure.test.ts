@@ -14,6 +14,8 @@ describe('one failing repository never takes down the others', () => {
       { id: 'es-c', country: 'ES', apiKind: 'eucaim-mediator', timeoutMs: 800 },
       { id: 'fr-d', country: 'FR', apiKind: 'nbia', timeoutMs: 800 },
     ]);
+    // Harvest the indexes once, unhurried: the tight timeouts below are about answering, not harvesting.
+    await federation.query(COHORT);
   });
 
   afterAll(async () => {

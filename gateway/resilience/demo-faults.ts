@@ -1,0 +1,94 @@
+/**
+ * The demo's fault endpoint, so anyone can watch the federation degrade gracefully: it sets the fault knobs
+ * (simulators/README.md) of the simulators this gateway process started for the demo federation. Served only
+ * while the federation has such simulators (it answers nothing for real repositories).
+ *
+ *   GET  /demo/faults          every simulated repository's knobs and status
+ *   GET  /demo/faults/<id>     one repository's
+ *   POST /demo/faults/<id>     body: the repository's complete set of knobs, e.g. {"errorRate": 0.5}; {} heals it
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FederationConfig } from '../../config/federation-config';
+import { FAULT_KNOBS, replaceFaults, validateFaults, type Faults } from '../../simulators/http-server';
+import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
+import { getRepositoryStatus } from './repository-status';
+
+export const DEMO_FAULTS_PATH = '/demo/faults';
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** What the endpoint needs of a simulator. */
+export interface FaultTarget {
+  faults: Faults;
+  requests: { total: number };
+}
+
+export function createDemoFaultsHandler(
+  config: () => FederationConfig,
+  simulatorFor: (entry: RepositoryEntry) => FaultTarget | undefined,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const simulated = (): Array<[RepositoryEntry, FaultTarget]> => config().repositories
+    .flatMap((entry) => {
+      const target = simulatorFor(entry);
+      return target ? [[entry, target] as [RepositoryEntry, FaultTarget]] : [];
+    });
+  const describe = (entry: RepositoryEntry, target: FaultTarget) => ({
+    id: entry.id, apiKind: entry.apiKind, faults: { ...target.faults }, nativeRequests: target.requests.total, status: getRepositoryStatus(entry.id) ?? null,
+  });
+
+  return (req, res) => {
+    const path = (req.url ?? '').split('?')[0].replace(/\/+$/, '');
+    if (path !== DEMO_FAULTS_PATH && !path.startsWith(`${DEMO_FAULTS_PATH}/`)) return false;
+    const repositories = simulated();
+    if (repositories.length === 0) return false;
+    const id = path === DEMO_FAULTS_PATH ? undefined : decodeURIComponent(path.slice(DEMO_FAULTS_PATH.length + 1));
+    if (id === undefined) {
+      if (req.method !== 'GET') return send(res, 405, { error: `${DEMO_FAULTS_PATH} answers GET; POST to ${DEMO_FAULTS_PATH}/<repositoryId>` }, { allow: 'GET' });
+      return send(res, 200, { knobs: FAULT_KNOBS, repositories: repositories.map(([entry, target]) => describe(entry, target)) });
+    }
+    const found = repositories.find(([entry]) => entry.id === id);
+    if (!found) {
+      return send(res, 404, { error: `no simulated repository "${id}"; simulated: ${repositories.map(([entry]) => entry.id).join(', ')}` });
+    }
+    const [entry, target] = found;
+    if (req.method === 'GET') return send(res, 200, describe(entry, target));
+    if (req.method !== 'POST') return send(res, 405, { error: 'use GET or POST' }, { allow: 'GET, POST' });
+    readBody(req).then((text) => {
+      let knobs: unknown;
+      try {
+        knobs = text.trim() === '' ? {} : JSON.parse(text);
+      } catch {
+        send(res, 400, { error: 'the body must be a JSON object of fault knobs, e.g. {"errorRate": 0.5}', knobs: FAULT_KNOBS });
+        return;
+      }
+      const problems = validateFaults(knobs);
+      if (problems.length > 0) {
+        send(res, 400, { error: 'invalid fault knobs', problems, knobs: FAULT_KNOBS });
+        return;
+      }
+      replaceFaults(target.faults, knobs as Record<string, unknown>);
+      send(res, 200, describe(entry, target));
+    }, (error: Error) => send(res, 413, { error: error.message }));
+    return true;
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => (size > MAX_BODY_BYTES
+      ? reject(new Error(`the body is larger than ${MAX_BODY_BYTES} bytes`))
+      : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): true {
+  if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body, null, 2));
+  return true;
+}
