@@ -24,6 +24,8 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Names of the federation's own subgraphs, which repository ids must not take. */
+const RESERVED_IDS = ['catalog', 'europe'];
 export const DEFAULT_CACHE_TTL_SECONDS = 60;
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_CIRCUIT_BREAKER = { failureThreshold: 5, resetAfterMs: 30_000 };
@@ -87,6 +89,7 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
   };
   const id = text('id');
   if (id && !REPOSITORY_ID_PATTERN.test(id)) problems.push(`${label}.id: "${id}" must be lower-case letters, digits and dashes, starting with a letter`);
+  if (RESERVED_IDS.includes(id)) problems.push(`${label}.id: "${id}" is the name of one of the federation's own subgraphs; choose another`);
   const name = text('name');
   const country = text('country');
   if (country && !ISO_3166_ALPHA_2.has(country)) problems.push(`${label}.country: "${country}" is not an ISO 3166-1 alpha-2 code (e.g. "DE", "ES")`);

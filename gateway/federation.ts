@@ -7,7 +7,7 @@ import type { FederationConfig } from '../config/federation-config';
 import { buildCatalogSubgraph, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
 import type { AdapterKind, RepositoryAdapter } from '../subgraphs/sdk/adapter';
 import { buildRepositorySubgraph } from '../subgraphs/sdk/subgraph';
-import { buildEuropeSubgraph, EUROPE_SUBGRAPH_NAME, withRepositoryInterfaceReferences } from '../subgraphs/europe';
+import { buildEuropeSubgraph, EUROPE_SUBGRAPH_NAME } from '../subgraphs/europe';
 import { InProcessDataSource } from './datasources/in-process';
 import { RemoteSubgraphDataSource } from './datasources/remote';
 import { useEntityErrorPaths } from './datasources/entity-error-paths';
@@ -38,8 +38,7 @@ export function buildFederation(config: FederationConfig, kinds: readonly Adapte
   const supergraphSdl = composeSupergraph(config, generation);
   const catalog = buildCatalogSubgraph(config.repositories, kinds);
   const dataSources = new Map<string, GraphQLDataSource>([
-    // The wrapper lets the catalog resolve `Repository` interface references (subgraphs/europe/catalog-references.ts).
-    [CATALOG_SUBGRAPH_NAME, withRepositoryInterfaceReferences(new InProcessDataSource(catalog.schema, true))],
+    [CATALOG_SUBGRAPH_NAME, new InProcessDataSource(catalog.schema, true)],
   ]);
   // The europe subgraph asks the repositories through the gateway (its inner requests get the repository
   // middlewares), so it gets none itself.

@@ -7,6 +7,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -154,6 +155,13 @@ export type CaseFilter = {
   yearOfDiagnosis?: InputMaybe<IntRange>;
 };
 
+/** Orders of a Europe-wide case list. Each is total: cases of one repository are ordered by subject id. */
+export type CaseOrder =
+  /** Repository id, then subject id: each repository's cases together. */
+  | 'REPOSITORY_ID'
+  /** Subject id (code-point order), then repository id. */
+  | 'SUBJECT_ID';
+
 /**
  * Counts for a cohort in one repository. A count is null when the repository cannot produce it.
  * When `filtersNotApplied` is not empty the counts ignore those criteria: they are upper bounds and `exact` is false.
@@ -178,6 +186,20 @@ export type Cohort = {
   series: Maybe<Scalars['Int']['output']>;
   studies: Maybe<Scalars['Int']['output']>;
   subjects: Maybe<Scalars['Int']['output']>;
+};
+
+/**
+ * Which repositories each count of a Europe-wide total adds up: those that answered and gave that count (a
+ * count-only node may give subjects but no image counts). A repository missing from a list is not in that sum.
+ */
+export type CohortContributors = {
+  __typename?: 'CohortContributors';
+  /** Only when facets are selected. */
+  facets: Array<FacetContributors>;
+  images: Array<Scalars['ID']['output']>;
+  series: Array<Scalars['ID']['output']>;
+  studies: Array<Scalars['ID']['output']>;
+  subjects: Array<Scalars['ID']['output']>;
 };
 
 /**
@@ -223,11 +245,66 @@ export type Diagnosis = {
   yearOfDiagnosis: Maybe<Scalars['Int']['output']>;
 };
 
+/** Per facet, the repositories whose buckets a Europe-wide facet adds up. */
+export type FacetContributors = {
+  __typename?: 'FacetContributors';
+  /** The facet, named as in CohortFacets, e.g. "modality". */
+  facet: Scalars['String']['output'];
+  repositories: Array<Scalars['ID']['output']>;
+};
+
 /** Number of subjects per value of one attribute; `value` is the enum name (e.g. "MR") or the raw string. */
 export type FacetCount = {
   __typename?: 'FacetCount';
   subjects: Scalars['Int']['output'];
   value: Scalars['String']['output'];
+};
+
+/**
+ * One flat case list across the repositories that list cases, merged in `orderBy` order. Walking every page with
+ * `after: pageInfo.endCursor` yields every matching case exactly once. The cursor is composite: it holds each
+ * repository's own position, so a repository that fails on a page is asked again from there on the next page.
+ */
+export type FederatedCaseConnection = {
+  __typename?: 'FederatedCaseConnection';
+  /** True when every repository that lists cases answered this page (count-only repositories never list cases). */
+  complete: Scalars['Boolean']['output'];
+  edges: Array<FederatedCaseEdge>;
+  nodes: Array<Case>;
+  /**
+   * `hasNextPage` is true while a repository that answered has cases left. `endCursor` is always given: when the
+   * list ends with repositories that failed (`complete: false`), pass it as `after` later to fetch their cases.
+   */
+  pageInfo: PageInfo;
+  /** Every selected repository, in catalogue order, with its part of this page. */
+  repositories: Array<RepositoryCases>;
+  /** Matching cases across the listing repositories; null when one of them has not counted (failed, or cannot). */
+  totalCount: Maybe<Scalars['Int']['output']>;
+};
+
+export type FederatedCaseEdge = {
+  __typename?: 'FederatedCaseEdge';
+  /** The composite cursor just after this case: pass it as `after` to go on from here. */
+  cursor: Scalars['String']['output'];
+  node: Case;
+};
+
+/** A cohort counted across Europe: the total and each repository's part. */
+export type FederatedCohort = {
+  __typename?: 'FederatedCohort';
+  /** True only when every selected repository answered with every filter criterion applied (all OK). */
+  complete: Scalars['Boolean']['output'];
+  contributors: CohortContributors;
+  /** Every selected repository, in catalogue order, with its cohort and status. */
+  repositories: Array<RepositoryCohort>;
+  /**
+   * Counts and facets summed over the repositories that answered (OK or PARTIAL); each count over those that gave
+   * it (see `contributors`), null when none did. `exact` is true only when every selected repository answered
+   * exactly. `filtersNotApplied` lists each criterion some repository could not evaluate, the reason naming it;
+   * `filtersApplied` the criteria every answering repository applied. `incompleteFacets` lists the facets that
+   * miss a contributing repository's subjects or list only some values for one of them.
+   */
+  total: Cohort;
 };
 
 /** The criteria of a `CaseFilter`, used to report which ones a repository applied. */
@@ -289,6 +366,70 @@ export type IntRange = {
   min?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * The series of the matching cases, with their retrieve references, for bulk download. Series are those that
+ * satisfy the filter's image criteria (modalities, bodyParts, manufacturers), or every series of a matching case
+ * with `allSeries: true` or when the filter has no image criteria. Ordered by subject id, then repository,
+ * study and series as the repository lists them. Only repositories that list cases contribute.
+ */
+export type Manifest = {
+  __typename?: 'Manifest';
+  /** True when every repository that lists cases answered to the end and the manifest is not truncated. */
+  complete: Scalars['Boolean']['output'];
+  /** Renderings in the requested format. */
+  files: Array<ManifestFile>;
+  maxSeries: Scalars['Int']['output'];
+  /** Every selected repository, in catalogue order. */
+  repositories: Array<RepositoryManifest>;
+  series: Array<ManifestSeries>;
+  seriesCount: Scalars['Int']['output'];
+  /** Series whose size the repository does not report. */
+  seriesWithoutSize: Scalars['Int']['output'];
+  /** Sum of the known sizes. */
+  sizeBytes: Scalars['Float']['output'];
+  /** True when more series match than `maxSeries`: the list stops there. */
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** A text file a portal hands to a native bulk tool. */
+export type ManifestFile = {
+  __typename?: 'ManifestFile';
+  content: Scalars['String']['output'];
+  mediaType: Scalars['String']['output'];
+  /** A suggested file name, e.g. "europe-urls.txt" or "pt-nbia.tcia". */
+  name: Scalars['String']['output'];
+  /** The repositories whose series it lists. */
+  repositoryIds: Array<Scalars['ID']['output']>;
+  /** Number of series it lists. */
+  series: Scalars['Int']['output'];
+};
+
+/** Text renderings of a manifest for native bulk-download tools. */
+export type ManifestFormat =
+  /** CSV with a header line: repository, case, subject, study, series, modality, body part, instances, bytes, protocol, url. */
+  | 'CSV'
+  /** A TCIA manifest (.tcia) per NBIA repository, for the NBIA Data Retriever; other series are left out. */
+  | 'TCIA'
+  /** One retrieve URL per line (wget -i, aria2c -i, curl); series without a URL are left out. */
+  | 'URL_LIST';
+
+/** One series to download. */
+export type ManifestSeries = {
+  __typename?: 'ManifestSeries';
+  bodyPart: Maybe<BodyPart>;
+  caseId: Scalars['ID']['output'];
+  instanceCount: Maybe<Scalars['Int']['output']>;
+  modality: Maybe<Modality>;
+  repositoryId: Scalars['ID']['output'];
+  /** How to fetch it; null when the repository gives no reference. */
+  retrieve: Maybe<RetrieveReference>;
+  seriesUid: Scalars['ID']['output'];
+  /** Size in bytes where the repository reports it. */
+  sizeBytes: Maybe<Scalars['Float']['output']>;
+  studyUid: Scalars['ID']['output'];
+  subjectId: Scalars['String']['output'];
+};
+
 /** DICOM modality (PS3.3 C.7.3.1.1.1 defined terms, the values of tag (0008,0060)). */
 export type Modality =
   /** Computed radiography */
@@ -335,10 +476,50 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Matching cases of every selected repository that lists cases, as one list merged in `orderBy` order. `first`
+   * is 1..500. `after` is an `endCursor` (or an edge's cursor) of an earlier page with the same `where`,
+   * `repositories` and `orderBy`; any other value is refused with BAD_CURSOR.
+   */
+  cases: FederatedCaseConnection;
+  /**
+   * A cohort counted in every selected repository (all by default) and summed Europe-wide, with each repository's
+   * part and status. A repository that fails is reported and left out of the total; the others answer.
+   */
+  cohort: FederatedCohort;
+  /**
+   * A download manifest: the matching series with their retrieve references, at most `maxSeries` (1..50000), and
+   * renderings in `format` for native bulk tools.
+   */
+  manifest: Manifest;
   /** Repositories of the federation, in config order, optionally filtered. */
   repositories: Array<Repository>;
   /** One repository by id; null when no repository has that id. */
   repository: Maybe<Repository>;
+};
+
+
+export type QueryCasesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CaseOrder>;
+  repositories?: InputMaybe<RepositoryFilter>;
+  where?: InputMaybe<CaseFilter>;
+};
+
+
+export type QueryCohortArgs = {
+  repositories?: InputMaybe<RepositoryFilter>;
+  where?: InputMaybe<CaseFilter>;
+};
+
+
+export type QueryManifestArgs = {
+  allSeries?: InputMaybe<Scalars['Boolean']['input']>;
+  format?: InputMaybe<ManifestFormat>;
+  maxSeries?: InputMaybe<Scalars['Int']['input']>;
+  repositories?: InputMaybe<RepositoryFilter>;
+  where?: InputMaybe<CaseFilter>;
 };
 
 
@@ -408,6 +589,43 @@ export type RepositoryCapabilities = {
   facets: Scalars['Boolean']['output'];
 };
 
+/** One repository's part of a page of a Europe-wide case list. */
+export type RepositoryCases = {
+  __typename?: 'RepositoryCases';
+  /** Whether the walk has passed every one of its matching cases. */
+  exhausted: Scalars['Boolean']['output'];
+  repository: Maybe<Repository>;
+  repositoryId: Scalars['ID']['output'];
+  /**
+   * True when it failed on an earlier page of this walk and answered on this one: the walk resumed it where it
+   * stopped, so its first cases on this page may sort before the end of the previous page. Each case still comes
+   * exactly once.
+   */
+  resumed: Scalars['Boolean']['output'];
+  /** Its cases on this page. */
+  returned: Scalars['Int']['output'];
+  /**
+   * OK: answered (or had no cases left and was not asked). NOT_SUPPORTED: a count-only repository (never asked),
+   * or a filter its case list cannot honour. Failures: its cases are missing from this page; the walk goes on with
+   * the others and asks it again, from where it stopped, on the next page.
+   */
+  status: RepositoryStatus;
+  /** Its matching cases, when it counts them (remembered from its last answer in this walk). */
+  totalCount: Maybe<Scalars['Int']['output']>;
+};
+
+/** One repository's part of a Europe-wide cohort. */
+export type RepositoryCohort = {
+  __typename?: 'RepositoryCohort';
+  /** Null when the repository did not answer (see `status`). */
+  cohort: Maybe<Cohort>;
+  /** Whether its counts are in the total: it answered (state OK or PARTIAL). */
+  inTotal: Scalars['Boolean']['output'];
+  repository: Maybe<Repository>;
+  repositoryId: Scalars['ID']['output'];
+  status: RepositoryStatus;
+};
+
 /** Selects repositories from the catalog. Several values in one criterion mean OR; criteria AND together. */
 export type RepositoryFilter = {
   apiKinds?: InputMaybe<Array<Scalars['String']['input']>>;
@@ -415,6 +633,53 @@ export type RepositoryFilter = {
   countries?: InputMaybe<Array<Scalars['String']['input']>>;
   granularity?: InputMaybe<Granularity>;
   ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+/** One repository's part of a manifest. */
+export type RepositoryManifest = {
+  __typename?: 'RepositoryManifest';
+  /** Cases with series listed. */
+  cases: Scalars['Int']['output'];
+  /** Whether all its matching series are listed (false when it failed or the manifest was truncated before its end). */
+  exhausted: Scalars['Boolean']['output'];
+  repository: Maybe<Repository>;
+  repositoryId: Scalars['ID']['output'];
+  /** Series listed. */
+  series: Scalars['Int']['output'];
+  /** Sum of the known sizes of its series listed. */
+  sizeBytes: Scalars['Float']['output'];
+  status: RepositoryStatus;
+};
+
+/** How one repository answered its part of a Europe-wide question. */
+export type RepositoryState =
+  /** Not asked: its circuit breaker is open after repeated failures. */
+  | 'CIRCUIT_OPEN'
+  /** Failed: unreachable, an HTTP error, a malformed native answer or an adapter error (see `code` and `message`). */
+  | 'FAILED'
+  /**
+   * Cannot answer this question by design: a count-only repository asked for cases, or a case list for a filter
+   * with a criterion the repository cannot evaluate (a list is refused rather than answered with cases that may not match).
+   */
+  | 'NOT_SUPPORTED'
+  /** Answered, with every criterion of the filter applied. */
+  | 'OK'
+  /** Answered, but could not evaluate some criteria (see `filtersNotApplied`): its counts are upper bounds. */
+  | 'PARTIAL'
+  /** Did not answer within its timeout. */
+  | 'TIMED_OUT';
+
+export type RepositoryStatus = {
+  __typename?: 'RepositoryStatus';
+  /** The `extensions.code` of the repository's error (e.g. REPOSITORY_HTTP_ERROR); null when it answered. */
+  code: Maybe<Scalars['String']['output']>;
+  /** Criteria the repository could not evaluate (state PARTIAL). */
+  filtersNotApplied: Array<FilterNotApplied>;
+  /** Milliseconds the repository's part took, measured around its request through the gateway (retries included). */
+  latencyMs: Scalars['Int']['output'];
+  /** The error message, naming the repository; null when it answered. */
+  message: Maybe<Scalars['String']['output']>;
+  state: RepositoryState;
 };
 
 /** How to fetch a series from its repository: hand over to the native bulk tools, no bytes pass through here. */
@@ -539,23 +804,38 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CaseEdge: ResolverTypeWrapper<CaseEdge>;
   CaseFilter: CaseFilter;
+  CaseOrder: CaseOrder;
   Cohort: ResolverTypeWrapper<Cohort>;
+  CohortContributors: ResolverTypeWrapper<CohortContributors>;
   CohortFacets: ResolverTypeWrapper<CohortFacets>;
   Collection: ResolverTypeWrapper<Collection>;
   Diagnosis: ResolverTypeWrapper<Diagnosis>;
+  FacetContributors: ResolverTypeWrapper<FacetContributors>;
   FacetCount: ResolverTypeWrapper<FacetCount>;
+  FederatedCaseConnection: ResolverTypeWrapper<Omit<FederatedCaseConnection, 'repositories'> & { repositories: Array<ResolversTypes['RepositoryCases']> }>;
+  FederatedCaseEdge: ResolverTypeWrapper<FederatedCaseEdge>;
+  FederatedCohort: ResolverTypeWrapper<Omit<FederatedCohort, 'repositories' | 'total'> & { repositories: Array<ResolversTypes['RepositoryCohort']>, total: ResolversTypes['Cohort'] }>;
   FilterCriterion: FilterCriterion;
   FilterNotApplied: ResolverTypeWrapper<FilterNotApplied>;
   Granularity: Granularity;
   ImagingSeries: ResolverTypeWrapper<ImagingSeries>;
   ImagingStudy: ResolverTypeWrapper<ImagingStudy>;
   IntRange: IntRange;
+  Manifest: ResolverTypeWrapper<Omit<Manifest, 'repositories'> & { repositories: Array<ResolversTypes['RepositoryManifest']> }>;
+  ManifestFile: ResolverTypeWrapper<ManifestFile>;
+  ManifestFormat: ManifestFormat;
+  ManifestSeries: ResolverTypeWrapper<ManifestSeries>;
   Modality: Modality;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<{}>;
   Repository: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Repository']>;
   RepositoryCapabilities: ResolverTypeWrapper<RepositoryCapabilities>;
+  RepositoryCases: ResolverTypeWrapper<Omit<RepositoryCases, 'repository'> & { repository?: Maybe<ResolversTypes['Repository']> }>;
+  RepositoryCohort: ResolverTypeWrapper<Omit<RepositoryCohort, 'cohort' | 'repository'> & { cohort?: Maybe<ResolversTypes['Cohort']>, repository?: Maybe<ResolversTypes['Repository']> }>;
   RepositoryFilter: RepositoryFilter;
+  RepositoryManifest: ResolverTypeWrapper<Omit<RepositoryManifest, 'repository'> & { repository?: Maybe<ResolversTypes['Repository']> }>;
+  RepositoryState: RepositoryState;
+  RepositoryStatus: ResolverTypeWrapper<RepositoryStatus>;
   RetrieveProtocol: RetrieveProtocol;
   RetrieveReference: ResolverTypeWrapper<RetrieveReference>;
   Sex: Sex;
@@ -574,19 +854,31 @@ export type ResolversParentTypes = {
   CaseEdge: CaseEdge;
   CaseFilter: CaseFilter;
   Cohort: Cohort;
+  CohortContributors: CohortContributors;
   CohortFacets: CohortFacets;
   Collection: Collection;
   Diagnosis: Diagnosis;
+  FacetContributors: FacetContributors;
   FacetCount: FacetCount;
+  FederatedCaseConnection: Omit<FederatedCaseConnection, 'repositories'> & { repositories: Array<ResolversParentTypes['RepositoryCases']> };
+  FederatedCaseEdge: FederatedCaseEdge;
+  FederatedCohort: Omit<FederatedCohort, 'repositories' | 'total'> & { repositories: Array<ResolversParentTypes['RepositoryCohort']>, total: ResolversParentTypes['Cohort'] };
   FilterNotApplied: FilterNotApplied;
   ImagingSeries: ImagingSeries;
   ImagingStudy: ImagingStudy;
   IntRange: IntRange;
+  Manifest: Omit<Manifest, 'repositories'> & { repositories: Array<ResolversParentTypes['RepositoryManifest']> };
+  ManifestFile: ManifestFile;
+  ManifestSeries: ManifestSeries;
   PageInfo: PageInfo;
   Query: {};
   Repository: ResolversInterfaceTypes<ResolversParentTypes>['Repository'];
   RepositoryCapabilities: RepositoryCapabilities;
+  RepositoryCases: Omit<RepositoryCases, 'repository'> & { repository?: Maybe<ResolversParentTypes['Repository']> };
+  RepositoryCohort: Omit<RepositoryCohort, 'cohort' | 'repository'> & { cohort?: Maybe<ResolversParentTypes['Cohort']>, repository?: Maybe<ResolversParentTypes['Repository']> };
   RepositoryFilter: RepositoryFilter;
+  RepositoryManifest: Omit<RepositoryManifest, 'repository'> & { repository?: Maybe<ResolversParentTypes['Repository']> };
+  RepositoryStatus: RepositoryStatus;
   RetrieveReference: RetrieveReference;
   Stage: Stage;
   String: Scalars['String']['output'];
@@ -637,6 +929,15 @@ export type CohortResolvers<ContextType = RequestContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type CohortContributorsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CohortContributors'] = ResolversParentTypes['CohortContributors']> = {
+  facets?: Resolver<Array<ResolversTypes['FacetContributors']>, ParentType, ContextType>;
+  images?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  series?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  studies?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  subjects?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type CohortFacetsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CohortFacets'] = ResolversParentTypes['CohortFacets']> = {
   ageBand?: Resolver<Array<ResolversTypes['FacetCount']>, ParentType, ContextType>;
   bodyPart?: Resolver<Array<ResolversTypes['FacetCount']>, ParentType, ContextType>;
@@ -672,9 +973,39 @@ export type DiagnosisResolvers<ContextType = RequestContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type FacetContributorsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FacetContributors'] = ResolversParentTypes['FacetContributors']> = {
+  facet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  repositories?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type FacetCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FacetCount'] = ResolversParentTypes['FacetCount']> = {
   subjects?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type FederatedCaseConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FederatedCaseConnection'] = ResolversParentTypes['FederatedCaseConnection']> = {
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['FederatedCaseEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Case']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  repositories?: Resolver<Array<ResolversTypes['RepositoryCases']>, ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type FederatedCaseEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FederatedCaseEdge'] = ResolversParentTypes['FederatedCaseEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Case'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type FederatedCohortResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FederatedCohort'] = ResolversParentTypes['FederatedCohort']> = {
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  contributors?: Resolver<ResolversTypes['CohortContributors'], ParentType, ContextType>;
+  repositories?: Resolver<Array<ResolversTypes['RepositoryCohort']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Cohort'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -710,6 +1041,42 @@ export type ImagingStudyResolvers<ContextType = RequestContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type ManifestResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Manifest'] = ResolversParentTypes['Manifest']> = {
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  files?: Resolver<Array<ResolversTypes['ManifestFile']>, ParentType, ContextType>;
+  maxSeries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repositories?: Resolver<Array<ResolversTypes['RepositoryManifest']>, ParentType, ContextType>;
+  series?: Resolver<Array<ResolversTypes['ManifestSeries']>, ParentType, ContextType>;
+  seriesCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seriesWithoutSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ManifestFileResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ManifestFile'] = ResolversParentTypes['ManifestFile']> = {
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mediaType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  repositoryIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  series?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ManifestSeriesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ManifestSeries'] = ResolversParentTypes['ManifestSeries']> = {
+  bodyPart?: Resolver<Maybe<ResolversTypes['BodyPart']>, ParentType, ContextType>;
+  caseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  instanceCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  modality?: Resolver<Maybe<ResolversTypes['Modality']>, ParentType, ContextType>;
+  repositoryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  retrieve?: Resolver<Maybe<ResolversTypes['RetrieveReference']>, ParentType, ContextType>;
+  seriesUid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  studyUid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  subjectId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -717,6 +1084,9 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  cases?: Resolver<ResolversTypes['FederatedCaseConnection'], ParentType, ContextType, RequireFields<QueryCasesArgs, 'first' | 'orderBy'>>;
+  cohort?: Resolver<ResolversTypes['FederatedCohort'], ParentType, ContextType, Partial<QueryCohortArgs>>;
+  manifest?: Resolver<ResolversTypes['Manifest'], ParentType, ContextType, RequireFields<QueryManifestArgs, 'allSeries' | 'format' | 'maxSeries'>>;
   repositories?: Resolver<Array<ResolversTypes['Repository']>, ParentType, ContextType, Partial<QueryRepositoriesArgs>>;
   repository?: Resolver<Maybe<ResolversTypes['Repository']>, ParentType, ContextType, RequireFields<QueryRepositoryArgs, 'id'>>;
 };
@@ -742,6 +1112,46 @@ export type RepositoryCapabilitiesResolvers<ContextType = RequestContext, Parent
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type RepositoryCasesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryCases'] = ResolversParentTypes['RepositoryCases']> = {
+  exhausted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  repository?: Resolver<Maybe<ResolversTypes['Repository']>, ParentType, ContextType>;
+  repositoryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  resumed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  returned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RepositoryStatus'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RepositoryCohortResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryCohort'] = ResolversParentTypes['RepositoryCohort']> = {
+  cohort?: Resolver<Maybe<ResolversTypes['Cohort']>, ParentType, ContextType>;
+  inTotal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  repository?: Resolver<Maybe<ResolversTypes['Repository']>, ParentType, ContextType>;
+  repositoryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RepositoryStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RepositoryManifestResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryManifest'] = ResolversParentTypes['RepositoryManifest']> = {
+  cases?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exhausted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  repository?: Resolver<Maybe<ResolversTypes['Repository']>, ParentType, ContextType>;
+  repositoryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  series?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RepositoryStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RepositoryStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryStatus'] = ResolversParentTypes['RepositoryStatus']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  filtersNotApplied?: Resolver<Array<ResolversTypes['FilterNotApplied']>, ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['RepositoryState'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type RetrieveReferenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RetrieveReference'] = ResolversParentTypes['RetrieveReference']> = {
   protocol?: Resolver<ResolversTypes['RetrieveProtocol'], ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -762,17 +1172,29 @@ export type Resolvers<ContextType = RequestContext> = {
   CaseConnection?: CaseConnectionResolvers<ContextType>;
   CaseEdge?: CaseEdgeResolvers<ContextType>;
   Cohort?: CohortResolvers<ContextType>;
+  CohortContributors?: CohortContributorsResolvers<ContextType>;
   CohortFacets?: CohortFacetsResolvers<ContextType>;
   Collection?: CollectionResolvers<ContextType>;
   Diagnosis?: DiagnosisResolvers<ContextType>;
+  FacetContributors?: FacetContributorsResolvers<ContextType>;
   FacetCount?: FacetCountResolvers<ContextType>;
+  FederatedCaseConnection?: FederatedCaseConnectionResolvers<ContextType>;
+  FederatedCaseEdge?: FederatedCaseEdgeResolvers<ContextType>;
+  FederatedCohort?: FederatedCohortResolvers<ContextType>;
   FilterNotApplied?: FilterNotAppliedResolvers<ContextType>;
   ImagingSeries?: ImagingSeriesResolvers<ContextType>;
   ImagingStudy?: ImagingStudyResolvers<ContextType>;
+  Manifest?: ManifestResolvers<ContextType>;
+  ManifestFile?: ManifestFileResolvers<ContextType>;
+  ManifestSeries?: ManifestSeriesResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Repository?: RepositoryResolvers<ContextType>;
   RepositoryCapabilities?: RepositoryCapabilitiesResolvers<ContextType>;
+  RepositoryCases?: RepositoryCasesResolvers<ContextType>;
+  RepositoryCohort?: RepositoryCohortResolvers<ContextType>;
+  RepositoryManifest?: RepositoryManifestResolvers<ContextType>;
+  RepositoryStatus?: RepositoryStatusResolvers<ContextType>;
   RetrieveReference?: RetrieveReferenceResolvers<ContextType>;
   Stage?: StageResolvers<ContextType>;
 };

@@ -70,7 +70,11 @@ export function buildCatalogSubgraph(entries: readonly RepositoryEntry[], kinds:
         return record;
       },
     },
-    Repository: { __resolveType: (record: CatalogRecord) => record.__typename },
+    Repository: {
+      __resolveType: (record: CatalogRecord) => record.__typename,
+      // Other subgraphs (the europe subgraph) refer to a repository by the entity interface.
+      __resolveReference: (reference: { id: string }) => byId.get(reference.id) ?? null,
+    },
   };
   for (const record of records) {
     resolvers[record.__typename] = { __resolveReference: (reference: { id: string }) => byId.get(reference.id) ?? null };

@@ -271,7 +271,7 @@ describe('the example operations', () => {
   // The unified schema as the supergraph exposes it: the Repository interface is declared by the catalog
   // (catalogue fields) and by the repository subgraphs (data fields); merge the two declarations' fields.
   function unifiedSchema() {
-    const files = ['federation-directives', 'cancer-case', 'catalog', 'repository-data'];
+    const files = ['federation-directives', 'cancer-case', 'catalog', 'repository-data', 'europe'];
     const definitions: DefinitionNode[] = [];
     for (const file of files) {
       const document = parse(readFileSync(join(__dirname, '../../schema', `${file}.graphql`), 'utf8'));

@@ -1,0 +1,137 @@
+/**
+ * Europe-wide cohorts: each selected repository's cohort asked through the gateway (one inner operation per
+ * repository, in parallel, so each is timed and its errors are its own), then summed.
+ */
+import type { CaseFilter, FilterCriterion, RepositoryFilter } from '../../schema/generated/graphql';
+import type { RequestContext } from '../sdk/context';
+import { emptyFacets, FACET_NAMES, type FacetName } from '../sdk/facets';
+import type { CohortRecord } from '../sdk/records';
+import type { NotApplied } from '../sdk/report';
+import type { GatewayLink } from './gateway-link';
+import { answeredStatus, ask, failedStatus, firstError, listRepositories, type RepositoryStatusRecord } from './status';
+
+export interface RepositoryCohortRecord {
+  repositoryId: string;
+  repository: { __typename: string; id: string };
+  cohort: CohortRecord | null;
+  status: RepositoryStatusRecord;
+  inTotal: boolean;
+}
+
+export interface CohortContributorsRecord {
+  subjects: string[];
+  studies: string[];
+  series: string[];
+  images: string[];
+  facets: Array<{ facet: FacetName; repositories: string[] }>;
+}
+
+export interface FederatedCohortRecord {
+  total: CohortRecord;
+  contributors: CohortContributorsRecord;
+  repositories: RepositoryCohortRecord[];
+  complete: boolean;
+}
+
+const COUNTS = 'subjects studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason }';
+const FACETS = `facets { ${FACET_NAMES.map((f) => `${f} { value subjects }`).join(' ')} }`;
+
+function cohortOperation(facets: boolean): string {
+  return `query EuropeCohort($id: ID!, $where: CaseFilter) { repository(id: $id) { cohort(where: $where) { ${COUNTS}${facets ? ` ${FACETS}` : ''} } } }`;
+}
+
+export interface CohortRequest {
+  where: CaseFilter | null | undefined;
+  repositories: RepositoryFilter | null | undefined;
+  /** The criteria the filter sets. */
+  criteria: readonly FilterCriterion[];
+  /** Whether the client selects facets anywhere (adapters skip native facet calls otherwise). */
+  facets: boolean;
+}
+
+export async function federatedCohort(
+  link: GatewayLink, context: RequestContext, request: CohortRequest, typeNameOf: (id: string) => string,
+): Promise<FederatedCohortRecord> {
+  const selected = await listRepositories(link, context, request.repositories);
+  const query = cohortOperation(request.facets);
+  const parts = await Promise.all(selected.map(async ({ id }): Promise<RepositoryCohortRecord> => {
+    const { answer, latencyMs } = await ask(link, context, { query, operationName: 'EuropeCohort', variables: { id, where: request.where } });
+    const cohort = ((answer.data?.repository as { cohort?: CohortRecord | null } | null | undefined)?.cohort) ?? null;
+    const error = firstError(answer);
+    const repository = { __typename: typeNameOf(id), id };
+    if (error || !cohort) {
+      return { repositoryId: id, repository, cohort: null, inTotal: false,
+        status: failedStatus(error ?? { message: `repository "${id}": answered no cohort`, extensions: { code: 'REPOSITORY_BAD_RESPONSE' } }, latencyMs) };
+    }
+    if (!request.facets) cohort.facets = emptyFacets();
+    return { repositoryId: id, repository, cohort, inTotal: true, status: answeredStatus(latencyMs, cohort.filtersNotApplied) };
+  }));
+  const { total, contributors } = sumCohorts(parts, request.criteria, request.facets);
+  return { total, contributors, repositories: parts, complete: parts.every((p) => p.status.state === 'OK') };
+}
+
+/**
+ * Sums the cohorts of the repositories that answered. Each count is the sum over those that gave it (null when
+ * none did); facets add up bucket by bucket. `exact` holds only when every repository answered exactly.
+ */
+export function sumCohorts(
+  parts: ReadonlyArray<Pick<RepositoryCohortRecord, 'repositoryId' | 'cohort'>>, criteria: readonly FilterCriterion[], withFacets: boolean,
+): { total: CohortRecord; contributors: CohortContributorsRecord } {
+  const answered = parts.filter((p): p is typeof p & { cohort: CohortRecord } => p.cohort !== null);
+  const contributors: CohortContributorsRecord = { subjects: [], studies: [], series: [], images: [], facets: [] };
+  const sums: Record<'subjects' | 'studies' | 'series' | 'images', number | null> = { subjects: null, studies: null, series: null, images: null };
+  for (const count of ['subjects', 'studies', 'series', 'images'] as const) {
+    for (const { repositoryId, cohort } of answered) {
+      const value = cohort[count];
+      if (value === null || value === undefined) continue;
+      sums[count] = (sums[count] ?? 0) + value;
+      contributors[count].push(repositoryId);
+    }
+  }
+
+  const facets = emptyFacets();
+  const incomplete = new Set<FacetName>();
+  if (withFacets) {
+    for (const facet of FACET_NAMES) {
+      const byValue = new Map<string, number>();
+      const from: string[] = [];
+      for (const { repositoryId, cohort } of answered) {
+        const buckets = cohort.facets[facet] ?? [];
+        if (cohort.incompleteFacets?.includes(facet)) incomplete.add(facet);
+        if (buckets.length === 0) {
+          // An empty list: nothing to count (no subjects), or the repository cannot count this attribute.
+          if (cohort.subjects !== 0) incomplete.add(facet);
+          if (cohort.subjects === 0) from.push(repositoryId);
+          continue;
+        }
+        from.push(repositoryId);
+        for (const { value, subjects } of buckets) byValue.set(value, (byValue.get(value) ?? 0) + subjects);
+      }
+      facets[facet] = [...byValue].map(([value, subjects]) => ({ value, subjects }))
+        .sort((a, b) => b.subjects - a.subjects || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      contributors.facets.push({ facet, repositories: from });
+    }
+  }
+
+  const reasons = new Map<FilterCriterion, string[]>();
+  for (const { repositoryId, cohort } of answered) {
+    for (const { criterion, reason } of cohort.filtersNotApplied) {
+      reasons.set(criterion, [...(reasons.get(criterion) ?? []), `repository "${repositoryId}": ${reason}`]);
+    }
+  }
+  const filtersNotApplied: NotApplied[] = criteria.filter((c) => reasons.has(c)).map((criterion) => ({ criterion, reason: reasons.get(criterion)!.join('; ') }));
+  // A criterion reported by a repository but not requested would be an adapter defect; keep it visible anyway.
+  for (const [criterion, list] of reasons) {
+    if (!criteria.includes(criterion)) filtersNotApplied.push({ criterion, reason: list.join('; ') });
+  }
+
+  const total: CohortRecord = {
+    ...sums,
+    exact: answered.length === parts.length && answered.every((p) => p.cohort.exact),
+    facets,
+    incompleteFacets: FACET_NAMES.filter((f) => incomplete.has(f)),
+    filtersApplied: criteria.filter((c) => !reasons.has(c)),
+    filtersNotApplied,
+  };
+  return { total, contributors };
+}

@@ -1,0 +1,79 @@
+/**
+ * How the europe subgraph reaches the repositories: through the gateway itself. It never holds an adapter or a
+ * data source; it sends ordinary GraphQL operations to the gateway's own Apollo Server (in process, no HTTP hop)
+ * with the caller's context, so every per-repository request takes the path a client's request takes: query
+ * planning, the catalog, the repository subgraph's data source and its middlewares (timeouts, retries, circuit
+ * breaker, caching), auth and limits.
+ *
+ * The executor is put on each request's context by the gateway process (gateway/server.ts), under a symbol, like
+ * the answer cache: it outlives config reloads (which rebuild the subgraphs), and a symbol-keyed enumerable
+ * property survives the shallow copies Apollo Server makes of the context. Inner operations run with a copy of
+ * the caller's context, so the caller's access level, cache and limits apply to them.
+ */
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { RequestContext } from '../sdk/context';
+
+export interface InnerOperation {
+  query: string;
+  operationName?: string;
+  variables?: Record<string, unknown>;
+}
+
+export interface InnerError {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions?: Record<string, unknown>;
+}
+
+export interface InnerAnswer {
+  data?: Record<string, unknown> | null;
+  errors?: readonly InnerError[];
+}
+
+export type ExecuteThroughGateway = (operation: InnerOperation, context: RequestContext) => Promise<InnerAnswer>;
+
+/** How the europe subgraph sends an operation through the gateway. */
+export interface GatewayLink {
+  execute(operation: InnerOperation, context: RequestContext): Promise<InnerAnswer>;
+}
+
+const EXECUTOR = Symbol('eucaim.gatewayExecutor');
+
+/** Puts the gateway's executor on a request's context (gateway/server.ts does, for every request). */
+export function bindGatewayExecutor(context: object, executor: ExecuteThroughGateway): void {
+  (context as { [EXECUTOR]?: ExecuteThroughGateway })[EXECUTOR] = executor;
+}
+
+export function gatewayExecutorOf(context: unknown): ExecuteThroughGateway | undefined {
+  return context !== null && typeof context === 'object' ? (context as { [EXECUTOR]?: ExecuteThroughGateway })[EXECUTOR] : undefined;
+}
+
+/** The link a gateway provides: the executor bound to the request's context. */
+export const contextGatewayLink: GatewayLink = {
+  execute(operation, context) {
+    const executor = gatewayExecutorOf(context);
+    if (!executor) {
+      throw new GraphQLError('Europe-wide answers need the gateway: this request came without its executor', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    }
+    return executor(operation, context);
+  },
+};
+
+/**
+ * An executor over an Apollo Server: `executeOperation` runs the whole request pipeline (plugins included) with a
+ * shallow copy of the caller's context, as Apollo does for each operation of a batched HTTP request.
+ */
+export function executeThroughApollo<TContext extends BaseContext>(server: ApolloServer<TContext>): ExecuteThroughGateway {
+  return async (operation, context) => {
+    const response = await server.executeOperation(
+      { query: operation.query, operationName: operation.operationName, variables: operation.variables },
+      { contextValue: context as unknown as TContext },
+    );
+    if (response.body.kind !== 'single') {
+      return { errors: [{ message: 'the gateway answered an inner operation incrementally', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+    }
+    const { data, errors } = response.body.singleResult;
+    return { data: data as InnerAnswer['data'], errors: errors as InnerAnswer['errors'] };
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The europe subgraph: Europe-wide answers (`Query.cohort`, `Query.cases`, `Query.manifest`) that the query
+ * planner cannot give, computed from per-repository requests sent through the gateway itself (gateway-link.ts).
+ */
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import type { CaseFilter, RepositoryFilter } from '../../schema/generated/graphql';
+import { MAX_PAGE_SIZE } from '../sdk/adapter';
+import type { RequestContext } from '../sdk/context';
+import type { RepositoryEntry } from '../sdk/entry';
+import { ErrorCode, RepositoryError } from '../sdk/errors';
+import { criteriaOf, normaliseFilter, type NormalizedFilter } from '../sdk/filter';
+import { repositoryTypeName } from '../sdk/type-name';
+import { casePage } from './cases';
+import { federatedCohort } from './cohort';
+import { CASE_ORDERS, decodeWalkCursor, walkFingerprint, type CaseOrderValue } from './cursor';
+import { contextGatewayLink, type GatewayLink } from './gateway-link';
+import { buildManifest, MAX_MANIFEST_SERIES, type ManifestFormatValue } from './manifest';
+import { europeTypeDefs, EUROPE_SUBGRAPH_NAME } from './sdl';
+import { caseSelectionOf, selectsAnywhere } from './selection';
+import { listRepositories } from './status';
+
+export interface EuropeSubgraph {
+  name: string;
+  typeDefs: DocumentNode;
+  schema: GraphQLSchema;
+}
+
+interface EuropeArgs {
+  where?: CaseFilter | null;
+  repositories?: RepositoryFilter | null;
+}
+
+interface CasesArgs extends EuropeArgs {
+  first?: number | null;
+  after?: string | null;
+  orderBy?: CaseOrderValue | null;
+}
+
+interface ManifestArgs extends EuropeArgs {
+  format?: ManifestFormatValue | null;
+  maxSeries?: number | null;
+  allSeries?: boolean | null;
+}
+
+/** Validates the filter once, before any repository is asked; errors name the argument, not a repository. */
+function validFilter(where: CaseFilter | null | undefined): NormalizedFilter {
+  try {
+    return normaliseFilter(where, EUROPE_SUBGRAPH_NAME);
+  } catch (error) {
+    if (error instanceof RepositoryError) {
+      throw new GraphQLError(error.message.replace(/^repository "[^"]*": /, ''), {
+        extensions: { code: error.code, argument: error.extensions.argument },
+      });
+    }
+    throw error;
+  }
+}
+
+function badArgument(argument: string, message: string): GraphQLError {
+  return new GraphQLError(`argument ${argument} ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument } });
+}
+
+export function buildEuropeSubgraph(entries: readonly RepositoryEntry[], link: GatewayLink = contextGatewayLink): EuropeSubgraph {
+  const typeDefs = europeTypeDefs(entries);
+  const resolvers = {
+    Query: {
+      cohort: async (_: unknown, args: EuropeArgs, context: RequestContext, info: GraphQLResolveInfo) => {
+        const filter = validFilter(args.where);
+        return federatedCohort(link, context, {
+          where: args.where, repositories: args.repositories, criteria: criteriaOf(filter), facets: selectsAnywhere(info, 'facets'),
+        }, repositoryTypeName);
+      },
+      cases: async (_: unknown, args: CasesArgs, context: RequestContext, info: GraphQLResolveInfo) => {
+        validFilter(args.where);
+        const first = args.first ?? 20;
+        if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badArgument('first', `is ${first}; it must be between 1 and ${MAX_PAGE_SIZE}`);
+        const order = args.orderBy ?? 'SUBJECT_ID';
+        if (!CASE_ORDERS.includes(order)) throw badArgument('orderBy', `is ${String(order)}`);
+        const fingerprint = walkFingerprint(args.where, args.repositories);
+        const state = args.after === null || args.after === undefined ? null : decodeWalkCursor(args.after, { order, fingerprint });
+        const selected = await listRepositories(link, context, args.repositories);
+        return casePage(link, context, {
+          where: args.where, selected, order, fingerprint, first, state, selection: caseSelectionOf(info), typeNameOf: repositoryTypeName,
+        });
+      },
+      manifest: async (_: unknown, args: ManifestArgs, context: RequestContext) => {
+        const filter = validFilter(args.where);
+        const maxSeries = args.maxSeries ?? 10_000;
+        if (!Number.isInteger(maxSeries) || maxSeries < 1 || maxSeries > MAX_MANIFEST_SERIES) {
+          throw badArgument('maxSeries', `is ${maxSeries}; it must be between 1 and ${MAX_MANIFEST_SERIES}`);
+        }
+        const selected = await listRepositories(link, context, args.repositories);
+        return buildManifest(link, context, {
+          where: args.where, filter, selected, fingerprint: walkFingerprint(args.where, args.repositories), format: args.format ?? 'URL_LIST',
+          maxSeries, allSeries: args.allSeries ?? false, typeNameOf: repositoryTypeName,
+        });
+      },
+    },
+    Cohort: {
+      incompleteFacets: (cohort: { incompleteFacets?: string[] }) => cohort.incompleteFacets ?? [],
+    },
+  } as unknown as GraphQLResolverMap<unknown>;
+  return { name: EUROPE_SUBGRAPH_NAME, typeDefs, schema: buildSubgraphSchema({ typeDefs, resolvers }) };
+}
