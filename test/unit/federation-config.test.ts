@@ -53,6 +53,10 @@ describe('federation config validation', () => {
     ]));
   });
 
+  it('keeps the names of the federation\'s own subgraphs for itself', () => {
+    expect(problemsOf([{ ...valid, id: 'europe' }])).toEqual([expect.stringContaining('.id: "europe" is the name of one of the federation\'s own subgraphs')]);
+  });
+
   it('refuses a secret where an environment variable name belongs', () => {
     expect(problemsOf([{ ...valid, credentialsEnv: 'admin:hunter2' }])[0]).toMatch(/credentialsEnv: .* must name an environment variable/);
   });
