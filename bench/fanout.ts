@@ -1,0 +1,274 @@
+/**
+ * Scenario "fanout": the same fan-out cohort query from N concurrent clients to three gateways serving the same
+ * supergraph over the same HTTP subgraphs (the demo federation, each repository's subgraph standalone over HTTP
+ * on its simulator, and the catalog over HTTP):
+ *   this   - gateway/server.ts startGateway, its data sources, middlewares and caching as in production
+ *   stock  - @apollo/gateway with its default RemoteGraphQLDataSource in a plain Apollo Server
+ *   hive   - Hive Gateway's runtime with its defaults (bench/peers)
+ * Gateways take turns (the order reverses every round) so that drift in the machine's load hits all of them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import type { FederationConfig } from '../config/federation-config';
+import { composeSupergraph } from '../gateway/supergraph';
+import { catalogTypeDefs, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
+import { repositorySubgraphTypeDefs } from '../subgraphs/sdk/subgraph';
+import { startChild, type Child } from './ipc';
+import { loadTarget, query, runLoad, type LoadRun, type LoadTarget } from './load';
+import { ensurePeers } from './peers';
+import { int, mb, ms, ratio, summarize, table } from './stats';
+import type { FanoutUpstreamReady } from './upstream/fanout-upstream';
+
+export const FANOUT_QUERY = '{ repositories { id cohort(where: {modalities: [MR]}) { subjects studies } } }';
+
+export interface FanoutOptions {
+  duration: number;
+  concurrency: number;
+  rounds: number;
+  warmup: number;
+  /** Leave Hive Gateway out (no install). */
+  noHive: boolean;
+  /** Also measure this gateway with its answer cache off (in-flight de-duplication only), as a fourth contender. */
+  cacheOffVariant: boolean;
+  query: string;
+}
+
+interface GatewayReady { url: string; startMs: number; rss: number; cache?: { description: string } | null }
+
+interface Contender {
+  key: 'this' | 'this-no-cache' | 'stock' | 'hive';
+  env?: Record<string, string>;
+  label: string;
+  module: string;
+  child?: Child<GatewayReady>;
+  target?: LoadTarget;
+  runs: LoadRun[];
+  upstreamRequests: number;
+  /** CPU time of the gateway's process and of the subgraphs' process within the measured windows. */
+  gatewayCpuMs: number;
+  upstreamCpuMs: number;
+  answers: number;
+  problem?: string;
+}
+
+export interface FanoutGatewayResult {
+  gateway: string;
+  label: string;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  errors: number;
+  answers: number;
+  roundsRps: number[];
+  upstreamRequestsPerAnswer: number;
+  /** Gateway process CPU time per answer, ms: what the gateway itself costs, whatever the subgraphs' speed. */
+  gatewayCpuMsPerAnswer: number;
+  /** Share of one core the gateway and the subgraphs' process used while measured. */
+  gatewayCores: number;
+  upstreamCores: number;
+  rssMB: number;
+  note?: string;
+}
+
+export interface FanoutResult {
+  scenario: 'fanout';
+  query: string;
+  repositories: number;
+  cases: number;
+  concurrency: number;
+  secondsPerRound: number;
+  rounds: number;
+  warmupSeconds: number;
+  gateways: FanoutGatewayResult[];
+  ratios: Record<string, number>;
+  sameAnswers: boolean;
+  notes: string[];
+  verdicts: Verdict[];
+}
+
+/**
+ * The supergraph the peer gateways serve: the product's own composition (the same subgraph SDLs, generated from
+ * the config) of the catalog and the repository subgraphs, all at their HTTP URLs. Subgraphs that exist only
+ * inside this gateway (the Europe-wide one asks the gateway itself) are left out; the fan-out query does not
+ * reach them, and every gateway's answer is checked to be the same.
+ */
+export function peerSupergraph(repositories: FederationConfig['repositories'], catalogUrl: string): string {
+  const result = composeServices([
+    { name: CATALOG_SUBGRAPH_NAME, typeDefs: catalogTypeDefs(repositories), url: catalogUrl },
+    ...repositories.map((entry) => ({ name: entry.id, typeDefs: repositorySubgraphTypeDefs(entry), url: entry.subgraph })),
+  ]);
+  if (result.errors) throw new Error(`composition failed: ${result.errors.map((e) => e.message).join('; ')}`);
+  return result.supergraphSdl;
+}
+
+/** The in-process-only subgraphs of this gateway's supergraph (left out of the peers' supergraph). */
+export function inProcessOnlySubgraphs(repositories: FederationConfig['repositories']): string[] {
+  const sdl = composeSupergraph({ source: 'bench', repositories });
+  return [...sdl.matchAll(/url: "in-process:\/\/([^/"]+)/g)].map((m) => m[1]).filter((name) => name !== CATALOG_SUBGRAPH_NAME);
+}
+
+export interface Verdict { target: string; met: boolean | null; figure: string }
+
+export async function runFanout(options: FanoutOptions, log: (line: string) => void): Promise<FanoutResult> {
+  const notes: string[] = [];
+  const contenders: Contender[] = [
+    { key: 'this', label: 'this gateway', module: join(__dirname, 'gateways', 'this-gateway.ts'), runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0 },
+    { key: 'this-no-cache', label: 'this gateway, cache off', module: join(__dirname, 'gateways', 'this-gateway.ts'), env: { BENCH_CACHE: 'off' }, runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0 },
+    { key: 'stock', label: 'stock @apollo/gateway', module: join(__dirname, 'gateways', 'stock-gateway.ts'), runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0 },
+    { key: 'hive', label: 'Hive Gateway', module: join(__dirname, 'gateways', 'hive-gateway.ts'), runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0 },
+  ];
+  const hive = contenders[3];
+  if (!options.cacheOffVariant) contenders[1].problem = 'left out (--no-cache-off)';
+  if (options.noHive) hive.problem = 'left out (--no-hive)';
+  else {
+    const peers = ensurePeers(log);
+    if (peers.problem) hive.problem = peers.problem;
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'eucaim-bench-'));
+  const children: Child<unknown>[] = [];
+  try {
+    log('fanout: starting the demo federation\'s simulators and HTTP subgraphs ...');
+    const upstream = await startChild<FanoutUpstreamReady>('fan-out subgraphs', join(__dirname, 'upstream', 'fanout-upstream.ts'));
+    children.push(upstream);
+    const { repositories, catalogUrl } = upstream.ready;
+    const subgraphPorts = Object.values(upstream.ready.subgraphPorts);
+    const supergraph = peerSupergraph(repositories, catalogUrl);
+    const onlyHere = inProcessOnlySubgraphs(repositories);
+    if (onlyHere.length > 0) notes.push(`the peers' supergraph leaves out ${onlyHere.join(', ')} (runs only inside this gateway; the query does not use it)`);
+    const supergraphFile = join(dir, 'supergraph.graphql');
+    writeFileSync(supergraphFile, supergraph);
+    const configFile = join(dir, 'federation.json');
+    writeFileSync(configFile, JSON.stringify({ repositories }, null, 2));
+
+    for (const contender of contenders) {
+      if (contender.problem) continue;
+      try {
+        contender.child = await startChild<GatewayReady>(contender.label, contender.module, {
+          env: { ...upstream.ready.env, ...contender.env, BENCH_CONFIG_FILE: configFile, BENCH_SUPERGRAPH_FILE: supergraphFile },
+          timeoutMs: 120_000,
+        });
+        children.push(contender.child);
+        contender.target = loadTarget(contender.child.ready.url, options.concurrency);
+      } catch (error) {
+        contender.problem = `did not start: ${(error as Error).message.split('\n')[0]}`;
+      }
+    }
+    const running = contenders.filter((c) => c.target);
+    const ours = contenders[0];
+    if (!ours.target) throw new Error(`this gateway ${ours.problem}`);
+    notes.push('this gateway answers the catalog in process, as in production; the peers fetch it from the same catalog subgraph over HTTP');
+    if (ours.child?.ready.cache) notes.push(`this gateway caches repository answers ${ours.child.ready.cache.description} (per repository cacheTtlSeconds), as npm start does`);
+
+    // Same question, same answer: every gateway must agree before its speed means anything.
+    const body = JSON.stringify({ query: options.query });
+    const reference = await query(ours.target, options.query);
+    if (reference.status !== 200 || reference.body.errors) throw new Error(`this gateway answered the fan-out query with errors: ${JSON.stringify(reference.body).slice(0, 500)}`);
+    let sameAnswers = true;
+    for (const contender of running.slice(1)) {
+      const answer = await query(contender.target!, options.query);
+      if (answer.status !== 200 || answer.body.errors || JSON.stringify(answer.body.data) !== JSON.stringify(reference.body.data)) {
+        sameAnswers = false;
+        notes.push(`${contender.label} answered differently: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+      }
+    }
+
+    const cpuMs = async (child: Child<unknown>) => {
+      const usage = await child.call<NodeJS.CpuUsage>('cpu');
+      return (usage.user + usage.system) / 1000;
+    };
+    for (let round = 0; round < options.rounds; round++) {
+      const order = round % 2 === 0 ? running : [...running].reverse();
+      for (const contender of order) {
+        const at = { gatewayCpu: 0, upstreamCpu: 0 };
+        let counts: Record<string, number> = {};
+        const run = await runLoad(contender.target!, body, options.concurrency, options.duration, options.warmup, {
+          open: async () => {
+            await upstream.call('resetRequestCounts');
+            [at.gatewayCpu, at.upstreamCpu] = await Promise.all([cpuMs(contender.child!), cpuMs(upstream)]);
+          },
+          close: async () => {
+            const [gatewayCpu, upstreamCpu] = await Promise.all([cpuMs(contender.child!), cpuMs(upstream)]);
+            counts = await upstream.call<Record<string, number>>('requestCounts');
+            contender.gatewayCpuMs += gatewayCpu - at.gatewayCpu;
+            contender.upstreamCpuMs += upstreamCpu - at.upstreamCpu;
+          },
+        });
+        // Requests to the subgraph servers only (the simulators behind them count their own).
+        contender.upstreamRequests += subgraphPorts.reduce((a, port) => a + (counts[port] ?? 0), 0);
+        contender.answers += run.ok + run.errors;
+        contender.runs.push(run);
+        log(`fanout: round ${round + 1}/${options.rounds} ${contender.label}: ${run.rps.toFixed(0)} answers/s, p99 ${ms(summarize(run.latencies).p99)}${run.errors ? `, ${run.errors} errors (${run.firstError})` : ''}`);
+      }
+    }
+
+    const results: FanoutGatewayResult[] = [];
+    for (const contender of contenders) {
+      if (!contender.target) {
+        results.push({ gateway: contender.key, label: contender.label, rps: NaN, p50: NaN, p90: NaN, p99: NaN, errors: 0, answers: 0, roundsRps: [], upstreamRequestsPerAnswer: NaN, gatewayCpuMsPerAnswer: NaN, gatewayCores: NaN, upstreamCores: NaN, rssMB: NaN, note: contender.problem });
+        continue;
+      }
+      const latencies = contender.runs.flatMap((r) => r.latencies);
+      const seconds = contender.runs.reduce((a, r) => a + r.seconds, 0);
+      const s = summarize(latencies);
+      const memory = await contender.child!.call<NodeJS.MemoryUsage>('memory');
+      const errors = contender.runs.reduce((a, r) => a + r.errors, 0);
+      results.push({
+        gateway: contender.key, label: contender.label, rps: latencies.length / seconds, p50: s.p50, p90: s.p90, p99: s.p99,
+        errors, answers: latencies.length, roundsRps: contender.runs.map((r) => Number(r.rps.toFixed(1))),
+        upstreamRequestsPerAnswer: contender.upstreamRequests / Math.max(1, contender.answers),
+        gatewayCpuMsPerAnswer: contender.gatewayCpuMs / Math.max(1, contender.answers),
+        gatewayCores: contender.gatewayCpuMs / 1000 / seconds, upstreamCores: contender.upstreamCpuMs / 1000 / seconds,
+        rssMB: memory.rss / 1024 / 1024,
+        note: errors ? `first error: ${contender.runs.find((r) => r.firstError)?.firstError}` : undefined,
+      });
+      await contender.target.pool.close();
+    }
+    const [t, off, st, hv] = results;
+    const ratios = {
+      rpsThisOverStock: t.rps / st.rps, rpsThisOverHive: t.rps / hv.rps,
+      p99ThisOverStock: t.p99 / st.p99, p99ThisOverHive: t.p99 / hv.p99,
+      rpsCacheOffOverStock: off.rps / st.rps, rpsCacheOffOverHive: off.rps / hv.rps,
+      p99CacheOffOverHive: off.p99 / hv.p99,
+    };
+    const verdicts: Verdict[] = [{
+      target: 'fan-out: at least 1.2x Hive Gateway\'s RPS at equal or lower p99',
+      met: Number.isFinite(hv.rps) && sameAnswers ? t.rps >= 1.2 * hv.rps && t.p99 <= hv.p99 && t.errors === 0 : null,
+      figure: !Number.isFinite(hv.rps) ? `Hive Gateway not measured: ${hv.note}`
+        : `${ratio(ratios.rpsThisOverHive)} Hive's RPS (${t.rps.toFixed(0)} vs ${hv.rps.toFixed(0)}), p99 ${ms(t.p99)} vs ${ms(hv.p99)}`
+          + `${t.errors ? `, ${t.errors} errors` : ''}${sameAnswers ? '' : '; the gateways\' answers differ (see the notes), so the comparison does not hold'}`,
+    }];
+    return {
+      scenario: 'fanout', query: options.query, repositories: repositories.length, cases: upstream.ready.cases,
+      concurrency: options.concurrency, secondsPerRound: options.duration, rounds: options.rounds, warmupSeconds: options.warmup,
+      gateways: results, ratios, sameAnswers, notes, verdicts,
+    };
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function printFanout(result: FanoutResult): string {
+  const rows = [['gateway', 'answers/s', 'p50', 'p90', 'p99', 'errors', 'subgraph req/answer', 'gateway CPU/answer', 'cores: gateway/subgraphs', 'RSS', 'per round (answers/s)']];
+  for (const g of result.gateways) {
+    rows.push(Number.isFinite(g.rps)
+      ? [g.label, g.rps.toFixed(1), ms(g.p50), ms(g.p90), ms(g.p99), int(g.errors), g.upstreamRequestsPerAnswer.toFixed(2), ms(g.gatewayCpuMsPerAnswer, 2),
+        `${g.gatewayCores.toFixed(2)} / ${g.upstreamCores.toFixed(2)}`, mb(g.rssMB * 1024 * 1024), g.roundsRps.map((r) => r.toFixed(0)).join(' / ')]
+      : [g.label, 'n/a', '', '', '', '', '', '', '', '', g.note ?? '']);
+  }
+  const r = result.ratios;
+  return [
+    `fan-out: ${result.repositories} repositories (${int(result.cases)} cases) behind HTTP subgraphs, ${result.concurrency} clients, `
+      + `${result.rounds} round(s) of ${result.warmupSeconds} s warm-up + ${result.secondsPerRound} s measured per gateway, order reversed each round`,
+    `query: ${result.query}`,
+    table(rows),
+    `ratios: this/stock RPS ${ratio(r.rpsThisOverStock)}, p99 ${ratio(r.p99ThisOverStock)};  this/Hive RPS ${ratio(r.rpsThisOverHive)}, p99 ${ratio(r.p99ThisOverHive)}`,
+    `        this with cache off: /stock RPS ${ratio(r.rpsCacheOffOverStock)};  /Hive RPS ${ratio(r.rpsCacheOffOverHive)}, p99 ${ratio(r.p99CacheOffOverHive)}`,
+    `same answer from every gateway: ${result.sameAnswers ? 'yes' : 'NO'}`,
+    ...result.notes.map((n) => `note: ${n}`),
+  ].join('\n');
+}

@@ -1,0 +1,141 @@
+/**
+ * Child process: this project's gateway (gateway/server.ts startGateway), exactly as npm start builds it (data
+ * sources, middlewares, caching), over the federation config the runner wrote to BENCH_CONFIG_FILE.
+ *
+ * With BENCH_INSTRUMENT=1 (the scale scenario) it also times, per repository, the native requests (undici's
+ * diagnostics channels, so the adapters are untouched) and the subgraph calls (by wrapping each data source's
+ * process()), in windows the runner opens and closes around one request at a time.
+ */
+import { subscribe } from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
+import { parseFederationConfig } from '../../config/federation-config';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
+import { ADAPTER_KINDS } from '../../subgraphs/kinds';
+import { exitOnTerm, serveCommands } from '../ipc';
+
+export interface Span { count: number; first: number; last: number }
+export interface Window {
+  /** Per repository id: each native request of the window, [sent, answered] in ms on this process's clock. */
+  native: Record<string, Array<[number, number]>>;
+  /** Per subgraph name: the data source calls of the window. */
+  subgraph: Record<string, Span>;
+  /** Native requests to origins of no repository (none expected). */
+  unattributed: number;
+}
+
+let gateway: RunningGateway | undefined;
+
+/**
+ * The answer cache exactly as npm start configures it (gateway/main.ts: memory, or Redis with REDIS_URL), looked up
+ * at run time so the benchmark keeps working whichever gateway features this checkout has.
+ */
+function productionCacheOptions(): unknown {
+  try {
+    const cache = require('../../gateway/cache/subgraph-cache') as { cacheOptionsFromEnv?: (env: NodeJS.ProcessEnv) => unknown };
+    return cache.cacheOptionsFromEnv?.(process.env);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What this gateway's answer cache did, when it has one. */
+function cacheReport(): { description: string; stats?: Record<string, number> } | null {
+  const cache = (gateway as { cache?: { description?: string; stats?: Record<string, number> } } | undefined)?.cache;
+  return cache ? { description: cache.description ?? 'on', stats: cache.stats ? { ...cache.stats } : undefined } : null;
+}
+exitOnTerm(async () => {
+  await gateway?.close();
+});
+
+let window: Window = { native: {}, subgraph: {}, unattributed: 0 };
+/** Only between mark and collect: nothing accumulates during load. */
+let recording = false;
+const MAX_NATIVE_PER_REPOSITORY = 10_000;
+const record = (spans: Record<string, Span>, key: string, start: number, end: number) => {
+  const span = spans[key];
+  if (!span) spans[key] = { count: 1, first: start, last: end };
+  else {
+    span.count++;
+    span.first = Math.min(span.first, start);
+    span.last = Math.max(span.last, end);
+  }
+};
+
+function instrument(running: RunningGateway, repositoryByOrigin: Map<string, string>): void {
+  const started = new WeakMap<object, { at: number; repository?: string }>();
+  subscribe('undici:request:create', (message) => {
+    const { request } = message as { request: { origin?: string | URL } };
+    const origin = request.origin === undefined ? '' : new URL(String(request.origin)).origin;
+    started.set(request, { at: performance.now(), repository: repositoryByOrigin.get(origin) });
+  });
+  const done = (message: unknown) => {
+    const { request } = message as { request: object };
+    const start = started.get(request);
+    if (!start) return;
+    started.delete(request);
+    if (!recording) return;
+    if (!start.repository) {
+      window.unattributed++;
+      return;
+    }
+    const list = (window.native[start.repository] ??= []);
+    if (list.length < MAX_NATIVE_PER_REPOSITORY) list.push([start.at, performance.now()]);
+  };
+  subscribe('undici:request:trailers', done);
+  subscribe('undici:request:error', done);
+  for (const [name, dataSource] of running.federation.dataSources) {
+    const process = dataSource.process.bind(dataSource);
+    // ApolloGateway holds these very objects (buildService handed them out), so the wrapper is what it calls.
+    (dataSource as { process: typeof process }).process = async (options) => {
+      const at = performance.now();
+      try {
+        return await process(options);
+      } finally {
+        if (recording) record(window.subgraph, name, at, performance.now());
+      }
+    };
+  }
+}
+
+serveCommands({
+  gc: () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage();
+  },
+  mark: () => {
+    window = { native: {}, subgraph: {}, unattributed: 0 };
+    recording = true;
+  },
+  collect: () => {
+    recording = false;
+    return window;
+  },
+  cache: () => cacheReport(),
+  /**
+   * Waits for every adapter's index harvest (started in the background by warmUp): how long it took, and the
+   * repositories whose harvest failed (their first query will try again and report the error).
+   */
+  harvest: async () => {
+    const at = performance.now();
+    const adapters = [...gateway!.federation.adapters];
+    const outcomes = await Promise.allSettled(adapters.map(([, adapter]) => adapter.warmUp?.()));
+    const failures = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected'
+      ? [`${adapters[i][0]}: index harvest failed: ${(outcome.reason as Error).message}`] : []));
+    return { ms: performance.now() - at, failures };
+  },
+}, async () => {
+  const started = performance.now();
+  const file = process.env.BENCH_CONFIG_FILE;
+  if (!file) throw new Error('BENCH_CONFIG_FILE is not set');
+  const config = parseFederationConfig(JSON.parse(readFileSync(file, 'utf8')), file, ADAPTER_KINDS);
+  const options: GatewayOptions = { config, kinds: ADAPTER_KINDS, port: 0, warmUp: process.env.BENCH_WARM_UP === '1' };
+  // BENCH_CACHE=off: the same gateway without its answer cache (in-flight de-duplication and the rest stay).
+  const cache = process.env.BENCH_CACHE === 'off' ? undefined : productionCacheOptions();
+  // Not an object literal: a checkout without the cache option still type-checks.
+  if (cache !== undefined) Object.assign(options, { cache });
+  gateway = await startGateway(options);
+  if (process.env.BENCH_INSTRUMENT === '1') {
+    instrument(gateway, new Map(config.repositories.map((r) => [new URL(r.endpoint).origin, r.id])));
+  }
+  return { url: gateway.url, startMs: performance.now() - started, rss: process.memoryUsage().rss, cache: cacheReport() };
+});

@@ -1,0 +1,343 @@
+/**
+ * Scenario "scale": 30 repositories in 15 countries, every simulated native API kind, 100,000 cases and about
+ * 60 million images, native latencies of 50-300 ms, subgraphs in process (npm start's mode). Measures the
+ * Europe-wide cohort cold (the cache has not seen the filter) and warm (the cache answers), the gateway's
+ * overhead above the slowest repository, and the gateway's memory. The simulators run in a process of their own,
+ * the gateway in another, the runner (the client) in a third.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Window } from './gateways/this-gateway';
+import { startChild, type Child } from './ipc';
+import { loadTarget, query, runLoad, type LoadTarget } from './load';
+import { scaleFederation, type ScaleOptions } from './scale-data';
+import { int, mb, ms, summarize, table } from './stats';
+import type { Verdict } from './fanout';
+import type { ScaleSimulatorsReady } from './upstream/scale-simulators';
+
+export interface ScaleRunOptions extends ScaleOptions {
+  /** Cold samples: distinct filters, each asked once. */
+  cold: number;
+  /** Warm samples: the first filter asked again. */
+  warm: number;
+  /** Seconds of concurrent warm load after the samples (0: none), to see memory under load. */
+  duration: number;
+  concurrency: number;
+  /** Apply the native latency while the adapters harvest their indexes too (slow at full scale). */
+  latencyDuringHarvest: boolean;
+  /** Processes the simulators are spread over (generation runs in parallel). */
+  simulatorProcesses: number;
+}
+
+export const OVERHEAD_TARGET_MS = 3;
+export const WARM_TARGET_MS = 50;
+export const RSS_TARGET_MB = 300;
+
+interface GatewayReady { url: string; startMs: number; rss: number; cache?: { description: string; stats?: Record<string, number> } | null }
+
+interface Sample {
+  filter: Record<string, unknown>;
+  e2eMs: number;
+  /** Slowest repository by its native requests (first start to last end). */
+  slowestNativeMs: number;
+  slowestNativeRepository?: string;
+  /** Slowest repository subgraph call (adapter + native). */
+  slowestSubgraphMs: number;
+  nativeRequests: number;
+  native: Record<string, number>;
+  nativeCount: Record<string, number>;
+  problems: string[];
+  /** Repositories that did not answer this query. */
+  failed: string[];
+}
+
+export interface ScaleResult {
+  scenario: 'scale';
+  federation: {
+    repositories: number; countries: number; kinds: Record<string, number>; latencyMs: [number, number]; timeoutMs: number;
+    cases: number; studies: number; series: number; images: number;
+  };
+  setup: { generateMs: number; simulatorsStartMs: number; simulatorProcesses: number; gatewayStartMs: number; harvestMs: number; latencyDuringHarvest: boolean; simulatorsRssMB: number };
+  queryForm: 'Query.cohort' | 'repositories { cohort }';
+  query: string;
+  /** The first query after start (plans built, nothing cached), ms. */
+  firstQueryMs: number;
+  cache: string;
+  cold: { n: number; p50: number; p90: number; p99: number; overheadP50: number; overheadP90: number; overheadOverSubgraphP50: number; slowestNativeP50: number; nativeRequestsPerQuery: number };
+  warm: { n: number; p50: number; p90: number; p99: number; withNativeRequests: number; overheadP50: number };
+  repositories: Array<{ id: string; apiKind: string; country: string; configuredLatencyMs: number; nativeP50Ms: number | null; nativeRequestsPerColdQuery: number }>;
+  memory: { rssAfterWarmUpMB: number; heapUsedAfterWarmUpMB: number; rssAfterGcMB: number; heapUsedAfterGcMB: number; rssAfterLoadMB?: number };
+  load?: { concurrency: number; seconds: number; rps: number; p50: number; p99: number; errors: number };
+  /** Which repositories did not answer, in how many queries. */
+  incomplete?: string;
+  problems: string[];
+  verdicts: Verdict[];
+}
+
+const MODALITIES = ['MR', 'CT', 'PT', 'MG', 'US', 'NM'];
+const SEXES = ['FEMALE', 'MALE'];
+const SITES = ['LUNG', 'BREAST', 'PROSTATE', 'COLON'];
+
+/** Distinct filters, the first one being the fan-out scenario's {modalities: [MR]}. */
+export function coldFilters(n: number): Array<Record<string, unknown>> {
+  const filters: Array<Record<string, unknown>> = MODALITIES.map((m) => ({ modalities: [m] }));
+  for (const sex of SEXES) for (const m of MODALITIES) filters.push({ modalities: [m], sex: [sex] });
+  for (const site of SITES) for (const m of MODALITIES) filters.push({ cancerSites: [site], modalities: [m] });
+  for (let low = 20; filters.length < n; low += 5) filters.push({ ageAtDiagnosis: { min: low, max: low + 30 } });
+  return filters.slice(0, n);
+}
+
+/** Not among the cold filters. */
+const PRIMING_FILTER = { sex: ['OTHER'] };
+
+const EUROPE_QUERY = 'query Cohort($where: CaseFilter) { cohort(where: $where) { total { subjects studies series images exact } complete repositories { repositoryId status { state code } } } }';
+const FANOUT_QUERY = 'query Cohort($where: CaseFilter) { repositories { id cohort(where: $where) { subjects studies series images exact } } }';
+
+/** Query.cohort when the supergraph has the Europe-wide subgraph, else the per-repository fan-out. */
+async function detectQueryForm(target: LoadTarget): Promise<ScaleResult['queryForm']> {
+  const answer = await query(target, '{ __type(name: "Query") { fields { name type { name kind ofType { name } } } } }');
+  const fields = (answer.body?.data?.__type?.fields ?? []) as Array<{ name: string; type: { name: string | null; ofType?: { name: string | null } } }>;
+  const cohort = fields.find((f) => f.name === 'cohort');
+  return cohort && (cohort.type.name ?? cohort.type.ofType?.name) === 'FederatedCohort' ? 'Query.cohort' : 'repositories { cohort }';
+}
+
+/** What went wrong in an answer, and the repositories that did not answer (failed, timed out, circuit open). */
+function problemsOf(body: any, form: ScaleResult['queryForm']): { problems: string[]; failed: string[] } {
+  const errors = (body?.errors ?? []) as Array<{ message: string; extensions?: { repositoryId?: string; code?: string } }>;
+  const problems = errors.map((e) => `${e.extensions?.code ?? 'error'}: ${e.message}`);
+  const failed = errors.map((e) => e.extensions?.repositoryId).filter((id): id is string => typeof id === 'string');
+  if (form === 'Query.cohort') {
+    for (const r of body?.data?.cohort?.repositories ?? []) {
+      if (!['OK', 'PARTIAL', 'NOT_SUPPORTED'].includes(r.status?.state)) {
+        problems.push(`${r.repositoryId}: ${r.status?.state} ${r.status?.code ?? ''}`.trim());
+        failed.push(r.repositoryId);
+      }
+    }
+  }
+  return { problems, failed: [...new Set(failed)] };
+}
+
+async function sample(
+  gateway: Child<GatewayReady>, target: LoadTarget, text: string, filter: Record<string, unknown>, form: ScaleResult['queryForm'], repositoryIds: ReadonlySet<string>,
+): Promise<Sample> {
+  await gateway.call('mark');
+  const answer = await query(target, text, { where: filter });
+  const window = await gateway.call<Window>('collect');
+  const native: Record<string, number> = {};
+  const nativeCount: Record<string, number> = {};
+  let slowestNativeMs = 0;
+  let slowestNativeRepository: string | undefined;
+  let nativeRequests = 0;
+  for (const [id, list] of Object.entries(window.native)) {
+    const call = window.subgraph[id];
+    // Requests sent before this query asked the repository are left over from an earlier query (an adapter that
+    // goes on paging after its timeout), and the gateway stops waiting when the repository's call ends.
+    const requests = call ? list.filter(([sent]) => sent >= call.first - 1) : list;
+    if (requests.length === 0) continue;
+    const first = Math.min(...requests.map(([sent]) => sent));
+    const last = Math.min(Math.max(...requests.map(([, answered]) => answered)), call?.last ?? Infinity);
+    native[id] = Math.max(0, last - first);
+    nativeCount[id] = requests.length;
+    nativeRequests += requests.length;
+    if (native[id] > slowestNativeMs) {
+      slowestNativeMs = native[id];
+      slowestNativeRepository = id;
+    }
+  }
+  // Repository subgraph calls only: the catalog's and the Europe-wide subgraph's calls are the gateway's own work.
+  const repositorySpans = Object.entries(window.subgraph).filter(([name]) => repositoryIds.has(name));
+  const slowestSubgraphMs = Math.max(0, ...repositorySpans.map(([, span]) => span.last - span.first));
+  return {
+    filter, e2eMs: answer.ms, slowestNativeMs, slowestNativeRepository, slowestSubgraphMs, nativeRequests, native, nativeCount,
+    ...(answer.status === 200 ? problemsOf(answer.body, form) : { problems: [`HTTP ${answer.status}`], failed: [] }),
+  };
+}
+
+export async function runScale(options: ScaleRunOptions, log: (line: string) => void): Promise<ScaleResult> {
+  const entries = scaleFederation(options);
+  const dir = mkdtempSync(join(tmpdir(), 'eucaim-bench-'));
+  const children: Child<unknown>[] = [];
+  const problems: string[] = [];
+  try {
+    log(`scale: generating ${int(options.cases)} cases in ${entries.length} repositories and starting their simulators in ${options.simulatorProcesses} process(es) ...`);
+    // Generation and the simulators' own indexing split over processes that start together (about twice as fast
+    // on two cores); each scales its image counts to its share of the total.
+    const groups = Array.from({ length: Math.min(options.simulatorProcesses, entries.length) }, (_, g) => entries.filter((_, i) => i % options.simulatorProcesses === g));
+    const totalCases = entries.reduce((a, e) => a + (e.raw.simulate as { cases: number }).cases, 0);
+    const simulatorChildren = await Promise.all(groups.map((group, g) => {
+      const file = join(dir, `scale-${g}.json`);
+      writeFileSync(file, JSON.stringify(group));
+      const cases = group.reduce((a, e) => a + (e.raw.simulate as { cases: number }).cases, 0);
+      return startChild<ScaleSimulatorsReady>(`scale simulators ${g + 1}`, join(__dirname, 'upstream', 'scale-simulators.ts'), {
+        env: { BENCH_SCALE_FILE: file, BENCH_SCALE_IMAGES: String(Math.round((options.images * cases) / Math.max(1, totalCases))) },
+        execArgv: ['--max-old-space-size=8192'],
+      });
+    }));
+    children.push(...simulatorChildren);
+    const simulators = {
+      call: async (cmd: string, args?: unknown) => Promise.all(simulatorChildren.map((child) => child.call(cmd, args))),
+      generateMs: Math.max(...simulatorChildren.map((c) => c.ready.generateMs)),
+      startMs: Math.max(...simulatorChildren.map((c) => c.ready.startMs)),
+    };
+    const endpoints: Record<string, string> = Object.assign({}, ...simulatorChildren.map((c) => c.ready.endpoints));
+    const totals = { cases: 0, studies: 0, series: 0, images: 0 };
+    for (const child of simulatorChildren) for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += child.ready.totals[key];
+    log(`scale: ${int(totals.cases)} cases, ${int(totals.images)} images generated in ${ms(simulators.generateMs, 0)}; simulators up in ${ms(simulators.startMs, 0)}`);
+    if (options.latencyDuringHarvest) await simulators.call('latency', true);
+
+    const configFile = join(dir, 'federation.json');
+    writeFileSync(configFile, JSON.stringify({ repositories: entries.map((e) => ({ ...e.raw, endpoint: endpoints[e.raw.id as string] })) }));
+    const gateway = await startChild<GatewayReady>('this gateway (scale)', join(__dirname, 'gateways', 'this-gateway.ts'), {
+      env: { BENCH_CONFIG_FILE: configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1' },
+      // Only to read the live memory after a full collection as well; the gateway never calls gc itself.
+      execArgv: ['--expose-gc'],
+    });
+    children.push(gateway);
+    log(`scale: gateway up in ${ms(gateway.ready.startMs, 0)}; waiting for the adapters' index harvests ...`);
+    const harvest = await gateway.call<{ ms: number; failures: string[] }>('harvest');
+    const harvestMs = harvest.ms;
+    problems.push(...harvest.failures);
+    log(`scale: harvests done in ${ms(harvestMs, 0)}${harvest.failures.length ? ` (${harvest.failures.length} failed)` : ''}`);
+    if (!options.latencyDuringHarvest) await simulators.call('latency', true);
+
+    const target = loadTarget(gateway.ready.url, Math.max(1, options.concurrency));
+    const form = await detectQueryForm(target);
+    const text = form === 'Query.cohort' ? EUROPE_QUERY : FANOUT_QUERY;
+    const filters = coldFilters(options.cold);
+    log(`scale: ${options.cold} cold and ${options.warm} warm ${form} queries, one at a time ...`);
+    const ids = new Set(entries.map((e) => e.raw.id as string));
+    // The first query after start also builds the query plans (cached by query text afterwards): timed apart,
+    // with a filter the samples do not use.
+    const first = await sample(gateway, target, text, PRIMING_FILTER, form, ids);
+    problems.push(...first.problems.map((p) => `first query: ${p}`));
+    const cold: Sample[] = [];
+    for (const filter of filters) cold.push(await sample(gateway, target, text, filter, form, ids));
+    // Untimed: fills the cache again should the first cold answer have expired since (cacheTtlSeconds).
+    await query(target, text, { where: filters[0] });
+    const warm: Sample[] = [];
+    for (let i = 0; i < options.warm; i++) warm.push(await sample(gateway, target, text, filters[0], form, ids));
+    for (const s of [...cold, ...warm]) for (const p of s.problems) problems.push(`${JSON.stringify(s.filter)}: ${p}`);
+
+    const afterWarmUp = await gateway.call<NodeJS.MemoryUsage>('memory');
+    const afterGc = await gateway.call<NodeJS.MemoryUsage>('gc');
+    let load: ScaleResult['load'];
+    let rssAfterLoad: number | undefined;
+    if (options.duration > 0) {
+      log(`scale: ${options.duration} s of warm load from ${options.concurrency} clients ...`);
+      const run = await runLoad(target, JSON.stringify({ query: text, variables: { where: filters[0] } }), options.concurrency, options.duration);
+      const s = summarize(run.latencies);
+      load = { concurrency: options.concurrency, seconds: options.duration, rps: run.rps, p50: s.p50, p99: s.p99, errors: run.errors };
+      if (run.firstError) problems.push(`under load: ${run.firstError}`);
+      rssAfterLoad = (await gateway.call<NodeJS.MemoryUsage>('memory')).rss;
+    }
+    const cacheInfo = await gateway.call<GatewayReady['cache']>('cache');
+    const simulatorsRss = (await simulators.call('memory') as NodeJS.MemoryUsage[]).reduce((a, m) => a + m.rss, 0);
+    await target.pool.close();
+
+    const coldS = summarize(cold.map((s) => s.e2eMs));
+    const overhead = summarize(cold.map((s) => s.e2eMs - s.slowestNativeMs));
+    const overSubgraph = summarize(cold.map((s) => s.e2eMs - s.slowestSubgraphMs));
+    const warmS = summarize(warm.map((s) => s.e2eMs));
+    const warmOverhead = summarize(warm.map((s) => s.e2eMs - s.slowestNativeMs));
+    const withNative = warm.filter((s) => s.nativeRequests > 0).length;
+    const coldFailed = cold.filter((s) => s.failed.length > 0);
+    const warmFailed = warm.filter((s) => s.failed.length > 0);
+    const failedIds = [...new Set([...cold, ...warm].flatMap((s) => s.failed))];
+    const incomplete = coldFailed.length + warmFailed.length > 0
+      ? `repositories that did not answer (${failedIds.join(', ')}) in ${coldFailed.length}/${cold.length} cold and ${warmFailed.length}/${warm.length} warm queries`
+      : undefined;
+    const repositories = entries.map((e) => {
+      const id = e.raw.id as string;
+      const times = cold.map((s) => s.native[id]).filter((t): t is number => t !== undefined);
+      return {
+        id, apiKind: e.raw.apiKind as string, country: e.raw.country as string, configuredLatencyMs: e.latencyMs,
+        nativeP50Ms: times.length ? summarize(times).p50 : null,
+        nativeRequestsPerColdQuery: cold.reduce((a, s) => a + (s.nativeCount[id] ?? 0), 0) / Math.max(1, cold.length),
+      };
+    });
+    const kindCounts: Record<string, number> = {};
+    for (const e of entries) kindCounts[e.raw.apiKind as string] = (kindCounts[e.raw.apiKind as string] ?? 0) + 1;
+    const cacheDescription = cacheInfo ? `${cacheInfo.description}${cacheInfo.stats ? ` (hits ${cacheInfo.stats.hits}, misses ${cacheInfo.stats.misses})` : ''}` : 'none';
+    const rssMB = afterWarmUp.rss / 1024 / 1024;
+    const verdicts: Verdict[] = [
+      {
+        target: `scale: gateway overhead above the slowest repository at most ${OVERHEAD_TARGET_MS} ms p50`,
+        met: overhead.p50 <= OVERHEAD_TARGET_MS,
+        figure: `${ms(overhead.p50)} p50 (cold: end-to-end ${ms(coldS.p50)} minus the slowest repository's native time, per query)`
+          + (coldFailed.length ? `; ${coldFailed.length}/${cold.length} cold queries had repositories that did not answer (their time counted up to the gateway's giving up)` : ''),
+      },
+      {
+        target: `scale: warm Europe-wide cohort at most ${WARM_TARGET_MS} ms p50 (the cache answers)`,
+        met: warmS.p50 <= WARM_TARGET_MS && withNative === 0 && warmFailed.length === 0,
+        figure: `${ms(warmS.p50)} p50; ${warm.length - withNative}/${warm.length} warm queries answered without a native request`
+          + (warmFailed.length ? `; ${warmFailed.length}/${warm.length} incomplete (${[...new Set(warmFailed.flatMap((s) => s.failed))].join(', ')} did not answer)` : ''),
+      },
+      {
+        target: `scale: gateway RSS at most ${RSS_TARGET_MB} MB after warm-up`,
+        met: rssMB <= RSS_TARGET_MB,
+        figure: `${mb(afterWarmUp.rss)}${rssAfterLoad ? ` (${mb(rssAfterLoad)} after ${options.duration} s of load)` : ''}`,
+      },
+    ];
+    return {
+      scenario: 'scale',
+      federation: {
+        repositories: entries.length, countries: new Set(entries.map((e) => e.raw.country)).size, kinds: kindCounts,
+        latencyMs: options.latencyMs, timeoutMs: options.timeoutMs, ...totals,
+      },
+      setup: {
+        generateMs: simulators.generateMs, simulatorsStartMs: simulators.startMs, simulatorProcesses: simulatorChildren.length, gatewayStartMs: gateway.ready.startMs,
+        harvestMs, latencyDuringHarvest: options.latencyDuringHarvest, simulatorsRssMB: simulatorsRss / 1024 / 1024,
+      },
+      queryForm: form, query: text, firstQueryMs: first.e2eMs, cache: cacheDescription,
+      cold: {
+        n: cold.length, p50: coldS.p50, p90: coldS.p90, p99: coldS.p99, overheadP50: overhead.p50, overheadP90: overhead.p90,
+        overheadOverSubgraphP50: overSubgraph.p50, slowestNativeP50: summarize(cold.map((s) => s.slowestNativeMs)).p50,
+        nativeRequestsPerQuery: cold.reduce((a, s) => a + s.nativeRequests, 0) / Math.max(1, cold.length),
+      },
+      warm: { n: warm.length, p50: warmS.p50, p90: warmS.p90, p99: warmS.p99, withNativeRequests: withNative, overheadP50: warmOverhead.p50 },
+      repositories,
+      memory: {
+        rssAfterWarmUpMB: rssMB, heapUsedAfterWarmUpMB: afterWarmUp.heapUsed / 1024 / 1024,
+        rssAfterGcMB: afterGc.rss / 1024 / 1024, heapUsedAfterGcMB: afterGc.heapUsed / 1024 / 1024, rssAfterLoadMB: rssAfterLoad ? rssAfterLoad / 1024 / 1024 : undefined },
+      load,
+      incomplete,
+      problems: [...new Set(problems)].slice(0, 20),
+      verdicts,
+    };
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function printScale(r: ScaleResult): string {
+  const f = r.federation;
+  const native = r.repositories.map((x) => x.nativeP50Ms).filter((x): x is number => x !== null);
+  const nativeSummary = native.length ? summarize(native) : undefined;
+  const rows = [
+    ['measure', 'p50', 'p90', 'p99', 'n'],
+    ['first query after start (plans built)', ms(r.firstQueryMs), '', '', '1'],
+    ['cold cohort, end to end', ms(r.cold.p50), ms(r.cold.p90), ms(r.cold.p99), String(r.cold.n)],
+    ['  slowest repository (native)', ms(r.cold.slowestNativeP50), '', '', ''],
+    ['  gateway overhead above it', ms(r.cold.overheadP50), ms(r.cold.overheadP90), '', ''],
+    ['  overhead above slowest subgraph call', ms(r.cold.overheadOverSubgraphP50), '', '', ''],
+    ['warm cohort, end to end', ms(r.warm.p50), ms(r.warm.p90), ms(r.warm.p99), String(r.warm.n)],
+  ];
+  if (r.load) rows.push([`warm load, ${r.load.concurrency} clients: ${r.load.rps.toFixed(0)} answers/s`, ms(r.load.p50), '', ms(r.load.p99), `${r.load.errors} err`]);
+  return [
+    `scale: ${f.repositories} repositories in ${f.countries} countries (${Object.entries(f.kinds).map(([k, n]) => `${n} ${k}`).join(', ')}), `
+      + `${int(f.cases)} cases, ${int(f.studies)} studies, ${int(f.series)} series, ${int(f.images)} images; native latency ${f.latencyMs[0]}-${f.latencyMs[1]} ms, timeout ${f.timeoutMs} ms; subgraphs in process`,
+    `setup: data generated in ${ms(r.setup.generateMs, 0)}, simulators started in ${ms(r.setup.simulatorsStartMs, 0)} (${r.setup.simulatorProcesses} process(es), ${mb(r.setup.simulatorsRssMB * 1024 * 1024)}), `
+      + `gateway up in ${ms(r.setup.gatewayStartMs, 0)}, index harvests ${ms(r.setup.harvestMs, 0)} (${r.setup.latencyDuringHarvest ? 'with' : 'before'} native latency)`,
+    `query: ${r.queryForm} (${r.query.replace(/\s+/g, ' ')}); cache: ${r.cache}`,
+    table(rows),
+    `native time per repository, p50 over cold queries: ${nativeSummary ? `min ${ms(nativeSummary.min)}, median ${ms(nativeSummary.p50)}, max ${ms(nativeSummary.max)}` : 'no native requests'} `
+      + `(${native.length}/${r.repositories.length} repositories asked natively; ${r.cold.nativeRequestsPerQuery.toFixed(1)} native requests per cold query)`,
+    `gateway memory: RSS ${mb(r.memory.rssAfterWarmUpMB * 1024 * 1024)} after warm-up (heap used ${mb(r.memory.heapUsedAfterWarmUpMB * 1024 * 1024)}; `
+      + `after a full GC: RSS ${mb(r.memory.rssAfterGcMB * 1024 * 1024)}, heap used ${mb(r.memory.heapUsedAfterGcMB * 1024 * 1024)})`
+      + `${r.memory.rssAfterLoadMB ? `, ${mb(r.memory.rssAfterLoadMB * 1024 * 1024)} after the load` : ''}`,
+    ...(r.incomplete ? [`incomplete answers: ${r.incomplete}`] : []),
+    ...r.problems.map((p) => `problem: ${p}`),
+  ].join('\n');
+}
