@@ -58,6 +58,8 @@ export interface RunningGateway {
   port: number;
   /** The federation being served; replaced on reload. */
   readonly federation: Federation;
+  /** Settles when the adapters' background warm-up (option warmUp) is done, with the failures it logged. */
+  warmedUp: Promise<string[]>;
   host: FederationHost;
   /** The answer cache, when one is configured. */
   cache?: SubgraphCache;
@@ -68,12 +70,15 @@ export const GRAPHQL_PATH = '/graphql';
 
 /**
  * Lets adapters harvest their indexes in the background once the gateway listens, so the first user query does
- * not pay for it. A failure only means the first query harvests (and reports the error) itself.
+ * not pay for it. A failure only means the first query harvests (and reports the error) itself. Settles with the
+ * failures it logged.
  */
-function warmUpAdapters(federation: Federation): void {
-  for (const [id, adapter] of federation.adapters) {
-    adapter.warmUp?.().catch((error: unknown) => console.warn(`[${id}] warm-up failed: ${(error as Error).message}`));
-  }
+function warmUpAdapters(federation: Federation): Promise<string[]> {
+  return Promise.all([...federation.adapters].map(([id, adapter]) => (adapter.warmUp?.() ?? Promise.resolve()).then(() => [], (error: unknown) => {
+    const failure = `[${id}] warm-up failed: ${(error as Error).message}`;
+    console.warn(failure);
+    return [failure];
+  }))).then((failures) => failures.flat());
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -128,7 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  if (options.warmUp) warmUpAdapters(federation);
+  const warmedUp = options.warmUp ? warmUpAdapters(federation) : Promise.resolve([]);
   if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
   const origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   return {
@@ -139,6 +144,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return host.current;
     },
     host,
+    warmedUp,
     cache,
     async close() {
       ready = false;
