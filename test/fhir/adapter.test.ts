@@ -10,13 +10,15 @@ import { startSimulator } from '../../simulators/http-server';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
 import { toUnifiedCases } from '../../simulators/synthetic/unified';
 import { FhirAdapter, fhirKind } from '../../subgraphs/fhir';
-import type { CasePage } from '../../subgraphs/sdk/adapter';
 import { encodeCursor } from '../../subgraphs/sdk/cursor';
 import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../../subgraphs/sdk/filter';
 import type { CaseRecord, FullCaseRecord } from '../../subgraphs/sdk/records';
 import { buildRepositorySubgraph } from '../../subgraphs/sdk/subgraph';
 import { ErrorCode, fhirEntry, fhirTestData, filterOf, REPOSITORY_ID, rejection } from './support';
+import { walkPages } from '../support/adapter-kit';
+
+const allPages = (filter: NormalizedFilter, first: number, on: FhirAdapter = adapter) => walkPages(on, filter, first);
 
 let data: SyntheticRepositoryData;
 let truth: FullCaseRecord[];
@@ -57,17 +59,6 @@ function expectedNode(record: FullCaseRecord): CaseRecord {
   };
 }
 
-async function allPages(filter: NormalizedFilter, first: number, on: FhirAdapter = adapter): Promise<{ pages: CasePage[]; subjects: string[]; nodes: CaseRecord[] }> {
-  const pages: CasePage[] = [];
-  let after: string | null = null;
-  do {
-    const page: CasePage = await on.cases(filter, { first, after }, {});
-    pages.push(page);
-    after = page.hasNextPage ? page.edges.at(-1)!.cursor : null;
-  } while (after && pages.length < 200);
-  const nodes = pages.flatMap((p) => p.edges.map((e) => e.node));
-  return { pages, subjects: nodes.map((n) => n.subjectId), nodes };
-}
 
 const log = () => simulator.requests.log.join('\n');
 

@@ -47,16 +47,6 @@ export function filterOf(where: CaseFilter): NormalizedFilter {
   return normaliseFilter(where, REPOSITORY_ID);
 }
 
-/** The RepositoryError a promise rejects with (fails the test if it resolves or rejects with something else). */
-export async function rejection(work: Promise<unknown>): Promise<RepositoryError> {
-  try {
-    await work;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RepositoryError);
-    return error as RepositoryError;
-  }
-  throw new Error('expected a RepositoryError');
-}
 
 /** The RepositoryError a function throws synchronously. */
 export function thrown(work: () => unknown): RepositoryError {
@@ -70,3 +60,5 @@ export function thrown(work: () => unknown): RepositoryError {
 }
 
 export { ErrorCode };
+
+export { rejection } from '../support/adapter-kit';

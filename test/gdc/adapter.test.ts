@@ -9,14 +9,17 @@ import { startGdcSimulator, type RunningGdcSimulator } from '../../simulators/gd
 import type { SyntheticCase, SyntheticRepositoryData, SyntheticSeries } from '../../simulators/synthetic/model';
 import { GdcAdapter, gdcKind } from '../../subgraphs/gdc';
 import { WILDCARD_REASON } from '../../subgraphs/gdc/plan';
-import type { CasePage } from '../../subgraphs/sdk/adapter';
 import { encodeCursor } from '../../subgraphs/sdk/cursor';
 import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
-import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
+import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../../subgraphs/sdk/filter';
 import type { FullCaseRecord } from '../../subgraphs/sdk/records';
 import { buildRepositorySubgraph } from '../../subgraphs/sdk/subgraph';
 import { filterOf, gdcEntry, gdcTestData, gdcTruth, REPOSITORY_ID } from './support';
+import { expectedSubjects as subjectsIn, rejection, walkPages } from '../support/adapter-kit';
+
+const expectedSubjects = (filter: NormalizedFilter, records = truth) => subjectsIn(records, filter);
+const allPages = (filter: NormalizedFilter, first: number, on: GdcAdapter = adapter) => walkPages(on, filter, first, 100);
 
 let data: SyntheticRepositoryData;
 let truth: FullCaseRecord[];
@@ -39,30 +42,8 @@ function expectedCohort(filter: NormalizedFilter, records = truth) {
   return cohortOf(records, filter, { applied: criteriaOf(filter), notApplied: [] });
 }
 
-function expectedSubjects(filter: NormalizedFilter, records = truth): string[] {
-  return records.filter((record) => matchCase(record, filter) !== null).map((record) => record.subjectId);
-}
 
-async function allPages(filter: NormalizedFilter, first: number, on = adapter): Promise<{ pages: CasePage[]; subjects: string[] }> {
-  const pages: CasePage[] = [];
-  let after: string | null = null;
-  do {
-    const page: CasePage = await on.cases(filter, { first, after }, {});
-    pages.push(page);
-    after = page.hasNextPage ? page.edges.at(-1)!.cursor : null;
-  } while (after && pages.length < 100);
-  return { pages, subjects: pages.flatMap((p) => p.edges.map((e) => e.node.subjectId)) };
-}
 
-async function rejection(work: Promise<unknown>): Promise<RepositoryError> {
-  try {
-    await work;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RepositoryError);
-    return error as RepositoryError;
-  }
-  throw new Error('expected a RepositoryError');
-}
 
 async function nativeTotal(endpoint: string, filters: unknown, on = simulator): Promise<number> {
   const response = await fetch(`${on.baseUrl}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filters, size: 0 }) });

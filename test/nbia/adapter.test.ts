@@ -9,14 +9,15 @@ import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
 import { toUnifiedCases } from '../../simulators/synthetic/unified';
 import { NbiaAdapter, nbiaKind } from '../../subgraphs/nbia';
 import { YEAR_NOT_AVAILABLE } from '../../subgraphs/nbia/adapter';
-import type { CasePage } from '../../subgraphs/sdk/adapter';
 import { encodeCursor } from '../../subgraphs/sdk/cursor';
 import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
-import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
+import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../../subgraphs/sdk/filter';
 import type { FullCaseRecord } from '../../subgraphs/sdk/records';
 import { buildRepositorySubgraph } from '../../subgraphs/sdk/subgraph';
 import { filterOf, nbiaEntry, nbiaTestData, REPOSITORY_ID } from './support';
+
+import { expectedSubjects as subjectsIn, rejection, walkPages } from '../support/adapter-kit';
 
 const SEARCH_PATH = '/nbia-api/services/v4/getSimpleSearch';
 
@@ -42,32 +43,13 @@ function expectedCohort(filter: NormalizedFilter) {
   return cohortOf(truth, evaluable, { applied: criteriaOf(evaluable), notApplied: [] });
 }
 
-function expectedSubjects(filter: NormalizedFilter): string[] {
-  return truth.filter((record) => matchCase(record, filter) !== null).map((record) => record.subjectId);
-}
+
+const expectedSubjects = (filter: NormalizedFilter) => subjectsIn(truth, filter);
+const allPages = (filter: NormalizedFilter, first: number) => walkPages(adapter, filter, first, 100);
 
 const searches = () => simulator.requests.byPath.get(SEARCH_PATH) ?? 0;
 
-async function allPages(filter: NormalizedFilter, first: number): Promise<{ pages: CasePage[]; subjects: string[] }> {
-  const pages: CasePage[] = [];
-  let after: string | null = null;
-  do {
-    const page: CasePage = await adapter.cases(filter, { first, after }, {});
-    pages.push(page);
-    after = page.hasNextPage ? page.edges.at(-1)!.cursor : null;
-  } while (after && pages.length < 100);
-  return { pages, subjects: pages.flatMap((p) => p.edges.map((e) => e.node.subjectId)) };
-}
 
-async function rejection(work: Promise<unknown>): Promise<RepositoryError> {
-  try {
-    await work;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RepositoryError);
-    return error as RepositoryError;
-  }
-  throw new Error('expected a RepositoryError');
-}
 
 const COHORT_FILTERS: Array<[string, CaseFilter]> = [
   ['no filter', {}],

@@ -9,7 +9,6 @@ import { startSimulator, type RunningSimulator } from '../../simulators/http-ser
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
 import { toUnifiedCases } from '../../simulators/synthetic/unified';
 import { startXnatSimulator, type RunningXnatSimulator } from '../../simulators/xnat';
-import type { CasePage } from '../../subgraphs/sdk/adapter';
 import { encodeCursor } from '../../subgraphs/sdk/cursor';
 import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
 import { ALL_CRITERIA, criteriaOf, type NormalizedFilter } from '../../subgraphs/sdk/filter';
@@ -17,6 +16,9 @@ import type { FullCaseRecord } from '../../subgraphs/sdk/records';
 import { buildRepositorySubgraph } from '../../subgraphs/sdk/subgraph';
 import { XnatAdapter, xnatKind } from '../../subgraphs/xnat';
 import { ErrorCode, filterOf, rejection, REPOSITORY_ID, xnatEntry, xnatTestData } from './support';
+import { walkPages } from '../support/adapter-kit';
+
+const allPages = (filter: NormalizedFilter, first: number, on: XnatAdapter = adapter) => walkPages(on, filter, first);
 
 let data: SyntheticRepositoryData;
 let truth: FullCaseRecord[];
@@ -48,16 +50,6 @@ function asListed(record: FullCaseRecord): FullCaseRecord {
   return { ...record, studies: record.studies.map((s) => ({ ...s, series: s.series.map((x) => ({ ...x, sizeBytes: null, retrieve: expect.objectContaining({ protocol: 'XNAT_REST' }) })) })) };
 }
 
-async function allPages(filter: NormalizedFilter, first: number, on = adapter): Promise<{ pages: CasePage[]; subjects: string[] }> {
-  const pages: CasePage[] = [];
-  let after: string | null = null;
-  do {
-    const page: CasePage = await on.cases(filter, { first, after }, {});
-    pages.push(page);
-    after = page.hasNextPage ? page.edges.at(-1)!.cursor : null;
-  } while (after && pages.length < 200);
-  return { pages, subjects: pages.flatMap((p) => p.edges.map((e) => e.node.subjectId)) };
-}
 
 async function withAdapter<T>(overrides: Parameters<typeof xnatEntry>[2], work: (a: XnatAdapter) => Promise<T>, on = simulator): Promise<T> {
   const fresh = new XnatAdapter(xnatEntry(data, on.baseUrl, overrides));

@@ -6,7 +6,7 @@ import type { CaseFilter } from '../../schema/generated/graphql';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
-import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
+import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { normaliseFilter, type NormalizedFilter } from '../../subgraphs/sdk/filter';
 
 export const REPOSITORY_ID = 'de-test-xnat';
@@ -48,14 +48,7 @@ export function filterOf(where: CaseFilter): NormalizedFilter {
   return normaliseFilter(where, REPOSITORY_ID);
 }
 
-export async function rejection(work: Promise<unknown> | (() => unknown)): Promise<RepositoryError> {
-  try {
-    await (typeof work === 'function' ? work() : work);
-  } catch (error) {
-    expect(error).toBeInstanceOf(RepositoryError);
-    return error as RepositoryError;
-  }
-  throw new Error('expected a RepositoryError');
-}
 
 export { ErrorCode };
+
+export { rejection } from '../support/adapter-kit';
