@@ -68,6 +68,8 @@ export class SubgraphCache {
   private readonly redis?: ReturnType<typeof createClient>;
   private unavailableUntil = 0;
   private outage = false;
+  /** Counts outages: an operation that started before the current outage proves nothing about recovery. */
+  private epoch = 0;
   private closed = false;
 
   constructor(options: SubgraphCacheOptions = {}) {
@@ -105,6 +107,7 @@ export class SubgraphCache {
   /** The answer kept under `key`, as a copy the caller may change; undefined on a miss or when the cache fails. */
   async get(key: string): Promise<GatewayGraphQLResponse | undefined> {
     if (!this.usable()) return undefined;
+    const epoch = this.epoch;
     let stored: StoredAnswer | undefined;
     try {
       stored = await this.bounded(this.keyv.get(key));
@@ -112,7 +115,7 @@ export class SubgraphCache {
       this.failed(error);
       return undefined;
     }
-    if (this.outage) this.recovered();
+    this.succeeded(epoch);
     if (!stored || typeof stored !== 'object' || !('data' in stored)) {
       this.stats.misses++;
       return undefined;
@@ -129,10 +132,11 @@ export class SubgraphCache {
   set(key: string, response: GatewayGraphQLResponse, ttlMs: number): Promise<void> {
     if (!this.usable() || ttlMs <= 0) return Promise.resolve();
     const stored: StoredAnswer = cloneResponse({ data: response.data, extensions: response.extensions });
+    const epoch = this.epoch;
     return this.bounded(this.keyv.set(key, stored, ttlMs)).then(
       () => {
         this.stats.writes++;
-        if (this.outage) this.recovered();
+        this.succeeded(epoch);
       },
       (error: unknown) => this.failed(error),
     );
@@ -169,8 +173,14 @@ export class SubgraphCache {
     this.unavailableUntil = Date.now() + this.retryAfterMs;
     if (!this.outage) {
       this.outage = true;
+      this.epoch++;
       this.log(`gateway cache (${this.description}) unavailable, answering without it: ${describeError(error)}`);
     }
+  }
+
+  /** A cache operation worked: the outage is over, unless the operation started before it (a late success). */
+  private succeeded(epoch: number): void {
+    if (this.outage && epoch === this.epoch) this.recovered();
   }
 
   private recovered(): void {
