@@ -17,7 +17,7 @@ import { NativeHttp } from '../sdk/native-http';
 import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyRecord } from '../sdk/records';
 import { requireAllApplied, splitFilter } from '../sdk/report';
 import { QidoClient, type QidoQuery } from './client';
-import { Tag, text, type DicomDataset } from './dicom-json';
+import { integer, Tag, text, type DicomDataset } from './dicom-json';
 import { casesFromDicom, type CaseMappingContext } from './mapping';
 import type { DicomWebOptions } from './options';
 import { dicomSexCode } from '../../schema/codes/sex';
@@ -50,7 +50,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
     };
     // Without collection metadata nothing tells a case's cancer site: report the criterion instead of guessing.
     this.supported = cancerSiteOfCollection.size > 0 ? EVALUATED : EVALUATED.filter((c) => c !== 'CANCER_SITES');
-    this.index = new HarvestedIndex(() => this.fetchCases({}), options.indexTtlSeconds * 1000);
+    this.index = new HarvestedIndex((previous) => this.fetchCases({}, previous), options.indexTtlSeconds * 1000);
   }
 
   async cohort(filter: NormalizedFilter, _context: unknown, _options: CohortOptions): Promise<CohortRecord> {
@@ -110,12 +110,32 @@ export class DicomWebAdapter implements RepositoryAdapter {
     return query ? this.fetchCases(query) : [];
   }
 
-  /** Studies matching a QIDO query, their series in UID-list batches, grouped into cases. */
-  private async fetchCases(query: QidoQuery): Promise<FullCaseRecord[]> {
+  /** Harvests the index again now and waits for it (the index otherwise refreshes after indexTtlSeconds). */
+  async refreshIndex(): Promise<void> {
+    await this.index.refresh();
+  }
+
+  /**
+   * Studies matching a QIDO query, their series in UID-list batches, grouped into cases. Refreshing an index
+   * (`previous`), it asks the series only of studies that are new or whose series or instance counts changed
+   * (NumberOfStudyRelatedSeries / -Instances, PS3.18 Table 10.6.3-3): the study listing is the whole cost of a
+   * refresh of an unchanged PACS.
+   */
+  private async fetchCases(query: QidoQuery, previous?: readonly FullCaseRecord[]): Promise<FullCaseRecord[]> {
     const studies = await this.client.allStudies(query, this.options.pageSize);
-    const uids = studies.map((s) => text(s, Tag.StudyInstanceUID)).filter((uid): uid is string => uid !== null);
-    const series = await mapWithConcurrency(chunk(uids, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (batch) => this.client.seriesOfStudies(batch));
-    return casesFromDicom(studies, groupByStudy(series.flat()), this.context);
+    const known = new Map((previous ?? []).flatMap((c) => c.studies.map((s) => [s.uid, s] as const)));
+    const knownSeries = new Map<string, StudyRecord['series']>();
+    const toAsk: string[] = [];
+    for (const study of studies) {
+      const uid = text(study, Tag.StudyInstanceUID);
+      if (uid === null) continue;
+      const before = known.get(uid);
+      if (before && before.seriesCount === integer(study, Tag.NumberOfStudyRelatedSeries)
+        && before.instanceCount === integer(study, Tag.NumberOfStudyRelatedInstances)) knownSeries.set(uid, before.series);
+      else toAsk.push(uid);
+    }
+    const series = await mapWithConcurrency(chunk(toAsk, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (batch) => this.client.seriesOfStudies(batch));
+    return casesFromDicom(studies, groupByStudy(series.flat()), this.context, knownSeries);
   }
 
   /**

@@ -68,7 +68,11 @@ export interface CaseMappingContext extends SeriesMappingContext {
  * Groups studies and their series into cases by PatientID. Sex comes from PatientSex, age at diagnosis from the
  * PatientAge of the earliest study, the cancer site from the collection's metadata.
  */
-export function casesFromDicom(studies: readonly DicomDataset[], seriesByStudy: ReadonlyMap<string, DicomDataset[]>, context: CaseMappingContext): FullCaseRecord[] {
+export function casesFromDicom(
+  studies: readonly DicomDataset[], seriesByStudy: ReadonlyMap<string, DicomDataset[]>, context: CaseMappingContext,
+  /** Series already mapped for studies whose series were not asked again (an incremental refresh). */
+  knownSeries: ReadonlyMap<string, readonly SeriesRecord[]> = new Map(),
+): FullCaseRecord[] {
   const byPatient = new Map<string, DicomDataset[]>();
   for (const study of studies) {
     const patient = text(study, Tag.PatientID);
@@ -85,8 +89,10 @@ export function casesFromDicom(studies: readonly DicomDataset[], seriesByStudy: 
     const cancerSite = collection ? context.cancerSiteOfCollection.get(collection) : undefined;
     const records = patientStudies.flatMap((study) => {
       const studyUid = text(study, Tag.StudyInstanceUID) ?? '';
-      const series = (seriesByStudy.get(studyUid) ?? [])
-        .map((s) => seriesFromDicom(s, studyUid, context)).filter((s): s is SeriesRecord => s !== null);
+      const asked = seriesByStudy.get(studyUid);
+      const series = asked
+        ? asked.map((s) => seriesFromDicom(s, studyUid, context)).filter((s): s is SeriesRecord => s !== null)
+        : knownSeries.get(studyUid) ?? [];
       const record = studyFromDicom(study, series);
       return record ? [record] : [];
     });

@@ -52,7 +52,7 @@ export class NbiaAdapter implements RepositoryAdapter {
     const ttlMs = indexTtlSeconds(entry.options) * 1000;
     this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping), ttlMs);
     // The raw values the pushed-down criteria are expanded to; they change with the data, so the same TTL.
-    this.vocabulary = new HarvestedIndex(async () => {
+    this.vocabulary = new HarvestedIndex<Vocabulary>(async () => {
       const [modalities, bodyParts, manufacturers] = await Promise.all([
         this.client.modalityValues(), this.client.bodyPartValues(), this.client.manufacturerValues(),
       ]);

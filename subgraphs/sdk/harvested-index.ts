@@ -8,7 +8,8 @@ export class HarvestedIndex<T> {
   private harvestedAt = 0;
   private inFlight: Promise<T> | undefined;
 
-  constructor(private readonly harvest: () => Promise<T>, private readonly ttlMs: number) {}
+  /** `harvest` gets the copy it replaces, so it can refresh incrementally. */
+  constructor(private readonly harvest: (previous: T | undefined) => Promise<T>, private readonly ttlMs: number) {}
 
   async get(): Promise<T> {
     const fresh = this.value !== undefined && Date.now() - this.harvestedAt < this.ttlMs;
@@ -18,6 +19,11 @@ export class HarvestedIndex<T> {
     return this.value !== undefined ? this.value : refresh;
   }
 
+  /** Harvests now (joining one in flight) and waits for the new copy. */
+  refresh(): Promise<T> {
+    return this.inFlight ?? this.start();
+  }
+
   /** Drops the copy so the next query harvests again. */
   invalidate(): void {
     this.value = undefined;
@@ -25,7 +31,7 @@ export class HarvestedIndex<T> {
   }
 
   private start(): Promise<T> {
-    const run = this.harvest().then((value) => {
+    const run = this.harvest(this.value).then((value) => {
       this.value = value;
       this.harvestedAt = Date.now();
       return value;
