@@ -33,7 +33,7 @@ export interface FederatedCohortRecord {
   complete: boolean;
 }
 
-const COUNTS = 'subjects studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason }';
+const COUNTS = 'subjects exists studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason }';
 const FACETS = `facets { ${FACET_NAMES.map((f) => `${f} { value subjects }`).join(' ')} }`;
 
 function cohortOperation(facets: boolean): string {
@@ -125,8 +125,12 @@ export function sumCohorts(
     if (!criteria.includes(criterion)) filtersNotApplied.push({ criterion, reason: list.join('; ') });
   }
 
+  // Someone matches when any repository says so, even one that answers existence without a number.
+  const anyExists = answered.some((p) => p.cohort.exists === true || (p.cohort.subjects ?? 0) > 0);
+  const allKnownAbsent = answered.length > 0 && answered.every((p) => p.cohort.exists === false || p.cohort.subjects === 0);
   const total: CohortRecord = {
     ...sums,
+    exists: anyExists ? true : allKnownAbsent && answered.length === parts.length ? false : null,
     exact: answered.length === parts.length && answered.every((p) => p.cohort.exact),
     facets,
     incompleteFacets: FACET_NAMES.filter((f) => incomplete.has(f)),

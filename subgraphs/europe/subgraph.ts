@@ -5,7 +5,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import type { CaseFilter, RepositoryFilter } from '../../schema/generated/graphql';
+import type { CaseFilter, QueryCasesArgs, QueryCohortArgs, QueryManifestArgs } from '../../schema/generated/graphql';
 import { MAX_PAGE_SIZE } from '../sdk/adapter';
 import type { RequestContext } from '../sdk/context';
 import type { RepositoryEntry } from '../sdk/entry';
@@ -14,9 +14,9 @@ import { criteriaOf, normaliseFilter, type NormalizedFilter } from '../sdk/filte
 import { repositoryTypeName } from '../sdk/type-name';
 import { casePage } from './cases';
 import { federatedCohort } from './cohort';
-import { CASE_ORDERS, decodeWalkCursor, walkFingerprint, type CaseOrderValue } from './cursor';
+import { CASE_ORDERS, decodeWalkCursor, walkFingerprint } from './cursor';
 import { contextGatewayLink, type GatewayLink } from './gateway-link';
-import { buildManifest, MAX_MANIFEST_SERIES, type ManifestFormatValue } from './manifest';
+import { buildManifest, MAX_MANIFEST_SERIES } from './manifest';
 import { europeTypeDefs, EUROPE_SUBGRAPH_NAME } from './sdl';
 import { caseSelectionOf, selectsAnywhere } from './selection';
 import { listRepositories } from './status';
@@ -27,22 +27,9 @@ export interface EuropeSubgraph {
   schema: GraphQLSchema;
 }
 
-interface EuropeArgs {
-  where?: CaseFilter | null;
-  repositories?: RepositoryFilter | null;
-}
-
-interface CasesArgs extends EuropeArgs {
-  first?: number | null;
-  after?: string | null;
-  orderBy?: CaseOrderValue | null;
-}
-
-interface ManifestArgs extends EuropeArgs {
-  format?: ManifestFormatValue | null;
-  maxSeries?: number | null;
-  allSeries?: boolean | null;
-}
+type EuropeArgs = QueryCohortArgs;
+type CasesArgs = QueryCasesArgs;
+type ManifestArgs = QueryManifestArgs;
 
 /** Validates the filter once, before any repository is asked; errors name the argument, not a repository. */
 function validFilter(where: CaseFilter | null | undefined): NormalizedFilter {
@@ -100,6 +87,7 @@ export function buildEuropeSubgraph(entries: readonly RepositoryEntry[], link: G
     },
     Cohort: {
       incompleteFacets: (cohort: { incompleteFacets?: string[] }) => cohort.incompleteFacets ?? [],
+      exists: (cohort: { exists?: boolean | null; subjects: number | null }) => cohort.exists ?? (cohort.subjects === null ? null : cohort.subjects > 0),
     },
   } as unknown as GraphQLResolverMap<unknown>;
   return { name: EUROPE_SUBGRAPH_NAME, typeDefs, schema: buildSubgraphSchema({ typeDefs, resolvers }) };

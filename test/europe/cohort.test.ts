@@ -146,6 +146,19 @@ describe('Europe-wide cohort', () => {
     expect(cohort.total.subjects).toBe(truths.reduce((sum, t) => sum + t.subjects!, 0));
   });
 
+  it('says whether anyone matches anywhere', async () => {
+    const exists = async (where: CaseFilter) => {
+      const { body } = await federation.query('query E($where: CaseFilter) { cohort(where: $where) { total { exists subjects } repositories { cohort { exists } } } }', { where });
+      return body.data?.cohort as { total: { exists: boolean | null; subjects: number }; repositories: Array<{ cohort: { exists: boolean | null } | null }> };
+    };
+    const some = await exists({ sex: ['FEMALE'] });
+    expect(some.total).toMatchObject({ exists: true });
+    expect(some.total.subjects).toBeGreaterThan(0);
+    const none = await exists({ collections: ['no-such-collection'] });
+    expect(none.total).toEqual({ exists: false, subjects: 0 });
+    expect(none.repositories.every((r) => r.cohort?.exists === false)).toBe(true);
+  });
+
   it('reports a repository that answers HTTP 503 as FAILED and leaves it out of the total', async () => {
     const before = await europe({ modalities: ['MR'] });
     // A count-only node asks its native API at every query (record repositories count from a harvested index).
