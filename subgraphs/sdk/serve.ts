@@ -6,6 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
 import type { AdapterKind } from './adapter';
 import { createApolloHandler } from './apollo-http';
 import type { RequestContext } from './context';
@@ -24,8 +25,14 @@ export async function serveRepositorySubgraph(options: {
 }): Promise<RunningSubgraph> {
   const adapter = options.kind.create(options.entry, { credentials: options.credentials });
   const subgraph = buildRepositorySubgraph(options.entry, options.kind, adapter);
+  const served = await serveSubgraphSchema(subgraph.schema, options);
+  return { ...served, close: async () => { await served.close(); await adapter.close?.(); } };
+}
+
+/** Serves any subgraph schema over HTTP at /graphql (the benchmark serves the catalog this way too). */
+export async function serveSubgraphSchema(schema: GraphQLSchema, options: { port: number; host?: string }): Promise<RunningSubgraph> {
   const apollo = new ApolloServer<RequestContext>({
-    schema: subgraph.schema,
+    schema,
     // The gateway introspects nothing (it composes from the config), but owners debug with introspection.
     introspection: true,
     // No federated traces: the gateway reports no usage to Apollo's cloud, so ftv1 would only cost time.
@@ -54,7 +61,6 @@ export async function serveRepositorySubgraph(options: {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
-      await adapter.close?.();
     },
   };
 }
