@@ -1,6 +1,7 @@
 /**
  * npm start: the gateway with the built-in demo federation (or FEDERATION_CONFIG), on PORT (default 4000).
  */
+import './runtime/require-node'; // first: a clear message on a Node older than 24, before any dependency loads
 import { ConfigError, loadFederationConfig } from '../config/federation-config';
 import { ADAPTER_KINDS } from '../subgraphs/kinds';
 import { cacheOptionsFromEnv } from './cache/subgraph-cache';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const countries = new Set(repositories.map((r) => r.country));
   const kinds = new Set(repositories.map((r) => r.apiKind));
   console.log([
-    `EUCAIM federation gateway ready in ${seconds.toFixed(1)} s`,
+    `EUCAIM federation gateway ready in ${seconds.toFixed(1)} s on Node ${process.version}`,
     `  ${repositories.length} repositories in ${countries.size} countries (${[...countries].join(', ')}), ${kinds.size} native API kinds (${[...kinds].join(', ')})`,
     demo.simulators.size > 0 ? `  demo federation: ${demo.simulators.size} simulated repositories serving ${demo.cases} synthetic cases` : '',
     `  GraphiQL and GraphQL endpoint: http://localhost:${gateway.port}/graphql`,

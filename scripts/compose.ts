@@ -2,6 +2,7 @@
  * npm run compose -- [config.json] [--out supergraph.graphql]
  * Validates a federation config and composes its supergraph; prints what it composed, or every problem found.
  */
+import '../gateway/runtime/require-node'; // first: a clear message on a Node older than 24, before any dependency loads
 import { writeFileSync } from 'node:fs';
 import { ConfigError, loadFederationConfig } from '../config/federation-config';
 import { composeSupergraph } from '../gateway/supergraph';

@@ -2,6 +2,7 @@
  * npm run conformance -- <subgraph url>
  * Checks a running repository subgraph against the federation's contract and prints what passes and what not.
  */
+import '../gateway/runtime/require-node'; // first: a clear message on a Node older than 24, before any dependency loads
 import { renderReport, runConformance } from '../conformance/run';
 
 async function main(): Promise<number> {

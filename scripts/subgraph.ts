@@ -3,6 +3,7 @@
  * Runs one repository's subgraph as a standalone process, as a provider would at its own site. An entry whose
  * endpoint is "simulator" gets its demo simulator started too, so the command works out of the box.
  */
+import '../gateway/runtime/require-node'; // first: a clear message on a Node older than 24, before any dependency loads
 import { ConfigError, loadFederationConfig } from '../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../gateway/defaults';
 import { startDemoSimulators } from '../gateway/demo';

@@ -1,7 +1,7 @@
 /**
- * The cache of repository subgraph answers, on keyv: in process memory by default (no serialisation: keyv 5
- * JSON-serialises even its in-memory store unless told not to, measured at 0.8 ms per read of 500 rows), or Redis
- * when a URL is given, so gateway replicas share answers.
+ * The cache of repository subgraph answers, on keyv: in process memory by default (no serialisation: keyv, 5 and 6
+ * alike, JSON-serialises even its in-memory store unless told not to, measured at 0.8 ms per read of 500 rows), or
+ * Redis when a URL is given, so gateway replicas share answers.
  *
  * The cache is an optimisation and never a dependency: every read and write is bounded by a short timeout, and a
  * failure (Redis down, unreachable, slow) only means the request goes on without the cache. After a failure the
@@ -47,6 +47,15 @@ export interface SubgraphCacheStats {
   skipped: number;
 }
 
+/**
+ * keyv over the bounded in-process store, keeping values as they are: keyv (5 and 6) JSON-serialises even an
+ * in-memory store by default, a round trip per read and write for nothing. `serialization: false` is keyv 6's switch
+ * (keyv 5's was `serialize: undefined`; keyv 6 ignores that one, so a silent regression: test/traps/ watches it).
+ */
+export function inProcessKeyv<T>(maxEntries: number): Keyv<T> {
+  return new Keyv<T>(new BoundedMemoryStore(maxEntries), { namespace: CACHE_NAMESPACE, serialization: false });
+}
+
 /** The cache options a gateway process takes from its environment: REDIS_URL, CACHE_TIMEOUT_MS. */
 export function cacheOptionsFromEnv(env: NodeJS.ProcessEnv): SubgraphCacheOptions {
   const timeout = Number(env.CACHE_TIMEOUT_MS);
@@ -90,17 +99,16 @@ export class SubgraphCache {
       this.redis.on('ready', () => this.recovered());
       // Connects in the background and keeps reconnecting; until then every command fails fast.
       this.redis.connect().catch((error: Error) => this.failed(error));
+      // Keys become `eucaim-gateway::answer:<sha256>`; values keyv's JSON envelope, expiring with their TTL.
       const store = new KeyvRedis(this.redis, { throwOnConnectError: true, throwOnErrors: true });
-      this.keyv = new Keyv<StoredAnswer>(store, {
-        namespace: CACHE_NAMESPACE, useKeyPrefix: false, throwOnErrors: true,
-        serialize: (data) => JSON.stringify(data), deserialize: (text) => JSON.parse(text),
-      });
+      this.keyv = new Keyv<StoredAnswer>(store, { namespace: CACHE_NAMESPACE });
     } else {
       this.kind = 'memory';
       this.description = 'in memory';
-      const store = new BoundedMemoryStore(options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES);
-      this.keyv = new Keyv<StoredAnswer>(store, { namespace: CACHE_NAMESPACE, serialize: undefined, deserialize: undefined, throwOnErrors: true });
+      this.keyv = inProcessKeyv<StoredAnswer>(options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES);
     }
+    // keyv 6 answers a failed operation with a fallback (undefined, false) and reports the failure here, and it
+    // throws store errors raised outside any call (a dropped Redis connection) unless someone listens.
     this.keyv.on('error', (error: unknown) => this.failed(error));
   }
 
@@ -108,6 +116,7 @@ export class SubgraphCache {
   async get(key: string): Promise<GatewayGraphQLResponse | undefined> {
     if (!this.usable()) return undefined;
     const epoch = this.epoch;
+    const failuresBefore = this.stats.failures;
     let stored: StoredAnswer | undefined;
     try {
       stored = await this.bounded(this.keyv.get(key));
@@ -115,6 +124,8 @@ export class SubgraphCache {
       this.failed(error);
       return undefined;
     }
+    // keyv reports a failed read as an 'error' event and an undefined value: that is no miss and no recovery.
+    if (this.stats.failures !== failuresBefore) return undefined;
     this.succeeded(epoch);
     if (!stored || typeof stored !== 'object' || !('data' in stored)) {
       this.stats.misses++;
@@ -134,7 +145,8 @@ export class SubgraphCache {
     const stored: StoredAnswer = cloneResponse({ data: response.data, extensions: response.extensions });
     const epoch = this.epoch;
     return this.bounded(this.keyv.set(key, stored, ttlMs)).then(
-      () => {
+      (written) => {
+        if (!written) return; // keyv 6 answers false for a write that failed, and has reported it as an 'error'
         this.stats.writes++;
         this.succeeded(epoch);
       },

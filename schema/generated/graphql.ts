@@ -2,11 +2,6 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../../subgraphs/sdk/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
-export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
-export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
-export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
-export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
-export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
@@ -724,11 +719,22 @@ export type Stage = {
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
-export type Resolver<TResult, TParent = {}, TContext = {}, TArgs = {}> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
@@ -765,27 +771,39 @@ export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, 
   | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
   | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<TResult, TKey extends string, TParent = {}, TContext = {}, TArgs = {}> =
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
   | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
   | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
-export type TypeResolveFn<TTypes, TParent = {}, TContext = {}> = (
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
   parent: TParent,
   context: TContext,
   info: GraphQLResolveInfo
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<T = {}, TContext = {}> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs = {}> = (
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
   next: NextResolverFn<TResult>,
   parent: TParent,
   args: TArgs,
   context: TContext,
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = {
+  Repository: Repository;
+};
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Repository:
+    ( { __typename: 'Repository' }
+    & GraphQLRecursivePick<FederationTypes['Repository'], {"id":true}> );
+};
 
 
 /** Mapping of interface types */
@@ -827,7 +845,7 @@ export type ResolversTypes = {
   ManifestSeries: ResolverTypeWrapper<ManifestSeries>;
   Modality: Modality;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Query: ResolverTypeWrapper<{}>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Repository: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Repository']>;
   RepositoryCapabilities: ResolverTypeWrapper<RepositoryCapabilities>;
   RepositoryCases: ResolverTypeWrapper<Omit<RepositoryCases, 'repository'> & { repository?: Maybe<ResolversTypes['Repository']> }>;
@@ -871,7 +889,7 @@ export type ResolversParentTypes = {
   ManifestFile: ManifestFile;
   ManifestSeries: ManifestSeries;
   PageInfo: PageInfo;
-  Query: {};
+  Query: Record<PropertyKey, never>;
   Repository: ResolversInterfaceTypes<ResolversParentTypes>['Repository'];
   RepositoryCapabilities: RepositoryCapabilities;
   RepositoryCases: Omit<RepositoryCases, 'repository'> & { repository?: Maybe<ResolversParentTypes['Repository']> };
@@ -898,7 +916,6 @@ export type CaseResolvers<ContextType = RequestContext, ParentType extends Resol
   sex?: Resolver<Maybe<ResolversTypes['Sex']>, ParentType, ContextType>;
   studies?: Resolver<Array<ResolversTypes['ImagingStudy']>, ParentType, ContextType>;
   subjectId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CaseConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CaseConnection'] = ResolversParentTypes['CaseConnection']> = {
@@ -906,13 +923,11 @@ export type CaseConnectionResolvers<ContextType = RequestContext, ParentType ext
   nodes?: Resolver<Array<ResolversTypes['Case']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CaseEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CaseEdge'] = ResolversParentTypes['CaseEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Case'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CohortResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort']> = {
@@ -926,7 +941,6 @@ export type CohortResolvers<ContextType = RequestContext, ParentType extends Res
   series?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   studies?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   subjects?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CohortContributorsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CohortContributors'] = ResolversParentTypes['CohortContributors']> = {
@@ -935,7 +949,6 @@ export type CohortContributorsResolvers<ContextType = RequestContext, ParentType
   series?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   studies?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   subjects?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CohortFacetsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CohortFacets'] = ResolversParentTypes['CohortFacets']> = {
@@ -945,7 +958,6 @@ export type CohortFacetsResolvers<ContextType = RequestContext, ParentType exten
   manufacturer?: Resolver<Array<ResolversTypes['FacetCount']>, ParentType, ContextType>;
   modality?: Resolver<Array<ResolversTypes['FacetCount']>, ParentType, ContextType>;
   sex?: Resolver<Array<ResolversTypes['FacetCount']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CollectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Collection'] = ResolversParentTypes['Collection']> = {
@@ -959,7 +971,6 @@ export type CollectionResolvers<ContextType = RequestContext, ParentType extends
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   studies?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   subjects?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type DiagnosisResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Diagnosis'] = ResolversParentTypes['Diagnosis']> = {
@@ -970,19 +981,16 @@ export type DiagnosisResolvers<ContextType = RequestContext, ParentType extends 
   icdO3Topography?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   stage?: Resolver<Maybe<ResolversTypes['Stage']>, ParentType, ContextType>;
   yearOfDiagnosis?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type FacetContributorsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FacetContributors'] = ResolversParentTypes['FacetContributors']> = {
   facet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   repositories?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type FacetCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FacetCount'] = ResolversParentTypes['FacetCount']> = {
   subjects?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type FederatedCaseConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FederatedCaseConnection'] = ResolversParentTypes['FederatedCaseConnection']> = {
@@ -992,13 +1000,11 @@ export type FederatedCaseConnectionResolvers<ContextType = RequestContext, Paren
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   repositories?: Resolver<Array<ResolversTypes['RepositoryCases']>, ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type FederatedCaseEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FederatedCaseEdge'] = ResolversParentTypes['FederatedCaseEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Case'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type FederatedCohortResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FederatedCohort'] = ResolversParentTypes['FederatedCohort']> = {
@@ -1006,13 +1012,11 @@ export type FederatedCohortResolvers<ContextType = RequestContext, ParentType ex
   contributors?: Resolver<ResolversTypes['CohortContributors'], ParentType, ContextType>;
   repositories?: Resolver<Array<ResolversTypes['RepositoryCohort']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Cohort'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type FilterNotAppliedResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FilterNotApplied'] = ResolversParentTypes['FilterNotApplied']> = {
   criterion?: Resolver<ResolversTypes['FilterCriterion'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ImagingSeriesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImagingSeries'] = ResolversParentTypes['ImagingSeries']> = {
@@ -1026,7 +1030,6 @@ export type ImagingSeriesResolvers<ContextType = RequestContext, ParentType exte
   retrieve?: Resolver<Maybe<ResolversTypes['RetrieveReference']>, ParentType, ContextType>;
   sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   uid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ImagingStudyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ImagingStudy'] = ResolversParentTypes['ImagingStudy']> = {
@@ -1038,7 +1041,6 @@ export type ImagingStudyResolvers<ContextType = RequestContext, ParentType exten
   series?: Resolver<Array<ResolversTypes['ImagingSeries']>, ParentType, ContextType>;
   seriesCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   uid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ManifestResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Manifest'] = ResolversParentTypes['Manifest']> = {
@@ -1051,7 +1053,6 @@ export type ManifestResolvers<ContextType = RequestContext, ParentType extends R
   seriesWithoutSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ManifestFileResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ManifestFile'] = ResolversParentTypes['ManifestFile']> = {
@@ -1060,7 +1061,6 @@ export type ManifestFileResolvers<ContextType = RequestContext, ParentType exten
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   repositoryIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   series?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ManifestSeriesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ManifestSeries'] = ResolversParentTypes['ManifestSeries']> = {
@@ -1074,13 +1074,11 @@ export type ManifestSeriesResolvers<ContextType = RequestContext, ParentType ext
   sizeBytes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   studyUid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   subjectId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1091,25 +1089,15 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   repository?: Resolver<Maybe<ResolversTypes['Repository']>, ParentType, ContextType, RequireFields<QueryRepositoryArgs, 'id'>>;
 };
 
-export type RepositoryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Repository'] = ResolversParentTypes['Repository']> = {
+export type RepositoryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Repository'] = ResolversParentTypes['Repository'], FederationReferenceType extends FederationReferenceTypes['Repository'] = FederationReferenceTypes['Repository']> = {
   __resolveType: TypeResolveFn<null, ParentType, ContextType>;
-  apiKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  capabilities?: Resolver<ResolversTypes['RepositoryCapabilities'], ParentType, ContextType>;
-  cases?: Resolver<Maybe<ResolversTypes['CaseConnection']>, ParentType, ContextType, RequireFields<RepositoryCasesArgs, 'first'>>;
-  cohort?: Resolver<Maybe<ResolversTypes['Cohort']>, ParentType, ContextType, Partial<RepositoryCohortArgs>>;
-  collections?: Resolver<Maybe<Array<ResolversTypes['Collection']>>, ParentType, ContextType>;
-  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  granularity?: Resolver<ResolversTypes['Granularity'], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  institution?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Repository']> | FederationReferenceType, FederationReferenceType, ContextType>;
 };
 
 export type RepositoryCapabilitiesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryCapabilities'] = ResolversParentTypes['RepositoryCapabilities']> = {
   caseListing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   criteria?: Resolver<Array<ResolversTypes['FilterCriterion']>, ParentType, ContextType>;
   facets?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RepositoryCasesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryCases'] = ResolversParentTypes['RepositoryCases']> = {
@@ -1120,7 +1108,6 @@ export type RepositoryCasesResolvers<ContextType = RequestContext, ParentType ex
   returned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RepositoryStatus'], ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RepositoryCohortResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryCohort'] = ResolversParentTypes['RepositoryCohort']> = {
@@ -1129,7 +1116,6 @@ export type RepositoryCohortResolvers<ContextType = RequestContext, ParentType e
   repository?: Resolver<Maybe<ResolversTypes['Repository']>, ParentType, ContextType>;
   repositoryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RepositoryStatus'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RepositoryManifestResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryManifest'] = ResolversParentTypes['RepositoryManifest']> = {
@@ -1140,7 +1126,6 @@ export type RepositoryManifestResolvers<ContextType = RequestContext, ParentType
   series?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sizeBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RepositoryStatus'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RepositoryStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RepositoryStatus'] = ResolversParentTypes['RepositoryStatus']> = {
@@ -1149,13 +1134,11 @@ export type RepositoryStatusResolvers<ContextType = RequestContext, ParentType e
   latencyMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['RepositoryState'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type RetrieveReferenceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RetrieveReference'] = ResolversParentTypes['RetrieveReference']> = {
   protocol?: Resolver<ResolversTypes['RetrieveProtocol'], ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type StageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Stage'] = ResolversParentTypes['Stage']> = {
@@ -1164,7 +1147,6 @@ export type StageResolvers<ContextType = RequestContext, ParentType extends Reso
   n?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   system?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   t?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = RequestContext> = {

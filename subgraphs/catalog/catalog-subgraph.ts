@@ -4,8 +4,7 @@
  * from the config alone, so the catalogue works even when every repository is down, and the planner sends
  * repository data fields only to the repositories it returned.
  */
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { GraphQLError, parse, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { cancerCaseSdl, catalogSdl, FEDERATION_LINK } from '../../schema';
 import type { QueryRepositoriesArgs, QueryRepositoryArgs, RepositoryFilter } from '../../schema/generated/graphql';
@@ -82,7 +81,7 @@ export function buildCatalogSubgraph(entries: readonly RepositoryEntry[], kinds:
   return {
     name: CATALOG_SUBGRAPH_NAME,
     typeDefs,
-    schema: buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]),
   };
 }
 

@@ -2,8 +2,7 @@
  * The europe subgraph: Europe-wide answers (`Query.cohort`, `Query.cases`, `Query.manifest`) that the query
  * planner cannot give, computed from per-repository requests sent through the gateway itself (gateway-link.ts).
  */
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { GraphQLError, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { CaseFilter, QueryCasesArgs, QueryCohortArgs, QueryManifestArgs } from '../../schema/generated/graphql';
 import { MAX_PAGE_SIZE } from '../sdk/adapter';
@@ -90,5 +89,5 @@ export function buildEuropeSubgraph(entries: readonly RepositoryEntry[], link: G
       exists: (cohort: { exists?: boolean | null; subjects: number | null }) => cohort.exists ?? (cohort.subjects === null ? null : cohort.subjects > 0),
     },
   } as unknown as GraphQLResolverMap<unknown>;
-  return { name: EUROPE_SUBGRAPH_NAME, typeDefs, schema: buildSubgraphSchema({ typeDefs, resolvers }) };
+  return { name: EUROPE_SUBGRAPH_NAME, typeDefs, schema: buildSubgraphSchema([{ typeDefs, resolvers }]) };
 }

@@ -3,8 +3,7 @@
  * the data fields, the shared value types, argument validation, per-request DataLoader batching of studies, and
  * errors that name the repository. An adapter author writes none of this.
  */
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import { Kind, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { cancerCaseSdl, FEDERATION_LINK, repositoryDataSdl } from '../../schema';
@@ -87,7 +86,7 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
     },
   } as unknown as GraphQLResolverMap<unknown>;
 
-  return { name: entry.id, typeName, typeDefs, schema: buildSubgraphSchema({ typeDefs, resolvers }), adapter };
+  return { name: entry.id, typeName, typeDefs, schema: buildSubgraphSchema([{ typeDefs, resolvers }]), adapter };
 }
 
 /** Whether the field being resolved selects `name` directly (fragments included). */

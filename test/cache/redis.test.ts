@@ -30,7 +30,8 @@ interface ChildGateway {
 
 /** `npm start` as a second replica: `tsx gateway/main.ts` with FEDERATION_CONFIG, REDIS_URL and a free port. */
 async function spawnGatewayProcess(configPath: string, redisUrl: string): Promise<ChildGateway> {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['gateway/main.ts'], {
+  // The same Node as this test (the one npm ci installed), not whichever `node` a shebang finds first on PATH.
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'gateway/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, FEDERATION_CONFIG: configPath, REDIS_URL: redisUrl, CACHE_TIMEOUT_MS: '1000', PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

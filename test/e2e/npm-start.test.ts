@@ -1,9 +1,10 @@
 /**
  * What a new user does: `npm start`, then one GraphQL query across every repository of the demo federation.
- * Runs the real process (tsx gateway/main.ts, as package.json's start script does).
+ * Runs `npm start` itself from a shell's PATH (the project's node_modules/.bin left out, as in a user's shell), so
+ * the runtime is the one npm scripts get: the Node 24 that `npm ci` installed, whatever Node the machine has.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { delimiter, join, sep } from 'node:path';
 import { loadFederationConfig } from '../../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
 import { demoDataFor } from '../../simulators/demo-data';
@@ -11,6 +12,11 @@ import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { postGraphQL } from '../support/federation';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** This process's PATH without the project's node_modules/.bin folders that npm put first for the test run. */
+function userPath(): string {
+  return (process.env.PATH ?? '').split(delimiter).filter((dir) => !dir.startsWith(ROOT) && !dir.includes(`node_modules${sep}.bin`)).join(delimiter);
+}
 
 describe('npm start (the demo federation)', () => {
   let child: ChildProcess;
@@ -20,9 +26,8 @@ describe('npm start (the demo federation)', () => {
 
   beforeAll(async () => {
     const started = Date.now();
-    child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'gateway/main.ts'], {
-      cwd: ROOT, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Detached: its own process group, so npm and the gateway under it stop together.
+    child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, PATH: userPath(), PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
       const onData = (chunk: Buffer) => {
@@ -43,16 +48,22 @@ describe('npm start (the demo federation)', () => {
   afterAll(async () => {
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      process.kill(-child.pid!, 'SIGTERM');
       await exited;
     }
   });
 
   it('says where to go and is ready in seconds', () => {
-    expect(output).toMatch(/EUCAIM federation gateway ready in [\d.]+ s/);
+    expect(output).toMatch(/EUCAIM federation gateway ready in [\d.]+ s on Node v\d+/);
     expect(output).toMatch(/\d+ repositories in \d+ countries/);
     expect(secondsToReady).toBeLessThan(30);
-    console.log(`npm start: ready in ${secondsToReady.toFixed(1)} s (including tsx start-up)`);
+    console.log(`npm start: ready in ${secondsToReady.toFixed(1)} s (including npm and tsx start-up)`);
+  });
+
+  it('runs on the Node 24 that npm ci installed (package.json pins it), not on the machine\'s own Node', () => {
+    const pinned = (require(join(ROOT, 'package.json')) as { dependencies: Record<string, string> }).dependencies.node;
+    expect(pinned).toMatch(/^24\.\d+\.\d+$/);
+    expect(/ready in [\d.]+ s on Node (v\S+)/.exec(output)?.[1]).toBe(`v${pinned}`);
   });
 
   it('returns cohort counts from every demo repository for the README query', async () => {
