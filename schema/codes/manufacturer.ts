@@ -31,10 +31,22 @@ export function knownVendor(raw: string | null | undefined): string | null {
   return VENDORS.find(([pattern]) => pattern.test(trimmed))?.[1] ?? null;
 }
 
-/** Whether a raw manufacturer matches any filter value (lower-case): same vendor, or a case-insensitive prefix. */
+/**
+ * A predicate for many raw manufacturers against one filter (lower-case values): same vendor, or a case-insensitive
+ * prefix. The filter's vendors are worked out once, not once per series, so matching a repository's series costs
+ * their number times the number of values, and never the values' length again per series.
+ */
+export function manufacturerMatcher(filterValues: readonly string[]): (raw: string | null | undefined) => boolean {
+  const vendors = new Set(filterValues.map((value) => manufacturerVendor(value)?.toLowerCase()).filter((v): v is string => Boolean(v)));
+  return (raw) => {
+    if (!raw) return false;
+    const name = raw.trim().toLowerCase();
+    const vendor = manufacturerVendor(raw)?.toLowerCase();
+    return (vendor !== undefined && vendors.has(vendor)) || filterValues.some((value) => name.startsWith(value));
+  };
+}
+
+/** Whether a raw manufacturer matches any filter value (lower-case); for one value: see manufacturerMatcher for many. */
 export function manufacturerMatches(raw: string | null | undefined, filterValues: readonly string[]): boolean {
-  if (!raw) return false;
-  const name = raw.trim().toLowerCase();
-  const vendor = manufacturerVendor(raw)?.toLowerCase();
-  return filterValues.some((value) => name.startsWith(value) || vendor === manufacturerVendor(value)?.toLowerCase());
+  return manufacturerMatcher(filterValues)(raw);
 }

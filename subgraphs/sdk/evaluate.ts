@@ -5,7 +5,7 @@
  * one of its series is selected.
  */
 import type { FilterCriterion } from '../../schema/generated/graphql';
-import { manufacturerMatches, manufacturerVendor } from '../../schema/codes/manufacturer';
+import { manufacturerMatcher, manufacturerVendor } from '../../schema/codes/manufacturer';
 import type { NormalizedFilter } from './filter';
 import { inRange } from './filter';
 import { ageBand, FacetCounter } from './facets';
@@ -16,10 +16,19 @@ export function hasImageCriteria(filter: NormalizedFilter): boolean {
   return Boolean(filter.modalities || filter.bodyParts || filter.manufacturers);
 }
 
+/** One matcher per filter's manufacturer list, however many series it is tried on. */
+const manufacturerMatchers = new WeakMap<readonly string[], (raw: string | null | undefined) => boolean>();
+
+function matchesManufacturer(raw: string | null | undefined, values: readonly string[]): boolean {
+  let matcher = manufacturerMatchers.get(values);
+  if (!matcher) manufacturerMatchers.set(values, (matcher = manufacturerMatcher(values)));
+  return matcher(raw);
+}
+
 export function seriesMatches(series: SeriesRecord, filter: NormalizedFilter): boolean {
   if (filter.modalities && !(series.modality && filter.modalities.includes(series.modality))) return false;
   if (filter.bodyParts && !filter.bodyParts.includes(series.bodyPart)) return false;
-  if (filter.manufacturers && !manufacturerMatches(series.manufacturer, filter.manufacturers)) return false;
+  if (filter.manufacturers && !matchesManufacturer(series.manufacturer, filter.manufacturers)) return false;
   return true;
 }
 

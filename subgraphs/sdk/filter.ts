@@ -39,8 +39,20 @@ export const ALL_CRITERIA: readonly FilterCriterion[] = Object.values(CRITERION_
 
 const KEY_OF = Object.fromEntries(Object.entries(CRITERION_OF).map(([k, v]) => [v, k])) as Record<FilterCriterion, keyof NormalizedFilter>;
 
-function unique<T>(values: readonly T[] | null | undefined): T[] | undefined {
+/**
+ * Input limits. Every value is compared with every case or series of a repository, so the work a filter asks for
+ * grows with its size; no real question names more values than this, and no manufacturer or collection name is
+ * longer. Checked before anything else looks at the values.
+ */
+export const MAX_VALUES_PER_CRITERION = 100;
+export const MAX_VALUE_LENGTH = 200;
+
+function unique<T>(values: readonly T[] | null | undefined, name: string, repositoryId: string): T[] | undefined {
   if (!values || values.length === 0) return undefined;
+  if (values.length > MAX_VALUES_PER_CRITERION) {
+    throw new RepositoryError(ErrorCode.BAD_USER_INPUT, repositoryId,
+      `filter where.${name} has ${values.length} values; at most ${MAX_VALUES_PER_CRITERION} are accepted`, { argument: `where.${name}` });
+  }
   return [...new Set(values)];
 }
 
@@ -65,7 +77,12 @@ function range(
 }
 
 function strings(values: readonly string[] | null | undefined, name: string, repositoryId: string, fold: boolean): string[] | undefined {
-  const cleaned = unique(values)?.map((v) => (fold ? v.trim().toLowerCase() : v.trim()));
+  const tooLong = values?.findIndex((v) => v.length > MAX_VALUE_LENGTH) ?? -1;
+  if (tooLong >= 0) {
+    throw new RepositoryError(ErrorCode.BAD_USER_INPUT, repositoryId,
+      `filter where.${name}[${tooLong}] is ${values![tooLong].length} characters long; at most ${MAX_VALUE_LENGTH} are accepted`, { argument: `where.${name}` });
+  }
+  const cleaned = unique(values, name, repositoryId)?.map((v) => (fold ? v.trim().toLowerCase() : v.trim()));
   if (cleaned?.some((v) => v.length === 0)) {
     throw new RepositoryError(ErrorCode.BAD_USER_INPUT, repositoryId, `filter where.${name} contains an empty string`, { argument: `where.${name}` });
   }
@@ -76,12 +93,12 @@ function strings(values: readonly string[] | null | undefined, name: string, rep
 export function normaliseFilter(where: CaseFilter | null | undefined, repositoryId: string): NormalizedFilter {
   if (!where) return {};
   const filter: NormalizedFilter = {
-    cancerSites: unique(where.cancerSites),
-    sex: unique(where.sex),
+    cancerSites: unique(where.cancerSites, 'cancerSites', repositoryId),
+    sex: unique(where.sex, 'sex', repositoryId),
     ageAtDiagnosis: range(where.ageAtDiagnosis, 'ageAtDiagnosis', 0, 150, repositoryId),
     yearOfDiagnosis: range(where.yearOfDiagnosis, 'yearOfDiagnosis', 1900, 2100, repositoryId),
-    modalities: unique(where.modalities),
-    bodyParts: unique(where.bodyParts),
+    modalities: unique(where.modalities, 'modalities', repositoryId),
+    bodyParts: unique(where.bodyParts, 'bodyParts', repositoryId),
     manufacturers: strings(where.manufacturers, 'manufacturers', repositoryId, true),
     collections: strings(where.collections, 'collections', repositoryId, false),
   };

@@ -1,0 +1,56 @@
+/**
+ * Inputs no real question needs are refused before any repository is asked: the requests that froze the gateway
+ * (a 300 KB manufacturer string, 1,000 values in one list) get BAD_USER_INPUT naming the filter, and the
+ * repositories' native APIs see nothing.
+ */
+import { MAX_VALUE_LENGTH, MAX_VALUES_PER_CRITERION } from '../../subgraphs/sdk/filter';
+import { startTestFederation, type TestFederation } from '../support/federation';
+
+const IDS = ['de-a', 'pt-b', 'es-c'];
+
+describe('oversized filters', () => {
+  let federation: TestFederation;
+
+  beforeAll(async () => {
+    federation = await startTestFederation([
+      { id: 'de-a', country: 'DE', apiKind: 'dicomweb' },
+      { id: 'pt-b', country: 'PT', apiKind: 'nbia' },
+      { id: 'es-c', country: 'ES', apiKind: 'eucaim-mediator' },
+    ]);
+  });
+
+  afterAll(async () => {
+    await federation?.close();
+  });
+
+  const ask = async (query: string, variables: Record<string, unknown>) => {
+    for (const id of IDS) federation.simulator(id).resetCounts();
+    const answer = await federation.query(query, variables);
+    const nativeRequests = IDS.reduce((sum, id) => sum + federation.simulator(id).requests.total, 0);
+    return { ...answer, nativeRequests };
+  };
+
+  it('refuses a 300 KB manufacturer name in every repository, naming the filter, without asking any', async () => {
+    const { status, body, nativeRequests } = await ask('query($where: CaseFilter) { repositories { id cohort(where: $where) { subjects } } }',
+      { where: { manufacturers: ['x'.repeat(300_000)] } });
+    expect(status).toBe(200);
+    expect(nativeRequests).toBe(0);
+    expect(body.errors?.map((e) => `${e.extensions?.code} ${e.extensions?.repositoryId}`).sort()).toEqual(IDS.map((id) => `BAD_USER_INPUT ${id}`).sort());
+    expect(body.errors?.[0].message).toContain(`where.manufacturers[0] is 300000 characters long; at most ${MAX_VALUE_LENGTH} are accepted`);
+    expect(JSON.stringify(body).length).toBeLessThan(10_000); // the value is not echoed back
+  });
+
+  it('refuses 1,000 values in one list for a Europe-wide cohort before the fan-out', async () => {
+    const { body, nativeRequests } = await ask('query($where: CaseFilter) { cohort(where: $where) { total { subjects } } }',
+      { where: { collections: Array.from({ length: 1000 }, (_, i) => `C${i}`) } });
+    expect(nativeRequests).toBe(0);
+    expect(body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0].message).toContain(`where.collections has 1000 values; at most ${MAX_VALUES_PER_CRITERION} are accepted`);
+  });
+
+  it('still answers a filter at the limits', async () => {
+    const { body } = await ask('query($where: CaseFilter) { repositories { id cohort(where: $where) { subjects } } }',
+      { where: { manufacturers: ['siemens', 'y'.repeat(MAX_VALUE_LENGTH)], collections: Array.from({ length: MAX_VALUES_PER_CRITERION }, (_, i) => `C${i}`) } });
+    expect(body.errors).toBeUndefined();
+  });
+});
