@@ -20,6 +20,7 @@ import { createHealthHandler } from './http/health';
 import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
 import { demoSimulatorAt } from './demo';
 import { createDemoFaultsHandler } from './resilience/demo-faults';
+import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
 
 export interface GatewayOptions {
   config: FederationConfig;
@@ -44,6 +45,13 @@ export interface GatewayOptions {
    * must come from the gateway's own authentication, never from what a caller claims.
    */
   context?: (req: IncomingMessage) => RequestContext | Promise<RequestContext>;
+  /**
+   * Limits on each operation's shape (depth, aliases, tokens, directives, cost, field suggestions). Default
+   * DEFAULT_QUERY_LIMITS, with suggestions off in production.
+   */
+  limits?: Partial<QueryLimits>;
+  /** Introspection and field suggestions for people exploring the schema. Default: on, off when NODE_ENV=production. */
+  introspection?: boolean;
   /**
    * Serve the demo's fault endpoint (/demo/faults) for the repositories served by simulators this process started
    * (README "Staying up"). Default true; it never exists for real repositories.
@@ -88,11 +96,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphSdl: host.supergraphHook,
     buildService: (definition) => host.dataSourceFor(definition),
   });
+  const introspection = options.introspection ?? (options.env ?? process.env).NODE_ENV !== 'production';
+  const limits = queryLimitProtection({ ...DEFAULT_QUERY_LIMITS, fieldSuggestions: introspection, ...options.limits });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
-    introspection: true,
+    introspection,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     // Apollo's landing page loads Sandbox from a CDN; GraphiQL is served from local files instead.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
   });

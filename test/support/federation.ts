@@ -6,7 +6,7 @@ import { request } from 'undici';
 import type { FederationConfig } from '../../config/federation-config';
 import { parseFederationConfig } from '../../config/federation-config';
 import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
-import { startGateway, type RunningGateway } from '../../gateway/server';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import type { RunningNativeSimulator } from '../../simulators/registry';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 
@@ -52,9 +52,10 @@ export function testConfig(repositories: TestRepository[]): FederationConfig {
   }, 'test federation', ADAPTER_KINDS);
 }
 
-export async function startTestFederation(repositories: TestRepository[]): Promise<TestFederation> {
+/** `gateway`: further options of the gateway under test (limits, introspection, ...). */
+export async function startTestFederation(repositories: TestRepository[], gatewayOptions: Partial<GatewayOptions> = {}): Promise<TestFederation> {
   const demo: RunningDemo = await startDemoSimulators(testConfig(repositories));
-  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0 });
+  const gateway = await startGateway({ ...gatewayOptions, config: demo.config, kinds: ADAPTER_KINDS, port: 0 });
   return {
     url: gateway.url,
     config: demo.config,
