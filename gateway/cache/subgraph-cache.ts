@@ -13,7 +13,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Keyv } from 'keyv';
 import { cloneResponse } from './clone';
-import { BoundedMemoryStore } from './memory-store';
+import { BoundedMemoryStore, type MemoryStoreLimits } from './memory-store';
 
 export interface SubgraphCacheOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://`): answers shared by every gateway using it. Absent: this process's memory. */
@@ -24,6 +24,11 @@ export interface SubgraphCacheOptions {
   retryAfterMs?: number;
   /** In-memory store only: most answers kept, least recently used dropped first. Default 2000. */
   maxEntries?: number;
+  /**
+   * In-memory store only: bound on the estimated size of the answers kept (least recently used dropped first);
+   * an answer larger than an eighth of it is not kept. Default 128 MiB (CACHE_MAX_MB).
+   */
+  maxBytes?: number;
   /** Where cache outages are reported. Default console.warn. */
   log?: (line: string) => void;
 }
@@ -31,6 +36,7 @@ export interface SubgraphCacheOptions {
 export const DEFAULT_CACHE_TIMEOUT_MS = 100;
 export const DEFAULT_CACHE_RETRY_AFTER_MS = 2_000;
 export const DEFAULT_CACHE_MAX_ENTRIES = 2_000;
+export const DEFAULT_CACHE_MAX_BYTES = 128 * 1024 * 1024;
 /** Prefix of every Redis key the gateway writes: `eucaim-gateway::answer:<sha256>`. */
 export const CACHE_NAMESPACE = 'eucaim-gateway';
 
@@ -52,16 +58,18 @@ export interface SubgraphCacheStats {
  * in-memory store by default, a round trip per read and write for nothing. `serialization: false` is keyv 6's switch
  * (keyv 5's was `serialize: undefined`; keyv 6 ignores that one, so a silent regression: test/traps/ watches it).
  */
-export function inProcessKeyv<T>(maxEntries: number): Keyv<T> {
-  return new Keyv<T>(new BoundedMemoryStore(maxEntries), { namespace: CACHE_NAMESPACE, serialization: false });
+export function inProcessKeyv<T>(limits: MemoryStoreLimits | number): Keyv<T> {
+  return new Keyv<T>(new BoundedMemoryStore(limits), { namespace: CACHE_NAMESPACE, serialization: false });
 }
 
-/** The cache options a gateway process takes from its environment: REDIS_URL, CACHE_TIMEOUT_MS. */
+/** The cache options a gateway process takes from its environment: REDIS_URL, CACHE_TIMEOUT_MS, CACHE_MAX_MB. */
 export function cacheOptionsFromEnv(env: NodeJS.ProcessEnv): SubgraphCacheOptions {
   const timeout = Number(env.CACHE_TIMEOUT_MS);
+  const maxMb = Number(env.CACHE_MAX_MB);
   return {
     redisUrl: env.REDIS_URL?.trim() || undefined,
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+    maxBytes: Number.isFinite(maxMb) && maxMb > 0 ? maxMb * 1024 * 1024 : undefined,
   };
 }
 
@@ -105,7 +113,9 @@ export class SubgraphCache {
     } else {
       this.kind = 'memory';
       this.description = 'in memory';
-      this.keyv = inProcessKeyv<StoredAnswer>(options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES);
+      this.keyv = inProcessKeyv<StoredAnswer>({
+        maxEntries: options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES, maxBytes: options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+      });
     }
     // keyv 6 answers a failed operation with a fallback (undefined, false) and reports the failure here, and it
     // throws store errors raised outside any call (a dropped Redis connection) unless someone listens.
