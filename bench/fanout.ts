@@ -5,6 +5,8 @@
  *   this   - gateway/server.ts startGateway, its data sources, middlewares and caching as in production
  *   stock  - @apollo/gateway with its default RemoteGraphQLDataSource in a plain Apollo Server
  *   hive   - Hive Gateway's runtime with its defaults (bench/peers)
+ * and, to say which runtime the figures come from, this gateway as it was right before the move to Node 24
+ * (bench/baseline.ts) on the machine's Node 20 and on Node 24.
  * Gateways take turns (the order reverses every round) so that drift in the machine's load hits all of them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import type { FederationConfig } from '../config/federation-config';
 import { composeSupergraph } from '../gateway/supergraph';
 import { catalogTypeDefs, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
 import { repositorySubgraphTypeDefs } from '../subgraphs/sdk/subgraph';
+import { gatewayRuntimes, type BaselineSetup, type GatewayRuntime } from './baseline';
 import { startChild, type Child } from './ipc';
 import { loadTarget, query, runLoad, type LoadRun, type LoadTarget } from './load';
 import { ensurePeers } from './peers';
@@ -33,15 +36,26 @@ export interface FanoutOptions {
   /** Also measure this gateway with its answer cache off (in-flight de-duplication only), as a fourth contender. */
   cacheOffVariant: boolean;
   query: string;
+  /** Run this gateway from before the move on Node 20 (and on Node 24 with beforeOnNode24). */
+  node20: boolean;
+  beforeOnNode24: boolean;
+  baseline?: BaselineSetup;
 }
 
 interface GatewayReady { url: string; startMs: number; rss: number; cache?: { description: string } | null }
 
+type ContenderKey = 'this' | 'this-no-cache' | 'stock' | 'hive' | 'this-before-node20' | 'this-before-node24';
+
 interface Contender {
-  key: 'this' | 'this-no-cache' | 'stock' | 'hive';
+  key: ContenderKey;
   env?: Record<string, string>;
   label: string;
   module: string;
+  /** `node --version` it runs on, and the tree its module comes from ("work tree" or the baseline's sha). */
+  node: string;
+  tree: string;
+  execPath?: string;
+  cwd?: string;
   child?: Child<GatewayReady>;
   target?: LoadTarget;
   runs: LoadRun[];
@@ -56,6 +70,9 @@ interface Contender {
 export interface FanoutGatewayResult {
   gateway: string;
   label: string;
+  /** The Node version it ran on, and its code: "work tree" or the short sha of the commit before the move. */
+  node: string;
+  tree: string;
   rps: number;
   p50: number;
   p90: number;
@@ -84,6 +101,8 @@ export interface FanoutResult {
   warmupSeconds: number;
   gateways: FanoutGatewayResult[];
   ratios: Record<string, number>;
+  /** This gateway across runtimes and trees (NaN when a row is missing). */
+  runtimeRatios: RuntimeRatios;
   sameAnswers: boolean;
   notes: string[];
   verdicts: Verdict[];
@@ -112,16 +131,54 @@ export function inProcessOnlySubgraphs(repositories: FederationConfig['repositor
 
 export interface Verdict { target: string; met: boolean | null; figure: string }
 
+/** One gateway's figures over another's. */
+export interface RatioSet { rps: number; p99: number; rss: number; cpuPerAnswer: number }
+
+export interface RuntimeRatios {
+  /** This gateway now (Node 24) over before the move (Node 20): what the move changed in all. */
+  nowOverBeforeNode20: RatioSet;
+  /** Before-the-move code on Node 24 over the same on Node 20: the runtime alone. */
+  runtimeOnly: RatioSet;
+  /** Now over before-the-move code, both on Node 24: the code and dependency upgrade alone. */
+  codeOnly: RatioSet;
+}
+
+/** A contender before its runs, on the runner's Node and the work tree unless told otherwise. */
+function contender(key: ContenderKey, label: string, module: string, extra: Partial<Contender> = {}): Contender {
+  return { key, label, module, node: process.version, tree: 'work tree', runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0, ...extra };
+}
+
+/**
+ * The baseline tree's bench/gateways/this-gateway.ts: at that commit it is the same file as today's, so it
+ * speaks the same IPC (ready {url, startMs, rss, cache}, cpu, memory) and gets the same answer check.
+ */
+function runtimeContender(key: ContenderKey, runtime: GatewayRuntime): Contender {
+  return contender(key, runtime.label, runtime.module, { node: runtime.node, tree: runtime.tree, execPath: runtime.execPath, cwd: runtime.cwd, problem: runtime.problem });
+}
+
+function ratioSet(a: FanoutGatewayResult, b: FanoutGatewayResult): RatioSet {
+  return { rps: a.rps / b.rps, p99: a.p99 / b.p99, rss: a.rssMB / b.rssMB, cpuPerAnswer: a.gatewayCpuMsPerAnswer / b.gatewayCpuMsPerAnswer };
+}
+
 export async function runFanout(options: FanoutOptions, log: (line: string) => void): Promise<FanoutResult> {
   const notes: string[] = [];
+  const thisModule = join(__dirname, 'gateways', 'this-gateway.ts');
+  const [, beforeNode20, beforeNode24] = gatewayRuntimes(options.baseline, options, { now: 'this gateway' });
   const contenders: Contender[] = [
-    { key: 'this', label: 'this gateway', module: join(__dirname, 'gateways', 'this-gateway.ts'), runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0 },
-    { key: 'this-no-cache', label: 'this gateway, cache off', module: join(__dirname, 'gateways', 'this-gateway.ts'), env: { BENCH_CACHE: 'off' }, runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0 },
-    { key: 'stock', label: 'stock @apollo/gateway', module: join(__dirname, 'gateways', 'stock-gateway.ts'), runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0 },
-    { key: 'hive', label: 'Hive Gateway', module: join(__dirname, 'gateways', 'hive-gateway.ts'), runs: [], upstreamRequests: 0, gatewayCpuMs: 0, upstreamCpuMs: 0, answers: 0 },
+    contender('this', 'this gateway', thisModule),
+    contender('this-no-cache', 'this gateway, cache off', thisModule, { env: { BENCH_CACHE: 'off' } }),
+    contender('stock', 'stock @apollo/gateway', join(__dirname, 'gateways', 'stock-gateway.ts')),
+    contender('hive', 'Hive Gateway', join(__dirname, 'gateways', 'hive-gateway.ts')),
+    runtimeContender('this-before-node20', beforeNode20),
+    runtimeContender('this-before-node24', beforeNode24),
   ];
   const hive = contenders[3];
   if (!options.cacheOffVariant) contenders[1].problem = 'left out (--no-cache-off)';
+  const tree = options.baseline?.tree;
+  if (tree && !beforeNode20.problem) {
+    notes.push(`"before the move" is commit ${tree.short} on its own lockfile (undici ${tree.versions.undici}, keyv ${tree.versions.keyv}, `
+      + `@apollo/gateway ${tree.versions['@apollo/gateway']}), its answer cache on as npm start had it; the peers run on Node ${process.version}`);
+  }
   if (options.noHive) hive.problem = 'left out (--no-hive)';
   else {
     const peers = ensurePeers(log);
@@ -149,7 +206,7 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
       try {
         contender.child = await startChild<GatewayReady>(contender.label, contender.module, {
           env: { ...upstream.ready.env, ...contender.env, BENCH_CONFIG_FILE: configFile, BENCH_SUPERGRAPH_FILE: supergraphFile },
-          timeoutMs: 120_000,
+          timeoutMs: 120_000, execPath: contender.execPath, cwd: contender.cwd,
         });
         children.push(contender.child);
         contender.target = loadTarget(contender.child.ready.url, options.concurrency);
@@ -208,7 +265,7 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
     const results: FanoutGatewayResult[] = [];
     for (const contender of contenders) {
       if (!contender.target) {
-        results.push({ gateway: contender.key, label: contender.label, rps: NaN, p50: NaN, p90: NaN, p99: NaN, errors: 0, answers: 0, roundsRps: [], upstreamRequestsPerAnswer: NaN, gatewayCpuMsPerAnswer: NaN, gatewayCores: NaN, upstreamCores: NaN, rssMB: NaN, note: contender.problem });
+        results.push({ gateway: contender.key, label: contender.label, node: contender.node, tree: contender.tree, rps: NaN, p50: NaN, p90: NaN, p99: NaN, errors: 0, answers: 0, roundsRps: [], upstreamRequestsPerAnswer: NaN, gatewayCpuMsPerAnswer: NaN, gatewayCores: NaN, upstreamCores: NaN, rssMB: NaN, note: contender.problem });
         continue;
       }
       const latencies = contender.runs.flatMap((r) => r.latencies);
@@ -217,7 +274,7 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
       const memory = await contender.child!.call<NodeJS.MemoryUsage>('memory');
       const errors = contender.runs.reduce((a, r) => a + r.errors, 0);
       results.push({
-        gateway: contender.key, label: contender.label, rps: latencies.length / seconds, p50: s.p50, p90: s.p90, p99: s.p99,
+        gateway: contender.key, label: contender.label, node: contender.node, tree: contender.tree, rps: latencies.length / seconds, p50: s.p50, p90: s.p90, p99: s.p99,
         errors, answers: latencies.length, roundsRps: contender.runs.map((r) => Number(r.rps.toFixed(1))),
         upstreamRequestsPerAnswer: contender.upstreamRequests / Math.max(1, contender.answers),
         gatewayCpuMsPerAnswer: contender.gatewayCpuMs / Math.max(1, contender.answers),
@@ -227,7 +284,13 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
       });
       await contender.target.pool.close();
     }
-    const [t, off, st, hv] = results;
+    const row = (key: ContenderKey) => results.find((r) => r.gateway === key)!;
+    const [t, off, st, hv] = (['this', 'this-no-cache', 'stock', 'hive'] as const).map(row);
+    const runtimeRatios: RuntimeRatios = {
+      nowOverBeforeNode20: ratioSet(t, row('this-before-node20')),
+      runtimeOnly: ratioSet(row('this-before-node24'), row('this-before-node20')),
+      codeOnly: ratioSet(t, row('this-before-node24')),
+    };
     const ratios = {
       rpsThisOverStock: t.rps / st.rps, rpsThisOverHive: t.rps / hv.rps,
       p99ThisOverStock: t.p99 / st.p99, p99ThisOverHive: t.p99 / hv.p99,
@@ -244,7 +307,7 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
     return {
       scenario: 'fanout', query: options.query, repositories: repositories.length, cases: upstream.ready.cases,
       concurrency: options.concurrency, secondsPerRound: options.duration, rounds: options.rounds, warmupSeconds: options.warmup,
-      gateways: results, ratios, sameAnswers, notes, verdicts,
+      gateways: results, ratios, runtimeRatios, sameAnswers, notes, verdicts,
     };
   } finally {
     for (const child of children.reverse()) await child.stop();
@@ -252,13 +315,34 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
   }
 }
 
+/** "answers/s 1.02x, p99 0.97x, RSS 1.10x, gateway CPU/answer 0.95x" */
+function printRatioSet(r: RatioSet): string {
+  return `answers/s ${ratio(r.rps)}, p99 ${ratio(r.p99)}, RSS ${ratio(r.rss)}, gateway CPU/answer ${ratio(r.cpuPerAnswer)}`;
+}
+
+/** The runtime lines: this gateway now over before the move, and what the runtime alone changes. */
+function printRuntimeRatios(result: FanoutResult): string[] {
+  const row = (key: ContenderKey) => result.gateways.find((g) => g.gateway === key);
+  const now = row('this');
+  const before20 = row('this-before-node20');
+  const before24 = row('this-before-node24');
+  if (!now || !before20 || !Number.isFinite(before20.rps)) return [`runtime: no Node 20 row: ${before20?.note ?? 'not run'}`];
+  const r = result.runtimeRatios;
+  const lines = [`runtime: this gateway now on Node ${now.node} / before the move on Node ${before20.node}: ${printRatioSet(r.nowOverBeforeNode20)}`];
+  if (before24 && Number.isFinite(before24.rps)) {
+    lines.push(`         runtime only (before-the-move code, Node ${before24.node} / Node ${before20.node}): ${printRatioSet(r.runtimeOnly)}`);
+    lines.push(`         code and dependencies only (now / before the move, both on Node ${now.node}): ${printRatioSet(r.codeOnly)}`);
+  }
+  return lines;
+}
+
 export function printFanout(result: FanoutResult): string {
-  const rows = [['gateway', 'answers/s', 'p50', 'p90', 'p99', 'errors', 'subgraph req/answer', 'gateway CPU/answer', 'cores: gateway/subgraphs', 'RSS', 'per round (answers/s)']];
+  const rows = [['gateway', 'node', 'answers/s', 'p50', 'p90', 'p99', 'errors', 'subgraph req/answer', 'gateway CPU/answer', 'cores: gateway/subgraphs', 'RSS', 'per round (answers/s)']];
   for (const g of result.gateways) {
     rows.push(Number.isFinite(g.rps)
-      ? [g.label, g.rps.toFixed(1), ms(g.p50), ms(g.p90), ms(g.p99), int(g.errors), g.upstreamRequestsPerAnswer.toFixed(2), ms(g.gatewayCpuMsPerAnswer, 2),
+      ? [g.label, g.node, g.rps.toFixed(1), ms(g.p50), ms(g.p90), ms(g.p99), int(g.errors), g.upstreamRequestsPerAnswer.toFixed(2), ms(g.gatewayCpuMsPerAnswer, 2),
         `${g.gatewayCores.toFixed(2)} / ${g.upstreamCores.toFixed(2)}`, mb(g.rssMB * 1024 * 1024), g.roundsRps.map((r) => r.toFixed(0)).join(' / ')]
-      : [g.label, 'n/a', '', '', '', '', '', '', '', '', g.note ?? '']);
+      : [g.label, g.node, 'n/a', '', '', '', '', '', '', '', '', g.note ?? '']);
   }
   const r = result.ratios;
   return [
@@ -268,6 +352,7 @@ export function printFanout(result: FanoutResult): string {
     table(rows),
     `ratios: this/stock RPS ${ratio(r.rpsThisOverStock)}, p99 ${ratio(r.p99ThisOverStock)};  this/Hive RPS ${ratio(r.rpsThisOverHive)}, p99 ${ratio(r.p99ThisOverHive)}`,
     `        this with cache off: /stock RPS ${ratio(r.rpsCacheOffOverStock)};  /Hive RPS ${ratio(r.rpsCacheOffOverHive)}, p99 ${ratio(r.p99CacheOffOverHive)}`,
+    ...printRuntimeRatios(result),
     `same answer from every gateway: ${result.sameAnswers ? 'yes' : 'NO'}`,
     ...result.notes.map((n) => `note: ${n}`),
   ].join('\n');

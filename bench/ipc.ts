@@ -59,11 +59,18 @@ function forwardLines(stream: NodeJS.ReadableStream | null, name: string): void 
   });
 }
 
-/** Forks a TypeScript module (through tsx) and waits for its ready message. */
+/**
+ * Forks a TypeScript module (through tsx) and waits for its ready message. `execPath` runs it on another Node
+ * (default: the runner's own); `cwd` matters for a module of another checkout: Node resolves `--import tsx` from
+ * the working directory, so the child loads that checkout's tsx (and tsx its tsconfig), and the module its own
+ * node_modules.
+ */
 export async function startChild<Ready>(name: string, modulePath: string, options: {
-  env?: NodeJS.ProcessEnv; execArgv?: string[]; timeoutMs?: number;
+  env?: NodeJS.ProcessEnv; execArgv?: string[]; timeoutMs?: number; execPath?: string; cwd?: string;
 } = {}): Promise<Child<Ready>> {
   const child: ChildProcess = fork(modulePath, [], {
+    execPath: options.execPath ?? process.execPath,
+    cwd: options.cwd,
     execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -78,6 +85,11 @@ export async function startChild<Ready>(name: string, modulePath: string, option
     pending.clear();
     resolve();
   }));
+  // A runtime that cannot be started (a wrong execPath) says so here, not with an exit: fail the waiting calls.
+  child.once('error', (error: Error) => {
+    for (const p of pending.values()) p.reject(new Error(`${name}: ${error.message}`));
+    pending.clear();
+  });
   child.on('message', (message: Answer) => {
     const waiting = pending.get(message.id);
     if (!waiting) return;

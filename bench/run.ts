@@ -3,13 +3,19 @@
  *
  * Prints what it ran on, a table per scenario with ratios measured side by side in the same run, then one verdict
  * line per target; writes everything to bench/results/latest.json. `--help` lists the options.
+ *
+ * Both scenarios also run this gateway as it was right before the move to Node 24 (bench/baseline.ts) on the
+ * machine's Node 20 and on Node 24, so the figures say which runtime they come from.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BASELINE_COMMIT, ensureBaseline, findNode20, type BaselineSetup } from './baseline';
 import { FANOUT_QUERY, printFanout, runFanout, type FanoutResult, type Verdict } from './fanout';
 import { machineHeader, machineInfo } from './machine';
 import { printScale, runScale, type ScaleResult } from './scale';
 import { SCALE_DEFAULTS } from './scale-data';
+
+const BASELINE_SHORT = BASELINE_COMMIT.slice(0, 7);
 
 const HELP = `npm run bench -- [options]
   --scenario fanout|scale|all   what to run (default all)
@@ -19,6 +25,11 @@ const HELP = `npm run bench -- [options]
   --warmup <s>                  fanout: warm-up seconds before each measured window (default 3)
   --no-hive                     fanout: leave Hive Gateway out (no install of bench/peers)
   --no-cache-off                fanout: leave out the extra run of this gateway with its answer cache off
+  --no-node20                   leave out this gateway before the move to Node 24 (commit ${BASELINE_SHORT}, installed once into
+                                bench/.baseline/) on Node 20 and on Node 24, in both scenarios; Node 20 is BENCH_NODE20, else
+                                the first node on PATH outside this project, else /usr/bin/node
+  --no-runtime-only             leave out only the before-the-move code on Node 24 (the row that tells the runtime apart
+                                from the dependency upgrade; in the scale scenario one gateway run fewer)
   --query <graphql>             fanout: the query (default ${FANOUT_QUERY})
   --repositories <n>            scale: repositories (default ${SCALE_DEFAULTS.repositories})
   --countries <n>               scale: countries (default ${SCALE_DEFAULTS.countries})
@@ -38,7 +49,7 @@ function parse(argv: string[]) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n${HELP}`);
     const [name, inline] = arg.slice(2).split('=', 2);
-    if (['no-hive', 'no-cache-off', 'latency-during-harvest', 'help'].includes(name)) flags.add(name);
+    if (['no-hive', 'no-cache-off', 'no-node20', 'no-runtime-only', 'latency-during-harvest', 'help'].includes(name)) flags.add(name);
     else if (inline !== undefined) values.set(name, inline);
     else if (i + 1 < argv.length) values.set(name, argv[++i]);
     else throw new Error(`--${name} needs a value\n${HELP}`);
@@ -65,6 +76,8 @@ function parse(argv: string[]) {
     warmup: number('warmup', 3, 0),
     noHive: flags.has('no-hive'),
     cacheOffVariant: !flags.has('no-cache-off'),
+    node20: !flags.has('no-node20'),
+    beforeOnNode24: !flags.has('no-runtime-only'),
     query: values.get('query') ?? FANOUT_QUERY,
     repositories: Math.round(number('repositories', SCALE_DEFAULTS.repositories, 1)),
     countries: Math.round(number('countries', SCALE_DEFAULTS.countries, 1)),
@@ -80,6 +93,13 @@ function parse(argv: string[]) {
   };
 }
 
+/** The tree before the move, installed when missing; with --no-node20 only Node 20 itself, for the header. */
+function baselineFor(node20: boolean, log: (line: string) => void): BaselineSetup {
+  if (node20) return ensureBaseline(log);
+  const found = findNode20();
+  return { node20: found.node, problem: 'left out (--no-node20)' };
+}
+
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
   if (options.help) {
@@ -87,14 +107,15 @@ async function main(): Promise<void> {
     return;
   }
   const log = (line: string) => console.error(`  ${line}`);
-  const machine = machineInfo();
+  const baseline = baselineFor(options.node20, log);
+  const machine = machineInfo(baseline);
   console.log(machineHeader(machine));
   const results: { fanout?: FanoutResult; scale?: ScaleResult } = {};
   const verdicts: Verdict[] = [];
   const failures: string[] = [];
   if (options.scenario !== 'scale') {
     try {
-      results.fanout = await runFanout(options, log);
+      results.fanout = await runFanout({ ...options, baseline }, log);
       console.log(`\n${printFanout(results.fanout)}`);
       verdicts.push(...results.fanout.verdicts);
     } catch (error) {
@@ -104,7 +125,7 @@ async function main(): Promise<void> {
   }
   if (options.scenario !== 'fanout') {
     try {
-      results.scale = await runScale({ ...options }, log);
+      results.scale = await runScale({ ...options, baseline }, log);
       console.log(`\n${printScale(results.scale)}`);
       verdicts.push(...results.scale.verdicts);
     } catch (error) {

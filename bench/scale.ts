@@ -3,16 +3,19 @@
  * 60 million images, native latencies of 50-300 ms, subgraphs in process (npm start's mode). Measures the
  * Europe-wide cohort cold (the cache has not seen the filter) and warm (the cache answers), the gateway's
  * overhead above the slowest repository, and the gateway's memory. The simulators run in a process of their own,
- * the gateway in another, the runner (the client) in a third.
+ * the gateway in another, the runner (the client) in a third. Then, to say which runtime the figures come from, a
+ * fresh gateway process as it was right before the move to Node 24 (bench/baseline.ts) on the machine's Node 20,
+ * and on Node 24, measured the same way over the same simulators, one after another.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gatewayRuntimes, type BaselineSetup, type GatewayRuntime } from './baseline';
 import type { Window } from './gateways/this-gateway';
 import { startChild, type Child } from './ipc';
 import { loadTarget, query, runLoad, type LoadTarget } from './load';
 import { scaleFederation, type ScaleOptions } from './scale-data';
-import { int, mb, ms, summarize, table } from './stats';
+import { int, mb, ms, ratio, summarize, table } from './stats';
 import type { Verdict } from './fanout';
 import type { ScaleSimulatorsReady } from './upstream/scale-simulators';
 
@@ -28,7 +31,39 @@ export interface ScaleRunOptions extends ScaleOptions {
   latencyDuringHarvest: boolean;
   /** Processes the simulators are spread over (generation runs in parallel). */
   simulatorProcesses: number;
+  /** Also run the gateway from before the move on Node 20 (and on Node 24 with beforeOnNode24). */
+  node20: boolean;
+  beforeOnNode24: boolean;
+  baseline?: BaselineSetup;
 }
+
+/** One runtime's gateway run (NaN figures and `problem` when it did not run). */
+export interface ScaleRuntimeRow {
+  gateway: GatewayRuntime['key'];
+  label: string;
+  node: string;
+  tree: string;
+  gatewayStartMs: number;
+  harvestMs: number;
+  firstQueryMs: number;
+  queryForm?: 'Query.cohort' | 'repositories { cohort }';
+  cold: { p50: number; p99: number };
+  warmP50: number;
+  /** Warm queries that reached a native API (0: the cache answered every one). */
+  warmWithNativeRequests: number;
+  overheadP50: number;
+  rssAfterWarmUpMB: number;
+  rssAfterGcMB: number;
+  heapUsedAfterGcMB: number;
+  rssAfterLoadMB?: number;
+  load?: ScaleResult['load'];
+  incomplete?: string;
+  problems: string[];
+  problem?: string;
+}
+
+/** One runtime's figures over another's. */
+export interface ScaleRatioSet { coldP50: number; coldP99: number; warmP50: number; overheadP50: number; rssAfterWarmUp: number; rssAfterGc: number }
 
 export const OVERHEAD_TARGET_MS = 3;
 export const WARM_TARGET_MS = 50;
@@ -71,6 +106,10 @@ export interface ScaleResult {
   load?: { concurrency: number; seconds: number; rps: number; p50: number; p99: number; errors: number };
   /** Which repositories did not answer, in how many queries. */
   incomplete?: string;
+  /** This gateway now, then before the move on Node 20 and on Node 24: a fresh gateway each, same simulators. */
+  runtimes: ScaleRuntimeRow[];
+  /** Now (Node 24) / before (Node 20); runtime only: before on 24 / before on 20; code only: now / before on 24. */
+  runtimeRatios: { nowOverBeforeNode20: ScaleRatioSet; runtimeOnly: ScaleRatioSet; codeOnly: ScaleRatioSet };
   problems: string[];
   verdicts: Verdict[];
 }
@@ -154,11 +193,159 @@ async function sample(
   };
 }
 
+/** What the runs of every gateway share: the simulators (started once), the config pointing at them, the filters. */
+interface ScaleContext {
+  options: ScaleRunOptions;
+  configFile: string;
+  simulators: { call: (cmd: string, args?: unknown) => Promise<unknown[]> };
+  ids: ReadonlySet<string>;
+  filters: Array<Record<string, unknown>>;
+}
+
+/** Everything one gateway process gave, before it is summarized. */
+interface GatewayMeasurement {
+  startMs: number;
+  harvestMs: number;
+  form: ScaleResult['queryForm'];
+  text: string;
+  first: Sample;
+  cold: Sample[];
+  warm: Sample[];
+  afterWarmUp: NodeJS.MemoryUsage;
+  afterGc: NodeJS.MemoryUsage;
+  load?: ScaleResult['load'];
+  rssAfterLoad?: number;
+  cacheInfo: GatewayReady['cache'];
+  problems: string[];
+}
+
+/**
+ * Starts a fresh gateway of the given runtime over the running simulators, lets it harvest, samples it cold and
+ * warm, reads its memory, loads it, and stops it (so the next runtime's gateway has the machine's memory).
+ */
+async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (line: string) => void): Promise<GatewayMeasurement> {
+  const { options, simulators, ids, filters } = ctx;
+  const say = (line: string) => log(`scale${runtime.key === 'now' ? '' : ` [${runtime.label}]`}: ${line}`);
+  const problems: string[] = [];
+  // Every gateway harvests from scratch: the native latency is off for its harvest again (unless kept on), on for its queries.
+  await simulators.call('latency', options.latencyDuringHarvest);
+  const gateway = await startChild<GatewayReady>(`${runtime.label} (scale)`, runtime.module, {
+    env: { BENCH_CONFIG_FILE: ctx.configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1' },
+    // Only to read the live memory after a full collection as well; the gateway never calls gc itself.
+    execArgv: ['--expose-gc'],
+    execPath: runtime.execPath,
+    cwd: runtime.cwd,
+  });
+  let target: LoadTarget | undefined;
+  try {
+    say(`gateway up in ${ms(gateway.ready.startMs, 0)} on Node ${runtime.node}; waiting for the adapters' index harvests ...`);
+    const harvest = await gateway.call<{ ms: number; failures: string[] }>('harvest');
+    problems.push(...harvest.failures);
+    say(`harvests done in ${ms(harvest.ms, 0)}${harvest.failures.length ? ` (${harvest.failures.length} failed)` : ''}`);
+    if (!options.latencyDuringHarvest) await simulators.call('latency', true);
+
+    target = loadTarget(gateway.ready.url, Math.max(1, options.concurrency));
+    const form = await detectQueryForm(target);
+    const text = form === 'Query.cohort' ? EUROPE_QUERY : FANOUT_QUERY;
+    say(`${options.cold} cold and ${options.warm} warm ${form} queries, one at a time ...`);
+    // The first query after start also builds the query plans (cached by query text afterwards): timed apart,
+    // with a filter the samples do not use.
+    const first = await sample(gateway, target, text, PRIMING_FILTER, form, ids);
+    problems.push(...first.problems.map((p) => `first query: ${p}`));
+    const cold: Sample[] = [];
+    for (const filter of filters) cold.push(await sample(gateway, target, text, filter, form, ids));
+    // Untimed: fills the cache again should the first cold answer have expired since (cacheTtlSeconds).
+    await query(target, text, { where: filters[0] });
+    const warm: Sample[] = [];
+    for (let i = 0; i < options.warm; i++) warm.push(await sample(gateway, target, text, filters[0], form, ids));
+    for (const s of [...cold, ...warm]) for (const p of s.problems) problems.push(`${JSON.stringify(s.filter)}: ${p}`);
+
+    const afterWarmUp = await gateway.call<NodeJS.MemoryUsage>('memory');
+    const afterGc = await gateway.call<NodeJS.MemoryUsage>('gc');
+    let load: ScaleResult['load'];
+    let rssAfterLoad: number | undefined;
+    if (options.duration > 0) {
+      say(`${options.duration} s of warm load from ${options.concurrency} clients ...`);
+      const run = await runLoad(target, JSON.stringify({ query: text, variables: { where: filters[0] } }), options.concurrency, options.duration);
+      const s = summarize(run.latencies);
+      load = { concurrency: options.concurrency, seconds: options.duration, rps: run.rps, p50: s.p50, p99: s.p99, errors: run.errors };
+      if (run.firstError) problems.push(`under load: ${run.firstError}`);
+      rssAfterLoad = (await gateway.call<NodeJS.MemoryUsage>('memory')).rss;
+    }
+    const cacheInfo = await gateway.call<GatewayReady['cache']>('cache');
+    return {
+      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, cold, warm, afterWarmUp, afterGc, load, rssAfterLoad, cacheInfo, problems,
+    };
+  } finally {
+    await target?.pool.close();
+    await gateway.stop();
+  }
+}
+
+/** Which repositories did not answer, in how many queries; undefined when every query was complete. */
+function incompleteOf(cold: Sample[], warm: Sample[]): string | undefined {
+  const coldFailed = cold.filter((s) => s.failed.length > 0);
+  const warmFailed = warm.filter((s) => s.failed.length > 0);
+  const failedIds = [...new Set([...cold, ...warm].flatMap((s) => s.failed))];
+  return coldFailed.length + warmFailed.length > 0
+    ? `repositories that did not answer (${failedIds.join(', ')}) in ${coldFailed.length}/${cold.length} cold and ${warmFailed.length}/${warm.length} warm queries`
+    : undefined;
+}
+
+/** One runtime's row of the runtime comparison. */
+function runtimeRow(runtime: GatewayRuntime, m: GatewayMeasurement): ScaleRuntimeRow {
+  const cold = summarize(m.cold.map((s) => s.e2eMs));
+  return {
+    gateway: runtime.key, label: runtime.label, node: runtime.node, tree: runtime.tree,
+    gatewayStartMs: m.startMs, harvestMs: m.harvestMs, firstQueryMs: m.first.e2eMs, queryForm: m.form,
+    cold: { p50: cold.p50, p99: cold.p99 }, warmP50: summarize(m.warm.map((s) => s.e2eMs)).p50,
+    warmWithNativeRequests: m.warm.filter((s) => s.nativeRequests > 0).length,
+    overheadP50: summarize(m.cold.map((s) => s.e2eMs - s.slowestNativeMs)).p50,
+    rssAfterWarmUpMB: m.afterWarmUp.rss / 1024 / 1024, rssAfterGcMB: m.afterGc.rss / 1024 / 1024, heapUsedAfterGcMB: m.afterGc.heapUsed / 1024 / 1024,
+    rssAfterLoadMB: m.rssAfterLoad ? m.rssAfterLoad / 1024 / 1024 : undefined, load: m.load,
+    incomplete: incompleteOf(m.cold, m.warm),
+    problems: [...new Set(m.problems)].slice(0, 5),
+  };
+}
+
+function missingRow(runtime: GatewayRuntime, problem: string): ScaleRuntimeRow {
+  return {
+    gateway: runtime.key, label: runtime.label, node: runtime.node, tree: runtime.tree, gatewayStartMs: NaN, harvestMs: NaN, firstQueryMs: NaN,
+    cold: { p50: NaN, p99: NaN }, warmP50: NaN, warmWithNativeRequests: NaN, overheadP50: NaN, rssAfterWarmUpMB: NaN, rssAfterGcMB: NaN, heapUsedAfterGcMB: NaN, problems: [], problem,
+  };
+}
+
+function scaleRatioSet(a: ScaleRuntimeRow | undefined, b: ScaleRuntimeRow | undefined): ScaleRatioSet {
+  const of = (pick: (r: ScaleRuntimeRow) => number) => (a && b ? pick(a) / pick(b) : NaN);
+  return {
+    coldP50: of((r) => r.cold.p50), coldP99: of((r) => r.cold.p99), warmP50: of((r) => r.warmP50), overheadP50: of((r) => r.overheadP50),
+    rssAfterWarmUp: of((r) => r.rssAfterWarmUpMB), rssAfterGc: of((r) => r.rssAfterGcMB),
+  };
+}
+
+/** The extra runtimes, one after another, each a fresh gateway over the same simulators; a failure only fails its row. */
+async function measureRuntimes(runtimes: GatewayRuntime[], ctx: ScaleContext, log: (line: string) => void): Promise<ScaleRuntimeRow[]> {
+  const rows: ScaleRuntimeRow[] = [];
+  for (const runtime of runtimes) {
+    if (runtime.problem) {
+      rows.push(missingRow(runtime, runtime.problem));
+      continue;
+    }
+    try {
+      rows.push(runtimeRow(runtime, await measureGateway(runtime, ctx, log)));
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0];
+      log(`scale [${runtime.label}]: failed: ${message}`);
+      rows.push(missingRow(runtime, `failed: ${message}`));
+    }
+  }
+  return rows;
+}
+
 export async function runScale(options: ScaleRunOptions, log: (line: string) => void): Promise<ScaleResult> {
   const entries = scaleFederation(options);
   const dir = mkdtempSync(join(tmpdir(), 'eucaim-bench-'));
   const children: Child<unknown>[] = [];
-  const problems: string[] = [];
   try {
     log(`scale: generating ${int(options.cases)} cases in ${entries.length} repositories and starting their simulators in ${options.simulatorProcesses} process(es) ...`);
     // Generation and the simulators' own indexing split over processes that start together (about twice as fast
@@ -184,56 +371,22 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
     const totals = { cases: 0, studies: 0, series: 0, images: 0 };
     for (const child of simulatorChildren) for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += child.ready.totals[key];
     log(`scale: ${int(totals.cases)} cases, ${int(totals.images)} images generated in ${ms(simulators.generateMs, 0)}; simulators up in ${ms(simulators.startMs, 0)}`);
-    if (options.latencyDuringHarvest) await simulators.call('latency', true);
 
     const configFile = join(dir, 'federation.json');
     writeFileSync(configFile, JSON.stringify({ repositories: entries.map((e) => ({ ...e.raw, endpoint: endpoints[e.raw.id as string] })) }));
-    const gateway = await startChild<GatewayReady>('this gateway (scale)', join(__dirname, 'gateways', 'this-gateway.ts'), {
-      env: { BENCH_CONFIG_FILE: configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1' },
-      // Only to read the live memory after a full collection as well; the gateway never calls gc itself.
-      execArgv: ['--expose-gc'],
-    });
-    children.push(gateway);
-    log(`scale: gateway up in ${ms(gateway.ready.startMs, 0)}; waiting for the adapters' index harvests ...`);
-    const harvest = await gateway.call<{ ms: number; failures: string[] }>('harvest');
-    const harvestMs = harvest.ms;
-    problems.push(...harvest.failures);
-    log(`scale: harvests done in ${ms(harvestMs, 0)}${harvest.failures.length ? ` (${harvest.failures.length} failed)` : ''}`);
-    if (!options.latencyDuringHarvest) await simulators.call('latency', true);
-
-    const target = loadTarget(gateway.ready.url, Math.max(1, options.concurrency));
-    const form = await detectQueryForm(target);
-    const text = form === 'Query.cohort' ? EUROPE_QUERY : FANOUT_QUERY;
-    const filters = coldFilters(options.cold);
-    log(`scale: ${options.cold} cold and ${options.warm} warm ${form} queries, one at a time ...`);
-    const ids = new Set(entries.map((e) => e.raw.id as string));
-    // The first query after start also builds the query plans (cached by query text afterwards): timed apart,
-    // with a filter the samples do not use.
-    const first = await sample(gateway, target, text, PRIMING_FILTER, form, ids);
-    problems.push(...first.problems.map((p) => `first query: ${p}`));
-    const cold: Sample[] = [];
-    for (const filter of filters) cold.push(await sample(gateway, target, text, filter, form, ids));
-    // Untimed: fills the cache again should the first cold answer have expired since (cacheTtlSeconds).
-    await query(target, text, { where: filters[0] });
-    const warm: Sample[] = [];
-    for (let i = 0; i < options.warm; i++) warm.push(await sample(gateway, target, text, filters[0], form, ids));
-    for (const s of [...cold, ...warm]) for (const p of s.problems) problems.push(`${JSON.stringify(s.filter)}: ${p}`);
-
-    const afterWarmUp = await gateway.call<NodeJS.MemoryUsage>('memory');
-    const afterGc = await gateway.call<NodeJS.MemoryUsage>('gc');
-    let load: ScaleResult['load'];
-    let rssAfterLoad: number | undefined;
-    if (options.duration > 0) {
-      log(`scale: ${options.duration} s of warm load from ${options.concurrency} clients ...`);
-      const run = await runLoad(target, JSON.stringify({ query: text, variables: { where: filters[0] } }), options.concurrency, options.duration);
-      const s = summarize(run.latencies);
-      load = { concurrency: options.concurrency, seconds: options.duration, rps: run.rps, p50: s.p50, p99: s.p99, errors: run.errors };
-      if (run.firstError) problems.push(`under load: ${run.firstError}`);
-      rssAfterLoad = (await gateway.call<NodeJS.MemoryUsage>('memory')).rss;
-    }
-    const cacheInfo = await gateway.call<GatewayReady['cache']>('cache');
-    const simulatorsRss = (await simulators.call('memory') as NodeJS.MemoryUsage[]).reduce((a, m) => a + m.rss, 0);
-    await target.pool.close();
+    const ctx: ScaleContext = { options, configFile, simulators, ids: new Set(entries.map((e) => e.raw.id as string)), filters: coldFilters(options.cold) };
+    const [now, ...before] = gatewayRuntimes(options.baseline, options, { now: 'this gateway' });
+    // This gateway as it is now first: its run is the scenario's result and its verdicts, as without the runtime rows.
+    const m = await measureGateway(now, ctx, log);
+    const simulatorsRss = (await simulators.call('memory') as NodeJS.MemoryUsage[]).reduce((a, mem) => a + mem.rss, 0);
+    const runtimes = [runtimeRow(now, m), ...await measureRuntimes(before, ctx, log)];
+    const row = (key: GatewayRuntime['key']) => runtimes.find((r) => r.gateway === key && r.problem === undefined);
+    const runtimeRatios = {
+      nowOverBeforeNode20: scaleRatioSet(row('now'), row('before-node20')),
+      runtimeOnly: scaleRatioSet(row('before-node24'), row('before-node20')),
+      codeOnly: scaleRatioSet(row('now'), row('before-node24')),
+    };
+    const { cold, warm, afterWarmUp, afterGc, rssAfterLoad, cacheInfo } = m;
 
     const coldS = summarize(cold.map((s) => s.e2eMs));
     const overhead = summarize(cold.map((s) => s.e2eMs - s.slowestNativeMs));
@@ -243,10 +396,6 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
     const withNative = warm.filter((s) => s.nativeRequests > 0).length;
     const coldFailed = cold.filter((s) => s.failed.length > 0);
     const warmFailed = warm.filter((s) => s.failed.length > 0);
-    const failedIds = [...new Set([...cold, ...warm].flatMap((s) => s.failed))];
-    const incomplete = coldFailed.length + warmFailed.length > 0
-      ? `repositories that did not answer (${failedIds.join(', ')}) in ${coldFailed.length}/${cold.length} cold and ${warmFailed.length}/${warm.length} warm queries`
-      : undefined;
     const repositories = entries.map((e) => {
       const id = e.raw.id as string;
       const times = cold.map((s) => s.native[id]).filter((t): t is number => t !== undefined);
@@ -286,10 +435,10 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
         latencyMs: options.latencyMs, timeoutMs: options.timeoutMs, ...totals,
       },
       setup: {
-        generateMs: simulators.generateMs, simulatorsStartMs: simulators.startMs, simulatorProcesses: simulatorChildren.length, gatewayStartMs: gateway.ready.startMs,
-        harvestMs, latencyDuringHarvest: options.latencyDuringHarvest, simulatorsRssMB: simulatorsRss / 1024 / 1024,
+        generateMs: simulators.generateMs, simulatorsStartMs: simulators.startMs, simulatorProcesses: simulatorChildren.length, gatewayStartMs: m.startMs,
+        harvestMs: m.harvestMs, latencyDuringHarvest: options.latencyDuringHarvest, simulatorsRssMB: simulatorsRss / 1024 / 1024,
       },
-      queryForm: form, query: text, firstQueryMs: first.e2eMs, cache: cacheDescription,
+      queryForm: m.form, query: m.text, firstQueryMs: m.first.e2eMs, cache: cacheDescription,
       cold: {
         n: cold.length, p50: coldS.p50, p90: coldS.p90, p99: coldS.p99, overheadP50: overhead.p50, overheadP90: overhead.p90,
         overheadOverSubgraphP50: overSubgraph.p50, slowestNativeP50: summarize(cold.map((s) => s.slowestNativeMs)).p50,
@@ -300,15 +449,45 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       memory: {
         rssAfterWarmUpMB: rssMB, heapUsedAfterWarmUpMB: afterWarmUp.heapUsed / 1024 / 1024,
         rssAfterGcMB: afterGc.rss / 1024 / 1024, heapUsedAfterGcMB: afterGc.heapUsed / 1024 / 1024, rssAfterLoadMB: rssAfterLoad ? rssAfterLoad / 1024 / 1024 : undefined },
-      load,
-      incomplete,
-      problems: [...new Set(problems)].slice(0, 20),
+      load: m.load,
+      incomplete: incompleteOf(cold, warm),
+      runtimes,
+      runtimeRatios,
+      problems: [...new Set(m.problems)].slice(0, 20),
       verdicts,
     };
   } finally {
     for (const child of children.reverse()) await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function printScaleRatioSet(r: ScaleRatioSet): string {
+  return `cold p50 ${ratio(r.coldP50)}, p99 ${ratio(r.coldP99)}, warm p50 ${ratio(r.warmP50)}, overhead p50 ${ratio(r.overheadP50)}, `
+    + `RSS after warm-up ${ratio(r.rssAfterWarmUp)}, after GC ${ratio(r.rssAfterGc)}`;
+}
+
+/** The runtime table: one fresh gateway per runtime over the same simulators, and the ratios between them. */
+function printRuntimes(r: ScaleResult): string[] {
+  const rows = [['gateway', 'node', 'code', 'cold p50', 'cold p99', 'warm p50', 'overhead p50', 'RSS warm-up', 'RSS after GC', 'harvests']];
+  for (const x of r.runtimes) {
+    rows.push(x.problem === undefined
+      ? [x.label, x.node, x.tree, ms(x.cold.p50), ms(x.cold.p99), ms(x.warmP50), ms(x.overheadP50), mb(x.rssAfterWarmUpMB * 1024 * 1024), mb(x.rssAfterGcMB * 1024 * 1024), ms(x.harvestMs, 0)]
+      : [x.label, x.node, x.tree, 'n/a', '', '', '', '', '', x.problem]);
+  }
+  const find = (key: GatewayRuntime['key']) => r.runtimes.find((x) => x.gateway === key && x.problem === undefined);
+  const [now, before20, before24] = [find('now'), find('before-node20'), find('before-node24')];
+  const lines = ['runtimes (a fresh gateway each, one after another, over the same simulators):', table(rows)];
+  if (now && before20) lines.push(`ratios: now on Node ${now.node} / before the move on Node ${before20.node}: ${printScaleRatioSet(r.runtimeRatios.nowOverBeforeNode20)}`);
+  if (before20 && before24) lines.push(`        runtime only (before-the-move code, Node ${before24.node} / Node ${before20.node}): ${printScaleRatioSet(r.runtimeRatios.runtimeOnly)}`);
+  if (now && before24) lines.push(`        code and dependencies only (now / before the move, both on Node ${now.node}): ${printScaleRatioSet(r.runtimeRatios.codeOnly)}`);
+  for (const x of r.runtimes.filter((x) => x.gateway !== 'now' && x.problem === undefined)) {
+    if (x.queryForm !== r.queryForm) lines.push(`note: ${x.label} asked ${x.queryForm}, not ${r.queryForm}: its cold and warm figures are not comparable`);
+    if (x.warmWithNativeRequests > 0) lines.push(`${x.label}: ${x.warmWithNativeRequests} warm queries reached a native API`);
+    if (x.incomplete) lines.push(`${x.label}: incomplete answers: ${x.incomplete}`);
+    for (const p of x.problems) lines.push(`${x.label}: problem: ${p}`);
+  }
+  return lines;
 }
 
 export function printScale(r: ScaleResult): string {
@@ -339,5 +518,6 @@ export function printScale(r: ScaleResult): string {
       + `${r.memory.rssAfterLoadMB ? `, ${mb(r.memory.rssAfterLoadMB * 1024 * 1024)} after the load` : ''}`,
     ...(r.incomplete ? [`incomplete answers: ${r.incomplete}`] : []),
     ...r.problems.map((p) => `problem: ${p}`),
+    ...printRuntimes(r),
   ].join('\n');
 }

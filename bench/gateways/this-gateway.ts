@@ -5,6 +5,10 @@
  * With BENCH_INSTRUMENT=1 (the scale scenario) it also times, per repository, the native requests (undici's
  * diagnostics channels, so the adapters are untouched) and the subgraph calls (by wrapping each data source's
  * process()), in windows the runner opens and closes around one request at a time.
+ *
+ * The runner also runs this file as it was at the commit before the move to Node 24 (bench/baseline.ts), on Node 20:
+ * a change to its ready message or commands (cpu, memory, gc, mark, collect, cache, harvest) must leave the runner
+ * able to handle that old file too.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
