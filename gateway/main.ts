@@ -2,6 +2,7 @@
  * npm start: the gateway with the built-in demo federation (or FEDERATION_CONFIG), on PORT (default 4000).
  */
 import './runtime/require-node'; // first: a clear message on a Node older than 24, before any dependency loads
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadFederationConfig } from '../config/federation-config';
 import { ADAPTER_KINDS } from '../subgraphs/kinds';
 import { cacheOptionsFromEnv } from './cache/subgraph-cache';
@@ -16,7 +17,10 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   const config = loadFederationConfig(configPath, ADAPTER_KINDS);
   const demo = await startDemoSimulators(config);
+  // The demo's fault endpoint takes changes only with this secret, made anew at every start (README "Staying up").
+  const demoSecret = process.env.DEMO_FAULTS_SECRET || randomBytes(16).toString('hex');
   const gateway = await startGateway({
+    demoFaults: demo.simulators.size > 0 ? { secret: demoSecret } : undefined,
     config: demo.config, kinds: ADAPTER_KINDS, port, host, warmUp: true, watchConfigPath: configPath, prepareConfig: demo.prepare,
     // Repository answers are cached in memory, or in Redis shared by replicas when REDIS_URL is set.
     cache: cacheOptionsFromEnv(process.env),
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
     demo.simulators.size > 0 ? `  demo federation: ${demo.simulators.size} simulated repositories serving ${demo.cases} synthetic cases` : '',
     `  GraphiQL and GraphQL endpoint: http://localhost:${gateway.port}/graphql`,
     `  health: http://localhost:${gateway.port}/healthz   readiness: http://localhost:${gateway.port}/readyz`,
-    demo.simulators.size > 0 ? `  watch it degrade: curl -X POST localhost:${gateway.port}/demo/faults/<repository id> -d '{"down":true}' (see README)` : '',
+    demo.simulators.size > 0 ? `  watch it degrade (README "Staying up"): curl -H 'content-type: application/json' -H 'x-demo-secret: ${demoSecret}' localhost:${gateway.port}/demo/faults/<repository id> -d '{"down":true}'` : '',
     `  repository answers cached ${gateway.cache?.description ?? 'nowhere'} (per repository cacheTtlSeconds, default 60)`,
     `  watching ${configPath}: edits are validated and swapped in without a restart`,
   ].filter(Boolean).join('\n'));

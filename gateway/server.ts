@@ -17,10 +17,12 @@ import { FederationHost } from './federation-host';
 import { createGraphiqlHandler } from './graphiql';
 import { createApolloHandler } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './http/health';
+import { maskInternalErrors } from './http/mask-internal-errors';
 import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
 import { demoSimulatorAt } from './demo';
 import { createDemoFaultsHandler } from './resilience/demo-faults';
 import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
+import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
 
 export interface GatewayOptions {
   config: FederationConfig;
@@ -50,13 +52,19 @@ export interface GatewayOptions {
    * DEFAULT_QUERY_LIMITS, with suggestions off in production.
    */
   limits?: Partial<QueryLimits>;
+  /**
+   * Every request is answered within this many milliseconds, with REPOSITORY_TIMEOUT for the repositories that
+   * had not answered by then. Default REQUEST_DEADLINE_MS from the environment, else 30 s.
+   */
+  requestDeadlineMs?: number;
   /** Introspection and field suggestions for people exploring the schema. Default: on, off when NODE_ENV=production. */
   introspection?: boolean;
   /**
    * Serve the demo's fault endpoint (/demo/faults) for the repositories served by simulators this process started
-   * (README "Staying up"). Default true; it never exists for real repositories.
+   * (README "Staying up"), to this machine only, changes with this secret (npm start makes one per start and
+   * prints it). Default: no such endpoint. It never exists for real repositories.
    */
-  demoFaults?: boolean;
+  demoFaults?: { secret: string };
 }
 
 export interface RunningGateway {
@@ -106,21 +114,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Apollo's landing page loads Sandbox from a CDN; GraphiQL is served from local files instead.
     plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
     includeStacktraceInErrorResponses: false,
+    formatError: maskInternalErrors(),
     stopOnTerminationSignals: false,
   });
   await apollo.start();
   let ready = true;
   const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH });
   const health = createHealthHandler(() => host.current.config, () => ready);
-  const demoFaults = options.demoFaults === false ? undefined
-    : createDemoFaultsHandler(() => host.current.config, (entry) => demoSimulatorAt(entry.endpoint));
+  const demoFaults = options.demoFaults
+    && createDemoFaultsHandler(() => host.current.config, (entry) => demoSimulatorAt(entry.endpoint), options.demoFaults.secret);
   const cache = options.cache ? new SubgraphCache(options.cache) : undefined;
   // Every caller is anonymous until authentication lands; the context object also keys per-request DataLoaders
   // (a fresh one per request) and carries the answer cache to the subgraph middlewares.
   const europeExecutor = executeThroughApollo(apollo);
   const contextFor = options.context ?? ((): RequestContext => ({ accessLevel: 'anonymous' }));
+  const deadlineMs = options.requestDeadlineMs ?? requestDeadlineFromEnv(options.env ?? process.env) ?? DEFAULT_REQUEST_DEADLINE_MS;
   const apolloHandler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
-    const context: RequestContext = { ...(await contextFor(req)) };
+    const context: RequestContext = { ...(await contextFor(req)), deadline: Date.now() + deadlineMs };
     if (cache) bindSubgraphCache(context, cache);
     // Europe-wide answers ask the repositories through this gateway, with (a copy of) this context.
     bindGatewayExecutor(context, europeExecutor);
@@ -134,11 +144,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end(JSON.stringify({ error: `not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }));
       return;
     }
+    // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.
+    const backstop = setTimeout(() => {
+      if (res.headersSent) return;
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: `the gateway could not answer within its request deadline of ${deadlineMs} ms`, extensions: { code: 'GATEWAY_DEADLINE_EXCEEDED' } }] }));
+    }, deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
     apolloHandler(req, res).catch((error: unknown) => {
       console.error(`gateway: request failed: ${(error as Error).message}`);
+      if (res.writableEnded) return;
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ message: 'internal gateway error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-    });
+    }).finally(() => clearTimeout(backstop));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,7 +3,7 @@
  * failures (resilience/outcome.ts isTransient: unreachable, HTTP 5xx/429/408), with exponential backoff and full
  * jitter, within the repository's retry budget (a token bucket: about 20% of its recent calls plus a floor, so
  * a failing repository never sees a retry storm), and never past the repository's timeout: a retry that could not
- * start within entry.timeoutMs of the call's start is not made. The half-open probe of the circuit breaker is
+ * start within entry.timeoutMs of the call's start, or before the request's deadline, is not made. The half-open probe of the circuit breaker is
  * never retried. A call still failing after retries carries extensions.attempts on its repository errors.
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
@@ -11,6 +11,7 @@ import { DEFAULT_RETRIES } from '../../config/federation-config';
 import { isQueryFetch, isRetryable, isSingleAttempt, REPOSITORY_FAILURE_CODES } from '../resilience/outcome';
 import { repositoryStatuses, type RepositoryStatusRegistry } from '../resilience/repository-status';
 import { fullJitterDelay, type RetryBudgetSettings } from '../resilience/retry-budget';
+import { timeLeftMs } from '../limits/request-deadline';
 import type { SubgraphMiddleware } from './middleware';
 
 export interface RetryOptions {
@@ -47,7 +48,7 @@ export function createRetryMiddleware(settings: RetryOptions = {}): SubgraphMidd
       let attempts = 1;
       while (attempts <= retries && isRetryable(response)) {
         const delay = fullJitterDelay(attempts, baseDelayMs, maxDelayMs, random);
-        if (now() - started + delay >= entry.timeoutMs || !budget.withdraw()) break;
+        if (now() - started + delay >= entry.timeoutMs || delay >= timeLeftMs(options.context, now()) || !budget.withdraw()) break;
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         response = await next(options);
         attempts++;

@@ -1,5 +1,6 @@
 /**
- * The repository's timeout (entry.timeoutMs) on every subgraph call, in process or remote: a call that has not
+ * The repository's timeout (entry.timeoutMs), or the time left before the request's deadline when that is
+ * shorter, on every subgraph call, in process or remote: a call that has not
  * answered in time is answered with REPOSITORY_TIMEOUT on each requested field, naming the repository, and the
  * other repositories are unaffected. One timer per call, cleared when the call ends (no AbortSignal.timeout:
  * DESIGN.md measured it tripling memory under load).
@@ -8,14 +9,27 @@
  * its own per-request timeout, so it ends too). A remote call's undici request keeps its own timeouts as well.
  */
 import { ErrorCode } from '../../subgraphs/sdk/errors';
+import { timeLeftMs } from '../limits/request-deadline';
 import { failureResponse } from './failure-response';
 import type { SubgraphMiddleware } from './middleware';
 
 export const useTimeout: SubgraphMiddleware = (info, next) => {
-  const timeoutMs = info.entry?.timeoutMs;
-  if (!info.entry || !timeoutMs) return next;
+  const repositoryTimeoutMs = info.entry?.timeoutMs;
+  if (!info.entry || !repositoryTimeoutMs) return next;
   const repositoryId = info.entry.id;
   return (options) => {
+    // Cut to the request's deadline (gateway/limits/request-deadline.ts) when that comes first.
+    const left = Math.max(0, Math.floor(timeLeftMs(options.context)));
+    const byDeadline = left < repositoryTimeoutMs;
+    const timeoutMs = byDeadline ? left : repositoryTimeoutMs;
+    const timedOutAnswer = () => failureResponse(options, {
+      code: ErrorCode.TIMEOUT, repositoryId,
+      message: byDeadline
+        ? `repository "${repositoryId}": did not answer before the request's deadline (${timeoutMs} ms were left)`
+        : `repository "${repositoryId}": did not answer within ${timeoutMs} ms (the gateway's timeout for this repository)`,
+      extensions: { timeoutMs, ...(byDeadline ? { requestDeadline: true } : {}) },
+    });
+    if (timeoutMs === 0) return Promise.resolve(timedOutAnswer());
     const call = next(options);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -25,11 +39,7 @@ export const useTimeout: SubgraphMiddleware = (info, next) => {
       if (answer !== 'timeout') return answer;
       // The late answer (or failure) of the abandoned call is dropped.
       call.catch(() => undefined);
-      return failureResponse(options, {
-        code: ErrorCode.TIMEOUT, repositoryId,
-        message: `repository "${repositoryId}": did not answer within ${timeoutMs} ms (the gateway's timeout for this repository)`,
-        extensions: { timeoutMs },
-      });
+      return timedOutAnswer();
     }).finally(() => clearTimeout(timer));
   };
 };

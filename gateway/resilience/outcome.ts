@@ -53,6 +53,9 @@ export function repositoryFailures(response: GatewayGraphQLResponse): Repository
   for (const error of response.errors ?? []) {
     const code = codeOf(error);
     if (!code || !REPOSITORY_FAILURE_CODES.has(code)) continue;
+    // A call cut short by the request's deadline (gateway/limits/request-deadline.ts) says nothing about the
+    // repository: the request ran out of time, perhaps waiting for others.
+    if (error.extensions?.requestDeadline === true) continue;
     const status = error.extensions?.httpStatus;
     const httpStatus = typeof status === 'number' ? status : undefined;
     failures.push({ code, httpStatus, transient: isTransient(code, httpStatus) });

@@ -27,6 +27,8 @@ export function createApolloHandler<TContext extends BaseContext>(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body };
     const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextFor(req) });
+    // Already answered (the gateway's deadline backstop) or the client went away: nothing more to write.
+    if (res.headersSent || res.writableEnded) return;
     for (const [key, value] of answer.headers) res.setHeader(key, value);
     res.statusCode = answer.status ?? 200;
     if (answer.body.kind === 'complete') {

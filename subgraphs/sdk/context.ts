@@ -6,4 +6,9 @@ export type AccessLevel = 'anonymous' | 'researcher';
 
 export interface RequestContext {
   accessLevel?: AccessLevel;
+  /**
+   * Epoch ms by which the gateway must have answered this request (its request deadline). Repository calls are
+   * cut at it, so a request never holds the gateway's work longer than the deadline, whatever the repositories do.
+   */
+  deadline?: number;
 }

@@ -66,7 +66,7 @@ export async function startEuropeFederation(repositories: readonly EuropeTestRep
   const demo: RunningDemo = await startDemoSimulators(config);
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, demoFaults: false });
+    gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0 });
   } catch (error) {
     await demo.close();
     throw error;

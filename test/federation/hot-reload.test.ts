@@ -79,3 +79,37 @@ describe('hot reload of the federation config', () => {
     expect(await ids()).toEqual(['de-one', 'es-two', 'pt-three']);
   });
 });
+
+describe('simulators of the demo federation on reload', () => {
+  const refused = async (baseUrl: string) => {
+    try {
+      await postGraphQL(`${new URL(baseUrl).origin}/`, '{ __typename }');
+      return false;
+    } catch (error) {
+      return /ECONNREFUSED/.test(String((error as { code?: string }).code ?? error));
+    }
+  };
+
+  it('stops the simulators of changed and removed entries once nothing planned against them can still run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retire-'));
+    const path = join(dir, 'federation.json');
+    writeFileSync(path, JSON.stringify({ repositories: B }));
+    const demo = await startDemoSimulators(loadFederationConfig(path, ADAPTER_KINDS), { retireAfterMs: 300 });
+    try {
+      const before = new Map([...demo.simulators].map(([id, simulator]) => [id, simulator.baseUrl]));
+      // es-two changes (another seed), pt-three goes, de-one stays as it is.
+      const changed = [A[0], { ...A[1], simulate: { ...A[1].simulate, seed: 99 } }];
+      writeFileSync(path, JSON.stringify({ repositories: changed }));
+      await demo.prepare(loadFederationConfig(path, ADAPTER_KINDS));
+      expect(await refused(before.get('es-two')!)).toBe(false); // still serving requests planned before the swap
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await refused(before.get('es-two')!)).toBe(true);
+      expect(await refused(before.get('pt-three')!)).toBe(true);
+      expect(await refused(before.get('de-one')!)).toBe(false);
+      expect(demo.simulators.get('de-one')!.baseUrl).toBe(before.get('de-one'));
+      expect(demo.simulators.get('es-two')!.baseUrl).not.toBe(before.get('es-two'));
+    } finally {
+      await demo.close();
+    }
+  });
+});

@@ -1,16 +1,19 @@
 /**
- * The demo's fault endpoint through a real gateway: anyone can make a simulated repository fail and watch the
- * federation degrade gracefully, then heal it. It does not exist for real repositories.
+ * The demo's fault endpoint through a real gateway: whoever runs the demo can make a simulated repository fail and
+ * watch the federation degrade gracefully, then heal it; no web page and no other machine can. It does not exist
+ * for real repositories, nor unless the gateway is started with it.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'undici';
+import { createDemoFaultsHandler } from '../../gateway/resilience/demo-faults';
 import { startGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
-import { resilienceConfig, startResilienceFederation, type ResilienceFederation } from './support';
+import { DEMO_SECRET, resilienceConfig, startResilienceFederation, type ResilienceFederation } from './support';
 
 const ALL = '{ repositories { id cohort { subjects } } }';
 
-async function call(origin: string, method: 'GET' | 'POST', path: string, body?: string) {
-  const response = await request(`${origin}${path}`, { method, body, headers: { 'content-type': 'application/json' } });
+async function call(origin: string, method: 'GET' | 'POST', path: string, body?: string, headers: Record<string, string> = { 'content-type': 'application/json', 'x-demo-secret': DEMO_SECRET }) {
+  const response = await request(`${origin}${path}`, { method, body, headers });
   return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
 }
 
@@ -65,11 +68,45 @@ describe('the demo fault endpoint', () => {
     expect(federation.simulator('es-demo').faults).toEqual({});
   });
 
+  it('refuses a change without the secret, with a wrong one, or sent as a browser form would (CSRF)', async () => {
+    const noSecret = await call(origin, 'POST', '/demo/faults/es-demo', '{"down": true}', { 'content-type': 'application/json' });
+    expect(noSecret.status).toBe(403);
+    expect(noSecret.body.error).toContain('x-demo-secret');
+    expect((await call(origin, 'POST', '/demo/faults/es-demo', '{"down": true}', { 'content-type': 'application/json', 'x-demo-secret': `${DEMO_SECRET}x` })).status).toBe(403);
+    // What a cross-site form or a no-preflight fetch can send: text/plain, no custom header.
+    const form = await call(origin, 'POST', '/demo/faults/es-demo', '{"down": true}', { 'content-type': 'text/plain', origin: 'https://evil.example' });
+    expect(form.status).toBe(415);
+    expect(federation.simulator('es-demo').faults).toEqual({});
+  });
+
+  it('answers requests from other machines with a refusal, whatever they carry', () => {
+    const config = federation.gateway.federation.config;
+    const handler = createDemoFaultsHandler(() => config, () => ({ faults: {}, requests: { total: 0 } }), DEMO_SECRET);
+    const remote = { url: '/demo/faults/es-demo', method: 'POST', headers: { 'content-type': 'application/json', 'x-demo-secret': DEMO_SECRET }, socket: { remoteAddress: '192.0.2.7' } };
+    let status = 0;
+    let body = '';
+    const res = { headersSent: false, writeHead(code: number) { status = code; return this; }, end(text: string) { body = text; } };
+    expect(handler(remote as unknown as IncomingMessage, res as unknown as ServerResponse)).toBe(true);
+    expect(status).toBe(403);
+    expect(body).toContain('from this machine only');
+  });
+
+  it('is not served unless the gateway is started with it', async () => {
+    const gateway = await startGateway({ config: federation.gateway.federation.config, kinds: ADAPTER_KINDS, port: 0 });
+    try {
+      const response = await request(`${gateway.origin}/demo/faults`);
+      await response.body.text();
+      expect(response.statusCode).toBe(404);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('does not exist for real repositories', async () => {
     const real = resilienceConfig([{ id: 'de-real', country: 'DE', apiKind: 'eucaim-mediator' }]);
     const gateway = await startGateway({
       config: { ...real, repositories: real.repositories.map((r) => ({ ...r, endpoint: 'http://127.0.0.1:9/mediator' })) },
-      kinds: ADAPTER_KINDS, port: 0,
+      kinds: ADAPTER_KINDS, port: 0, demoFaults: { secret: DEMO_SECRET },
     });
     try {
       const response = await request(`${gateway.origin}/demo/faults`);

@@ -7,6 +7,9 @@ import { parseFederationConfig, type FederationConfig } from '../../config/feder
 import { startDemoSimulators } from '../../gateway/demo';
 import type { RepositoryStatus } from '../../gateway/resilience/repository-status';
 import { startGateway } from '../../gateway/server';
+
+/** The demo fault endpoint's secret in these tests (npm start makes a random one per start). */
+export const DEMO_SECRET = 'resilience-tests-demo-secret';
 import type { RunningNativeSimulator } from '../../simulators/registry';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { postGraphQL, type GraphQLAnswer, type TestFederation } from '../support/federation';
@@ -43,7 +46,7 @@ export function resilienceConfig(repositories: ResilientRepository[]): Federatio
 
 export async function startResilienceFederation(repositories: ResilientRepository[]): Promise<ResilienceFederation> {
   const demo = await startDemoSimulators(resilienceConfig(repositories));
-  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0 });
+  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, demoFaults: { secret: DEMO_SECRET } });
   const simulator = (id: string): RunningNativeSimulator => {
     const found = demo.simulators.get(id);
     if (!found) throw new Error(`no simulator for ${id}`);
