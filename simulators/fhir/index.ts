@@ -15,7 +15,10 @@ export interface FhirSimulatorOptions {
   port?: number;
   faults?: Faults;
   basicAuth?: { username: string; password: string };
-  /** Server behaviours that vary between deployments (total never sent, page size cap, advertised base, search TTL). */
+  /**
+   * Server behaviours that vary between deployments (total never sent, page size cap, advertised base, search TTL,
+   * parameters left unimplemented and whether the CapabilityStatement says so, Prefer handling, id sort order).
+   */
   quirks?: FhirQuirks;
 }
 

@@ -21,7 +21,9 @@
  *   components for the others; the staging system is in Observation.method. Some patients have a lab Observation too.
  * - ImagingStudy: identifier urn:dicom:uid / urn:oid:<StudyInstanceUID>, series modality DCM-coded, series bodySite a
  *   SNOMED Coding whose `display` keeps the raw BodyPartExamined (README §5: raw values are dirty); a raw value that
- *   names no known body part is kept as display only, without a code. The scanner is a contained Device
+ *   names no known body part is kept as display only, without a code, and so is every body part of about one study
+ *   in five (chosen by a hash of its UID): a study imported by a converter that copies BodyPartExamined without a
+ *   code map (`{"display": "Chest"}`), as real servers hold too; a SNOMED `bodysite` search cannot find it. The scanner is a contained Device
  *   (manufacturer, model) referenced from series.performer (function DEV); instances are not listed. Every study
  *   points to one DICOMweb Endpoint (WADO-RS), which is how a client fetches the pixels.
  */
@@ -274,9 +276,10 @@ function imagingStudy(pid: string, study: SyntheticStudy, n: number): FhirResour
     }
     return `#dev${index + 1}`;
   };
+  const textOnly = scramble(study.uid) % 5 === 0;
   const series = study.series.map((s) => {
     const device = deviceRef(s);
-    const bodySite = bodySiteOf(s);
+    const bodySite = bodySiteOf(s, textOnly);
     return {
       uid: s.uid,
       number: s.number,
@@ -305,11 +308,11 @@ function imagingStudy(pid: string, study: SyntheticStudy, n: number): FhirResour
   };
 }
 
-function bodySiteOf(s: SyntheticSeries): Coding | null {
+function bodySiteOf(s: SyntheticSeries, textOnly: boolean): Coding | null {
   if (s.bodyPartExamined === null) return null;
   const part = normaliseBodyPart(s.bodyPartExamined);
   const code = BODY_PART_SNOMED[part];
-  if (!code) return { display: s.bodyPartExamined };
+  if (!code || textOnly) return { display: s.bodyPartExamined };
   const legacy = code.legacy && s.number % 3 === 0;
   return { system: SYSTEM.SNOMED, code: legacy ? code.legacy : code.code, display: s.bodyPartExamined };
 }

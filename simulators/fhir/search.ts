@@ -8,10 +8,11 @@
  * (§3.1.1.x "Escaping Search Parameters"); the modifiers `:missing`, `:not` (token), `:exact` and `:contains`
  * (string); reverse chaining `_has:Type:reference:parameter` (nestable); `_include` / `_revinclude`, with `:iterate`.
  *
- * Choices where the specification leaves the server free, each what HAPI FHIR JPA does unless said otherwise:
- * - An unknown parameter, modifier, chain or `_include` is an error (HTTP 400 with an OperationOutcome), unless the
- *   request carries `Prefer: handling=lenient`, which ignores it and reports it as an OperationOutcome entry with
- *   `search.mode = outcome` (§3.1.1.4 "Handling errors").
+ * Choices where the specification leaves the server free, each what deployed servers do unless said otherwise:
+ * - An unknown or unsupported parameter, modifier, chain or `_include` is ignored (R4 search.html, "Handling
+ *   Errors": servers SHOULD ignore them) and left out of the self link, which carries the parameters the server
+ *   used; under `Prefer: handling=strict` it is an error (HTTP 400 with an OperationOutcome). Which parameters a
+ *   deployment does not support is a quirk of the server (server.ts `unsupported`: `_has`, `_revinclude`, ...).
  * - Token codes compare case-sensitively (DCM, SNOMED, LOINC and ICD codes are case-sensitive).
  * - A date without a time zone is read in UTC (the server's local time here); a dateTime with an offset is compared
  *   as the instant it names (`2016-01-01T00:30:00+02:00` is on 31 December 2015 for `onset-date`).
@@ -181,6 +182,18 @@ export function knownParameters(type: string): string[] {
   return [...Object.keys(common), ...Object.keys(PARAMETERS[type] ?? {})];
 }
 
+/** The search type of a parameter ("token", "reference", ...), for the CapabilityStatement. */
+export function parameterType(type: string, name: string): ParamType | undefined {
+  return parameterOf(type, name)?.type;
+}
+
+/** Every reference parameter: its resource type, name and target types (what `_include`/`_revinclude` can follow). */
+export function referenceParameters(): Array<{ source: string; name: string; targets: readonly string[] }> {
+  return Object.entries(PARAMETERS).flatMap(([source, params]) => Object.entries(params)
+    .filter(([, definition]) => definition.type === 'reference')
+    .map(([name, definition]) => ({ source, name, targets: definition.targets ?? [] })));
+}
+
 // --- values: escaping, splitting --------------------------------------------------------------------------------
 
 /** Splits on `separator` where it is not escaped by a backslash; escapes are kept (unescape each part after). */
@@ -222,15 +235,17 @@ type Predicate = (resource: FhirResource) => boolean;
 
 export interface SearchContext {
   store: FhirStore;
-  /** Whether unknown parameters are ignored (Prefer: handling=lenient) rather than refused. */
-  lenient: boolean;
-  /** Warnings for what a lenient search ignored. */
-  warnings: string[];
+  /** Whether unknown or unsupported parameters are refused (Prefer: handling=strict) rather than ignored. */
+  strict: boolean;
+  /** Whether this deployment leaves a parameter of a type unimplemented (`_has`, `modality`, `_revinclude`...). */
+  unsupported: (type: string, name: string) => boolean;
+  /** What the search ignored, for messages. */
+  ignored: string[];
 }
 
 const unknown = (context: SearchContext, message: string): null => {
-  if (!context.lenient) throw new SearchError(400, 'processing', message);
-  context.warnings.push(message);
+  if (context.strict) throw new SearchError(400, 'processing', message);
+  context.ignored.push(message);
   return null;
 };
 
@@ -239,15 +254,14 @@ const unknown = (context: SearchContext, message: string): null => {
  * Names are as sent: `code`, `code:not`, `_has:Condition:subject:onset-date`, `subject:Patient`.
  */
 export function criterion(type: string, name: string, value: string, context: SearchContext): Predicate | null {
-  if (name.startsWith('_has:')) return reverseChain(type, name, value, context);
-  if (name.includes('.')) {
-    if (!context.lenient) throw new SearchError(400, 'not-supported', `chained search parameter "${name}" is not supported by this server`);
-    context.warnings.push(`chained search parameter "${name}" is not supported and was ignored`);
-    return null;
+  if (name.startsWith('_has:')) {
+    if (context.unsupported(type, '_has')) return unknown(context, `reverse chaining (_has) is not supported by this server`);
+    return reverseChain(type, name, value, context);
   }
+  if (name.includes('.')) return unknown(context, `chained search parameter "${name}" is not supported by this server`);
   const [paramName, modifier, ...rest] = name.split(':');
   if (rest.length > 0) return unknown(context, `invalid search parameter "${name}"`);
-  const definition = parameterOf(type, paramName);
+  const definition = context.unsupported(type, paramName) ? undefined : parameterOf(type, paramName);
   if (!definition) {
     return unknown(context, `Unknown search parameter "${paramName}" for resource type "${type}". Valid search parameters for this search are: [${knownParameters(type).sort().join(', ')}]`);
   }
@@ -377,6 +391,7 @@ export interface IncludeSpec {
 
 export function parseInclude(name: string, value: string, searchType: string, context: SearchContext): IncludeSpec | null {
   const [base, modifier] = name.split(':');
+  if (context.unsupported(searchType, base)) return unknown(context, `${base} is not supported by this server`);
   if (modifier !== undefined && modifier !== 'iterate' && modifier !== 'recurse') return unknown(context, `modifier ":${modifier}" is not supported for ${base}`);
   const [sourceType, param, targetType] = value.split(':');
   const reverse = base === '_revinclude';

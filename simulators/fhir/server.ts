@@ -13,17 +13,28 @@
  *   ("servers can ignore the _total parameter").
  * - `_summary=count`, and `_count=0` which "shall be treated the same", answer a Bundle with `total` and no entry
  *   and no link, and without `type`: the HAPI bug hapifhir/hapi-fhir#1763 (§7.4).
- * - Sorting: `_sort=_id` (ascending, code-unit order) and `-_id`; without `_sort` the server's natural order, which
- *   is not the id order. `_include`/`_revinclude` entries do not count towards `_count` or `total`.
- * - Errors: HTTP 400 with an OperationOutcome for unknown parameters (unless `Prefer: handling=lenient`) and invalid
- *   values; 404 for unknown types and ids; 405 for other methods; 415 for a `_search` body that is not a form.
+ * - Sorting: `_sort=_id` and `-_id` in locale order (`localeCompare`: "a-3" < "A-4" < "b-1"), as a server sorts that
+ *   compares ids with its database collation (Medplum, PostgreSQL with an en_US collation); R4 does not define the
+ *   order. `idOrder: 'code-point'` sorts by code units instead. Without `_sort` the server's natural order, which is
+ *   not the id order. `_include`/`_revinclude` entries do not count towards `_count` or `total`.
+ * - Unknown and unsupported parameters are ignored and left out of the self link, which lists the parameters the
+ *   search used (R4 search.html, "Handling Errors"); `Prefer: handling=strict` turns them into HTTP 400 (unless
+ *   `ignoresPreferHandling`). A deployment may leave parameters unimplemented (`unsupported`); its
+ *   CapabilityStatement (`GET [base]/metadata`) then leaves them out too, unless `declaresUnsupported` (a statement
+ *   that promises more than the server does).
+ * - `_elements` returns the matches with only the listed top-level elements (and id, meta), tagged SUBSETTED.
+ * - Errors: HTTP 400 with an OperationOutcome for invalid values and, under strict handling, unknown parameters;
+ *   404 for unknown types and ids; 405 for other methods; 415 for a `_search` body that is not a form.
  *   Every body is `application/fhir+json`.
  */
 import { randomUUID } from 'node:crypto';
 import type { SimulatorRequest, SimulatorResponse } from '../http-server';
 import type { FhirResource, FhirStore } from './resources';
 import { RESOURCE_TYPES } from './resources';
-import { criterion, includedResources, parseInclude, SearchError, type IncludeSpec, type SearchContext } from './search';
+import {
+  criterion, includedResources, knownParameters, parameterType, parseInclude, referenceParameters, SearchError, type IncludeSpec,
+  type SearchContext,
+} from './search';
 
 export const FHIR_JSON = 'application/fhir+json;charset=utf-8';
 
@@ -36,17 +47,30 @@ export interface FhirQuirks {
   advertisedBase?: string;
   /** How long a search's pages stay available, in milliseconds (HAPI keeps them about an hour). */
   searchTtlMs?: number;
+  /**
+   * Parameters this deployment does not implement, ignored like unknown ones: a name for every type (`_has`,
+   * `_revinclude`, `_include`, `modality`) or `Type:name` for one (`ImagingStudy:bodysite`).
+   */
+  unsupported?: readonly string[];
+  /** The CapabilityStatement declares the unsupported parameters all the same. */
+  declaresUnsupported?: boolean;
+  /** `Prefer: handling=strict` is not honoured: unsupported parameters are ignored even then. */
+  ignoresPreferHandling?: boolean;
+  /** Order of `_sort=_id`: 'locale' (default) or 'code-point'. */
+  idOrder?: 'locale' | 'code-point';
 }
 
 interface StoredSearch {
   type: string;
   ids: string[];
   includes: IncludeSpec[];
+  /** `_elements`: the top-level elements the matches keep; null for whole resources. */
+  elements: string[] | null;
   created: number;
 }
 
 const DEFAULT_PAGE_SIZE = 20;
-const CONTROL_PARAMETERS = new Set(['_count', '_summary', '_total', '_sort', '_include', '_revinclude', '_format', '_pretty']);
+const CONTROL_PARAMETERS = new Set(['_count', '_summary', '_total', '_sort', '_include', '_revinclude', '_elements', '_format', '_pretty']);
 /** Searches kept at most; the oldest go first (HAPI expires them by age). */
 const MAX_STORED_SEARCHES = 2000;
 
@@ -81,7 +105,7 @@ export class FhirServer {
     const path = request.url.pathname;
     if (path !== this.basePath && !path.startsWith(`${this.basePath}/`)) return outcome(404, 'not-found', `no FHIR endpoint at ${path}`);
     const segments = path.slice(this.basePath.length).split('/').filter((s) => s !== '');
-    const lenient = /handling\s*=\s*lenient/i.test(String(request.headers.prefer ?? ''));
+    const strict = /handling\s*=\s*strict/i.test(String(request.headers.prefer ?? '')) && !this.quirks.ignoresPreferHandling;
     if (segments.length === 0) {
       if (request.method !== 'GET') return outcome(405, 'not-supported', `${request.method} is not supported on the base URL`);
       if (request.url.searchParams.has('_getpages')) return this.page(request.url.searchParams);
@@ -96,18 +120,27 @@ export class FhirServer {
       const contentType = String(request.headers['content-type'] ?? '');
       if (!contentType.startsWith('application/x-www-form-urlencoded')) return outcome(415, 'not-supported', '_search needs an application/x-www-form-urlencoded body');
       const params = [...request.url.searchParams, ...new URLSearchParams(request.body)];
-      return this.search(type, params, lenient, `${this.base}/${type}?${new URLSearchParams(params).toString()}`);
+      return this.search(type, params, strict);
     }
     if (request.method !== 'GET') return outcome(405, 'not-supported', `${request.method} is not supported here`);
     if (second !== undefined) {
       const resource = this.store.byId.get(`${type}/${second}`);
       return resource ? fhirJson(200, resource) : outcome(404, 'not-found', `Resource ${type}/${second} is not known`);
     }
-    return this.search(type, [...request.url.searchParams], lenient, `${this.base}/${type}${request.url.search}`);
+    return this.search(type, [...request.url.searchParams], strict);
   }
 
-  private search(type: string, params: Array<[string, string]>, lenient: boolean, self: string): SimulatorResponse {
-    const context: SearchContext = { store: this.store, lenient, warnings: [] };
+  /** Whether this deployment leaves a parameter of a type unimplemented (quirk `unsupported`). */
+  private unsupported(type: string, name: string): boolean {
+    const list = this.quirks.unsupported ?? [];
+    return list.includes(name) || list.includes(`${type}:${name}`);
+  }
+
+  private search(type: string, params: Array<[string, string]>, strict: boolean): SimulatorResponse {
+    const context: SearchContext = { store: this.store, strict, unsupported: (t, n) => this.unsupported(t, n), ignored: [] };
+    // The parameters the search used, in the order sent: the self link.
+    const used: Array<[string, string]> = [];
+    let elements: string[] | null = null;
     const predicates: Array<(r: FhirResource) => boolean> = [];
     const includes: IncludeSpec[] = [];
     let count: number | null = null;
@@ -136,27 +169,36 @@ export class FhirServer {
           case '_include':
           case '_revinclude': {
             const spec = parseInclude(name, value, type, context);
-            if (spec) includes.push(spec);
+            if (!spec) continue;
+            includes.push(spec);
             break;
           }
+          case '_elements':
+            elements = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+            break;
           default: // _format, _pretty: JSON is all this server speaks
             break;
         }
+        used.push([name, value]);
         continue;
       }
       const predicate = criterion(type, name, value, context);
-      if (predicate) predicates.push(predicate);
+      if (predicate) {
+        predicates.push(predicate);
+        used.push([name, value]);
+      }
     }
+    const self = `${this.base}/${type}${used.length > 0 ? `?${new URLSearchParams(used).toString()}` : ''}`;
     let matches = (this.store.byType.get(type) ?? []).filter((r) => predicates.every((p) => p(r)));
     if (summaryCount || count === 0) {
       // §7.4: total, no entries, no links; and, as HAPI answered (#1763), no `type`.
-      return fhirJson(200, { resourceType: 'Bundle', id: randomUUID(), meta: { lastUpdated: new Date().toISOString() }, total: matches.length });
+      return fhirJson(200, { resourceType: 'Bundle', id: randomUUID(), meta: { lastUpdated: new Date().toISOString() }, total: matches.length, link: [{ relation: 'self', url: self }] });
     }
-    if (sort !== null) matches = sorted(matches, sort);
+    if (sort !== null) matches = sorted(matches, sort, this.quirks.idOrder ?? 'locale');
     const pageSize = Math.min(count ?? DEFAULT_PAGE_SIZE, this.quirks.maxPageSize ?? 100);
-    const token = this.keep({ type, ids: matches.map((r) => r.id), includes, created: Date.now() });
+    const token = this.keep({ type, ids: matches.map((r) => r.id), includes, elements, created: Date.now() });
     const withTotal = (total === 'accurate' || total === 'estimate') && !this.quirks.omitTotal;
-    return fhirJson(200, this.bundle(token, 0, pageSize, withTotal ? matches.length : null, self, context.warnings));
+    return fhirJson(200, this.bundle(token, 0, pageSize, withTotal ? matches.length : null, self));
   }
 
   private page(params: URLSearchParams): SimulatorResponse {
@@ -171,7 +213,7 @@ export class FhirServer {
     const count = params.get('_count') ?? String(DEFAULT_PAGE_SIZE);
     if (!/^\d+$/.test(offset) || !/^\d+$/.test(count) || Number(count) === 0) return outcome(400, 'invalid', 'invalid paging parameters');
     const self = `${this.base}?${params.toString()}`;
-    return fhirJson(200, this.bundle(token, Number(offset), Math.min(Number(count), this.quirks.maxPageSize ?? 100), null, self, []));
+    return fhirJson(200, this.bundle(token, Number(offset), Math.min(Number(count), this.quirks.maxPageSize ?? 100), null, self));
   }
 
   private keep(search: StoredSearch): string {
@@ -181,21 +223,18 @@ export class FhirServer {
     return token;
   }
 
-  private bundle(token: string, offset: number, size: number, total: number | null, self: string, warnings: string[]): object {
+  private bundle(token: string, offset: number, size: number, total: number | null, self: string): object {
     const search = this.searches.get(token)!;
     const matches = search.ids.slice(offset, offset + size).map((id) => this.store.byId.get(`${search.type}/${id}`)).filter((r): r is FhirResource => r !== undefined);
     const included = includedResources(matches, search.includes, this.store);
+    const shown = search.elements ? matches.map((r) => subsetted(r, search.elements!)) : matches;
     const link = [{ relation: 'self', url: self }];
     const pageLink = (o: number) => `${this.base}?_getpages=${token}&_getpagesoffset=${o}&_count=${size}&_bundletype=searchset`;
     if (offset + size < search.ids.length) link.push({ relation: 'next', url: pageLink(offset + size) });
     if (offset > 0) link.push({ relation: 'previous', url: pageLink(Math.max(0, offset - size)) });
     const entry = [
-      ...matches.map((resource) => ({ fullUrl: `${this.base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })),
+      ...shown.map((resource) => ({ fullUrl: `${this.base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' } })),
       ...included.map((resource) => ({ fullUrl: `${this.base}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'include' } })),
-      ...(warnings.length > 0 ? [{
-        resource: { resourceType: 'OperationOutcome', issue: warnings.map((diagnostics) => ({ severity: 'warning', code: 'not-supported', diagnostics })) },
-        search: { mode: 'outcome' },
-      }] : []),
     ];
     return {
       resourceType: 'Bundle', id: randomUUID(), meta: { lastUpdated: new Date().toISOString() }, type: 'searchset',
@@ -205,20 +244,45 @@ export class FhirServer {
     };
   }
 
+  /**
+   * The CapabilityStatement (R4 capabilitystatement.html), HAPI-like: per type its search parameters with their
+   * types, the `_include` values its reference parameters allow and the `_revinclude` values that point at it; at the
+   * rest level `_has` and the result parameters. Unsupported parameters are left out unless `declaresUnsupported`.
+   */
   private capabilityStatement(): object {
+    const declared = (type: string, name: string) => this.quirks.declaresUnsupported || !this.unsupported(type, name);
+    const references = referenceParameters();
+    const common = [['_has', 'special'], ['_count', 'number'], ['_sort', 'string'], ['_total', 'token'], ['_summary', 'token'], ['_elements', 'string']]
+      .filter(([name]) => declared('*', name))
+      .map(([name, type]) => ({ name, type, definition: `http://hl7.org/fhir/R4/search.html#${name}` }));
     return {
       resourceType: 'CapabilityStatement', status: 'active', date: '2025-06-30', kind: 'instance', fhirVersion: '4.0.1',
       format: ['application/fhir+json'],
       software: { name: 'FHIR R4 simulator (HAPI-like)' },
       rest: [{
         mode: 'server',
-        resource: RESOURCE_TYPES.map((type) => ({ type, interaction: [{ code: 'read' }, { code: 'search-type' }] })),
+        searchParam: common,
+        resource: RESOURCE_TYPES.map((type) => ({
+          type,
+          interaction: [{ code: 'read' }, { code: 'search-type' }],
+          searchParam: knownParameters(type).filter((name) => declared(type, name)).map((name) => ({ name, type: parameterType(type, name) })),
+          searchInclude: declared(type, '_include') ? references.filter((r) => r.source === type).map((r) => `${r.source}:${r.name}`) : [],
+          searchRevInclude: declared(type, '_revinclude') ? references.filter((r) => r.targets.includes(type)).map((r) => `${r.source}:${r.name}`) : [],
+        })),
       }],
     };
   }
 }
 
-function sorted(resources: FhirResource[], sort: string): FhirResource[] {
+/** A resource with only the listed top-level elements (and resourceType, id, meta), marked SUBSETTED (R4 §3.1.1.5.10). */
+function subsetted(resource: FhirResource, elements: readonly string[]): FhirResource {
+  const kept: FhirResource = { resourceType: resource.resourceType, id: resource.id };
+  for (const name of elements) if (name in resource) kept[name] = resource[name];
+  kept.meta = { ...resource.meta, tag: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' }] } as FhirResource['meta'];
+  return kept;
+}
+
+function sorted(resources: FhirResource[], sort: string, order: 'locale' | 'code-point'): FhirResource[] {
   const keys = sort.split(',');
   for (const key of keys) {
     if (!['_id', '-_id', '_lastUpdated', '-_lastUpdated'].includes(key)) throw new SearchError(400, 'not-supported', `_sort=${key} is not supported by this server (_id, _lastUpdated are)`);
@@ -226,7 +290,8 @@ function sorted(resources: FhirResource[], sort: string): FhirResource[] {
   const idKey = keys.find((k) => k.endsWith('_id'));
   if (!idKey) return resources; // every resource has the same lastUpdated: the natural order stays
   const direction = idKey.startsWith('-') ? -1 : 1;
-  return [...resources].sort((a, b) => direction * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const compare = order === 'locale' ? (a: string, b: string) => a.localeCompare(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...resources].sort((a, b) => direction * compare(a.id, b.id));
 }
 
 export function fhirJson(status: number, body: unknown): SimulatorResponse {

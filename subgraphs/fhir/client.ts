@@ -8,13 +8,17 @@
  *   base URL and always sends them to its configured endpoint, so a server that advertises an internal host name
  *   still pages, and no link can send the adapter (and its credentials) elsewhere.
  * - count: `_summary=count` (a Bundle with `total` only, possibly without `type`, §7.4).
+ * - capabilities: `GET [base]/metadata`, the server's CapabilityStatement.
  * Error messages name the method and path, never the query (values can be patient identifiers).
+ *
+ * `Prefer: handling=strict` (R4 search.html, "Handling Errors") is not sent yet: NativeHttp takes no extra request
+ * headers. What the server applied is checked on every answer instead (its self link: applied.ts, native-reads.ts).
  */
 import { ErrorCode, RepositoryError } from '../sdk/errors';
 import { NativeHttp, toSearchParams, type Query } from '../sdk/native-http';
-import type { SearchPage } from './native-types';
-import { parseCountBundle, parseSearchBundle } from './parse';
-import type { SearchParams } from './query';
+import type { SearchPage, ServerCapabilities } from './native-types';
+import { parseCapabilityStatement, parseCountBundle, parseSearchBundle } from './parse';
+import type { SearchParams } from './plan';
 
 export interface FhirClientOptions {
   repositoryId: string;
@@ -64,8 +68,13 @@ export class FhirClient {
     return parseSearchBundle(body, this.repositoryId, `${type} search page`, type);
   }
 
-  /** The number of `type` resources the search parameters match (`_summary=count`). */
-  async count(type: string, params: SearchParams): Promise<number> {
+  /** The server's CapabilityStatement, as far as search goes. */
+  async capabilities(): Promise<ServerCapabilities> {
+    return parseCapabilityStatement(await this.http.getJson('/metadata', {}, FHIR_JSON), this.repositoryId);
+  }
+
+  /** The number of `type` resources the search parameters match (`_summary=count`), with the self link. */
+  async count(type: string, params: SearchParams): Promise<{ total: number; self: string | null }> {
     const query = toQuery([...params, ['_summary', 'count']]);
     const body = toSearchParams(query).toString().length > MAX_GET_QUERY
       ? await this.http.postForm(`/${type}/_search`, query)

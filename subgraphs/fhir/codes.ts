@@ -1,9 +1,11 @@
 /**
- * Code systems, profiles and the code tables the FHIR adapter reads with (README §2f, §7.1; mCODE STU2-STU4).
+ * Code systems, profiles and the code tables the FHIR adapter reads with (README §2f, §7.1; mCODE STU2-STU4; the
+ * SNOMED CT tables of schema/codes/snomed-*.ts).
  * Kept apart from the simulator's writing tables on purpose: the tests catch a disagreement.
  */
 import type { BodyPart, Modality } from '../../schema/generated/graphql';
 import { ALL_MODALITIES, normaliseModality } from '../../schema/codes/modality';
+import { STAGE_GROUP_CODES, TNM_CATEGORY_CODES } from '../../schema/codes/snomed-staging';
 
 export const SYSTEM = {
   DCM: 'http://dicom.nema.org/resources/ontology/DCM',
@@ -12,6 +14,7 @@ export const SYSTEM = {
   ICD10: 'http://hl7.org/fhir/sid/icd-10',
   ICD10CM: 'http://hl7.org/fhir/sid/icd-10-cm',
   ICDO3: 'http://terminology.hl7.org/CodeSystem/icd-o-3',
+  DATA_ABSENT_REASON: 'http://terminology.hl7.org/CodeSystem/data-absent-reason',
   DICOM_UID: 'urn:dicom:uid',
   ENDPOINT_CONNECTION: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type',
 } as const;
@@ -23,16 +26,10 @@ const MCODE = 'http://hl7.org/fhir/us/mcode/StructureDefinition';
 export const PRIMARY_CANCER_PROFILE = `${MCODE}/mcode-primary-cancer-condition`;
 export const HISTOLOGY_EXTENSION = `${MCODE}/mcode-histology-morphology-behavior`;
 
-/** Stage-group LOINC codes (README §2f, verified), in the order one is preferred when a patient has several. */
-export const STAGE_GROUP_LOINC = { pathological: '21902-2', clinical: '21908-9', other: '21914-7' } as const;
-export const STAGE_GROUP_CODES: readonly string[] = [STAGE_GROUP_LOINC.pathological, STAGE_GROUP_LOINC.clinical, STAGE_GROUP_LOINC.other];
-
-/** T, N and M category LOINC codes (clinical, pathological, other), for members and components. */
-export const TNM_CATEGORY_LOINC: Record<'t' | 'n' | 'm', readonly string[]> = {
-  t: ['21905-5', '21899-0', '21911-3'],
-  n: ['21906-3', '21900-6', '21912-1'],
-  m: ['21907-1', '21901-4', '21913-9'],
-};
+/** Stage-group and T/N/M category codes, SNOMED CT and LOINC (schema/codes/snomed-staging.ts), as `system|code`. */
+export const STAGE_OBSERVATION_CODES: readonly string[] = [
+  ...STAGE_GROUP_CODES, ...TNM_CATEGORY_CODES.t, ...TNM_CATEGORY_CODES.n, ...TNM_CATEGORY_CODES.m,
+].map((c) => `${c.system}|${c.code}`);
 
 /**
  * SNOMED CT codes of series.bodySite per normalised body part: DICOM PS3.16 CID 4031 (2025) codes, the codes older

@@ -9,7 +9,7 @@ import { FHIR_CRITERIA, FhirAdapter, validateFhirOptions } from './adapter';
 export const fhirKind: AdapterKind = {
   apiKind: 'fhir',
   description: 'FHIR R4 with mCODE (Patient, primary cancer Condition, TNM stage group, ImagingStudy): cases, studies and series; '
-    + 'exact counts and facets from a native pre-selection evaluated locally.',
+    + 'exact counts and facets from a native pre-selection the server is checked to have applied, evaluated locally.',
   granularity: 'RECORD',
   criteria: FHIR_CRITERIA,
   facets: true,
@@ -19,4 +19,4 @@ export const fhirKind: AdapterKind = {
 
 export { FhirAdapter, FHIR_CRITERIA, readFhirOptions, validateFhirOptions, type FhirAdapterOptions } from './adapter';
 export { FhirClient } from './client';
-export { escapeSearchValue, planPatientSearch } from './query';
+export { escapeSearchValue, planCandidates, ServerProfile } from './plan';

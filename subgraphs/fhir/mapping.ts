@@ -4,29 +4,36 @@
  * - Case: `<repositoryId>/<Patient.id>`; sex from Patient.gender (male/female/other/unknown; absent is UNKNOWN);
  *   collection = the ResearchStudy id the patient's ResearchSubject points to (the first by id if several).
  * - Diagnosis: the patient's primary cancer Condition: the one declaring the mCODE primary-cancer-condition profile
- *   (any version, `…|3.0.0`), else one whose ICD-10 code is a primary malignant neoplasm (C00-C76, C80-C97: not the
- *   secondary C77-C79) and that does not declare the secondary-cancer profile; the earliest onset when several;
- *   refuted and entered-in-error ones are ignored. Cancer site from its ICD-O-3 topography (bodySite, ICD-O-3
- *   system) else its ICD-10/ICD-10-CM code; ICD-O-3 morphology from the histology-morphology-behavior extension.
+ *   (any version, `…|3.0.0`), else one coded as a primary malignant neoplasm (ICD-10 C00-C76 and C80-C97, not the
+ *   secondary C77-C79; or a SNOMED CT primary cancer disorder of schema/codes/snomed-cancer.ts) that does not
+ *   declare the secondary-cancer profile; the earliest onset when several; refuted and entered-in-error ones are
+ *   ignored. Cancer site from the first that names one: its ICD-O-3 topography (bodySite, ICD-O-3 system), its
+ *   ICD-10/ICD-10-CM code, its SNOMED CT disorder code ("Primary malignant neoplasm of female left breast"), its
+ *   SNOMED CT body structure (bodySite "Lung structure"), as mCODE STU3/STU4 data codes them. ICD-O-3 morphology
+ *   from the histology-morphology-behavior extension, in ICD-O-3 or SNOMED CT ("Infiltrating duct carcinoma" is
+ *   8500/3).
  * - Year of diagnosis: the year of onsetDateTime (or onsetPeriod.start) as written. Age at diagnosis: the completed
  *   years between Patient.birthDate and that date (both full dates; a year-only birthDate gives no age rather than
  *   an age off by one), else onsetAge (UCUM a, mo, wk, d). Exact: no rounding anywhere.
- * - Stage: the mcode-tnm-stage-group Observation (LOINC 21902-2 pathological, 21908-9 clinical, 21914-7 other, in
- *   that preference) focused on the primary Condition; T/N/M from its hasMember Observations or its components; the
- *   staging system from Observation.method.
+ * - Stage: the mcode-tnm-stage-group Observation (code SNOMED CT or LOINC, schema/codes/snomed-staging.ts;
+ *   pathological, then clinical, then other) focused on the primary Condition; T/N/M from its hasMember Observations
+ *   or its components; values as written (text), else the AJCC value of a SNOMED CT AJCC concept ("IIB", "pT3"), else
+ *   the code; a data-absent-reason value is no value. The staging system from Observation.method.
  * - Study: uid from identifier `urn:dicom:uid` (`urn:oid:` stripped); date from `started`; series modality from the
  *   DCM Coding (raw code kept), body part from the SNOMED code of series.bodySite, else from its display text (the
  *   raw BodyPartExamined, kept as bodyPartRaw); manufacturer from the contained Device the series performer points
  *   to; sizes are not in FHIR (null); retrieve = WADO-RS series URL under the study's (or series') DICOMweb Endpoint.
  */
-import type { Diagnosis, Modality, Stage } from '../../schema/generated/graphql';
+import type { CancerSite, Diagnosis, Modality, Stage } from '../../schema/generated/graphql';
 import { normaliseBodyPart } from '../../schema/codes/body-part';
 import { cancerSiteFromCode } from '../../schema/codes/cancer-site';
 import { ALL_MODALITIES, normaliseModality } from '../../schema/codes/modality';
 import { normaliseSex } from '../../schema/codes/sex';
+import { cancerSiteOfSnomedBodyStructure, cancerSiteOfSnomedDisorder, icdO3MorphologyOfSnomed } from '../../schema/codes/snomed-cancer';
+import { ajccValueOfSnomed, STAGE_GROUP_CODES, TNM_CATEGORY_CODES, type StagingCode } from '../../schema/codes/snomed-staging';
 import type { CollectionMetadata } from '../sdk/entry';
 import type { CollectionRecord, FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
-import { bodyPartOfSnomed, ICD10_SYSTEMS, PRIMARY_CANCER_PROFILE, STAGE_GROUP_CODES, SYSTEM, TNM_CATEGORY_LOINC } from './codes';
+import { bodyPartOfSnomed, ICD10_SYSTEMS, PRIMARY_CANCER_PROFILE, SYSTEM } from './codes';
 import type {
   CodeableConcept, ConditionResource, EndpointResource, ImagingStudyResource, ObservationResource, Quantity, ResearchStudyResource,
   ResourceSet, SeriesElement,
@@ -104,20 +111,38 @@ export function primaryConditionOf(conditions: readonly ConditionResource[]): Co
   });
   let candidates = valid.filter((c) => hasProfile(c, PRIMARY_CANCER_PROFILE));
   if (candidates.length === 0) {
-    candidates = valid.filter((c) => !hasProfile(c, SECONDARY_PROFILE) && isPrimaryMalignantIcd10(codeIn(c.code, ICD10_SYSTEMS)));
+    candidates = valid.filter((c) => !hasProfile(c, SECONDARY_PROFILE)
+      && (isPrimaryMalignantIcd10(codeIn(c.code, ICD10_SYSTEMS)) || cancerSiteOfSnomedDisorder(codeIn(c.code, [SYSTEM.SNOMED])) !== null));
   }
   return [...candidates].sort((a, b) => compare(onsetDateOf(a) ?? '9999', onsetDateOf(b) ?? '9999') || compare(a.id, b.id))[0] ?? null;
 }
 
+/** A staging value: its text, else the AJCC value of a SNOMED CT AJCC concept, else its code; null when absent. */
 function conceptValue(concept: CodeableConcept | null): string | null {
-  return concept?.text?.trim() || concept?.coding.find((c) => c.code)?.code || null;
+  if (!concept) return null;
+  if (concept.text?.trim()) return concept.text.trim();
+  if (concept.coding.some((c) => c.system === SYSTEM.DATA_ABSENT_REASON)) return null;
+  const snomed = concept.coding.find((c) => c.system === SYSTEM.SNOMED && c.code);
+  if (snomed) return ajccValueOfSnomed(snomed.code, snomed.display) ?? snomed.code;
+  return concept.coding.find((c) => c.code)?.code ?? null;
 }
+
+/** The index of the first of `codes` the concept carries (system and code), -1 when none. */
+function indexIn(concept: CodeableConcept | null, codes: readonly StagingCode[]): number {
+  if (!concept) return -1;
+  return codes.findIndex((s) => concept.coding.some((c) => c.system === s.system && c.code?.trim() === s.code));
+}
+
+const KIND_RANK = { pathological: 0, clinical: 1, other: 2 } as const;
 
 /** TNM staging of a patient from its Observations (the stage group focused on the primary Condition). */
 export function stageOf(
   observations: readonly ObservationResource[], primaryConditionId: string | null, byId: ReadonlyMap<string, ObservationResource>,
 ): Stage | null {
-  const rank = (o: ObservationResource) => STAGE_GROUP_CODES.indexOf(codeIn(o.code, [SYSTEM.LOINC]) ?? '');
+  const rank = (o: ObservationResource) => {
+    const index = indexIn(o.code, STAGE_GROUP_CODES);
+    return index < 0 ? -1 : KIND_RANK[STAGE_GROUP_CODES[index].kind];
+  };
   const groups = observations.filter((o) => rank(o) >= 0 && o.status !== 'entered-in-error' && o.status !== 'cancelled');
   if (groups.length === 0) return null;
   const focused = (o: ObservationResource) => primaryConditionId !== null && o.focus.some((f) => referenceId(f, 'Condition') === primaryConditionId);
@@ -125,10 +150,10 @@ export function stageOf(
     || compare(b.effectiveDateTime ?? '', a.effectiveDateTime ?? ''));
   const members = group.hasMember.map((ref) => byId.get(referenceId(ref, 'Observation') ?? '')).filter((o): o is ObservationResource => o !== undefined);
   const category = (letter: 't' | 'n' | 'm'): string | null => {
-    const codes = TNM_CATEGORY_LOINC[letter];
-    const member = members.find((m) => codes.includes(codeIn(m.code, [SYSTEM.LOINC]) ?? ''));
+    const codes = TNM_CATEGORY_CODES[letter];
+    const member = members.find((m) => indexIn(m.code, codes) >= 0);
     if (member) return conceptValue(member.value);
-    const component = group.components.find((c) => codes.includes(codeIn(c.code, [SYSTEM.LOINC]) ?? ''));
+    const component = group.components.find((c) => indexIn(c.code, codes) >= 0);
     return component ? conceptValue(component.value) : null;
   };
   return {
@@ -140,13 +165,23 @@ export function stageOf(
   };
 }
 
+/** The cancer site of a primary cancer Condition (see the module comment for the order). */
+function cancerSiteOf(condition: ConditionResource, topography: string | null, icd10: string | null): CancerSite {
+  if (topography ?? icd10) return cancerSiteFromCode(topography ?? icd10);
+  return cancerSiteOfSnomedDisorder(codeIn(condition.code, [SYSTEM.SNOMED]))
+    ?? condition.bodySite.map((s) => cancerSiteOfSnomedBodyStructure(codeIn(s, [SYSTEM.SNOMED]))).find((site) => site !== null)
+    ?? 'UNKNOWN';
+}
+
 export function diagnosisOf(condition: ConditionResource, stage: Stage | null): Diagnosis {
   const topography = condition.bodySite.map((s) => codeIn(s, [SYSTEM.ICDO3])).find((c) => c !== null && /^C\d/i.test(c)) ?? null;
   const icd10 = codeIn(condition.code, ICD10_SYSTEMS);
-  const morphology = condition.histology.map((h) => codeIn(h, [SYSTEM.ICDO3])).find((c) => c !== null) ?? null;
+  const morphology = condition.histology.map((h) => codeIn(h, [SYSTEM.ICDO3])).find((c) => c !== null)
+    ?? condition.histology.map((h) => icdO3MorphologyOfSnomed(codeIn(h, [SYSTEM.SNOMED]))).find((c) => c !== null)
+    ?? null;
   const onset = onsetDateOf(condition);
   return {
-    cancerSite: cancerSiteFromCode(topography ?? icd10),
+    cancerSite: cancerSiteOf(condition, topography, icd10),
     icd10,
     icdO3Topography: topography,
     icdO3Morphology: morphology,

@@ -128,6 +128,8 @@ export interface ResourceSet {
 export interface SearchPage {
   /** Bundle.total, null when the server left it out (§7.4: optional). */
   total: number | null;
+  /** The `self` link as sent: the parameters the server used (R4 search.html, "Handling Errors"); null when absent. */
+  self: string | null;
   /** The `next` link as sent (absolute), null on the last page. */
   next: string | null;
   /** Ids of the `search.mode = match` entries, in Bundle order. */
@@ -148,4 +150,20 @@ export function mergeResourceSets(sets: readonly ResourceSet[]): ResourceSet {
     for (const key of Object.keys(merged) as Array<keyof ResourceSet>) (merged[key] as unknown[]).push(...set[key]);
   }
   return merged;
+}
+
+/**
+ * What a server's CapabilityStatement (`GET [base]/metadata`, R4 capabilitystatement.html) says about search, per
+ * resource type: the search parameters (`rest.resource.searchParam` plus the ones `rest.searchParam` declares for
+ * every type), and the `_include` / `_revinclude` values (`searchInclude`, `searchRevInclude`).
+ */
+export interface ServerCapabilities {
+  /** Search parameter names per resource type, the rest-level ones included. */
+  searchParams: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Search parameter names every type has (`rest.searchParam`). */
+  commonParams: ReadonlySet<string>;
+  /** `searchInclude` values per resource type ("ImagingStudy:endpoint"). */
+  includes: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `searchRevInclude` values per resource type (on Patient: "ImagingStudy:subject"). */
+  revIncludes: ReadonlyMap<string, ReadonlySet<string>>;
 }

@@ -14,6 +14,7 @@ import { ResponseReader } from '../sdk/parse';
 import type {
   CodeableConcept, Coding, ConditionResource, DeviceResource, EndpointResource, ImagingStudyResource, ObservationResource,
   PatientResource, Quantity, ResearchStudyResource, ResearchSubjectResource, ResourceSet, SearchPage, SeriesElement,
+  ServerCapabilities,
 } from './native-types';
 import { emptyResourceSet } from './native-types';
 import { HISTOLOGY_EXTENSION } from './codes';
@@ -266,11 +267,13 @@ export function parseSearchBundle(body: unknown, repositoryId: string, call: str
   const bundle = bundleOf(body, repositoryId, call, reader);
   const total = reader.integer(bundle.total, 'total');
   let next: string | null = null;
+  let self: string | null = null;
   reader.list(bundle.link, 'link').forEach((l, i) => {
     const link = reader.object(l, `link[${i}]`);
     const relation = reader.string(link.relation, `link[${i}].relation`);
     const url = reader.string(link.url, `link[${i}].url`);
     if (relation === 'next') next = url;
+    if (relation === 'self') self = url;
   });
   const resources = emptyResourceSet();
   const matchIds: string[] = [];
@@ -294,14 +297,59 @@ export function parseSearchBundle(body: unknown, repositoryId: string, call: str
     const id = addResource(resources, resource, type, `entry[${i}].resource`, reader);
     if (isMatch && id !== null) matchIds.push(id);
   });
-  return { total, next, matchIds, warnings, resources };
+  return { total, self, next, matchIds, warnings, resources };
 }
 
-/** The `total` of a `_summary=count` (or `_count=0`) Bundle, which may lack `type` (§7.4). */
-export function parseCountBundle(body: unknown, repositoryId: string, call: string): number {
+/** The `total` and `self` link of a `_summary=count` (or `_count=0`) Bundle, which may lack `type` (§7.4). */
+export function parseCountBundle(body: unknown, repositoryId: string, call: string): { total: number; self: string | null } {
   const reader = new FhirReader(repositoryId, call);
   const bundle = bundleOf(body, repositoryId, call, reader);
   const total = reader.integer(bundle.total, 'total');
   if (total === null) throw failure(repositoryId, call, 'a count Bundle without total');
-  return total;
+  const self = reader.list(bundle.link, 'link').map((l, i) => reader.object(l, `link[${i}]`))
+    .find((link) => link.relation === 'self');
+  return { total, self: self ? reader.string(self.url, 'link.url') : null };
+}
+
+/**
+ * The search capabilities of a CapabilityStatement (R4 capabilitystatement.html): `rest[mode=server]`, its
+ * `searchParam` (for every type) and, per `resource`, `searchParam[].name`, `searchInclude` and `searchRevInclude`.
+ * A body that is not a CapabilityStatement (a server that answers `/metadata` with a Bundle, or an HTML page) is a
+ * REPOSITORY_BAD_RESPONSE: the adapter needs it to know what it may ask.
+ */
+export function parseCapabilityStatement(body: unknown, repositoryId: string): ServerCapabilities {
+  const call = 'metadata';
+  const reader = new FhirReader(repositoryId, call);
+  if (body === null) throw failure(repositoryId, call, 'the body is empty, expected a CapabilityStatement');
+  const statement = reader.object(body);
+  if (statement.resourceType !== 'CapabilityStatement') {
+    throw failure(repositoryId, call, `resourceType is ${JSON.stringify(typeof statement.resourceType === 'string' ? statement.resourceType : typeof statement.resourceType)}, expected "CapabilityStatement"`);
+  }
+  const names = (list: unknown, path: string): string[] => reader.list(list, path)
+    .map((p, i) => reader.string(reader.object(p, `${path}[${i}]`).name, `${path}[${i}].name`));
+  const strings = (list: unknown, path: string): string[] => reader.list(list, path).map((v, i) => reader.string(v, `${path}[${i}]`));
+  const commonParams = new Set<string>();
+  const searchParams = new Map<string, Set<string>>();
+  const includes = new Map<string, Set<string>>();
+  const revIncludes = new Map<string, Set<string>>();
+  reader.list(statement.rest, 'rest').forEach((r, i) => {
+    const rest = reader.object(r, `rest[${i}]`);
+    if (rest.mode !== 'server') return;
+    for (const name of names(rest.searchParam, `rest[${i}].searchParam`)) commonParams.add(name);
+    reader.list(rest.resource, `rest[${i}].resource`).forEach((x, j) => {
+      const path = `rest[${i}].resource[${j}]`;
+      const resource = reader.object(x, path);
+      const type = reader.string(resource.type, `${path}.type`);
+      const add = (map: Map<string, Set<string>>, values: string[]) => {
+        let set = map.get(type);
+        if (!set) map.set(type, (set = new Set()));
+        for (const value of values) set.add(value);
+      };
+      add(searchParams, names(resource.searchParam, `${path}.searchParam`));
+      add(includes, strings(resource.searchInclude, `${path}.searchInclude`));
+      add(revIncludes, strings(resource.searchRevInclude, `${path}.searchRevInclude`));
+    });
+  });
+  for (const set of searchParams.values()) for (const name of commonParams) set.add(name);
+  return { searchParams, commonParams, includes, revIncludes };
 }

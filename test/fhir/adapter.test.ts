@@ -7,6 +7,7 @@ import { graphql } from 'graphql';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { startFhirSimulator, type RunningFhirSimulator } from '../../simulators/fhir';
 import { startSimulator } from '../../simulators/http-server';
+import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
 import { toUnifiedCases } from '../../simulators/synthetic/unified';
 import { FhirAdapter, fhirKind } from '../../subgraphs/fhir';
@@ -15,6 +16,7 @@ import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../../subgraphs/sdk/filter';
 import type { CaseRecord, FullCaseRecord } from '../../subgraphs/sdk/records';
 import { buildRepositorySubgraph } from '../../subgraphs/sdk/subgraph';
+import { COHORT_FILTERS, EXACT_CASE_FILTERS as EXACT, REFINED_CASE_FILTERS as REFINED } from './filters';
 import { ErrorCode, fhirEntry, fhirTestData, filterOf, REPOSITORY_ID, rejection } from './support';
 import { walkPages } from '../support/adapter-kit';
 
@@ -62,32 +64,6 @@ function expectedNode(record: FullCaseRecord): CaseRecord {
 
 const log = () => simulator.requests.log.join('\n');
 
-const COHORT_FILTERS: Array<[string, CaseFilter]> = [
-  ['no filter', {}],
-  ['one modality', { modalities: ['CT'] }],
-  ['two modalities (OR)', { modalities: ['MR', 'MG'] }],
-  ['one body part, dirty raw values and legacy codes', { bodyParts: ['CHEST'] }],
-  ['two body parts (OR)', { bodyParts: ['BREAST', 'PROSTATE'] }],
-  ['body part UNKNOWN (no bodySite)', { bodyParts: ['UNKNOWN'] }],
-  ['one sex', { sex: ['MALE'] }],
-  ['sex without a FHIR code or without gender', { sex: ['OTHER', 'UNKNOWN'] }],
-  ['age range', { ageAtDiagnosis: { min: 50, max: 65 } }],
-  ['open age range', { ageAtDiagnosis: { max: 45 } }],
-  ['year range', { yearOfDiagnosis: { min: 2012, max: 2016 } }],
-  ['open year range', { yearOfDiagnosis: { min: 2020 } }],
-  ['two cancer sites', { cancerSites: ['LUNG', 'BRAIN'] }],
-  ['site AND modality AND body part, on one series', { cancerSites: ['LUNG'], modalities: ['PT'], bodyParts: ['CHEST'] }],
-  ['modality AND body part that FHIR matches on different series', { modalities: ['CT'], bodyParts: ['BREAST'] }],
-  ['manufacturer prefix', { manufacturers: ['siemens'] }],
-  ['manufacturers OR, AND modality AND sex', { manufacturers: ['ge', 'Philips'], modalities: ['CT'], sex: ['FEMALE'] }],
-  ['collections AND age', { collections: ['FH-BREAST', 'FH-BRAIN'], ageAtDiagnosis: { min: 60 } }],
-  ['year AND site AND sex', { yearOfDiagnosis: { min: 2010, max: 2018 }, cancerSites: ['PROSTATE', 'LUNG'], sex: ['MALE'] }],
-  ['a site no case has', { cancerSites: ['KIDNEY'] }],
-  ['a modality nobody has', { modalities: ['SM'] }],
-  ['contradicting site and collection', { cancerSites: ['BREAST'], collections: ['FH-LUNG'] }],
-  ['a modality only on series without body part', { modalities: ['SR'], bodyParts: ['CHEST', 'BREAST'] }],
-];
-
 describe('cohort', () => {
   it.each(COHORT_FILTERS)('equals cohortOf over the ground truth: %s', async (_, where) => {
     const filter = filterOf(where);
@@ -122,35 +98,27 @@ describe('cohort', () => {
   });
 
   it('pushes natively what FHIR can search, and costs few calls', async () => {
+    const filter = filterOf({ sex: ['FEMALE'], collections: ['FH-BREAST'], modalities: ['MG'] });
+    const candidates = expectedCohort(filter).subjects!;
     simulator.resetCounts();
-    await adapter.cohort(filterOf({ sex: ['FEMALE'], collections: ['FH-BREAST'], modalities: ['MG'] }), {}, { facets: true });
-    expect(simulator.requests.total).toBe(1);
-    const first = simulator.requests.log[0];
-    expect(first).toContain('gender=female');
-    expect(first).toContain('_has%3AResearchSubject%3Aindividual%3Astudy=ResearchStudy%2FFH-BREAST');
-    expect(first).toContain('_has%3AImagingStudy%3Asubject%3Amodality=');
-    expect(first).toContain('_total=accurate');
+    await adapter.cohort(filter, {}, { facets: true });
+    // A count (more than maxCandidates?), the candidate ids, then their records in one _id search with _revinclude.
+    expect(simulator.requests.total).toBe(2 + Math.ceil(candidates / 100));
+    const [count, ids, records] = simulator.requests.log;
+    for (const search of [count, ids]) {
+      expect(search).toContain('gender=female');
+      expect(search).toContain('_has%3AResearchSubject%3Aindividual%3Astudy=ResearchStudy%2FFH-BREAST');
+      expect(search).toContain('_has%3AImagingStudy%3Asubject%3Amodality=');
+    }
+    expect(count).toContain('_summary=count');
+    expect(records).toMatch(/_id=.*_revinclude=ImagingStudy%3Asubject/);
     simulator.resetCounts();
     await adapter.cohort({}, {}, { facets: true });
-    expect(simulator.requests.total).toBe(3); // 300 patients, 100 a page
+    expect(simulator.requests.total).toBe(1 + 3 + 3); // 300 patients: a count, 3 pages of ids, 3 _id searches of 100
   });
 });
 
 describe('cases', () => {
-  const EXACT: Array<[string, CaseFilter]> = [
-    ['no filter', {}],
-    ['one modality', { modalities: ['CT'] }],
-    ['two sexes', { sex: ['FEMALE', 'OTHER'] }],
-    ['collections AND body part', { collections: ['FH-LUNG', 'FH-BRAIN'], bodyParts: ['CHEST', 'BRAIN', 'HEAD'] }],
-  ];
-  const REFINED: Array<[string, CaseFilter]> = [
-    ['age range', { ageAtDiagnosis: { min: 50, max: 65 } }],
-    ['year AND site', { yearOfDiagnosis: { min: 2011 }, cancerSites: ['BREAST', 'PROSTATE'] }],
-    ['modality AND body part on one series', { modalities: ['MR'], bodyParts: ['PELVIS', 'PROSTATE'] }],
-    ['manufacturer', { manufacturers: ['philips'] }],
-    ['sex UNKNOWN', { sex: ['UNKNOWN', 'MALE'] }],
-  ];
-
   it.each(EXACT)('pages completely, without duplicates, with the native total: %s', async (_, where) => {
     const filter = filterOf(where);
     const expected = expectedSubjects(filter);
@@ -185,14 +153,12 @@ describe('cases', () => {
     expect(await adapter.cases(filterOf({ cancerSites: ['KIDNEY'] }), { first: 10, after: null }, {})).toEqual({ edges: [], hasNextPage: false, totalCount: null });
   });
 
-  it('answers the page after the last one with nothing, without a native search', async () => {
+  it('answers the page after the last one with nothing', async () => {
     const filter = filterOf({ collections: ['FH-BRAIN'] });
     const expected = expectedSubjects(filter);
     const page = await adapter.cases(filter, { first: expected.length, after: null }, {});
     expect(page.hasNextPage).toBe(false);
-    simulator.resetCounts();
     expect(await adapter.cases(filter, { first: 5, after: page.edges.at(-1)!.cursor }, {})).toEqual({ edges: [], hasNextPage: false, totalCount: expected.length });
-    expect(simulator.requests.total).toBe(0);
   });
 });
 
@@ -243,8 +209,10 @@ describe('a page of cases with studies, through the subgraph', () => {
       }
       counts.push(simulator.requests.total);
     }
-    // One Patient search page (studies, conditions, enrolments included) and one Observation search for the stages.
-    expect(counts).toEqual([2, 2]);
+    // The candidate ids (pages of 100), one _id search with studies, conditions and enrolments included, and one
+    // Observation search for the stages: the same for 10 cases as for 50.
+    expect(counts[0]).toBe(counts[1]);
+    expect(counts[0]).toBeLessThanOrEqual(3 + 2);
   });
 
   it('turns a native failure into an error naming the repository, with a stable code', async () => {
@@ -282,28 +250,33 @@ describe('cursors', () => {
     }
   });
 
-  it('resumes from the native page the cursor names, signed', async () => {
-    const filter = filterOf({ ageAtDiagnosis: { min: 40 } });
-    // 150 cases need more than one native page of 100 candidates: the last ones come from a `next` link.
-    const first = await adapter.cases(filter, { first: 150, after: null }, {});
-    const cursor = first.edges.at(-1)!.cursor;
-    expect(payload(cursor)).toMatchObject({ n: expect.stringMatching(/^\?_getpages=/), h: expect.any(String) });
-    expect(payload(first.edges[0].cursor)).not.toHaveProperty('n'); // from the first page: searched again
-    simulator.resetCounts();
-    const second = await adapter.cases(filter, { first: 10, after: cursor }, {});
-    expect(simulator.requests.log[0]).toMatch(/^GET \/fhir\?_getpages=/);
-    expect(second.edges.map((e) => e.node.subjectId)).toEqual(expectedSubjects(filter).slice(150, 160));
-  });
-
-  it('never follows a native page it did not sign: it searches again and skips to the subject id', async () => {
-    const filter = filterOf({ ageAtDiagnosis: { min: 40 } });
-    const cursor = (await adapter.cases(filter, { first: 60, after: null }, {})).edges.at(-1)!.cursor;
-    simulator.resetCounts();
-    const forged = tampered(cursor, { n: '/Patient?gender=male&_count=500' });
-    const page = await adapter.cases(filter, { first: 10, after: forged }, {});
-    expect(page.edges.map((e) => e.node.subjectId)).toEqual(expectedSubjects(filter).slice(60, 70));
-    expect(log()).not.toContain('gender=male');
-    expect(simulator.requests.log[0]).toMatch(/^GET \/fhir\/Patient\?.*_sort=_id/);
+  it('resumes after the subject id the cursor names, in code-point order, whatever order the server sorts ids in', async () => {
+    // Mixed-case ids: locale order ("Fh-brain-0001" < "FH-LUNG-0001" < "fh-prostate-0001") is not code-point order.
+    const mixed = generateRepositoryData({
+      repositoryId: REPOSITORY_ID, seed: 5, cases: 90, subjectPrefix: 'FH',
+      collections: [
+        { id: 'FH-LUNG', name: 'Lung', cancerSite: 'LUNG' }, { id: 'brain', name: 'Brain', cancerSite: 'BRAIN' },
+        { id: 'Prostate', name: 'Prostate', cancerSite: 'PROSTATE' },
+      ],
+    });
+    const server = await startFhirSimulator({ data: mixed, quirks: { idOrder: 'locale', maxPageSize: 20 } });
+    const onLocale = new FhirAdapter(fhirEntry(mixed, server.baseUrl));
+    try {
+      const first = ((await (await fetch(`${server.baseUrl}/Patient?_sort=_id&_count=20`)).json()) as { entry: Array<{ resource: { id: string } }> }).entry[0].resource.id;
+      const filter = filterOf({ ageAtDiagnosis: { min: 30 } });
+      const expected = toUnifiedCases(mixed).filter((r) => matchCase(r, filter) !== null).map((r) => r.subjectId);
+      expect(expected).toEqual([...expected].sort());
+      // The server's own order is the locale's: lower-case "FH-brain-…" first, where code-point order puts "FH-LUNG-…".
+      expect(first).toMatch(/^FH-brain-/);
+      expect(expected[0]).toMatch(/^FH-LUNG-/);
+      expect((await walkPages(onLocale, filter, 11)).subjects).toEqual(expected);
+      const page = await onLocale.cases(filter, { first: 7, after: null }, {});
+      const next = await onLocale.cases(filter, { first: 7, after: page.edges.at(-1)!.cursor }, {});
+      expect(next.edges.map((e) => e.node.subjectId)).toEqual(expected.slice(7, 14));
+    } finally {
+      await onLocale.close();
+      await server.close();
+    }
   });
 
   it('continues correctly when the server forgot the search (410 Gone), and with a cursor from another adapter instance', async () => {
@@ -404,15 +377,15 @@ describe('escaping: user values can never widen a native query', () => {
 });
 
 describe('server quirks', () => {
-  it('counts with _summary=count when the server never sends Bundle.total', async () => {
+  it('counts right when the server never sends Bundle.total on search pages (only on _summary=count)', async () => {
     const quiet = await startFhirSimulator({ data, quirks: { omitTotal: true } });
     const onQuiet = new FhirAdapter(fhirEntry(data, quiet.baseUrl));
     try {
       const filter = filterOf({ modalities: ['CT'] });
       const page = await onQuiet.cases(filter, { first: 10, after: null }, {});
       expect(page.totalCount).toBe(expectedSubjects(filter).length);
-      expect(quiet.requests.log.some((line) => line.includes('_summary=count'))).toBe(true);
       expect(await onQuiet.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      expect(quiet.requests.log.some((line) => line.includes('_summary=count'))).toBe(true);
     } finally {
       await onQuiet.close();
       await quiet.close();
@@ -490,7 +463,10 @@ describe('studies and collections', () => {
   it('lists the ResearchStudies with FHIR\'s count of their patients and the config\'s metadata', async () => {
     simulator.resetCounts();
     const collections = await adapter.collections({});
-    expect(simulator.requests.total).toBe(1 + data.collections.length);
+    // (The CapabilityStatement, once per adapter,) the ResearchStudies, then the enrolments of all of them (300, in pages of 100).
+    const searches = simulator.requests.log.filter((line) => !line.startsWith('GET /fhir/metadata'));
+    expect(searches.map((line) => line.replace(/\?.*/, ''))).toEqual(['GET /fhir/ResearchStudy', 'GET /fhir/ResearchSubject', 'GET /fhir', 'GET /fhir']);
+    expect(searches[1]).toMatch(/^GET \/fhir\/ResearchSubject\?study=ResearchStudy%2FFH-/);
     expect(collections.map((c) => c.id)).toEqual(data.collections.map((c) => c.id).sort());
     for (const collection of collections) {
       const meta = data.collections.find((c) => c.id === collection.id)!;
@@ -527,11 +503,12 @@ describe('native failures', () => {
     }
   }
 
-  /** A server answering every request with `body` (a Bundle shape the protocol does not allow). */
+  /** A server answering every search with `body` (a Bundle shape the protocol does not allow); its metadata is sound. */
   async function serving(status: number, body: unknown, contentType = 'application/fhir+json') {
-    return startSimulator({ name: 'broken FHIR server' }, () => ({
-      status, headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body),
-    }));
+    const metadata = JSON.stringify({ resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', rest: [{ mode: 'server', resource: [] }] });
+    return startSimulator({ name: 'broken FHIR server' }, (request) => (request.url.pathname.endsWith('/metadata')
+      ? { status: 200, headers: { 'Content-Type': 'application/fhir+json' }, body: metadata }
+      : { status, headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
   }
 
   it('HTTP 503 with an HTML page is REPOSITORY_HTTP_ERROR', async () => {
@@ -566,9 +543,8 @@ describe('native failures', () => {
     ['an HTML page with HTTP 200', 200, '<html><body>Login</body></html>', ErrorCode.BAD_RESPONSE, /HTML page/],
     ['a Patient id of the wrong type', 200, { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Patient', id: 12 }, search: { mode: 'match' } }] }, ErrorCode.BAD_RESPONSE, /entry\[0\]\.resource\.id is number/],
     ['a Bundle without resources in its entries', 200, { resourceType: 'Bundle', type: 'searchset', entry: [{ fullUrl: 'x' }] }, ErrorCode.BAD_RESPONSE, /entry\[0\]\.resource is undefined/],
-    ['patients out of id order', 200, { resourceType: 'Bundle', type: 'searchset', entry: [
-      { resource: { resourceType: 'Patient', id: 'B' }, search: { mode: 'match' } }, { resource: { resourceType: 'Patient', id: 'A' }, search: { mode: 'match' } }] },
-    ErrorCode.BAD_RESPONSE, /did not sort the patients by id/],
+    ['fewer matches than its own total and no next link', 200, { resourceType: 'Bundle', type: 'searchset', total: 5, entry: [
+      { resource: { resourceType: 'Patient', id: 'A' }, search: { mode: 'match' } }] }, ErrorCode.BAD_RESPONSE, /returned 1 of 5 matches and no next link/],
     ['a next link outside the base URL', 200, { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'https://elsewhere.example.org/steal?x=1' }],
       entry: [{ resource: { resourceType: 'Patient', id: 'A' }, search: { mode: 'match' } }] }, ErrorCode.BAD_RESPONSE, /outside the repository's FHIR base URL/],
     ['a page cut short by an include limit', 200, { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Patient', id: 'A' }, search: { mode: 'match' } },
@@ -583,6 +559,26 @@ describe('native failures', () => {
       expect(error.message).toMatch(new RegExp(`repository "${REPOSITORY_ID}"`));
     } finally {
       await broken.close();
+    }
+  });
+
+  it('a server whose metadata is no CapabilityStatement is an error naming the repository, and is asked again next time', async () => {
+    let metadataCalls = 0;
+    const noMetadata = await startSimulator({ name: 'FHIR server without metadata' }, (request) => {
+      if (request.url.pathname.endsWith('/metadata')) metadataCalls++;
+      return { status: 200, headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Bundle', type: 'searchset', total: 0 }) };
+    });
+    const fresh = new FhirAdapter(fhirEntry(small, `${noMetadata.origin}/fhir`));
+    try {
+      for (let i = 0; i < 2; i++) {
+        const error = await rejection(fresh.cohort({}, {}, { facets: true }));
+        expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_RESPONSE, repositoryId: REPOSITORY_ID });
+        expect(error.message).toMatch(/malformed metadata response: resourceType is "Bundle", expected "CapabilityStatement"/);
+      }
+      expect(metadataCalls).toBe(2);
+    } finally {
+      await fresh.close();
+      await noMetadata.close();
     }
   });
 

@@ -6,7 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BODY_PART_SNOMED as SIMULATOR_BODY_PART_SNOMED } from '../../simulators/fhir/codes';
+import { cancerSiteFromCode } from '../../schema/codes/cancer-site';
+import { cancerSiteOfSnomedBodyStructure, cancerSiteOfSnomedDisorder, icdO3MorphologyOfSnomed } from '../../schema/codes/snomed-cancer';
+import { ajccValueOfSnomed } from '../../schema/codes/snomed-staging';
+import { BODY_PART_SNOMED as SIMULATOR_BODY_PART_SNOMED, TOPOGRAPHY_SNOMED } from '../../simulators/fhir/codes';
 import { birthDateFor } from '../../simulators/fhir/resources';
 import { FhirClient } from '../../subgraphs/fhir/client';
 import { bodyPartOfSnomed, dcmCodesFor } from '../../subgraphs/fhir/codes';
@@ -14,11 +17,9 @@ import {
   caseRecords, collectionRecord, completedYears, primaryConditionOf, referenceId, stageOf, yearsOfAge,
 } from '../../subgraphs/fhir/mapping';
 import { parseCountBundle, parseSearchBundle } from '../../subgraphs/fhir/parse';
-import { candidateSearch, escapeSearchValue, nativelyExactPart, planPatientSearch } from '../../subgraphs/fhir/query';
-import { ErrorCode, filterOf, thrown } from './support';
+import { ErrorCode, thrown } from './support';
 
 const REPO = 'fhir-fixture';
-const NATIVE = { nativeImageCriteria: true };
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
@@ -57,8 +58,9 @@ describe('search Bundles', () => {
   });
 
   it('reads a _summary=count Bundle without type (HAPI #1763), and one with it', () => {
-    expect(parseCountBundle(fixture('count-bundle-without-type.json'), REPO, 'Patient count')).toBe(34);
-    expect(parseCountBundle({ resourceType: 'Bundle', type: 'searchset', total: 0 }, REPO, 'Patient count')).toBe(0);
+    expect(parseCountBundle(fixture('count-bundle-without-type.json'), REPO, 'Patient count')).toEqual({ total: 34, self: null });
+    expect(parseCountBundle({ resourceType: 'Bundle', type: 'searchset', total: 0, link: [{ relation: 'self', url: 'http://x/fhir/Patient?gender=male&_summary=count' }] }, REPO, 'Patient count'))
+      .toEqual({ total: 0, self: 'http://x/fhir/Patient?gender=male&_summary=count' });
     badResponse(() => parseCountBundle({ resourceType: 'Bundle', type: 'searchset' }, REPO, 'Patient count'), /count Bundle without total/);
   });
 
@@ -245,6 +247,28 @@ describe('code tables', () => {
     expect(bodyPartOfSnomed('123456')).toBeNull();
   });
 
+  it('reads SNOMED CT cancer disorders, body structures and morphologies, and gives nothing for a code it does not list', () => {
+    expect(cancerSiteOfSnomedDisorder('372137005')).toBe('BREAST');
+    expect(cancerSiteOfSnomedDisorder(' 93880001 ')).toBe('LUNG');
+    expect(cancerSiteOfSnomedDisorder('363346000')).toBeNull(); // "Malignant neoplastic disease": no site
+    expect(cancerSiteOfSnomedDisorder('38341003')).toBeNull(); // hypertensive disorder
+    expect(cancerSiteOfSnomedBodyStructure('80248007')).toBe('BREAST');
+    expect(cancerSiteOfSnomedBodyStructure('69536005')).toBeNull();
+    expect(icdO3MorphologyOfSnomed('82711006')).toBe('8500/3');
+    expect(icdO3MorphologyOfSnomed(null)).toBeNull();
+    // Every organ structure the simulator writes for a tumour site is read as that site.
+    for (const [category, structure] of Object.entries(TOPOGRAPHY_SNOMED)) {
+      expect([category, cancerSiteOfSnomedBodyStructure(structure.code)]).toEqual([category, cancerSiteFromCode(category)]);
+    }
+  });
+
+  it('reads AJCC values from SNOMED CT codes, or from the display SNOMED CT writes for all of them', () => {
+    expect(ajccValueOfSnomed('1222769001', null)).toBe('IIB');
+    expect(ajccValueOfSnomed('1229999999', 'American Joint Committee on Cancer pT1a (qualifier value)')).toBe('pT1a');
+    expect(ajccValueOfSnomed('1229999998', 'American Joint Committee on Cancer stage IVB (qualifier value)')).toBe('IVB');
+    expect(ajccValueOfSnomed('1', 'Something else')).toBeNull();
+  });
+
   it('expands a modality to every DCM term that normalises to it', () => {
     expect(dcmCodesFor('MR')).toEqual(expect.arrayContaining(['MR', 'MA', 'MS']));
     expect(dcmCodesFor('NM')).toEqual(expect.arrayContaining(['NM', 'ST']));
@@ -262,55 +286,6 @@ describe('collections', () => {
     });
     expect(collectionRecord(study, 96, { id: 'UKA-LUNG', name: 'UKA Lung', cancerSite: 'LUNG', licence: 'CC BY 4.0' }))
       .toMatchObject({ name: 'UKA Lung', licence: 'CC BY 4.0' });
-  });
-});
-
-describe('query plan', () => {
-  it('escapes the four FHIR search characters', () => {
-    expect(escapeSearchValue('a,b|c$d\\e')).toBe('a\\,b\\|c\\$d\\\\e');
-    expect(escapeSearchValue('plain-id.1')).toBe('plain-id.1');
-  });
-
-  it('pushes sex down exactly, except UNKNOWN (unknown or no gender)', () => {
-    expect(planPatientSearch(filterOf({ sex: ['MALE', 'FEMALE'] }), NATIVE)).toEqual({ params: [['gender', 'male,female']], local: [], exact: true });
-    expect(planPatientSearch(filterOf({ sex: ['UNKNOWN', 'MALE'] }), NATIVE)).toEqual({ params: [], local: ['SEX'], exact: false });
-  });
-
-  it('escapes collection ids so that a comma or a bar stays literal', () => {
-    const plan = planPatientSearch(filterOf({ collections: ['FH-LUNG', 'A,B', 'C|D'] }), NATIVE);
-    expect(plan.params).toEqual([['_has:ResearchSubject:individual:study', 'ResearchStudy/FH-LUNG,ResearchStudy/A\\,B,ResearchStudy/C\\|D']]);
-    expect(plan.exact).toBe(true);
-  });
-
-  it('pushes one image criterion down exactly, two only as a pre-selection (FHIR matches series independently)', () => {
-    const mr = planPatientSearch(filterOf({ modalities: ['MR'] }), NATIVE);
-    expect(mr.params).toEqual([['_has:ImagingStudy:subject:modality', expect.stringContaining('http://dicom.nema.org/resources/ontology/DCM|MR')]]);
-    expect(mr.params[0][1].split(',')).toEqual(expect.arrayContaining(['http://dicom.nema.org/resources/ontology/DCM|MA']));
-    expect(mr.exact).toBe(true);
-    const both = planPatientSearch(filterOf({ modalities: ['CT'], bodyParts: ['CHEST'] }), NATIVE);
-    expect(both.params.map(([name]) => name)).toEqual(['_has:ImagingStudy:subject:modality', '_has:ImagingStudy:subject:bodysite']);
-    expect(both.params[1][1]).toBe('http://snomed.info/sct|816094009,http://snomed.info/sct|51185008');
-    expect(both.local).toEqual(['BODY_PARTS']);
-    expect(nativelyExactPart(filterOf({ modalities: ['CT'], bodyParts: ['CHEST'], sex: ['MALE'] }), NATIVE)).toEqual(filterOf({ modalities: ['CT'], sex: ['MALE'] }));
-  });
-
-  it('does not push body parts without a code (OTHER, UNKNOWN) nor image criteria when told not to', () => {
-    expect(planPatientSearch(filterOf({ bodyParts: ['CHEST', 'UNKNOWN'] }), NATIVE)).toEqual({ params: [], local: ['BODY_PARTS'], exact: false });
-    expect(planPatientSearch(filterOf({ modalities: ['CT'] }), { nativeImageCriteria: false })).toEqual({ params: [], local: ['MODALITIES'], exact: false });
-  });
-
-  it('widens year bounds by a day for time zones and keeps the year, age, site and manufacturer local', () => {
-    const plan = planPatientSearch(filterOf({ yearOfDiagnosis: { min: 2015, max: 2018 }, ageAtDiagnosis: { min: 40 }, cancerSites: ['LUNG'], manufacturers: ['ge'] }), NATIVE);
-    expect(plan.params).toEqual([['_has:Condition:subject:onset-date', 'ge2014-12-31'], ['_has:Condition:subject:onset-date', 'le2019-01-01']]);
-    expect(plan.local).toEqual(['CANCER_SITES', 'AGE_AT_DIAGNOSIS', 'YEAR_OF_DIAGNOSIS', 'MANUFACTURERS']);
-  });
-
-  it('asks for the candidates with their studies, conditions, enrolments and endpoints, sorted by id', () => {
-    const params = candidateSearch(planPatientSearch(filterOf({ sex: ['FEMALE'] }), NATIVE), 25, true);
-    expect(params).toEqual([
-      ['gender', 'female'], ['_revinclude', 'ImagingStudy:subject'], ['_revinclude', 'Condition:subject'], ['_revinclude', 'ResearchSubject:individual'],
-      ['_include:iterate', 'ImagingStudy:endpoint'], ['_sort', '_id'], ['_count', '25'], ['_total', 'accurate'],
-    ]);
   });
 });
 

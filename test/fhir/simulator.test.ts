@@ -2,9 +2,12 @@
  * The FHIR R4 simulator speaks the protocol as README §2f, §7.1 and §7.4 describe it, quirks included: token,
  * reference and date search with prefixes, escapes, `_has`, `_include`/`_revinclude` (`:iterate`), opaque server-side
  * paging that expires (410), `total` only on request and only on the first page, `_summary=count` and `_count=0`
- * Bundles without `type`, HTTP 400 OperationOutcomes for unknown parameters unless `Prefer: handling=lenient`.
+ * Bundles without `type`, unknown and unsupported parameters ignored and left out of the self link (HTTP 400 under
+ * `Prefer: handling=strict`), a CapabilityStatement that says what it supports, `_sort=_id` in locale order, and
+ * body sites some of which carry display text only.
  * And it serves the synthetic ground truth faithfully (ages, years, sites, raw body parts, manufacturers).
  */
+import { normaliseBodyPart } from '../../schema/codes/body-part';
 import { startFhirSimulator, type RunningFhirSimulator } from '../../simulators/fhir';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
 import { toUnifiedCases } from '../../simulators/synthetic/unified';
@@ -126,22 +129,25 @@ describe('search parameters', () => {
 });
 
 describe('errors as OperationOutcomes', () => {
-  it('refuses an unknown parameter, modifier or chain with HTTP 400', async () => {
+  it('refuses an unknown parameter, modifier or chain with HTTP 400 under Prefer: handling=strict', async () => {
     for (const query of ['/Patient?bodysite=x', '/ImagingStudy?modality:text=CT', '/ImagingStudy?subject.gender=male', '/Patient?_include=Patient:nothing', '/Patient?_sort=birthdate']) {
-      const response = await get(query);
-      expect(response.status).toBe(400);
+      const response = await get(query, { prefer: 'handling=strict' });
+      expect([query, response.status]).toEqual([query, 400]);
       expect(response.body.resourceType).toBe('OperationOutcome');
       expect(response.body.issue[0].severity).toBe('error');
     }
   });
 
-  it('ignores unknown parameters under Prefer: handling=lenient and says so in an outcome entry', async () => {
-    const response = await get('/Patient?gender=male&bodysite=x&_count=3', { prefer: 'handling=lenient' });
+  it('ignores unknown parameters by default and leaves them out of the self link, which lists what it used', async () => {
+    const response = await get('/Patient?gender=male&bodysite=x&_count=3', {});
     expect(response.status).toBe(200);
     const b = response.body as Bundle;
     expect(ids(b)).toHaveLength(3);
-    const outcome = b.entry!.find((e) => e.search?.mode === 'outcome');
-    expect(outcome?.resource.issue[0]).toMatchObject({ severity: 'warning' });
+    expect(b.entry!.every((e) => e.search?.mode === 'match')).toBe(true);
+    const self = new URL(b.link!.find((l) => l.relation === 'self')!.url);
+    expect([...self.searchParams.keys()]).toEqual(['gender', '_count']);
+    // An invalid value of a known parameter is an error whatever the handling.
+    expect((await get('/Patient?_count=many')).status).toBe(400);
   });
 
   it('answers 404 for unknown types and ids, and reads a resource by id', async () => {
@@ -152,13 +158,82 @@ describe('errors as OperationOutcomes', () => {
   });
 });
 
+describe('a deployment\'s limits, and what it says about them', () => {
+  it('declares its search parameters, _has and the include values in its CapabilityStatement', async () => {
+    const statement = (await get('/metadata')).body;
+    expect(statement.resourceType).toBe('CapabilityStatement');
+    const rest = statement.rest[0];
+    expect(rest.searchParam.map((p: any) => p.name)).toEqual(expect.arrayContaining(['_has', '_summary', '_elements', '_count']));
+    const resource = (type: string) => rest.resource.find((r: any) => r.type === type);
+    expect(resource('ImagingStudy').searchParam.map((p: any) => p.name)).toEqual(expect.arrayContaining(['modality', 'bodysite', 'subject', '_id']));
+    expect(resource('Patient').searchRevInclude).toEqual(expect.arrayContaining(['ImagingStudy:subject', 'Condition:subject', 'ResearchSubject:individual']));
+    expect(resource('ImagingStudy').searchInclude).toContain('ImagingStudy:endpoint');
+  });
+
+  it('ignores what it does not implement, leaves it out of the self link and of its CapabilityStatement', async () => {
+    const limited = await startFhirSimulator({ data, quirks: { unsupported: ['_has', '_revinclude', 'ImagingStudy:modality'] } });
+    try {
+      const query = `/Patient?_has:ImagingStudy:subject:modality=${encodeURIComponent(`${DCM}|CT`)}&_revinclude=ImagingStudy:subject&gender=male&_count=100`;
+      const b = (await (await fetch(`${limited.baseUrl}${query}`)).json()) as Bundle;
+      expect(ids(b)).toHaveLength(data.cases.filter((c) => c.sex === 'M').length); // every man, not only those with CT
+      expect(b.entry!.every((e) => e.resource.resourceType === 'Patient')).toBe(true);
+      expect([...new URL(b.link![0].url).searchParams.keys()]).toEqual(['gender', '_count']);
+      const studies = (await (await fetch(`${limited.baseUrl}/ImagingStudy?modality=CT&_count=5`)).json()) as Bundle;
+      expect(ids(studies)).toHaveLength(5);
+      const strict = await fetch(`${limited.baseUrl}${query}`, { headers: { prefer: 'handling=strict' } });
+      expect(strict.status).toBe(400);
+      const statement = (await (await fetch(`${limited.baseUrl}/metadata`)).json()) as any;
+      expect(statement.rest[0].searchParam.map((p: any) => p.name)).not.toContain('_has');
+      const patient = statement.rest[0].resource.find((r: any) => r.type === 'Patient');
+      expect(patient.searchRevInclude).toEqual([]);
+      expect(statement.rest[0].resource.find((r: any) => r.type === 'ImagingStudy').searchParam.map((p: any) => p.name)).not.toContain('modality');
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('can promise more than it does (declaresUnsupported) and ignore Prefer: handling=strict', async () => {
+    const misleading = await startFhirSimulator({ data, quirks: { unsupported: ['_has'], declaresUnsupported: true, ignoresPreferHandling: true } });
+    try {
+      const statement = (await (await fetch(`${misleading.baseUrl}/metadata`)).json()) as any;
+      expect(statement.rest[0].searchParam.map((p: any) => p.name)).toContain('_has');
+      const response = await fetch(`${misleading.baseUrl}/Patient?_has:ImagingStudy:subject:modality=CT&_count=100`, { headers: { prefer: 'handling=strict' } });
+      expect(response.status).toBe(200);
+      const b = (await response.json()) as Bundle;
+      expect(ids(b)).toHaveLength(100);
+      expect(new URL(b.link![0].url).searchParams.has('_has:ImagingStudy:subject:modality')).toBe(false);
+    } finally {
+      await misleading.close();
+    }
+  });
+
+  it('returns only the asked elements with _elements, marked SUBSETTED', async () => {
+    const b = await bundle('/ImagingStudy?_elements=subject&_count=3');
+    for (const study of matches(b)) {
+      expect(Object.keys(study).sort()).toEqual(['id', 'meta', 'resourceType', 'subject']);
+      expect(study.meta.tag[0].code).toBe('SUBSETTED');
+    }
+  });
+
+  it('writes some known body parts as display text only, which a bodysite search cannot find', async () => {
+    const studies = await all('/ImagingStudy?_count=100');
+    const chest = (study: any) => study.series.filter((x: any) => x.bodySite && normaliseBodyPart(x.bodySite.display) === 'CHEST');
+    // Studies whose every chest series says so in text only: `{"display": "Chest"}`.
+    const textOnly = studies.filter((study) => chest(study).length > 0 && chest(study).every((x: any) => x.bodySite.code === undefined));
+    expect(textOnly.length).toBeGreaterThan(0);
+    const found = new Set((await all(`/ImagingStudy?bodysite=${encodeURIComponent(`${SNOMED}|816094009,${SNOMED}|51185008`)}&_count=100`)).map((s) => s.id));
+    expect(found.size).toBeGreaterThan(0);
+    expect(textOnly.filter((study) => found.has(study.id))).toEqual([]);
+  });
+});
+
 describe('paging and totals', () => {
-  it('sorts by _id only when asked; the natural order differs', async () => {
+  it('sorts by _id only when asked, in locale order; the natural order differs', async () => {
     const sorted = ids(await bundle('/Patient?_sort=_id&_count=100'));
     const natural = ids(await bundle('/Patient?_count=100'));
-    expect(sorted).toEqual([...sorted].sort());
+    expect(sorted).toEqual([...sorted].sort((a, b) => a.localeCompare(b)));
     expect(natural).not.toEqual(sorted);
-    const everyone = data.cases.map((c) => c.subjectId).sort();
+    const everyone = data.cases.map((c) => c.subjectId).sort((a, b) => a.localeCompare(b));
     expect(ids(await bundle('/Patient?_sort=-_id&_count=5'))).toEqual([...everyone].reverse().slice(0, 5));
   });
 
@@ -167,7 +242,7 @@ describe('paging and totals', () => {
     expect(ids(first)).toHaveLength(100);
     expect(next(first)).toMatch(/\/fhir\?_getpages=[0-9a-f-]{36}&_getpagesoffset=100&_count=100&_bundletype=searchset$/);
     const everyone = (await all('/Patient?_sort=_id&_count=17')).map((p) => p.id);
-    expect(everyone).toEqual(data.cases.map((c) => c.subjectId).sort());
+    expect(everyone).toEqual(data.cases.map((c) => c.subjectId).sort((a, b) => a.localeCompare(b)));
   });
 
   it('sends total only on the first page and only when _total=accurate is asked', async () => {
@@ -179,13 +254,13 @@ describe('paging and totals', () => {
     expect(second.type).toBe('searchset');
   });
 
-  it('answers _summary=count and _count=0 with total, no entries, no links and no type (HAPI #1763)', async () => {
+  it('answers _summary=count and _count=0 with total, no entries, only a self link and no type (HAPI #1763)', async () => {
     for (const query of ['/Patient?gender=female&_summary=count', '/Patient?gender=female&_count=0']) {
       const b = await bundle(query);
       expect(b.total).toBe(data.cases.filter((c) => c.sex === 'F').length);
       expect(b).not.toHaveProperty('type');
       expect(b).not.toHaveProperty('entry');
-      expect(b).not.toHaveProperty('link');
+      expect(b.link!.map((l) => l.relation)).toEqual(['self']);
     }
   });
 

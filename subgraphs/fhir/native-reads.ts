@@ -1,0 +1,299 @@
+/**
+ * The FHIR searches the adapter makes, each checked against what the server says it applied:
+ * - candidate ids: the patients a plan admits (plan.ts), as a sorted id list. The adapter sorts ids itself, in
+ *   code-point order: R4 does not define the order of `_sort=_id`, and servers sort by their database collation
+ *   (locale order on Medplum and most PostgreSQL-backed servers), so the server's order is never relied upon.
+ * - records: the patients of a list of ids with their ImagingStudies, Conditions, ResearchSubjects and Endpoints,
+ *   in one `_id` search with `_revinclude` when the server declares those, else one search per resource type by
+ *   subject list. Stage Observations for the cases of a page.
+ *
+ * Every first page's self link is compared with what was sent (applied.ts). A parameter the server left out is
+ * remembered on the ServerProfile and the work starts again with a plan that no longer uses it (`Replan`); a
+ * parameter without which nothing can be read (`_id`, the subject list) is a REPOSITORY_BAD_RESPONSE. A search whose
+ * Bundle.total says there are more matches than it returned, without a `next` link to them, is asked once more
+ * with `_count` set to that total (servers without paging links), and is a REPOSITORY_BAD_RESPONSE if still short.
+ */
+import { chunk, mapWithConcurrency } from '../sdk/concurrency';
+import { ErrorCode, RepositoryError } from '../sdk/errors';
+import type { FullCaseRecord } from '../sdk/records';
+import type { Stage } from '../../schema/generated/graphql';
+import { ignoredParameters } from './applied';
+import type { FhirClient } from './client';
+import { STAGE_OBSERVATION_CODES } from './codes';
+import { caseRecords, referenceId, stageOf, type MappingContext } from './mapping';
+import { mergeResourceSets, type ResourceSet, type SearchPage } from './native-types';
+import { escapeSearchValue, type CandidatePlan, type IdSetSearch, type SearchParams, type ServerProfile } from './plan';
+
+/** Thrown when a server ignored a parameter the plan relied on: plan again (the profile now knows). */
+export class Replan extends Error {}
+
+export interface ReadOptions {
+  /** Matches per native page (`_count`) for lists. */
+  pageSize: number;
+  /** Native requests in flight at once. */
+  parallelRequests: number;
+}
+
+/** Patients per `_id` or subject-list search (POST _search keeps long lists out of URLs). */
+const IDS_PER_SEARCH = 100;
+/** Most matches one search may list (ids of a huge repository): beyond it the adapter refuses rather than page on. */
+const MAX_LISTED = 1_000_000;
+
+/** Parameters without which the adapter cannot read at all: a server ignoring them is broken for this purpose. */
+const ESSENTIAL = new Set(['_id', 'subject', 'patient', 'individual']);
+
+/** The ServerProfile key of a parameter a server left out (see ServerProfile). */
+function profileKey(type: string, key: string): string {
+  const [name, value] = key.split(/=(.*)/s, 2);
+  const base = name.split(':')[0];
+  if (base === '_revinclude') return `${type}?_revinclude=${value}`;
+  if (base === '_include') return `*?_include=${value}`;
+  return `${type}?${base}`;
+}
+
+export type CandidateIds = { ids: string[] } | { more: number };
+
+export class NativeReads {
+  constructor(
+    private readonly client: FhirClient,
+    private readonly profile: ServerProfile,
+    private readonly options: ReadOptions,
+    private readonly mapping: MappingContext,
+  ) {}
+
+  private get repositoryId(): string {
+    return this.client.repositoryId;
+  }
+
+  /**
+   * The ids (code-point order) of the patients the plan admits, or how many there are when more than `limit`
+   * (null: no limit; the ids are listed whatever their number, up to what one search may list).
+   */
+  async candidateIds(plan: CandidatePlan, limit: number | null): Promise<CandidateIds> {
+    let admitted: Set<string> | null = null;
+    for (const search of plan.idSets) {
+      const referenced = await this.referencedPatients(search);
+      admitted = intersection(admitted, referenced);
+      if (admitted.size === 0) return { ids: [] };
+    }
+    let ids: string[];
+    if (admitted !== null) {
+      ids = plan.patientParams.length > 0 ? await this.patientsAmong([...admitted], plan.patientParams) : [...admitted];
+    } else {
+      if (limit !== null && this.profile.supports('Patient', '_summary')) {
+        const count = await this.count('Patient', plan.patientParams);
+        if (count > limit) return { more: count };
+      }
+      ids = (await this.allPages('Patient', [...plan.patientParams, ...this.elements('Patient', 'id')])).matchIds;
+    }
+    const sorted = [...new Set(ids)].sort(codePointOrder);
+    return limit !== null && sorted.length > limit ? { more: sorted.length } : { ids: sorted };
+  }
+
+  /** How many patients the plan admits: a `_summary=count` when one Patient search says it, else the ids listed. */
+  async countCandidates(plan: CandidatePlan): Promise<number> {
+    if (plan.idSets.length === 0 && this.profile.supports('Patient', '_summary')) return this.count('Patient', plan.patientParams);
+    const candidates = await this.candidateIds(plan, null);
+    return 'ids' in candidates ? candidates.ids.length : candidates.more;
+  }
+
+  /** The number of `type` resources the parameters match (`_summary=count`), checked against the self link. */
+  async count(type: string, params: SearchParams): Promise<number> {
+    const { total, self } = await this.client.count(type, params);
+    this.check(type, params, self);
+    return total;
+  }
+
+  /** The full records of the given patients (sorted ids), in that order; ids without a Patient are left out. */
+  async records(ids: readonly string[]): Promise<{ records: FullCaseRecord[]; primaryConditions: Map<string, string> }> {
+    const parts = await mapWithConcurrency(chunk(ids, IDS_PER_SEARCH), this.parallelPerChunk(), async (part) => {
+      const wanted = new Set(part);
+      const resources = await this.resourcesOf(part);
+      const found = new Set(resources.patients.map((p) => p.id));
+      return caseRecords(part.filter((id) => wanted.has(id) && found.has(id)), resources, this.mapping);
+    });
+    return {
+      records: parts.flatMap((p) => p.records),
+      primaryConditions: new Map(parts.flatMap((p) => [...p.primaryConditions])),
+    };
+  }
+
+  /** The ImagingStudies (with their Endpoints) of the given patients. */
+  async studiesOf(ids: readonly string[]): Promise<ResourceSet> {
+    const sets = await mapWithConcurrency(chunk(ids, IDS_PER_SEARCH), this.options.parallelRequests, async (part) => {
+      const set = await this.studiesOfChunk(part);
+      await this.addEndpoints(set);
+      return set;
+    });
+    return mergeResourceSets(sets);
+  }
+
+  /** The TNM stage of each patient with a primary Condition, from its stage-group and T/N/M Observations. */
+  async stagesOf(records: readonly FullCaseRecord[], primaryConditions: ReadonlyMap<string, string>): Promise<Map<string, Stage | null>> {
+    const ids = records.map((r) => r.subjectId).filter((id) => primaryConditions.has(id));
+    const stages = new Map<string, Stage | null>();
+    if (ids.length === 0) return stages;
+    const sets = await mapWithConcurrency(chunk(ids, IDS_PER_SEARCH), this.options.parallelRequests, (part) => this.allPages('Observation', [
+      [this.patientReference('Observation'), patientList(part)],
+      // Without a code search the subjects' every Observation comes, and stageOf picks the staging ones.
+      ...(this.profile.supports('Observation', 'code') ? [['code', STAGE_OBSERVATION_CODES.join(',')] as [string, string]] : []),
+    ]));
+    const observations = mergeResourceSets(sets.map((s) => s.resources)).observations;
+    const byId = new Map(observations.map((o) => [o.id, o]));
+    const bySubject = new Map<string, typeof observations>();
+    for (const o of observations) {
+      const subject = referenceId(o.subject, 'Patient');
+      if (subject === null) continue;
+      let list = bySubject.get(subject);
+      if (!list) bySubject.set(subject, (list = []));
+      list.push(o);
+    }
+    for (const id of ids) stages.set(id, stageOf(bySubject.get(id) ?? [], primaryConditions.get(id) ?? null, byId));
+    return stages;
+  }
+
+  /** Every match of a search, all pages (for bounded searches: ResearchStudies, enrolments of some studies). */
+  async all(type: string, params: SearchParams): Promise<ResourceSet> {
+    return (await this.allPages(type, params)).resources;
+  }
+
+  /** The parameters that ask for only the given elements, when the server declares `_elements`. */
+  elements(type: string, ...names: string[]): SearchParams {
+    return this.profile.supports(type, '_elements') ? [['_elements', names.join(',')]] : [];
+  }
+
+  private parallelPerChunk(): number {
+    // Each chunk may itself run up to four searches at once (patients, studies, conditions, enrolments).
+    return Math.max(1, Math.floor(this.options.parallelRequests / 2));
+  }
+
+  private async referencedPatients(search: IdSetSearch): Promise<Set<string>> {
+    const { resources } = await this.allPages(search.type, [...search.params, ...this.elements(search.type, search.reference)]);
+    const references = search.type === 'ImagingStudy' ? resources.imagingStudies.map((s) => s.subject)
+      : search.type === 'Condition' ? resources.conditions.map((c) => c.subject)
+        : resources.researchSubjects.map((r) => r.individual);
+    return new Set(references.map((r) => referenceId(r, 'Patient')).filter((id): id is string => id !== null));
+  }
+
+  private async patientsAmong(ids: string[], params: SearchParams): Promise<string[]> {
+    const parts = await mapWithConcurrency(chunk(ids.sort(codePointOrder), IDS_PER_SEARCH), this.options.parallelRequests, async (part) => {
+      const wanted = new Set(part);
+      const { matchIds } = await this.allPages('Patient', [['_id', part.map(escapeSearchValue).join(',')], ...params, ...this.elements('Patient', 'id')]);
+      return matchIds.filter((id) => wanted.has(id));
+    });
+    return parts.flat();
+  }
+
+  private async resourcesOf(ids: readonly string[]): Promise<ResourceSet> {
+    const idList: [string, string] = ['_id', ids.map(escapeSearchValue).join(',')];
+    const revIncludes = ['ImagingStudy:subject', 'Condition:subject', 'ResearchSubject:individual'];
+    let set: ResourceSet;
+    if (revIncludes.every((value) => this.profile.revIncludes('Patient', value))) {
+      const endpoint = this.profile.includes('ImagingStudy:endpoint') ? [['_include:iterate', 'ImagingStudy:endpoint'] as [string, string]] : [];
+      set = (await this.allPages('Patient', [idList, ...revIncludes.map((v) => ['_revinclude', v] as [string, string]), ...endpoint])).resources;
+    } else {
+      const list = patientList(ids);
+      const sets = await Promise.all([
+        this.all('Patient', [idList]),
+        this.studiesOfChunk(ids),
+        this.all('Condition', [[this.patientReference('Condition'), list]]),
+        this.all('ResearchSubject', [[this.patientReference('ResearchSubject'), list]]),
+      ]);
+      set = mergeResourceSets(sets);
+    }
+    await this.addEndpoints(set);
+    return set;
+  }
+
+  private async studiesOfChunk(ids: readonly string[]): Promise<ResourceSet> {
+    const endpoint = this.profile.includes('ImagingStudy:endpoint') ? [['_include', 'ImagingStudy:endpoint'] as [string, string]] : [];
+    return this.all('ImagingStudy', [[this.patientReference('ImagingStudy'), patientList(ids)], ...endpoint]);
+  }
+
+  /** Fetches the Endpoints the studies of a set reference but the set lacks (no `_include` on this server). */
+  private async addEndpoints(set: ResourceSet): Promise<void> {
+    const have = new Set(set.endpoints.map((e) => e.id));
+    const missing = [...new Set(set.imagingStudies.flatMap((s) => [...s.endpoints, ...s.series.flatMap((x) => x.endpoints)])
+      .map((ref) => referenceId(ref, 'Endpoint')).filter((id): id is string => id !== null && !have.has(id)))];
+    if (missing.length === 0) return;
+    set.endpoints.push(...(await this.all('Endpoint', [['_id', missing.map(escapeSearchValue).join(',')]])).endpoints);
+  }
+
+  /** The parameter by which `type` resources are searched by patient: `subject`/`individual`, else `patient`. */
+  private patientReference(type: string): string {
+    const own = type === 'ResearchSubject' ? 'individual' : 'subject';
+    return this.profile.supports(type, own) || !this.profile.supports(type, 'patient') ? own : 'patient';
+  }
+
+  /** Every page of a search, its first page checked; a server that drops matches without a next link is refused. */
+  private async allPages(type: string, params: SearchParams): Promise<{ matchIds: string[]; resources: ResourceSet }> {
+    let pageSize = this.options.pageSize;
+    for (let attempt = 0; ; attempt++) {
+      const sent: SearchParams = [...params, ['_count', String(pageSize)]];
+      let page = this.complete(type, await this.client.search(type, sent));
+      this.check(type, params, page.self);
+      const total = page.total;
+      const matchIds = [...page.matchIds];
+      const sets = [page.resources];
+      while (page.next) {
+        page = this.complete(type, await this.client.page(this.client.relativeLink(page.next), type));
+        matchIds.push(...page.matchIds);
+        sets.push(page.resources);
+        if (matchIds.length > MAX_LISTED) throw this.tooMany(type);
+      }
+      const distinct = new Set(matchIds).size;
+      if (total === null || distinct >= total) return { matchIds, resources: mergeResourceSets(sets) };
+      // The server stopped short of its own total without a next link (Medplum's router writes no paging links).
+      if (attempt > 0 || total > MAX_LISTED) {
+        throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.repositoryId,
+          `malformed ${type} search response: the server returned ${distinct} of ${total} matches and no next link to the others`);
+      }
+      pageSize = total;
+    }
+  }
+
+  /** Compares a first page's self link with what was sent: see the module comment. */
+  private check(type: string, sent: SearchParams, self: string | null): void {
+    const ignored = ignoredParameters(sent, self);
+    if (!ignored || ignored.length === 0) return;
+    const essential = ignored.filter((key) => ESSENTIAL.has(key.split(/[:=]/)[0]));
+    if (essential.length > 0) {
+      throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.repositoryId,
+        `the server ignored the search parameter ${essential.map((k) => `"${k.split('=')[0]}"`).join(', ')} of a ${type} search (left out of the self link), without which the adapter cannot read`);
+    }
+    for (const key of ignored) this.profile.ignore(profileKey(type, key));
+    throw new Replan(`the server ignored ${ignored.join(', ')} of a ${type} search`);
+  }
+
+  /**
+   * A page whose OperationOutcome warns is refused: the searches send only declared parameters, so a warning means
+   * the server cut the page short (HAPI: "not all _include resources were actually included"), and counting
+   * patients without all their studies would be wrong.
+   */
+  private complete(type: string, page: SearchPage): SearchPage {
+    if (page.warnings > 0) {
+      throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.repositoryId,
+        `the server flagged a ${type} search page as incomplete (an OperationOutcome warning, such as an include limit); lower the pageSize option`);
+    }
+    return page;
+  }
+
+  private tooMany(type: string): RepositoryError {
+    return new RepositoryError(ErrorCode.NOT_SUPPORTED, this.repositoryId,
+      `a ${type} search of this filter matches more than ${MAX_LISTED} resources; narrow the filter`, { argument: 'where' });
+  }
+}
+
+function intersection(a: ReadonlySet<string> | null, b: Set<string>): Set<string> {
+  return a === null ? b : new Set([...a].filter((id) => b.has(id)));
+}
+
+function patientList(ids: readonly string[]): string {
+  return ids.map((id) => escapeSearchValue(`Patient/${id}`)).join(',');
+}
+
+/** Code-point order of ids: what the adapter's cursors rely on, whatever order the server sorts in. */
+export function codePointOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
