@@ -3,23 +3,29 @@
  * `{"op": "=|!=|<|<=|>|>=|is|not|in|exclude|excludeifany|and|or", "content": {"field", "value"}}`, with `and`/`or`
  * taking `content: [ … ]`. How the simulator evaluates it, where the documentation is silent, chosen to match an
  * Elasticsearch-backed server:
- * - a field is a dotted path through nested lists (`diagnoses.age_at_diagnosis`, `files.imaging.modality`); a leaf
+ * - a field is a dotted path through nested lists (`diagnoses.age_at_diagnosis`, `files.data_type`); a leaf
  *   condition holds when ANY value at the path satisfies it. Every leaf is evaluated on its own, so two conditions
- *   on `files.*` in one `and` may be satisfied by two different files of a case (the reason the adapter evaluates
- *   series criteria on /files, where the document is the series);
+ *   on `diagnoses.*` in one `and` may be satisfied by two different diagnoses of a case;
  * - `=` and `in` take a value or a list; string values match exactly and case-sensitively, except that `*` is a
- *   wildcard (any run of characters), as in GDC's query language; numbers compare as numbers;
- * - `!=`, `exclude` and `excludeifany` hold when no value at the path matches (a missing field holds);
+ *   wildcard (any run of characters), as in GDC's query language, and that fields indexed lower-cased (fields.ts)
+ *   match whatever the case; numbers compare as numbers; booleans match "true"/"false";
+ * - `exclude` holds unless every value at the path matches, `excludeifany` unless any does (documented with the
+ *   diagnoses of case 33165ed4-…: `exclude` keeps a case with one "metastasis" and one "primary" diagnosis,
+ *   `excludeifany` drops it); `!=` is `excludeifany`; a field without any value satisfies all three;
  * - `<`, `<=`, `>`, `>=` take a number;
  * - `is` / `not` take "MISSING", element by element like the others (a nested query): `is` holds when some branch
- *   of the path has no value (a case with one file without `imaging.body_part_examined`, e.g. a clinical file,
- *   matches `files.imaging.body_part_examined is MISSING`), `not` when some branch has one;
- * - an unknown field or operator, or a malformed operand, is a client error (HTTP 400).
+ *   of the path has no value, `not` when some branch has one;
+ * - an unknown operator, or a malformed operand, is a client error (HTTP 400);
+ * - a field the mapping does not know is, by default, left out of the query (a leaf that holds), and named in the
+ *   answer's `warnings.filters` ("unrecognized values: [...]", the wording GDC uses for unknown `fields` and
+ *   `facets`); `unknownFilterFields: "reject"` answers HTTP 400 instead. Which of the two GDC does is not
+ *   documented; a client must survive both.
  */
 import type { Doc } from './documents';
-import { fieldMappings, ownField, type Endpoint } from './fields';
+import { ownField, type Endpoint, type FieldMapping } from './fields';
 
-export type Leaf = { op: LeafOp; field: string; value: unknown };
+/** `ignored`: a leaf on a field the server does not know, left out of the query. */
+export type Leaf = { op: LeafOp; field: string; value: unknown; ignored?: boolean };
 export type Group = { op: 'and' | 'or'; content: Filter[] };
 export type Filter = Leaf | Group;
 
@@ -29,23 +35,36 @@ const LEAF_OPS: readonly string[] = ['=', '!=', '<', '<=', '>', '>=', 'is', 'not
 
 export class BadRequest extends Error {}
 
+export interface FilterContext {
+  endpoint: Endpoint;
+  mapping: FieldMapping;
+  unknownFields: 'warn' | 'reject';
+  /** Filled with the unknown fields left out of the query. */
+  ignored: Set<string>;
+}
+
 /** Parses and validates a filter for an endpoint; fields come back in the endpoint's own spelling. */
-export function parseFilter(raw: unknown, endpoint: Endpoint): Filter {
+export function parseFilter(raw: unknown, context: FilterContext): Filter {
+  const { endpoint, mapping } = context;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new BadRequest('filters must be an object with "op" and "content"');
   const { op, content } = raw as { op?: unknown; content?: unknown };
   if (typeof op !== 'string') throw new BadRequest('filter without "op"');
   const lower = op.toLowerCase();
   if (lower === 'and' || lower === 'or') {
     if (!Array.isArray(content)) throw new BadRequest(`"${op}" needs a list as content`);
-    return { op: lower, content: content.map((child) => parseFilter(child, endpoint)) };
+    return { op: lower, content: content.map((child) => parseFilter(child, context)) };
   }
   if (!LEAF_OPS.includes(lower)) throw new BadRequest(`unknown filter operator "${op}"`);
   if (content === null || typeof content !== 'object' || Array.isArray(content)) throw new BadRequest(`"${op}" needs {"field", "value"} as content`);
   const { field, value } = content as { field?: unknown; value?: unknown };
   if (typeof field !== 'string') throw new BadRequest(`"${op}" without a field`);
   const own = ownField(endpoint, field);
-  if (!fieldMappings()[endpoint].fields.has(own)) throw new BadRequest(`Unrecognized field: ${field}`);
   if (value === undefined) throw new BadRequest(`"${op}" on ${field} without a value`);
+  if (!mapping.fields.has(own)) {
+    if (context.unknownFields === 'reject') throw new BadRequest(`Unrecognized field: ${field}`);
+    context.ignored.add(field);
+    return { op: lower as LeafOp, field: own, value, ignored: true };
+  }
   if (['<', '<=', '>', '>='].includes(lower) && toNumber(Array.isArray(value) && value.length === 1 ? value[0] : value) === null) {
     throw new BadRequest(`"${op}" on ${field} needs a number`);
   }
@@ -100,14 +119,15 @@ function wildcard(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
 }
 
-function equals(actual: string | number | boolean, wanted: unknown): boolean {
+function equals(actual: string | number | boolean, wanted: unknown, lowerCased: boolean): boolean {
   if (typeof actual === 'number') {
     const n = toNumber(wanted);
     return n !== null && n === actual;
   }
   if (typeof wanted === 'number' || typeof wanted === 'boolean') return String(actual) === String(wanted);
   if (typeof wanted !== 'string') return false;
-  return wanted.includes('*') ? wildcard(wanted).test(String(actual)) : String(actual) === wanted;
+  const [value, pattern] = lowerCased ? [String(actual).toLowerCase(), wanted.toLowerCase()] : [String(actual), wanted];
+  return pattern.includes('*') ? wildcard(pattern).test(value) : value === pattern;
 }
 
 function listOf(value: unknown): unknown[] {
@@ -116,19 +136,29 @@ function listOf(value: unknown): unknown[] {
 
 const isGroup = (filter: Filter): filter is Group => filter.op === 'and' || filter.op === 'or';
 
-export function matches(doc: Doc, filter: Filter): boolean {
-  if (isGroup(filter)) return filter.op === 'and' ? filter.content.every((child) => matches(doc, child)) : filter.content.some((child) => matches(doc, child));
+const isIgnored = (filter: Filter): boolean => (isGroup(filter) ? filter.content.every(isIgnored) : Boolean(filter.ignored));
+
+export function matches(doc: Doc, filter: Filter, mapping: FieldMapping): boolean {
+  if (isGroup(filter)) {
+    // Leaves left out of the query do not take part, as if they had not been sent.
+    const active = filter.content.filter((child) => !isIgnored(child));
+    if (active.length === 0) return true;
+    return filter.op === 'and' ? active.every((child) => matches(doc, child, mapping)) : active.some((child) => matches(doc, child, mapping));
+  }
+  if (filter.ignored) return true;
   const values = valuesAt(doc, filter.field);
   const wanted = listOf(filter.value);
-  const anyEquals = () => values.some((v) => wanted.some((w) => equals(v, w)));
+  const lowerCased = mapping.lowerCased.has(filter.field);
+  const matchesOne = (v: string | number | boolean) => wanted.some((w) => equals(v, w, lowerCased));
   switch (filter.op) {
     case '=':
     case 'in':
-      return anyEquals();
-    case '!=':
+      return values.some(matchesOne);
     case 'exclude':
+      return !(values.length > 0 && values.every(matchesOne));
+    case '!=':
     case 'excludeifany':
-      return !anyEquals();
+      return !values.some(matchesOne);
     case 'is':
       return missingAt(doc, filter.field);
     case 'not':

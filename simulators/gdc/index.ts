@@ -1,16 +1,19 @@
 /**
- * A GDC-style REST API simulator (native-apis README §2c): `/cases`, `/files` and `/projects` search endpoints by
- * GET or POST, single documents at `/<endpoint>/<id>`, the same under `/v0/`, serving a SyntheticRepositoryData as
- * a GDC-style imaging repository (documents.ts: each imaging series is a `/files` document). Quirks reproduced:
- * facets disregard the filters on their own field, `_missing` buckets, ages in days, `size` defaulting to 10, hits
- * in index order unless sorted, wildcard `*` in filter values, clinical files beside imaging files.
+ * A GDC REST API simulator (native-apis README §2c): `/cases`, `/files` and `/projects` search endpoints by GET or
+ * POST, single documents at `/<endpoint>/<id>`, the same under `/v0/`, serving a SyntheticRepositoryData as GDC
+ * holds such a cohort (documents.ts): cases with their diagnoses and biospecimens, projects, and pathology slide
+ * images as files (pathology.ts); no radiology. Quirks reproduced: facets disregard the filters on their own field,
+ * `_missing` buckets, lower-cased facet keys, unknown names reported in `warnings` rather than refused, ages in
+ * days, several diagnoses per case with `diagnosis_is_primary_disease`, diagnoses without `year_of_diagnosis`,
+ * `size` defaulting to 10, hits in index order unless sorted, wildcard `*` in filter values, supplements beside
+ * slide images. It shares no code with the adapter.
  */
 import { startSimulator, type Faults, type RunningSimulator, type SimulatorResponse } from '../http-server';
 import type { SyntheticRepositoryData } from '../synthetic/model';
 import { buildStore, type Doc } from './documents';
 import { fieldMappings, type Endpoint } from './fields';
 import { BadRequest } from './filters';
-import { hitOf, readParams, search, type SearchOptions } from './search';
+import { hitOf, readParams, search, warningsOf, type SearchOptions } from './search';
 
 export interface GdcSimulatorOptions {
   data: SyntheticRepositoryData;
@@ -19,6 +22,10 @@ export interface GdcSimulatorOptions {
   basicAuth?: { username: string; password: string };
   /** Keep only this many buckets per facet (plus `_missing`), as an Elasticsearch terms size would. */
   facetBucketLimit?: number;
+  /** An unknown filter field: left out with a warning (default) or refused with HTTP 400. */
+  unknownFilterFields?: 'warn' | 'reject';
+  /** An older GDC data dictionary, without `demographic.sex_at_birth` and `diagnoses.diagnosis_is_primary_disease`. */
+  legacyDictionary?: boolean;
 }
 
 export type RunningGdcSimulator = RunningSimulator & {
@@ -37,9 +44,10 @@ function json(status: number, body: unknown): SimulatorResponse {
 }
 
 export async function startGdcSimulator(options: GdcSimulatorOptions): Promise<RunningGdcSimulator> {
-  const store = buildStore(options.data);
-  fieldMappings();
-  const searchOptions: SearchOptions = { facetBucketLimit: options.facetBucketLimit };
+  const legacy = options.legacyDictionary ?? false;
+  const store = buildStore(options.data, { legacy });
+  const mappings = fieldMappings({ legacy });
+  const searchOptions: SearchOptions = { facetBucketLimit: options.facetBucketLimit, unknownFilterFields: options.unknownFilterFields };
   let running: RunningGdcSimulator | undefined;
   const simulator = await startSimulator({ name: 'GDC API simulator', port: options.port, faults: options.faults, basicAuth: options.basicAuth }, (request) => {
     const path = request.url.pathname.replace(/^\/v0(?=\/)/, '');
@@ -66,11 +74,12 @@ export async function startGdcSimulator(options: GdcSimulatorOptions): Promise<R
         // Single entity: /cases/<uuid>?expand=diagnoses,demographic
         const doc = store[endpoint as Endpoint].find((d) => d.id === decodeURIComponent(id));
         if (!doc) return json(404, { message: `${decodeURIComponent(id)} not found` });
-        const params = readParams({ fields: raw.fields, expand: raw.expand }, endpoint as Endpoint);
+        const params = readParams({ fields: raw.fields, expand: raw.expand }, endpoint as Endpoint, mappings[endpoint as Endpoint]);
         const { id: _id, ...entity } = hitOf(doc as Doc, params);
-        return tamper({ data: entity, warnings: {} });
+        return tamper({ data: entity, warnings: warningsOf(params) });
       }
-      return tamper(search(store, endpoint as Endpoint, readParams(raw, endpoint as Endpoint), searchOptions));
+      const mapping = mappings[endpoint as Endpoint];
+      return tamper(search(store, endpoint as Endpoint, readParams(raw, endpoint as Endpoint, mapping, searchOptions), mapping, searchOptions));
     } catch (error) {
       if (error instanceof BadRequest) return json(400, { message: error.message });
       throw error;
@@ -80,4 +89,5 @@ export async function startGdcSimulator(options: GdcSimulatorOptions): Promise<R
   return running;
 }
 
-export { buildStore, uuidOf, daysOfAge } from './documents';
+export { buildStore, daysOfAge } from './documents';
+export { gdcPathology, uuidOf, type SimulatedSample, type SimulatedSlide } from './pathology';

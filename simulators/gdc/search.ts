@@ -19,15 +19,21 @@
  * - without `sort` hits come in index order (by internal id), not by submitter id;
  * - `page` is from/size + 1 and `pages` is ceil(total/size), and with size 0 both as if size were 1, as the
  *   documented examples show (`size: 0, total: 39, pages: 39`);
- * - unknown fields in `fields`, `facets`, `sort` or `expand` are client errors (HTTP 400, JSON `{"message"}`), and
- *   so are `format` values other than JSON (the real server also writes TSV and XML).
+ * - unknown names in `fields`, `facets` or `expand` are left out and reported in `warnings` under the parameter's
+ *   name, as GDC does (a recorded GDC answer: `"warnings": {"facets": "unrecognized values: [files.data_category]"}`
+ *   with no `aggregations` at all); unknown filter fields likewise under `filters` (filters.ts); an unknown `sort`
+ *   field and a `format` other than JSON are client errors (HTTP 400, JSON `{"message"}`; the real server also
+ *   writes TSV and XML);
+ * - facet keys of lower-cased fields (fields.ts) come back lower-cased.
  */
 import type { Doc, GdcStore } from './documents';
-import { fieldMappings, ownField, type Endpoint } from './fields';
-import { BadRequest, filterForFacet, matches, parseFilter, valuesAt, type Filter } from './filters';
+import { ownField, type Endpoint, type FieldMapping } from './fields';
+import { BadRequest, filterForFacet, matches, parseFilter, valuesAt, type Filter, type FilterContext } from './filters';
 
 export interface SearchParams {
   filters: Filter | null;
+  /** Parameter name -> the unknown names left out of it. */
+  unrecognized: Map<string, string[]>;
   fields: string[];
   expand: string[];
   facets: string[];
@@ -38,6 +44,8 @@ export interface SearchParams {
 
 export interface SearchOptions {
   facetBucketLimit?: number;
+  /** What an unknown filter field does: left out with a warning (default), or HTTP 400. */
+  unknownFilterFields?: 'warn' | 'reject';
 }
 
 type Raw = Record<string, unknown>;
@@ -57,9 +65,10 @@ function integer(value: unknown, name: string, fallback: number): number {
 }
 
 /** Reads GET query parameters or a POST JSON body into search parameters. */
-export function readParams(raw: Raw, endpoint: Endpoint): SearchParams {
+export function readParams(raw: Raw, endpoint: Endpoint, mapping: FieldMapping, options: SearchOptions = {}): SearchParams {
   const format = raw.format;
   if (format !== undefined && String(format).toLowerCase() !== 'json') throw new BadRequest(`format=${String(format)}: the simulator writes JSON only`);
+  const unrecognized = new Map<string, string[]>();
   let filters: Filter | null = null;
   if (raw.filters !== undefined && raw.filters !== null && raw.filters !== '') {
     let parsed = raw.filters;
@@ -70,25 +79,36 @@ export function readParams(raw: Raw, endpoint: Endpoint): SearchParams {
         throw new BadRequest('filters is not valid JSON');
       }
     }
-    filters = parseFilter(parsed, endpoint);
+    const context: FilterContext = { endpoint, mapping, unknownFields: options.unknownFilterFields ?? 'warn', ignored: new Set() };
+    filters = parseFilter(parsed, context);
+    if (context.ignored.size > 0) unrecognized.set('filters', [...context.ignored]);
   }
-  const mapping = fieldMappings()[endpoint];
-  const known = (names: string[], what: string, set: ReadonlySet<string>) => names.map((name) => {
-    const own = ownField(endpoint, name);
-    if (!set.has(own)) throw new BadRequest(`Unrecognized ${what}: ${name}`);
-    return own;
-  });
+  // Facets name fields as the documents do: GDC answers `files.data_category` on /files with "unrecognized values"
+  // (the recorded answer in test/gdc/fixtures), while filters accept the endpoint's prefix.
+  const known = (names: string[], parameter: string, set: ReadonlySet<string>, prefixed: boolean) => {
+    const own = (name: string) => (prefixed ? ownField(endpoint, name) : name);
+    const unknown = names.filter((name) => !set.has(own(name)));
+    if (unknown.length > 0) unrecognized.set(parameter, unknown);
+    return names.filter((name) => set.has(own(name))).map(own);
+  };
   const sortFields = list(raw.sort, 'sort').map((s) => s.split(':')[0]);
-  known(sortFields, 'sort field', mapping.fields);
+  const badSort = sortFields.find((name) => !mapping.fields.has(ownField(endpoint, name)));
+  if (badSort) throw new BadRequest(`Unrecognized sort field: ${badSort}`);
   return {
     filters,
-    fields: known(list(raw.fields, 'fields'), 'field', mapping.fields),
-    expand: known(list(raw.expand, 'expand'), 'field group', mapping.groups),
-    facets: known(list(raw.facets, 'facets'), 'facet', mapping.fields),
+    unrecognized,
+    fields: known(list(raw.fields, 'fields'), 'fields', mapping.fields, true),
+    expand: known(list(raw.expand, 'expand'), 'expand', mapping.groups, true),
+    facets: known(list(raw.facets, 'facets'), 'facets', mapping.fields, false),
     size: integer(raw.size, 'size', 10),
     from: integer(raw.from, 'from', 0),
     sort: typeof raw.sort === 'string' ? raw.sort : list(raw.sort, 'sort').join(','),
   };
+}
+
+/** The `warnings` object: one "unrecognized values: [...]" text per parameter that named unknown fields. */
+export function warningsOf(params: Pick<SearchParams, 'unrecognized'>): Raw {
+  return Object.fromEntries([...params.unrecognized].map(([parameter, names]) => [parameter, `unrecognized values: [${names.join(', ')}]`]));
 }
 
 interface Selection {
@@ -168,7 +188,7 @@ function sorted(docs: Doc[], sort: string): Doc[] {
   });
 }
 
-function facet(docs: readonly Doc[], field: string, numeric: boolean, limit: number | undefined): Raw {
+function facet(docs: readonly Doc[], field: string, numeric: boolean, lowerCased: boolean, limit: number | undefined): Raw {
   if (numeric) {
     const values = docs.flatMap((d) => valuesAt(d, field)).filter((v): v is number => typeof v === 'number');
     const sum = values.reduce((s, v) => s + v, 0);
@@ -185,7 +205,7 @@ function facet(docs: readonly Doc[], field: string, numeric: boolean, limit: num
   const counts = new Map<string, number>();
   let missing = 0;
   for (const doc of docs) {
-    const values = new Set(valuesAt(doc, field).map(String));
+    const values = new Set(valuesAt(doc, field).map((v) => (lowerCased ? String(v).toLowerCase() : String(v))));
     if (values.size === 0) missing++;
     for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   }
@@ -196,9 +216,10 @@ function facet(docs: readonly Doc[], field: string, numeric: boolean, limit: num
   return { buckets };
 }
 
-export function search(store: GdcStore, endpoint: Endpoint, params: SearchParams, options: SearchOptions): Raw {
+export function search(store: GdcStore, endpoint: Endpoint, params: SearchParams, mapping: FieldMapping, options: SearchOptions): Raw {
   const all = store[endpoint];
-  const matching = params.filters ? all.filter((d) => matches(d, params.filters as Filter)) : all;
+  const filters = params.filters;
+  const matching = filters ? all.filter((d) => matches(d, filters, mapping)) : all;
   const ordered = sorted(matching, params.sort);
   const page = ordered.slice(params.from, params.from + params.size);
   const per = Math.max(params.size, 1);
@@ -215,12 +236,11 @@ export function search(store: GdcStore, endpoint: Endpoint, params: SearchParams
     },
   };
   if (params.facets.length > 0) {
-    const numeric = fieldMappings()[endpoint].numeric;
     data.aggregations = Object.fromEntries(params.facets.map((field) => {
-      const own = filterForFacet(params.filters, field);
-      const population = own === params.filters ? matching : own ? all.filter((d) => matches(d, own)) : all;
-      return [field, facet(population, field, numeric.has(field), options.facetBucketLimit)];
+      const own = filterForFacet(filters, field);
+      const population = own === filters ? matching : own ? all.filter((d) => matches(d, own, mapping)) : all;
+      return [field, facet(population, field, mapping.numeric.has(field), mapping.lowerCased.has(field), options.facetBucketLimit)];
     }));
   }
-  return { data, warnings: {} };
+  return { data, warnings: warningsOf(params) };
 }

@@ -1,17 +1,18 @@
 /**
- * The adapter for a GDC-style repository (native-apis README §2c): the NCI Genomic Data Commons search API, with
- * imaging series as `/files` documents (the simulator's documents.ts describes the imaging fields).
- * - cohort: native counts (totals and facets, counting.ts) for every criterion; exact for all of them. A criterion
- *   whose raw values cannot be sent safely (a held value containing the `*` wildcard) is reported as not applied.
- * - cases: /cases sorted by `submitter_id`, paged with from/size behind opaque cursors bound to the filter; when
- *   the image criteria must hold on one series, the case set comes from /files first (one more search). A page
- *   costs one or two searches whatever its size, and its studies one /files search (loadStudies, batched).
- * - collections: /projects with their summary, and per project one /files facet search (modalities, studies),
- *   with the catalogue metadata (name, licence, DOI, cancer site) from the federation config.
- * The raw values criteria are expanded to (plan.ts) come from facets without filters, refreshed every
- * `vocabularyTtlSeconds` (a value added to the repository since is matched from the next refresh on).
- * A case with several diagnoses: GDC's conditions hold when any diagnosis meets them and facets count each code,
- * while the unified case shows its primary diagnosis; counts are exact for one diagnosis per case.
+ * The adapter for a GDC repository (native-apis README §2c): the NCI Genomic Data Commons search API and the
+ * GDC-style deployments that run it. GDC holds cases, their diagnoses and biospecimens, projects, and as images
+ * only pathology slides; no radiology (its /files documents have no DICOM attributes).
+ * - cohort: native counts (totals and facets, counting.ts). Radiology criteria are reported not applicable
+ *   (plan.ts), a modality criterion is answered exactly (SM: cases with a slide image; any other: nobody). Exact
+ *   only when the server applied everything: a filter field its `warnings` say it ignored makes the criteria of
+ *   that field "not applied", with the server's words as the reason.
+ * - cases: /cases sorted by `submitter_id`, paged with from/size behind opaque cursors bound to the filter; a page
+ *   costs one search (two when diagnosis criteria meet cases with several diagnoses), and its studies one /files
+ *   search (loadStudies, batched).
+ * - collections: /projects with their summary, and per project one /files facet search (slides, studies), with
+ *   the catalogue metadata (name, licence, DOI, cancer site) from the federation config.
+ * The vocabulary plan.ts expands values into (raw values, the fields the server knows, whether it marks primary
+ * diagnoses, whether it holds DICOM) comes from facets without filters, refreshed every `vocabularyTtlSeconds`.
  */
 import { createHash } from 'node:crypto';
 import type { FilterCriterion } from '../../schema/generated/graphql';
@@ -22,19 +23,22 @@ import { cursorOffset, decodeCursor, encodeCursor } from '../sdk/cursor';
 import type { RepositoryEntry } from '../sdk/entry';
 import { ErrorCode, RepositoryError } from '../sdk/errors';
 import { reportFields } from '../sdk/evaluate';
-import { ALL_CRITERIA, criteriaOf, type NormalizedFilter } from '../sdk/filter';
+import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
-import { requireAllApplied, type FilterReport } from '../sdk/report';
+import { requireAllApplied } from '../sdk/report';
 import { GdcClient } from './client';
-import { clinicalOnCases, Counting, keysOf, seriesQuery, zeroCounts, type CountingLimits } from './counting';
-import { CASE_FIELDS, caseRecord, collectionRecord, FILE_FIELDS, studiesOf } from './mapping';
-import type { ImagingFileHit } from './native-types';
-import { parseCaseHit, parseImagingFileHit, parseProjectHit } from './parse';
-import { imageFitsCases, planFilter, type Vocabulary } from './plan';
-import { CASE, FILE, IMAGING, Query, VIA_CASES, wildcardSafe } from './query';
+import { Counting, keysOf, MISSING, zeroCounts, type CountingLimits } from './counting';
+import { CASE_FIELDS, caseRecord, collectionRecord, SLIDE_FIELDS, studiesOf } from './mapping';
+import type { SlideFileHit } from './native-types';
+import { parseCaseHit, parseProjectHit, parseSlideFileHit } from './parse';
+import { planFilter, reportOf, WarningLog, type Vocabulary } from './plan';
+import { CASE, FILE, fold, Query, SLIDES, wildcardSafe } from './query';
 
-/** Every criterion maps to GDC fields. */
+/**
+ * Every criterion has an answer: natively, or (radiology on a pathology repository) reported not applicable per
+ * query with its reason, so the kind declares them all.
+ */
 export const GDC_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA;
 
 export interface GdcOptions extends CountingLimits {
@@ -88,36 +92,31 @@ export class GdcAdapter implements RepositoryAdapter {
   }
 
   async cohort(filter: NormalizedFilter, _context: RequestContext, options: CohortOptions): Promise<CohortRecord> {
-    const { planned, notApplied } = planFilter(filter, await this.vocabulary.get());
-    const report: FilterReport = {
-      applied: criteriaOf(filter).filter((c) => !notApplied.some((n) => n.criterion === c)),
-      notApplied,
-    };
-    const counts = planned.kind === 'empty' ? zeroCounts() : await this.counting.cohort(planned.plan, options.facets);
-    return { ...counts, ...reportFields(report) };
+    const vocabulary = await this.vocabulary.get();
+    const { planned, notApplied } = planFilter(filter, vocabulary);
+    const log = new WarningLog();
+    const counts = planned.kind === 'empty' ? zeroCounts() : await this.counting.cohort(planned.plan, vocabulary, options.facets, log);
+    return { ...counts, ...reportFields(reportOf(filter, notApplied, log)) };
   }
 
   async cases(filter: NormalizedFilter, page: PageRequest, _context: RequestContext): Promise<CasePage> {
     const fingerprint = filterFingerprint(filter);
     const from = page.after ? this.offsetOf(page.after, fingerprint) : 0;
-    const { planned, notApplied } = planFilter(filter, await this.vocabulary.get());
+    const vocabulary = await this.vocabulary.get();
+    const { planned, notApplied } = planFilter(filter, vocabulary);
     requireAllApplied({ applied: [], notApplied }, this.entry.id);
     if (planned.kind === 'empty') return { edges: [], hasNextPage: false, totalCount: 0 };
-    const plan = planned.plan;
-    let query: Query;
-    if (plan.image.length > 0 && !imageFitsCases(plan.image)) {
-      // Image conditions on one series: the matching series' cases, from /files.
-      const answer = await this.counting.facets('files', seriesQuery(plan, plan.image), [FILE.caseId]);
-      const ids = keysOf(answer.buckets.get(FILE.caseId));
-      if (ids.length === 0) return { edges: [], hasNextPage: false, totalCount: 0 };
-      query = Query.all().term({ field: CASE.caseId, values: ids, missing: false });
-    } else {
-      query = clinicalOnCases(plan);
-      if (plan.image.length > 0) query = query.term(plan.image[0], VIA_CASES);
-    }
-    const result = await this.client.search('cases', {
+    const log = new WarningLog();
+    const query = await this.counting.casesToList(planned.plan, vocabulary, log);
+    const result = await this.counting.search('cases', {
       filters: query.filter(), fields: CASE_FIELDS, size: page.first, from, sort: `${CASE.submitterId}:asc`,
-    });
+    }, log);
+    const report = reportOf(filter, [], log);
+    requireAllApplied(report, this.entry.id);
+    if (report.exact === false) {
+      throw new RepositoryError(ErrorCode.NOT_SUPPORTED, this.entry.id,
+        `cannot list cases for this filter: the repository warned that it left part of the filter out (${[...log.texts].join('; ')})`, { argument: 'where' });
+    }
     const nodes = result.hits.map((hit, i) => caseRecord(parseCaseHit(hit, this.entry.id, i), this.entry.id));
     return {
       edges: nodes.map((node, i) => ({ cursor: encodeCursor(this.entry.id, { o: from + i + 1, f: fingerprint }), node })),
@@ -127,16 +126,16 @@ export class GdcAdapter implements RepositoryAdapter {
   }
 
   /**
-   * All imaging series of the cases, in one /files search (by submitter id; files of another case with a
-   * similar id, which a `*` in an id could let through, are dropped when grouping).
+   * All slide images of the cases, in one /files search (by submitter id; files of another case with a similar
+   * id, which a `*` in an id could let through, are dropped when grouping).
    */
   async loadStudies(cases: readonly CaseRecord[], _context: RequestContext): Promise<StudyRecord[][]> {
     const subjects = [...new Set(cases.map((c) => c.subjectId))];
-    const query = Query.all().term(IMAGING).term({ field: FILE.caseSubmitterId, values: subjects, missing: false });
-    const { hits } = await this.client.searchAll('files', { filters: query.filter(), fields: FILE_FIELDS, sort: 'file_id:asc' }, STUDY_FILES_PAGE);
-    const bySubject = new Map<string, ImagingFileHit[]>();
+    const query = Query.all().term(SLIDES).term({ field: FILE.caseSubmitterId, values: subjects, missing: false });
+    const { hits } = await this.client.searchAll('files', { filters: query.filter(), fields: SLIDE_FIELDS, sort: 'file_id:asc' }, STUDY_FILES_PAGE);
+    const bySubject = new Map<string, SlideFileHit[]>();
     hits.forEach((hit, i) => {
-      const file = parseImagingFileHit(hit, this.entry.id, i);
+      const file = parseSlideFileHit(hit, this.entry.id, i);
       for (const subject of file.case_submitter_ids) {
         const files = bySubject.get(subject);
         if (files) files.push(file);
@@ -155,11 +154,12 @@ export class GdcAdapter implements RepositoryAdapter {
     const metadata = new Map(this.entry.collections.map((c) => [c.id, c]));
     return mapWithConcurrency(projects, this.options.parallelRequests, async (project) => {
       const condition = { field: FILE.project, values: [project.project_id], missing: false };
-      // A project id with a `*` that would also match other projects is not sent: its imaging stays unknown.
+      // A project id with a `*` that would also match other projects is not sent: its slides stay unknown.
       if (!wildcardSafe(condition.values, ids)) return collectionRecord(project, [], null, metadata.get(project.project_id));
-      const answer = await this.counting.facets('files', Query.all().term(IMAGING).term(condition), [FILE.modality, FILE.study]);
-      return collectionRecord(project, keysOf(answer.buckets.get(FILE.modality)), keysOf(answer.buckets.get(FILE.study)).length,
-        metadata.get(project.project_id));
+      const answer = await this.counting.facets('files', Query.all().term(SLIDES).term(condition), [FILE.sample], [], new WarningLog(), true);
+      const samples = answer.buckets.get(FILE.sample);
+      const studies = answer.unknown.has(FILE.sample) ? null : keysOf(samples).length + (samples?.get(MISSING) ?? 0);
+      return collectionRecord(project, answer.total > 0 ? ['SM'] : [], studies, metadata.get(project.project_id));
     });
   }
 
@@ -167,18 +167,24 @@ export class GdcAdapter implements RepositoryAdapter {
     await this.client.close();
   }
 
+  /** What the repository holds and knows: facets without filters, and the facets it says it does not know. */
   private async harvestVocabulary(): Promise<Vocabulary> {
+    const log = new WarningLog();
     const [cases, files] = await Promise.all([
-      this.counting.facets('cases', Query.all(), [CASE.sex, CASE.icd10, CASE.project]),
-      this.counting.facets('files', Query.all().term(IMAGING), [FILE.modality, FILE.bodyPart, FILE.manufacturer]),
+      this.counting.facets('cases', Query.all(), [CASE.sex, CASE.legacySex, CASE.icd10, CASE.project, CASE.primaryFlag], [], log),
+      this.counting.facets('files', Query.all(), [FILE.dataFormat], [], log),
     ]);
+    const sexField = [CASE.sex, CASE.legacySex].find((field) => !cases.unknown.has(field)) ?? null;
+    const flags = cases.buckets.get(CASE.primaryFlag);
+    const notFlaggedPrimary = [...(flags ?? [])].some(([key, n]) => n > 0 && ['false', '0', MISSING].includes(fold(key)));
     return {
-      sexes: keysOf(cases.buckets.get(CASE.sex)),
+      sexField,
+      sexes: sexField ? keysOf(cases.buckets.get(sexField)) : [],
       icd10Codes: keysOf(cases.buckets.get(CASE.icd10)),
       projects: keysOf(cases.buckets.get(CASE.project)),
-      modalities: keysOf(files.buckets.get(FILE.modality)),
-      bodyParts: keysOf(files.buckets.get(FILE.bodyPart)),
-      manufacturers: keysOf(files.buckets.get(FILE.manufacturer)),
+      primaryFlag: !cases.unknown.has(CASE.primaryFlag),
+      ambiguousDiagnoses: notFlaggedPrimary,
+      dicomFiles: keysOf(files.buckets.get(FILE.dataFormat)).some((format) => ['dicom', 'dcm'].includes(fold(format))),
     };
   }
 

@@ -2,8 +2,8 @@
  * ICD-O-3 topography labels as the GDC data dictionary enumerates them. GDC keeps the label, not the code:
  * `diagnoses.tissue_or_organ_of_origin` and `site_of_resection_or_biopsy` hold "Upper-outer quadrant of breast",
  * and projects/cases hold the three-character category label in `primary_site` ("Breast", "Bronchus and lung")
- * (native-apis README §2c). The unified schema wants the code ("C50.4"), so the adapter looks labels up here; the
- * simulator writes its labels from the same table. A label outside the table maps to no code (null).
+ * (native-apis README §2c). The unified schema wants the code ("C50.4"), so the adapter looks labels up here (the
+ * simulator, which stands for GDC, keeps its own table). A label outside the table maps to no code (null).
  */
 
 /** Subsite code -> label (ICD-O-3 topography, WHO 2013, with GDC's spelling). */
@@ -64,17 +64,6 @@ const CATEGORIES: Record<string, string> = {
 const fold = (label: string) => label.trim().toLowerCase();
 const CODE_OF_SUBSITE = new Map(Object.entries(SUBSITES).map(([code, label]) => [fold(label), code]));
 const CODE_OF_CATEGORY = new Map(Object.entries(CATEGORIES).map(([code, label]) => [fold(label), code]));
-
-/** The label of a subsite code ("C50.4" -> "Upper-outer quadrant of breast"); the code itself when unlisted. */
-export function topographyLabel(code: string): string {
-  return SUBSITES[code] ?? code;
-}
-
-/** The label of a code's category ("C50.4" -> "Breast"); the category code when unlisted. */
-export function categoryLabel(code: string): string {
-  const category = code.slice(0, 3);
-  return CATEGORIES[category] ?? category;
-}
 
 /**
  * The code of a subsite label, case-insensitively ("Breast, NOS" -> "C50.9"). A value that already is a code

@@ -1,13 +1,13 @@
 /**
- * The GDC adapter kind: config entries with `apiKind: "gdc"` and `endpoint` set to the API root of a GDC-style
- * repository (e.g. https://api.gdc.cancer.gov), whose imaging series are `/files` documents with an `imaging` block.
+ * The GDC adapter kind: config entries with `apiKind: "gdc"` and `endpoint` set to the API root of a GDC repository
+ * (e.g. https://api.gdc.cancer.gov), whose images are pathology slides (`/files` with `data_type: "Slide Image"`).
  */
 import type { AdapterKind } from '../sdk/adapter';
 import { GDC_CRITERIA, GdcAdapter, validateGdcOptions } from './adapter';
 
 export const gdcKind: AdapterKind = {
   apiKind: 'gdc',
-  description: 'GDC-style REST API (/cases, /files, /projects): cases, studies and series with exact counts and facets from native totals and facets; ICD-10/ICD-O-3 diagnoses, AJCC stage, age in days.',
+  description: 'GDC REST API (/cases, /files, /projects): cases with their primary diagnosis (ICD-10/ICD-O-3, AJCC stage, age in days) and pathology slide images (SM), exact counts and facets from native totals and facets; radiology criteria reported not applicable.',
   granularity: 'RECORD',
   criteria: GDC_CRITERIA,
   facets: true,

@@ -5,7 +5,7 @@
 
 /** A leaf of the filters grammar: `{"op", "content": {"field", "value"}}`. */
 export interface GdcLeaf {
-  op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'exclude' | 'is' | 'not';
+  op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'exclude' | 'excludeifany' | 'is' | 'not';
   content: { field: string; value: string | number | ReadonlyArray<string | number> };
 }
 
@@ -50,11 +50,24 @@ export type Aggregation =
   | { kind: 'buckets'; buckets: Bucket[] }
   | { kind: 'stats'; count: number; sum: number; min: number | null; max: number | null };
 
+/**
+ * What the server says it left out of a request (the response's `warnings`): per request parameter ("filters",
+ * "facets", "fields", "expand", ...) the names it did not recognise, read from GDC's
+ * "unrecognized values: [a, b]", and the warning texts as sent.
+ */
+export interface Warnings {
+  unrecognized: ReadonlyMap<string, readonly string[]>;
+  /** Parameter -> warning text, for every warning (recognised wording or not). */
+  texts: ReadonlyMap<string, string>;
+}
+
 export interface SearchResult {
-  /** Hits as sent; mapping.ts reads them into the typed hits below. */
+  /** Hits as sent; parse.ts reads them into the typed hits below. */
   hits: Array<Record<string, unknown>>;
   pagination: Pagination;
+  /** The requested facets the server answered; one it reported unrecognised in `warnings` is absent. */
   aggregations: ReadonlyMap<string, Aggregation>;
+  warnings: Warnings;
 }
 
 export interface DiagnosisHit {
@@ -66,6 +79,8 @@ export interface DiagnosisHit {
   age_at_diagnosis: number | null;
   year_of_diagnosis: number | null;
   classification_of_tumor: string | null;
+  /** GDC's primary-disease flag (2024 data dictionary on); null where the diagnosis or the server has none. */
+  diagnosis_is_primary_disease: boolean | null;
   ajcc_pathologic_stage: string | null;
   ajcc_pathologic_t: string | null;
   ajcc_pathologic_n: string | null;
@@ -77,31 +92,31 @@ export interface CaseHit {
   case_id: string;
   submitter_id: string;
   project_id: string | null;
-  sex_at_birth: string | null;
+  /** `demographic.sex_at_birth`, or the older `demographic.gender` where the server has no sex_at_birth. */
+  sex: string | null;
   diagnoses: DiagnosisHit[];
 }
 
-export interface ImagingBlock {
-  series_instance_uid: string;
-  study_instance_uid: string;
-  modality: string | null;
-  body_part_examined: string | null;
-  manufacturer: string | null;
-  series_number: number | null;
-  series_description: string | null;
-  study_date: string | null;
-  study_description: string | null;
-  instance_count: number | null;
+/** The biospecimen sample a slide was cut from, as a file's `cases[].samples[]` lists it. */
+export interface SampleOfFile {
+  sample_id: string;
+  submitter_id: string | null;
+  sample_type: string | null;
 }
 
-/** An imaging file: one DICOM series. */
-export interface ImagingFileHit {
+/** A slide image file (`data_type: "Slide Image"`): one whole-slide image, SVS in GDC. */
+export interface SlideFileHit {
   file_id: string;
+  file_name: string | null;
   file_size: number | null;
   access: string | null;
+  data_format: string | null;
+  /** "Diagnostic Slide" or "Tissue Slide". */
+  experimental_strategy: string | null;
   /** submitter_id of the file's case(s). */
   case_submitter_ids: string[];
-  imaging: ImagingBlock;
+  /** The samples of the file's lineage (one for a slide). */
+  samples: SampleOfFile[];
 }
 
 export interface ProjectHit {

@@ -1,14 +1,19 @@
 /**
  * Parsing of GDC responses into typed values with ResponseReader: anything the protocol does not allow (a hits list
  * that is no list, a total that is no number, a bucket without a key) fails as REPOSITORY_BAD_RESPONSE naming the
- * call and the field. Tolerated, because GDC does it (README §2c, gdc-docs):
+ * call and the field. Tolerated, because GDC does it (README §2c, gdc-docs, the recorded answers in
+ * test/gdc/fixtures):
  * - null and absent fields alike (GDC writes `null` for a field with no value, and leaves fields out);
  * - `primary_site` as a list (projects) or a string (older documents);
- * - bucket keys as strings or numbers.
+ * - bucket keys as strings or numbers, booleans as true/false or "true"/"false";
+ * - a requested facet missing from `aggregations` when `warnings` names it unrecognised (GDC then answers 200 with
+ *   `"warnings": {"facets": "unrecognized values: [...]"}` and leaves the facet, or `aggregations`, out);
+ * - `demographic.gender` where the server's data dictionary predates `demographic.sex_at_birth`;
+ * - a file hit's `id` for its `file_id` (GDC adds `id` to every hit, whatever the fields asked for).
  */
 import { ResponseReader } from '../sdk/parse';
 import type {
-  Aggregation, Bucket, CaseHit, DiagnosisHit, GdcEndpoint, ImagingFileHit, Pagination, ProjectHit, SearchResult,
+  Aggregation, Bucket, CaseHit, DiagnosisHit, GdcEndpoint, Pagination, ProjectHit, SampleOfFile, SearchResult, SlideFileHit, Warnings,
 } from './native-types';
 
 type Json = Record<string, unknown>;
@@ -19,10 +24,43 @@ const optionalObject = (reader: ResponseReader, value: unknown, path: string): J
 const optionalArray = (reader: ResponseReader, value: unknown, path: string): unknown[] =>
   value === undefined || value === null ? [] : reader.array(value, path);
 
+function optionalBoolean(reader: ResponseReader, value: unknown, path: string): boolean | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 1) return true;
+  if (value === 'false' || value === 0) return false;
+  return reader.fail(path, 'a boolean', value);
+}
+
+/** The names in GDC's "unrecognized values: [a, b]"; null when a warning is worded otherwise. */
+export function unrecognizedNames(text: string): string[] | null {
+  const match = /unrecognized values?:\s*\[(.*)\]/is.exec(text);
+  if (!match) return null;
+  return match[1].split(',').map((name) => name.trim().replace(/^['"]|['"]$/g, '')).filter(Boolean);
+}
+
+/** The `warnings` object: per request parameter, a text (or a list of texts). */
+export function parseWarnings(reader: ResponseReader, value: unknown): Warnings {
+  const unrecognized = new Map<string, string[]>();
+  const texts = new Map<string, string>();
+  if (value === undefined || value === null) return { unrecognized, texts };
+  for (const [parameter, warning] of Object.entries(reader.object(value, 'warnings'))) {
+    const text = typeof warning === 'string' ? warning
+      : Array.isArray(warning) && warning.every((w) => typeof w === 'string') ? warning.join('; ')
+        : reader.fail(`warnings.${parameter}`, 'a string', warning);
+    texts.set(parameter, text);
+    const names = unrecognizedNames(text);
+    if (names) unrecognized.set(parameter, names);
+  }
+  return { unrecognized, texts };
+}
+
 /** The search envelope `{"data": {"hits", "pagination", "aggregations"?}, "warnings"}`. */
 export function parseSearch(body: unknown, repositoryId: string, endpoint: GdcEndpoint, facets: readonly string[] = []): SearchResult {
   const reader = new ResponseReader(repositoryId, `/${endpoint} search`);
-  const data = reader.object(reader.object(body).data, 'data');
+  const envelope = reader.object(body);
+  const data = reader.object(envelope.data, 'data');
+  const warnings = parseWarnings(reader, envelope.warnings);
   const hits = reader.array(data.hits, 'data.hits').map((hit, i) => reader.object(hit, `data.hits[${i}]`));
   const raw = reader.object(data.pagination, 'data.pagination');
   const count = (name: keyof Pagination) => {
@@ -32,11 +70,13 @@ export function parseSearch(body: unknown, repositoryId: string, endpoint: GdcEn
   };
   const pagination: Pagination = { count: count('count'), total: count('total'), size: count('size'), from: count('from'), page: count('page'), pages: count('pages') };
   const aggregations = new Map<string, Aggregation>();
-  if (facets.length > 0) {
+  const ignoredFacets = new Set(warnings.unrecognized.get('facets') ?? []);
+  const answered = facets.filter((field) => !ignoredFacets.has(field));
+  if (answered.length > 0) {
     const aggs = reader.object(data.aggregations, 'data.aggregations');
-    for (const field of facets) aggregations.set(field, parseAggregation(reader, aggs[field], `data.aggregations["${field}"]`));
+    for (const field of answered) aggregations.set(field, parseAggregation(reader, aggs[field], `data.aggregations["${field}"]`));
   }
-  return { hits, pagination, aggregations };
+  return { hits, pagination, aggregations, warnings };
 }
 
 function parseAggregation(reader: ResponseReader, value: unknown, path: string): Aggregation {
@@ -53,7 +93,7 @@ function parseAggregation(reader: ResponseReader, value: unknown, path: string):
   }
   const buckets: Bucket[] = reader.array(agg.buckets, `${path}.buckets`).map((item, i) => {
     const bucket = reader.object(item, `${path}.buckets[${i}]`);
-    const key = typeof bucket.key === 'number' ? String(bucket.key) : reader.string(bucket.key, `${path}.buckets[${i}].key`);
+    const key = typeof bucket.key === 'number' || typeof bucket.key === 'boolean' ? String(bucket.key) : reader.string(bucket.key, `${path}.buckets[${i}].key`);
     const docCount = reader.number(bucket.doc_count, `${path}.buckets[${i}].doc_count`);
     if (!Number.isInteger(docCount) || docCount < 0) reader.fail(`${path}.buckets[${i}].doc_count`, 'a non-negative integer', docCount);
     return { key, doc_count: docCount };
@@ -94,6 +134,7 @@ function diagnosisHit(reader: ResponseReader, value: unknown, path: string): Dia
     age_at_diagnosis: number('age_at_diagnosis'),
     year_of_diagnosis: number('year_of_diagnosis'),
     classification_of_tumor: text('classification_of_tumor'),
+    diagnosis_is_primary_disease: optionalBoolean(reader, d.diagnosis_is_primary_disease, `${path}.diagnosis_is_primary_disease`),
     ajcc_pathologic_stage: text('ajcc_pathologic_stage'),
     ajcc_pathologic_t: text('ajcc_pathologic_t'),
     ajcc_pathologic_n: text('ajcc_pathologic_n'),
@@ -102,46 +143,55 @@ function diagnosisHit(reader: ResponseReader, value: unknown, path: string): Dia
   };
 }
 
-/** A /cases hit requested with the adapter's CASE_FIELDS. */
+/** The `diagnoses` of a /cases hit. */
+export function parseDiagnoses(hit: Json, repositoryId: string, index: number): DiagnosisHit[] {
+  const reader = new ResponseReader(repositoryId, '/cases search');
+  const at = `data.hits[${index}]`;
+  return optionalArray(reader, hit.diagnoses, `${at}.diagnoses`).map((d, i) => diagnosisHit(reader, d, `${at}.diagnoses[${i}]`));
+}
+
+/** A /cases hit requested with the adapter's CASE_FIELDS (or a single case as `/cases/<id>` answers it). */
 export function parseCaseHit(hit: Json, repositoryId: string, index: number): CaseHit {
   const reader = new ResponseReader(repositoryId, '/cases search');
   const at = `data.hits[${index}]`;
   const project = optionalObject(reader, hit.project, `${at}.project`);
   const demographic = optionalObject(reader, hit.demographic, `${at}.demographic`);
+  const sexAtBirth = demographic ? reader.optionalString(demographic.sex_at_birth, `${at}.demographic.sex_at_birth`) : null;
+  const gender = demographic ? reader.optionalString(demographic.gender, `${at}.demographic.gender`) : null;
   return {
     case_id: reader.string(hit.case_id, `${at}.case_id`),
     submitter_id: reader.string(hit.submitter_id, `${at}.submitter_id`),
     project_id: project ? reader.optionalString(project.project_id, `${at}.project.project_id`) : null,
-    sex_at_birth: demographic ? reader.optionalString(demographic.sex_at_birth, `${at}.demographic.sex_at_birth`) : null,
-    diagnoses: optionalArray(reader, hit.diagnoses, `${at}.diagnoses`).map((d, i) => diagnosisHit(reader, d, `${at}.diagnoses[${i}]`)),
+    sex: sexAtBirth ?? gender,
+    diagnoses: parseDiagnoses(hit, repositoryId, index),
   };
 }
 
-/** A /files hit of an imaging file, requested with the adapter's FILE_FIELDS. */
-export function parseImagingFileHit(hit: Json, repositoryId: string, index: number): ImagingFileHit {
+/** A /files hit of a slide image, requested with the adapter's SLIDE_FIELDS. */
+export function parseSlideFileHit(hit: Json, repositoryId: string, index: number): SlideFileHit {
   const reader = new ResponseReader(repositoryId, '/files search');
   const at = `data.hits[${index}]`;
-  const imaging = reader.object(hit.imaging, `${at}.imaging`);
-  const text = (name: keyof ImagingFileHit['imaging']) => reader.optionalString(imaging[name], `${at}.imaging.${name}`);
-  const number = (name: keyof ImagingFileHit['imaging']) => reader.optionalNumber(imaging[name], `${at}.imaging.${name}`);
+  const text = (name: 'file_name' | 'access' | 'data_format' | 'experimental_strategy') => reader.optionalString(hit[name], `${at}.${name}`);
+  const cases = optionalArray(reader, hit.cases, `${at}.cases`).map((c, i) => reader.object(c, `${at}.cases[${i}]`));
+  const samples = cases.flatMap((c, i) => optionalArray(reader, c.samples, `${at}.cases[${i}].samples`).map((s, j): SampleOfFile => {
+    const path = `${at}.cases[${i}].samples[${j}]`;
+    const sample = reader.object(s, path);
+    return {
+      sample_id: reader.string(sample.sample_id, `${path}.sample_id`),
+      submitter_id: reader.optionalString(sample.submitter_id, `${path}.submitter_id`),
+      sample_type: reader.optionalString(sample.sample_type, `${path}.sample_type`),
+    };
+  }));
   return {
-    file_id: reader.string(hit.file_id, `${at}.file_id`),
+    // GDC adds `id` (the file's UUID) to every hit, whatever the fields asked for.
+    file_id: reader.string(hit.file_id ?? hit.id, `${at}.file_id`),
+    file_name: text('file_name'),
     file_size: reader.optionalNumber(hit.file_size, `${at}.file_size`),
-    access: reader.optionalString(hit.access, `${at}.access`),
-    case_submitter_ids: optionalArray(reader, hit.cases, `${at}.cases`)
-      .map((c, i) => reader.string(reader.object(c, `${at}.cases[${i}]`).submitter_id, `${at}.cases[${i}].submitter_id`)),
-    imaging: {
-      series_instance_uid: reader.string(imaging.series_instance_uid, `${at}.imaging.series_instance_uid`),
-      study_instance_uid: reader.string(imaging.study_instance_uid, `${at}.imaging.study_instance_uid`),
-      modality: text('modality'),
-      body_part_examined: text('body_part_examined'),
-      manufacturer: text('manufacturer'),
-      series_number: number('series_number'),
-      series_description: text('series_description'),
-      study_date: text('study_date'),
-      study_description: text('study_description'),
-      instance_count: number('instance_count'),
-    },
+    access: text('access'),
+    data_format: text('data_format'),
+    experimental_strategy: text('experimental_strategy'),
+    case_submitter_ids: cases.map((c, i) => reader.optionalString(c.submitter_id, `${at}.cases[${i}].submitter_id`)).filter((id): id is string => id !== null),
+    samples,
   };
 }
 

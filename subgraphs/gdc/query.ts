@@ -25,24 +25,25 @@ export interface RangeCondition {
   max?: number;
 }
 
-/** Field names, relative to the document of their endpoint. */
+/** Field names, relative to the document of their endpoint (gdc-docs Appendix A). */
 export const CASE = {
   caseId: 'case_id',
   submitterId: 'submitter_id',
   project: 'project.project_id',
+  /** The sex field of the 2024 data dictionary; `gender` in older ones. */
   sex: 'demographic.sex_at_birth',
+  legacySex: 'demographic.gender',
   icd10: 'diagnoses.icd_10_code',
   age: 'diagnoses.age_at_diagnosis',
   year: 'diagnoses.year_of_diagnosis',
+  primaryFlag: 'diagnoses.diagnosis_is_primary_disease',
 } as const;
 
 export const FILE = {
-  category: 'data_category',
-  modality: 'imaging.modality',
-  bodyPart: 'imaging.body_part_examined',
-  manufacturer: 'imaging.manufacturer',
-  study: 'imaging.study_instance_uid',
-  instances: 'imaging.instance_count',
+  dataType: 'data_type',
+  dataFormat: 'data_format',
+  /** The sample a slide was cut from: the study of its series. */
+  sample: 'cases.samples.sample_id',
   /** The case of a file, from /files. */
   caseId: 'cases.case_id',
   caseSubmitterId: 'cases.submitter_id',
@@ -53,8 +54,13 @@ export const FILE = {
 export const VIA_FILES = 'cases.';
 export const VIA_CASES = 'files.';
 
-/** Imaging series only: the repository also holds clinical files, which have no `imaging` block. */
-export const IMAGING: TermCondition = { field: FILE.category, values: ['Imaging'], missing: false };
+/**
+ * GDC's images: whole-slide pathology images. `data_type: "Slide Image"` is what the GDC data dictionary calls
+ * them (experimental_strategy "Diagnostic Slide" or "Tissue Slide", data_format "SVS"); the other files of a case
+ * (sequencing, supplements, some also `data_category: "Biospecimen"`) are not images.
+ */
+export const SLIDE_IMAGE = 'Slide Image';
+export const SLIDES: TermCondition = { field: FILE.dataType, values: [SLIDE_IMAGE], missing: false };
 
 function termFilter(field: string, condition: TermCondition): GdcFilter {
   const parts: GdcLeaf[] = [];
@@ -101,6 +107,11 @@ export class Query {
     return new Query([...this.parts, { op: 'is', content: { field, value: 'MISSING' } }], this.terms);
   }
 
+  /** Adds a filter as it is (a group the term and range methods do not build). */
+  raw(filter: GdcFilter): Query {
+    return new Query([...this.parts, filter], this.terms);
+  }
+
   /** The filter to send: a top-level `and`, or none for "everything". */
   filter(): GdcGroup | undefined {
     return this.parts.length === 0 ? undefined : { op: 'and', content: [...this.parts] };
@@ -108,8 +119,12 @@ export class Query {
 }
 
 function wildcardPattern(value: string): RegExp {
-  return new RegExp(`^${value.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  // Case-insensitive: a field GDC indexes lower-cased matches a pattern whatever the case.
+  return new RegExp(`^${value.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'si');
 }
+
+/** Case-insensitive comparison: GDC answers some facet keys lower-cased (fields.ts of the simulator, gdc-docs). */
+export const fold = (value: string): string => value.toLowerCase();
 
 /**
  * Whether sending `values` matches exactly them among `universe` (every raw value the field holds): a value with a
@@ -121,4 +136,29 @@ export function wildcardSafe(values: readonly string[], universe: readonly strin
     const pattern = wildcardPattern(v);
     return universe.every((raw) => wanted.has(raw) || !pattern.test(raw));
   });
+}
+
+/**
+ * Cases whose diagnoses GDC's matching reads as the unified schema does. GDC holds a condition on `diagnoses.*`
+ * when ANY diagnosis of the case meets it, while a unified case is its primary diagnosis. For a case with one
+ * diagnosis flagged `diagnosis_is_primary_disease: true` and none flagged false, both agree; the others (a
+ * recurrence or metastasis beside the primary diagnosis, or no flag at all) are read locally (counting.ts).
+ * The two conditions are exact complements under the documented semantics of `in` (some diagnosis has the
+ * value) and `excludeifany` (no diagnosis has it), so no case is in both or in neither.
+ */
+export function primaryOnly(prefix = ''): GdcGroup {
+  const field = `${prefix}${CASE.primaryFlag}`;
+  return { op: 'and', content: [
+    { op: 'in', content: { field, value: ['true'] } },
+    { op: 'excludeifany', content: { field, value: ['false'] } },
+  ] };
+}
+
+/** The complement of primaryOnly: no diagnosis flagged primary, or one flagged not primary. */
+export function notPrimaryOnly(prefix = ''): GdcGroup {
+  const field = `${prefix}${CASE.primaryFlag}`;
+  return { op: 'or', content: [
+    { op: 'excludeifany', content: { field, value: ['true'] } },
+    { op: 'in', content: { field, value: ['false'] } },
+  ] };
 }
