@@ -1,30 +1,36 @@
 /**
- * The synthetic cases as Beacon v2 individuals (default model `individuals/defaultSchema.json`) and the evaluation
- * of a request's filters over them (framework `requests/filteringTerms.json`: filters are ANDed; an ontology filter
- * matches the term or, with `includeDescendantTerms` (default true), any descendant; alphanumeric filters compare with
- * = < > ! >= <=).
+ * The synthetic cases as Beacon v2 individuals (default model `individuals/defaultSchema.json`), coded by this
+ * beacon's own ETL (vocabulary.ts) from the raw values, and the evaluation of a request's filters over them
+ * (framework `requests/filteringTerms.json`: filters are ANDed; an ontology filter matches the term or, with
+ * `includeDescendantTerms` (default true), any descendant; alphanumeric filters compare with = < > ! >= <=).
  */
-import type { Sex } from '../../schema/generated/graphql';
 import type { SyntheticCase, SyntheticRepositoryData } from '../synthetic/model';
-import { toUnifiedCases } from '../synthetic/unified';
 import {
-  bodyPartTermId, DISEASE_TERMS, diseaseTermOf, LEGACY_SEX_TERM, modalityTermId, SEX_TERM, withAncestors,
-  type ListedTerm, type OntologyTermRecord,
+  DISEASE_TERMS, diseaseTermOf, imagingTermsOf, rawSex, sexTermOf, sexTermsOf, spelled, withAncestors,
+  type ImagingVocabulary, type ListedTerm, type OntologyTermRecord, type SexCoding, type TermSpelling,
 } from './vocabulary';
 
 export interface BeaconIndividual {
   id: string;
   dataset: string;
   sex: OntologyTermRecord;
+  /** Every sex term of the beacon standing for this individual's sex (for a beacon that expands synonyms). */
+  sexSynonyms: ReadonlySet<string>;
   diseaseTerm: string;
   /** The disease term and its ancestors. */
   diseaseClosure: ReadonlySet<string>;
   ageYears: number;
   year: number;
-  /** `DCM:` and `bodyPart:` term ids of the individual's series. */
+  /** Imaging term ids of the individual's series. */
   imagingTerms: ReadonlySet<string>;
   /** The record as `/individuals` returns it at record granularity. */
   record: Record<string, unknown>;
+}
+
+export interface IndividualCoding {
+  sexCoding: SexCoding;
+  imaging: ImagingVocabulary;
+  spelling: TermSpelling;
 }
 
 /** ISO 8601 duration of an age in years: whole years as "P58Y", fractions as years, months and days. */
@@ -43,37 +49,32 @@ export function durationYears(value: string): number | null {
   return y + m / 12 + (w * 7 + d) / 365.25;
 }
 
-export function buildIndividuals(data: SyntheticRepositoryData, legacySexTerms: boolean): BeaconIndividual[] {
-  const unified = new Map(toUnifiedCases(data).map((c) => [c.subjectId, c]));
-  return data.cases.map((c) => {
-    const u = unified.get(c.subjectId);
-    const sexValue: Sex = u?.sex ?? 'UNKNOWN';
-    const sex = (legacySexTerms ? LEGACY_SEX_TERM[sexValue] : undefined) ?? SEX_TERM[sexValue];
+export function buildIndividuals(data: SyntheticRepositoryData, coding: IndividualCoding): BeaconIndividual[] {
+  const sorted = [...data.cases].sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
+  return sorted.map((c, index) => {
+    const sexValue = rawSex(c.sex);
+    const coded = sexTermOf(sexValue, coding.sexCoding, index);
+    const sex = { id: spelled(coded.id, coding.spelling), label: coded.label };
+    const sexSynonyms = new Set(sexTermsOf(coding.sexCoding).filter((t) => t.sex === sexValue).map((t) => spelled(t.id, coding.spelling)));
     const diseaseTerm = diseaseTermOf(c.diagnosis.icdO3Topography, c.diagnosis.icdO3Morphology);
-    const imagingTerms = new Set<string>();
-    for (const study of u?.studies ?? []) {
-      for (const series of study.series) {
-        if (series.modality) imagingTerms.add(modalityTermId(series.modality));
-        if (series.bodyPart !== 'OTHER' && series.bodyPart !== 'UNKNOWN') imagingTerms.add(bodyPartTermId(series.bodyPart));
-      }
-    }
     return {
       id: c.subjectId,
       dataset: c.collectionId,
       sex,
-      diseaseTerm,
-      diseaseClosure: new Set(withAncestors(diseaseTerm)),
+      sexSynonyms,
+      diseaseTerm: spelled(diseaseTerm, coding.spelling),
+      diseaseClosure: new Set(withAncestors(diseaseTerm).map((id) => spelled(id, coding.spelling))),
       ageYears: c.ageAtDiagnosis,
       year: c.diagnosis.year,
-      imagingTerms,
-      record: individualRecord(c, sex, diseaseTerm),
+      imagingTerms: new Set([...imagingTermsOf(c, coding.imaging)].map((id) => spelled(id, coding.spelling))),
+      record: individualRecord(c, sex, diseaseTerm, coding.spelling),
     };
-  }).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  });
 }
 
-function individualRecord(c: SyntheticCase, sex: OntologyTermRecord, diseaseTerm: string): Record<string, unknown> {
+function individualRecord(c: SyntheticCase, sex: OntologyTermRecord, diseaseTerm: string, spelling: TermSpelling): Record<string, unknown> {
   const disease: Record<string, unknown> = {
-    diseaseCode: { id: diseaseTerm, label: DISEASE_TERMS[diseaseTerm]?.label ?? diseaseTerm },
+    diseaseCode: { id: spelled(diseaseTerm, spelling), label: DISEASE_TERMS[diseaseTerm]?.label ?? diseaseTerm },
     ageOfOnset: { age: { iso8601duration: isoAge(c.ageAtDiagnosis) } },
   };
   if (c.diagnosis.stage) disease.stage = { id: `AJCC:${c.diagnosis.stage.group}`, label: `Stage ${c.diagnosis.stage.group}` };
@@ -92,6 +93,8 @@ export interface RequestFilter {
   operator?: string;
   value?: string;
   includeDescendantTerms: boolean;
+  /** The filter as received, for the echo. */
+  received: unknown;
 }
 
 export class FilterError extends Error {}
@@ -113,32 +116,46 @@ function compare(actual: number, operator: string, expected: number): boolean {
 export interface EvaluationContext {
   /** Listed terms by id. */
   terms: ReadonlyMap<string, ListedTerm>;
-  ageTerm: string | null;
-  yearOfDiagnosisTerm: string | null;
+  /** Listed terms it cannot evaluate: it ignores them as it ignores unknown filters. */
+  brokenTerms: ReadonlySet<string>;
   unknownFilters: 'ignore' | 'reject';
+  /** A sex filter matches every individual of that sex, whichever of the beacon's codings it was given. */
+  sexSynonyms: boolean;
+}
+
+export interface Evaluation {
+  predicate: (individual: BeaconIndividual) => boolean;
+  /** The filters applied, in order. */
+  applied: RequestFilter[];
+  /** The filters it ignored (unknown or unsupported). */
+  ignored: RequestFilter[];
 }
 
 /**
- * A predicate for a list of filters (ANDed). Unknown filters are dropped when the beacon ignores them (the quirk:
- * an over-count with HTTP 200), or rejected with a FilterError.
+ * A predicate for a list of filters (ANDed). Unknown and unsupported filters are dropped when the beacon ignores them
+ * (answered like the request without them; the server says so in its warnings), or rejected with a FilterError.
  */
-export function predicateOf(filters: readonly RequestFilter[], context: EvaluationContext): (individual: BeaconIndividual) => boolean {
+export function evaluate(filters: readonly RequestFilter[], context: EvaluationContext): Evaluation {
   const tests: Array<(i: BeaconIndividual) => boolean> = [];
+  const applied: RequestFilter[] = [];
+  const ignored: RequestFilter[] = [];
   for (const filter of filters) {
     const term = context.terms.get(filter.id);
-    if (!term) {
+    if (!term || context.brokenTerms.has(filter.id)) {
       if (context.unknownFilters === 'reject') throw new FilterError(`unknown filter ${filter.id}`);
+      ignored.push(filter);
       continue;
     }
+    applied.push(filter);
     if (term.kind === 'alphanumeric') {
       const operator = filter.operator ?? '=';
       if (!OPERATORS.includes(operator)) throw new FilterError(`unknown operator ${operator}`);
       if (filter.value === undefined) throw new FilterError(`filter ${filter.id} needs a value`);
-      if (filter.id === context.ageTerm) {
+      if (term.matches === 'age') {
         const years = durationYears(filter.value);
         if (years === null) throw new FilterError(`filter ${filter.id} value is not an ISO 8601 duration`);
         tests.push((i) => compare(i.ageYears, operator, years));
-      } else if (filter.id === context.yearOfDiagnosisTerm) {
+      } else {
         const year = Number(filter.value);
         if (!Number.isFinite(year)) throw new FilterError(`filter ${filter.id} value is not a number`);
         tests.push((i) => compare(i.year, operator, year));
@@ -146,15 +163,15 @@ export function predicateOf(filters: readonly RequestFilter[], context: Evaluati
       continue;
     }
     const id = filter.id;
-    if (DISEASE_TERMS[id]) {
+    if (term.matches === 'disease') {
       tests.push(filter.includeDescendantTerms ? (i) => i.diseaseClosure.has(id) : (i) => i.diseaseTerm === id);
-    } else if (id.startsWith('DCM:') || id.startsWith('bodyPart:')) {
+    } else if (term.matches === 'imaging') {
       tests.push((i) => i.imagingTerms.has(id));
     } else {
-      tests.push((i) => i.sex.id === id);
+      tests.push(context.sexSynonyms ? (i) => i.sexSynonyms.has(id) : (i) => i.sex.id === id);
     }
   }
-  return (individual) => tests.every((test) => test(individual));
+  return { predicate: (individual) => tests.every((test) => test(individual)), applied, ignored };
 }
 
 /** Reads `query.filters` of a POST body: ontology/custom filters `{id}`, alphanumeric `{id, operator, value}`, or bare ids. */
@@ -162,7 +179,7 @@ export function readFilters(value: unknown): RequestFilter[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new FilterError('query.filters is not an array');
   return value.map((item, index) => {
-    if (typeof item === 'string') return { id: item, includeDescendantTerms: true };
+    if (typeof item === 'string') return { id: item, includeDescendantTerms: true, received: item };
     if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
       throw new FilterError(`query.filters[${index}] has no id`);
     }
@@ -172,6 +189,7 @@ export function readFilters(value: unknown): RequestFilter[] {
       operator: typeof f.operator === 'string' ? f.operator : undefined,
       value: typeof f.value === 'string' || typeof f.value === 'number' ? String(f.value) : undefined,
       includeDescendantTerms: f.includeDescendantTerms !== false,
+      received: item,
     };
   });
 }

@@ -18,8 +18,13 @@
  * - `recordTotals: false`: record answers leave out `numTotalResults` (optional at record level) and set each
  *   result set's `resultsCount` to the number of results on the page (one reading of "Number of results in this
  *   Resultset"), so a client must page to count.
- * - `unknownFilters`: a filter id it does not list is `ignore`d (HTTP 200, counted as if absent: the over-count a
- *   client must never cause) or `reject`ed with a 400 error document.
+ * - `unknownFilters`: a filter id it does not list is `ignore`d (HTTP 200, counted as if absent, with a warning as
+ *   real beacons give one: option `warnings`) or `reject`ed with a 400 error document. `brokenTerms` are listed in
+ *   `/filtering_terms` but ignored the same way (a listed term the beacon cannot evaluate).
+ * - `sexCoding` (NCIT, the v2-draft NCIT codes, SNOMED CT, PATO, or a mix of NCIT and SNOMED CT), `sexSynonyms` (a
+ *   sex filter matches every individual of that sex in any of the beacon's codings), `imaging` (no imaging terms,
+ *   EUCAIM hyper-ontology or SNOMED CT terms), `spelling` (CURIE prefixes as `NCIT:` or `ncit:`): vocabulary.ts.
+ * - `echo`, `warnings`: how `meta.receivedRequestSummary.filters` and the warnings look (responses.ts).
  *
  * Where the docs are silent: pagination applies to the whole ordered list of matches (by individual id); a record
  * page is then grouped into one result set per dataset, and `includeResultsetResponses` selects the sets (HIT:
@@ -29,11 +34,12 @@
  */
 import { startSimulator, type Faults, type RunningSimulator, type SimulatorRequest, type SimulatorResponse } from '../http-server';
 import type { SyntheticRepositoryData } from '../synthetic/model';
-import { buildIndividuals, FilterError, predicateOf, readFilters, type BeaconIndividual, type EvaluationContext, type RequestFilter } from './individuals';
+import { buildIndividuals, evaluate, FilterError, readFilters, type EvaluationContext, type Evaluation, type RequestFilter } from './individuals';
 import {
-  beaconError, DATASET_SCHEMA, INDIVIDUAL_SCHEMA, informationalMeta, json, responseMeta, type BeaconGranularity, type ReceivedRequest,
+  beaconError, DATASET_SCHEMA, echoFilters, ignoredFilterWarnings, INDIVIDUAL_SCHEMA, informationalMeta, json, responseMeta,
+  type BeaconGranularity, type EchoStyle, type ReceivedRequest, type WarningStyle,
 } from './responses';
-import { vocabulary, type ListedTerm } from './vocabulary';
+import { vocabulary, type ImagingVocabulary, type ListedTerm, type SexCoding, type TermSpelling } from './vocabulary';
 
 export interface BeaconSimulatorOptions {
   data: SyntheticRepositoryData;
@@ -51,10 +57,20 @@ export interface BeaconSimulatorOptions {
   maxLimit?: number;
   /** Default true. */
   recordTotals?: boolean;
-  /** Codes female/male with the v2-draft NCIT:C46113/C46112. Default false. */
-  legacySexTerms?: boolean;
-  /** Lists and evaluates the `DCM:` modality and `bodyPart:` terms. Default true. */
-  imagingTerms?: boolean;
+  /** How individuals' sex is coded. Default NCIT (the default model's terms). */
+  sexCoding?: SexCoding;
+  /** A sex filter matches individuals of that sex in any of the beacon's codings. Default false. */
+  sexSynonyms?: boolean;
+  /** The imaging terms it codes and lists. Default EUCAIM (the hyper-ontology terms known: CT, MG, six body parts). */
+  imaging?: ImagingVocabulary;
+  /** How it writes CURIEs. Default CURIE (`NCIT:C16576`). */
+  spelling?: TermSpelling;
+  /** How it echoes the filters in meta.receivedRequestSummary. Default `objects`. */
+  echo?: EchoStyle;
+  /** How it warns about filters it ignored. Default `info` (info.warnings). */
+  warnings?: WarningStyle;
+  /** Terms it lists but cannot evaluate: ignored like unknown filters. */
+  brokenTerms?: string[];
   /** Alphanumeric term for age at diagnosis; default "age"; null for none. */
   ageTerm?: string | null;
   /** Alphanumeric term for the year of diagnosis (not in Beacon v2); default none. */
@@ -94,20 +110,17 @@ export async function startBeaconSimulator(options: BeaconSimulatorOptions): Pro
   const recordTotals = options.recordTotals ?? true;
   const ageTerm = options.ageTerm === undefined ? 'age' : options.ageTerm;
   const yearOfDiagnosisTerm = options.yearOfDiagnosisTerm ?? null;
-  const terms = vocabulary({
-    legacySexTerms: options.legacySexTerms ?? false,
-    imagingTerms: options.imagingTerms ?? true,
-    ageTerm,
-    yearOfDiagnosisTerm,
-    omitTerms: options.omitTerms ?? [],
-  });
+  const coding = { sexCoding: options.sexCoding ?? 'NCIT', imaging: options.imaging ?? 'EUCAIM', spelling: options.spelling ?? 'CURIE' } as const;
+  const terms = vocabulary({ ...coding, ageTerm, yearOfDiagnosisTerm, omitTerms: options.omitTerms ?? [] });
   const context: EvaluationContext = {
     terms: new Map(terms.map((t) => [t.id, t])),
-    ageTerm,
-    yearOfDiagnosisTerm,
+    brokenTerms: new Set(options.brokenTerms ?? []),
     unknownFilters: options.unknownFilters ?? 'ignore',
+    sexSynonyms: options.sexSynonyms ?? false,
   };
-  const individuals = buildIndividuals(options.data, options.legacySexTerms ?? false);
+  const echo = options.echo ?? 'objects';
+  const warningStyle = options.warnings ?? 'info';
+  const individuals = buildIndividuals(options.data, coding);
   const datasetIds = options.data.collections.map((c) => c.id);
   const bodies: ReceivedBody[] = [];
 
@@ -118,19 +131,21 @@ export async function startBeaconSimulator(options: BeaconSimulatorOptions): Pro
     } catch (error) {
       return beaconError(beaconId, 400, (error as Error).message);
     }
-    let predicate: (i: BeaconIndividual) => boolean;
+    let evaluation: Evaluation;
     try {
-      predicate = predicateOf(request.filters, context);
+      evaluation = evaluate(request.filters, context);
     } catch (error) {
       return beaconError(beaconId, 400, (error as Error).message);
     }
-    const matches = individuals.filter((i) => (scope === null || i.dataset === scope) && predicate(i));
+    const matches = individuals.filter((i) => (scope === null || i.dataset === scope) && evaluation.predicate(i));
     const requested = request.summary.requestedGranularity as BeaconGranularity;
     const returned: BeaconGranularity = options.ignoreRequestedGranularity || LEVEL[requested] > LEVEL[maxGranularity] ? maxGranularity : requested;
-    const meta = responseMeta(beaconId, returned, request.summary, INDIVIDUAL_SCHEMA);
+    const summary: ReceivedRequest = { ...request.summary, filters: echoFilters(echo, request.filters, new Set(evaluation.applied.map((f) => f.id))) };
+    const warned = ignoredFilterWarnings(warningStyle, evaluation.ignored.map((f) => f.id));
+    const meta = { ...responseMeta(beaconId, returned, summary, INDIVIDUAL_SCHEMA), ...warned.meta };
     const exists = matches.length > 0;
-    if (returned === 'boolean') return json({ meta, responseSummary: { exists } });
-    if (returned === 'count') return json({ meta, responseSummary: { exists, numTotalResults: matches.length }, beaconHandovers: [] });
+    if (returned === 'boolean') return json({ meta, responseSummary: { exists }, ...warned.root });
+    if (returned === 'count') return json({ meta, responseSummary: { exists, numTotalResults: matches.length }, beaconHandovers: [], ...warned.root });
     // Record level: one page of the ordered matches, grouped per dataset.
     const { skip, limit } = request.summary.pagination;
     const pageSize = limit === 0 ? maxLimit : Math.min(limit, maxLimit);
@@ -145,7 +160,7 @@ export async function startBeaconSimulator(options: BeaconSimulatorOptions): Pro
       return [{ id, setType: 'dataset', exists: total > 0, resultsCount: recordTotals ? total : results.length, results }];
     });
     const responseSummary = recordTotals ? { exists, numTotalResults: matches.length } : { exists };
-    return json({ meta, responseSummary, response: { resultSets }, beaconHandovers: [] });
+    return json({ meta, responseSummary, response: { resultSets }, beaconHandovers: [], ...warned.root });
   };
 
   const handler = (request: SimulatorRequest): SimulatorResponse => {
@@ -252,7 +267,7 @@ function parsePost(body: unknown): ParsedRequest {
 
 function parseGet(params: URLSearchParams): ParsedRequest {
   const ids = params.getAll('filters').flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
-  const filters = ids.map((id) => ({ id, includeDescendantTerms: true }));
+  const filters: RequestFilter[] = ids.map((id) => ({ id, includeDescendantTerms: true, received: id }));
   return {
     filters,
     summary: {
@@ -276,7 +291,7 @@ function infoDocument(beaconId: string, data: SyntheticRepositoryData): Record<s
       apiVersion: 'v2.0',
       environment: 'test',
       organization: { id: data.repositoryId, name: `${data.repositoryId} (synthetic demo data)` },
-      description: 'Beacon v2 over synthetic cancer-imaging cases: individuals with sex, NCIT disease codes and age of onset.',
+      description: 'Beacon v2 over synthetic cancer-imaging cases: individuals with sex, NCIT disease codes, age of onset and imaging terms.',
       version: 'v2.0.0-sim',
     },
   };
@@ -294,7 +309,9 @@ function filteringTermsDocument(beaconId: string, terms: readonly ListedTerm[], 
       filteringTerms: listed.map((t) => ({ id: t.id, label: t.label, type: t.type, scopes: ['individual'] })),
       resources: [
         { id: 'ncit', name: 'NCI Thesaurus OBO Edition', namespacePrefix: 'NCIT', iriPrefix: 'http://purl.obolibrary.org/obo/NCIT_', url: 'http://purl.obolibrary.org/obo/ncit.owl' },
-        { id: 'dcm', name: 'DICOM Controlled Terminology', namespacePrefix: 'DCM', iriPrefix: 'http://dicom.nema.org/resources/ontology/DCM/', url: 'https://dicom.nema.org/medical/dicom/current/output/chtml/part16/chapter_D.html' },
+        { id: 'snomed', name: 'SNOMED CT', namespacePrefix: 'SNOMED', iriPrefix: 'http://snomed.info/id/', url: 'https://www.snomed.org' },
+        { id: 'pato', name: 'Phenotype And Trait Ontology', namespacePrefix: 'PATO', iriPrefix: 'http://purl.obolibrary.org/obo/PATO_', url: 'http://purl.obolibrary.org/obo/pato.owl' },
+        { id: 'eucaim', name: 'EUCAIM Hyper-Ontology', namespacePrefix: 'EUCAIM', iriPrefix: 'https://cancerimage.eu/ontology/EUCAIM#', url: 'https://hyperontology.eucaim.cancerimage.eu' },
       ],
     },
   };

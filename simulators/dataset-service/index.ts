@@ -2,9 +2,9 @@
  * The UPV reference node's "dataset-service" (EUCAIM; native-apis README part 2h): `GET /api/datasets?limit=&skip=`
  * answers a page `{list: [...]}` of datasets, each with per-facet value and count arrays (sex/sexCount,
  * modality/modalityCount, bodyPart/bodyPartCount, manufacturer/manufacturerCount). UNVERIFIED, chosen here: counts
- * are subjects having the value; `skip` counts datasets; values are raw (body parts as scanners wrote them).
+ * are subjects having the value; `skip` counts datasets; values are raw (body parts as scanners wrote them). It reads
+ * the raw data with its own tables (no adapter, SDK or code-table module), as a node somebody else wrote does.
  */
-import { manufacturerVendor } from '../../schema/codes/manufacturer';
 import { startSimulator, type Faults, type RunningSimulator } from '../http-server';
 import type { SyntheticCase, SyntheticRepositoryData } from '../synthetic/model';
 
@@ -27,6 +27,20 @@ export async function startDatasetServiceSimulator(options: DatasetServiceSimula
   return Object.assign(running, { baseUrl: `${running.origin}/dataset-service/api` });
 }
 
+/**
+ * The node lists manufacturers by vendor (as its catalogue filter does), not as each scanner spelt them: its own
+ * grouping of the Manufacturer strings its sites send; others as sent.
+ */
+const VENDORS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^siemens/i, 'Siemens'], [/^(ge\b|general electric)/i, 'GE'], [/^philips/i, 'Philips'], [/^toshiba/i, 'Toshiba'], [/^canon/i, 'Canon'], [/^hologic/i, 'Hologic'],
+];
+
+function vendorOf(raw: string | null): string {
+  const name = raw?.trim() ?? '';
+  if (name === '') return 'Unknown';
+  return VENDORS.find(([pattern]) => pattern.test(name))?.[1] ?? name;
+}
+
 /** Subjects per value: each subject counts once per distinct value it has. */
 function countBy(cases: readonly SyntheticCase[], valuesOf: (c: SyntheticCase) => Iterable<string>): [string[], number[]] {
   const counts = new Map<string, number>();
@@ -40,8 +54,7 @@ function datasetOf(collection: SyntheticRepositoryData['collections'][number], c
   const [sex, sexCount] = countBy(cases, (c) => [{ F: 'Female', M: 'Male', O: 'Other', '': 'Unknown' }[c.sex]]);
   const [modality, modalityCount] = countBy(cases, (c) => series(c).map((s) => s.modality));
   const [bodyPart, bodyPartCount] = countBy(cases, (c) => series(c).map((s) => s.bodyPartExamined ?? 'Unknown'));
-  // The node lists manufacturers by vendor (as its catalogue filter does), not as each scanner spelt them.
-  const [manufacturer, manufacturerCount] = countBy(cases, (c) => series(c).map((s) => manufacturerVendor(s.manufacturer) ?? 'Unknown'));
+  const [manufacturer, manufacturerCount] = countBy(cases, (c) => series(c).map((s) => vendorOf(s.manufacturer)));
   const ages = cases.map((c) => c.ageAtDiagnosis);
   const years = cases.map((c) => c.diagnosis.year);
   return {

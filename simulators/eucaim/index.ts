@@ -1,2 +1,2 @@
 export { startEucaimMediatorSimulator, mediatorAnswer, mediatorCriteria } from './mediator';
-export type { EucaimMediatorSimulatorOptions, RunningEucaimMediator } from './mediator';
+export type { EucaimMediatorSimulatorOptions, MediatorCriteria, MediatorParam, RunningEucaimMediator } from './mediator';

@@ -3,35 +3,39 @@
  * `GET /search?gender=&diagnosis=&modality=&bodyPart=&manufacturer=` (native-apis README 1.1.2 item 4), answering
  * subjects and studies per collection in the shape of Focus' `EucaimResponse` (1.1.2 item 5), dirt included.
  *
+ * It counts with its own reading of the raw data (DICOM sex, ICD-O-3 topography, DICOM modality, BodyPartExamined
+ * and Manufacturer strings), written out here rather than imported from the adapter, the SDK or the code tables, so
+ * that it stands for a node somebody else wrote: where the two readings of the raw values differ, the tests show it.
+ *
  * The mediator contract beyond what Focus sends is UNVERIFIED (README "Open questions": D5.6 tables 14-16 are not
  * public), so where the docs are silent this simulator makes a choice and says so:
  *
- * - Counting follows the unified semantics (schema/cancer-case.graphql, subgraphs/sdk/evaluate.ts): image criteria
- *   select series, a subject counts when one of its series satisfies all image criteria, and a study counts when it
- *   holds such a series. Without image criteria every study of a matching subject counts.
+ * - Image criteria select series: a subject counts when one of its series satisfies all image criteria given, and a
+ *   study counts when it holds such a series. Without image criteria every study of a matching subject counts.
  * - One value per parameter: a repeated parameter (`modality=MR&modality=CT`) is read as its first value, the rest
  *   is dropped without a word (what `query.get(name)` does in most web frameworks).
  * - THE QUIRK: like the real node, it silently ignores what it does not understand. An unknown parameter
  *   (`age=60`, `collection=x`) and a value outside the documented vocabulary (`modality=MG`, `gender=Male`,
  *   `bodyPart=chest`) are dropped, and the answer counts as if the criterion had not been sent: an over-count with
- *   HTTP 200 and no warning. The adapter must never rely on it (it sends only vocabulary values).
+ *   HTTP 200 and no warning. Option `ignoredParams` makes it ignore documented parameters too (a node whose local
+ *   search does not implement them): only the answer's per-collection lists (gender, modalities, body parts) show it.
  * - Collections without a matching subject are left out of `collections` (what a GROUP BY over the matches gives,
  *   as Focus' eucaim-sql does); `total` counts every matching subject and study.
  * - Focus injects `provider` (and `provider_icon`) into the mediator's JSON; the simulator includes `provider` so the
  *   answer looks like what reaches the UI.
  *
  * Vocabulary (1.1.2 item 4, 1.1.3) and its meaning here:
- * - gender male/female/other/unknown → sex MALE/FEMALE/OTHER/UNKNOWN (DICOM M/F/O/empty).
+ * - gender male/female/other/unknown → DICOM (0010,0040) M/F/O/empty.
  * - diagnosis SNOMEDCT363406005 colon, SNOMEDCT254837009 breast, SNOMEDCT363358000 lung, SNOMEDCT399068003
- *   prostate → the case's primary site (ICD-O-3 topography C18, C50, C33-C34, C61). SNOMEDCT363484005 "Pelvis
- *   Cancer" names no organ: it is read as malignant neoplasm of pelvis, ill-defined site (ICD-O-3 C76.3), which
- *   the synthetic profiles never produce, so it matches nobody unless the data holds C76.3.
- * - modality MR/CT → MR/CT, PET → PT, SPECT → NM (DICOM stores SPECT as NM, PS3.3 C.8.4; the unified code table
- *   schema/codes/modality.ts maps SPECT to NM as well).
- * - bodyPart breast/colon/lung/pelvis/prostate → series whose normalised BodyPartExamined is BREAST/COLON/LUNG/
- *   PELVIS/PROSTATE ("Pelvis^Masculin" is PELVIS; "CHEST" and "TORAX" are not lung).
+ *   prostate → the case's ICD-O-3 topography C18, C50, C33-C34, C61. SNOMEDCT363484005 "Pelvis Cancer" names no
+ *   organ: it is read as malignant neoplasm of pelvis, ill-defined site (C76.3), which the synthetic profiles never
+ *   produce, so it matches nobody unless the data holds C76.3.
+ * - modality MR/CT → MR/CT, PET → PT, SPECT → NM (DICOM stores SPECT as NM, PS3.3 C.8.4).
+ * - bodyPart breast/colon/lung/pelvis/prostate → series whose BodyPartExamined names that organ or region in the
+ *   languages the node's sites write ("Pelvis^Masculin", "BECKEN", "BASSIN" are pelvis; "CHEST" and "TORAX" are not
+ *   lung; "ABDOMENPELVIS" is not pelvis alone).
  * - manufacturer Siemens / General Electric / Philips / Toshiba → series whose Manufacturer names that vendor
- *   (schema/codes/manufacturer.ts: "SIEMENS", "Siemens Healthineers"; "GE MEDICAL SYSTEMS", "GE Healthcare").
+ *   ("SIEMENS", "Siemens Healthineers"; "GE MEDICAL SYSTEMS", "GE Healthcare"; "Philips Medical Systems"; "TOSHIBA").
  *
  * Dirt in the answer (1.1.2 item 5): the gender list says "Unkown"; `body_parts` are the raw BodyPartExamined
  * strings (trailing spaces, "TORAX", "Pelvis^Masculin") with "Unknown" for series without one; modalities are the
@@ -39,18 +43,17 @@
  * `modality` for the 2nd, 4th, ... (nodes differ; the UI's type accepts both); `age_range` is the min and max age
  * at diagnosis as the data holds them, implausible values (965) included.
  */
-import type { CancerSite, Modality, BodyPart, Sex } from '../../schema/generated/graphql';
-import { matchCase } from '../../subgraphs/sdk/evaluate';
-import type { NormalizedFilter } from '../../subgraphs/sdk/filter';
-import type { FullCaseRecord } from '../../subgraphs/sdk/records';
 import { startSimulator, type Faults, type RunningSimulator, type SimulatorRequest, type SimulatorResponse } from '../http-server';
-import type { SyntheticRepositoryData } from '../synthetic/model';
-import { toUnifiedCases } from '../synthetic/unified';
+import type { SyntheticCase, SyntheticRepositoryData, SyntheticSeries } from '../synthetic/model';
+
+export type MediatorParam = 'gender' | 'diagnosis' | 'modality' | 'bodyPart' | 'manufacturer';
 
 export interface EucaimMediatorSimulatorOptions {
   data: SyntheticRepositoryData;
   /** Provider name Focus would inject, e.g. "CHAIMELEON". */
   provider: string;
+  /** Documented parameters this node's search does not implement: dropped like unknown ones. */
+  ignoredParams?: MediatorParam[];
   port?: number;
   faults?: Faults;
   basicAuth?: { username: string; password: string };
@@ -61,49 +64,98 @@ export type RunningEucaimMediator = RunningSimulator & {
   baseUrl: string;
 };
 
-// The mediator's vocabulary, written out here rather than imported from the adapter so that the simulator stays
-// an independent reading of the documented protocol.
-const GENDER: Record<string, Sex> = { male: 'MALE', female: 'FEMALE', other: 'OTHER', unknown: 'UNKNOWN' };
-const DIAGNOSIS: Record<string, (c: FullCaseRecord) => boolean> = {
-  SNOMEDCT363406005: (c) => siteOf(c) === 'COLON',
-  SNOMEDCT254837009: (c) => siteOf(c) === 'BREAST',
-  SNOMEDCT363358000: (c) => siteOf(c) === 'LUNG',
-  SNOMEDCT399068003: (c) => siteOf(c) === 'PROSTATE',
-  SNOMEDCT363484005: (c) => /^C76\.?3/i.test(c.diagnosis?.icdO3Topography ?? ''),
-};
-const MODALITY: Record<string, Modality> = { MR: 'MR', CT: 'CT', PET: 'PT', SPECT: 'NM' };
-const BODY_PART: Record<string, BodyPart> = { breast: 'BREAST', colon: 'COLON', lung: 'LUNG', pelvis: 'PELVIS', prostate: 'PROSTATE' };
-// Lower-case vendor names: the unified manufacturer match (vendor or name prefix) then selects exactly that vendor.
-const MANUFACTURER: Record<string, string> = { Siemens: 'siemens', 'General Electric': 'general electric', Philips: 'philips', Toshiba: 'toshiba' };
+type Gender = 'male' | 'female' | 'other' | 'unknown';
 
-/** Gender labels in the order of the Focus mock, with its typo. */
-const GENDER_LABELS: ReadonlyArray<readonly [Sex, string]> = [['MALE', 'Male'], ['FEMALE', 'Female'], ['OTHER', 'Other'], ['UNKNOWN', 'Unkown']];
-
-function siteOf(record: FullCaseRecord): CancerSite {
-  return record.diagnosis?.cancerSite ?? 'UNKNOWN';
+function genderOf(dicom: string): Gender {
+  return ({ M: 'male', F: 'female', O: 'other' } as Record<string, Gender>)[dicom.trim().toUpperCase()] ?? 'unknown';
 }
 
-interface Criteria {
-  filter: NormalizedFilter;
-  diagnosis?: (c: FullCaseRecord) => boolean;
+/** ICD-O-3 topography categories per diagnosis key; "Pelvis Cancer" as C76.3. */
+const DIAGNOSIS: Record<string, (topography: string) => boolean> = {
+  SNOMEDCT363406005: (t) => /^C18/i.test(t),
+  SNOMEDCT254837009: (t) => /^C50/i.test(t),
+  SNOMEDCT363358000: (t) => /^C3[34]/i.test(t),
+  SNOMEDCT399068003: (t) => /^C61/i.test(t),
+  SNOMEDCT363484005: (t) => /^C76\.?3/i.test(t),
+};
+
+const MODALITY: Record<string, string> = { MR: 'MR', CT: 'CT', PET: 'PT', SPECT: 'NM' };
+
+/** The organ or region words of BodyPartExamined, per mediator body part, as this node's sites write them. */
+const BODY_PART_WORDS: Record<string, readonly string[]> = {
+  breast: ['BREAST', 'MAMA', 'SEIN', 'BRUST', 'MAMMA', 'MAMMELLA'],
+  colon: ['COLON', 'KOLON'],
+  lung: ['LUNG', 'LUNGS', 'LUNGE', 'PULMON', 'POUMON', 'POLMONE'],
+  pelvis: ['PELVIS', 'BECKEN', 'BASSIN', 'PELVI'],
+  prostate: ['PROSTATE', 'PROSTATA'],
+};
+
+function bodyPartMatches(raw: string | null, bodyPart: string): boolean {
+  if (raw === null) return false;
+  const folded = raw.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[\^_,;/\\.-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const words = BODY_PART_WORDS[bodyPart];
+  return words.includes(folded) || words.includes(folded.split(' ')[0]);
+}
+
+/** Manufacturer strings per vendor, as scanners write them (prefix match, case-insensitive). */
+const MANUFACTURER: Record<string, readonly string[]> = {
+  Siemens: ['siemens'],
+  'General Electric': ['ge ', 'general electric'],
+  Philips: ['philips'],
+  // Canon bought Toshiba's medical business, but scanners sold as Canon say so: they are not Toshiba's.
+  Toshiba: ['toshiba'],
+};
+
+function manufacturerMatches(raw: string | null, vendor: string): boolean {
+  const name = (raw ?? '').trim().toLowerCase();
+  return name !== '' && (MANUFACTURER[vendor].some((prefix) => name.startsWith(prefix)) || (vendor === 'General Electric' && name === 'ge'));
+}
+
+/** Gender labels in the order of the Focus mock, with its typo. */
+const GENDER_LABELS: ReadonlyArray<readonly [Gender, string]> = [['male', 'Male'], ['female', 'Female'], ['other', 'Other'], ['unknown', 'Unkown']];
+
+export interface MediatorCriteria {
+  gender?: Gender;
+  diagnosis?: (topography: string) => boolean;
+  modality?: string;
+  bodyPart?: string;
+  manufacturer?: string;
 }
 
 /** Reads the five documented parameters, one value each; everything else is silently dropped (the quirk). */
-export function mediatorCriteria(params: URLSearchParams): Criteria {
-  const filter: NormalizedFilter = {};
-  const read = <T>(name: string, table: Record<string, T>): T | undefined => {
+export function mediatorCriteria(params: URLSearchParams, ignored: readonly MediatorParam[] = []): MediatorCriteria {
+  const read = <T>(name: MediatorParam, table: Record<string, T>): T | undefined => {
     const value = params.get(name);
-    return value !== null && Object.prototype.hasOwnProperty.call(table, value) ? table[value] : undefined;
+    return value !== null && !ignored.includes(name) && Object.prototype.hasOwnProperty.call(table, value) ? table[value] : undefined;
   };
-  const sex = read('gender', GENDER);
-  if (sex) filter.sex = [sex];
-  const modality = read('modality', MODALITY);
-  if (modality) filter.modalities = [modality];
-  const bodyPart = read('bodyPart', BODY_PART);
-  if (bodyPart) filter.bodyParts = [bodyPart];
-  const manufacturer = read('manufacturer', MANUFACTURER);
-  if (manufacturer) filter.manufacturers = [manufacturer];
-  return { filter, diagnosis: read('diagnosis', DIAGNOSIS) };
+  const genders: Record<string, Gender> = { male: 'male', female: 'female', other: 'other', unknown: 'unknown' };
+  const bodyParts = Object.fromEntries(Object.keys(BODY_PART_WORDS).map((b) => [b, b]));
+  const vendors = Object.fromEntries(Object.keys(MANUFACTURER).map((m) => [m, m]));
+  return {
+    gender: read('gender', genders),
+    diagnosis: read('diagnosis', DIAGNOSIS),
+    modality: read('modality', MODALITY),
+    bodyPart: read('bodyPart', bodyParts),
+    manufacturer: read('manufacturer', vendors),
+  };
+}
+
+function seriesMatches(series: SyntheticSeries, criteria: MediatorCriteria): boolean {
+  if (criteria.modality && series.modality.trim().toUpperCase() !== criteria.modality) return false;
+  if (criteria.bodyPart && !bodyPartMatches(series.bodyPartExamined, criteria.bodyPart)) return false;
+  if (criteria.manufacturer && !manufacturerMatches(series.manufacturer, criteria.manufacturer)) return false;
+  return true;
+}
+
+/** The studies of a case the criteria select, each with its selected series; null when the case does not match. */
+function matchedStudies(c: SyntheticCase, criteria: MediatorCriteria): Array<{ series: SyntheticSeries[] }> | null {
+  if (criteria.gender && genderOf(c.sex) !== criteria.gender) return null;
+  if (criteria.diagnosis && !criteria.diagnosis(c.diagnosis.icdO3Topography)) return null;
+  const image = Boolean(criteria.modality || criteria.bodyPart || criteria.manufacturer);
+  const studies = c.studies
+    .map((s) => ({ series: image ? s.series.filter((x) => seriesMatches(x, criteria)) : s.series }))
+    .filter((s) => !image || s.series.length > 0);
+  return image && studies.length === 0 ? null : studies;
 }
 
 interface CollectionTally {
@@ -111,41 +163,36 @@ interface CollectionTally {
   studies: number;
   minAge: number | null;
   maxAge: number | null;
-  sexes: Set<Sex>;
+  genders: Set<Gender>;
   modalities: Set<string>;
   bodyParts: Set<string>;
 }
 
 /** The JSON body a node answers to a search with these parameters. */
-export function mediatorAnswer(data: SyntheticRepositoryData, cases: readonly FullCaseRecord[], provider: string, params: URLSearchParams): Record<string, unknown> {
-  const { filter, diagnosis } = mediatorCriteria(params);
+export function mediatorAnswer(data: SyntheticRepositoryData, provider: string, params: URLSearchParams, ignored: readonly MediatorParam[] = []): Record<string, unknown> {
+  const criteria = mediatorCriteria(params, ignored);
   const tallies = new Map<string, CollectionTally>();
   let subjects = 0;
   let studies = 0;
-  for (const record of cases) {
-    if (diagnosis && !diagnosis(record)) continue;
-    const matched = matchCase(record, filter);
+  for (const c of data.cases) {
+    const matched = matchedStudies(c, criteria);
     if (!matched) continue;
     subjects++;
     studies += matched.length;
-    const key = record.collection ?? '';
-    let tally = tallies.get(key);
+    let tally = tallies.get(c.collectionId);
     if (!tally) {
-      tally = { subjects: 0, studies: 0, minAge: null, maxAge: null, sexes: new Set(), modalities: new Set(), bodyParts: new Set() };
-      tallies.set(key, tally);
+      tally = { subjects: 0, studies: 0, minAge: null, maxAge: null, genders: new Set(), modalities: new Set(), bodyParts: new Set() };
+      tallies.set(c.collectionId, tally);
     }
     tally.subjects++;
     tally.studies += matched.length;
-    tally.sexes.add(record.sex ?? 'UNKNOWN');
-    const age = record.ageAtDiagnosis;
-    if (age !== null && age !== undefined) {
-      tally.minAge = tally.minAge === null ? age : Math.min(tally.minAge, age);
-      tally.maxAge = tally.maxAge === null ? age : Math.max(tally.maxAge, age);
-    }
+    tally.genders.add(genderOf(c.sex));
+    tally.minAge = tally.minAge === null ? c.ageAtDiagnosis : Math.min(tally.minAge, c.ageAtDiagnosis);
+    tally.maxAge = tally.maxAge === null ? c.ageAtDiagnosis : Math.max(tally.maxAge, c.ageAtDiagnosis);
     for (const { series } of matched) {
       for (const s of series) {
-        if (s.modalityRaw) tally.modalities.add(s.modalityRaw);
-        tally.bodyParts.add(s.bodyPartRaw ?? 'Unknown');
+        if (s.modality) tally.modalities.add(s.modality);
+        tally.bodyParts.add(s.bodyPartExamined ?? 'Unknown');
       }
     }
   }
@@ -160,7 +207,7 @@ export function mediatorAnswer(data: SyntheticRepositoryData, cases: readonly Fu
       subjects_count: tally.subjects,
       studies_count: tally.studies,
       age_range: { min: tally.minAge, max: tally.maxAge },
-      gender: GENDER_LABELS.filter(([sex]) => tally.sexes.has(sex)).map(([, label]) => label),
+      gender: GENDER_LABELS.filter(([g]) => tally.genders.has(g)).map(([, label]) => label),
       [modalityKey]: [...tally.modalities].sort(),
       body_parts: [...tally.bodyParts].sort(),
     }];
@@ -169,7 +216,7 @@ export function mediatorAnswer(data: SyntheticRepositoryData, cases: readonly Fu
 }
 
 export async function startEucaimMediatorSimulator(options: EucaimMediatorSimulatorOptions): Promise<RunningEucaimMediator> {
-  const cases = toUnifiedCases(options.data);
+  const ignored = options.ignoredParams ?? [];
   const handler = (request: SimulatorRequest): SimulatorResponse => {
     if (request.url.pathname !== '/search') {
       return { status: 404, headers: { 'Content-Type': 'application/json' }, body: { error: 'Not Found' } };
@@ -177,7 +224,7 @@ export async function startEucaimMediatorSimulator(options: EucaimMediatorSimula
     if (request.method !== 'GET') {
       return { status: 405, headers: { 'Content-Type': 'application/json', Allow: 'GET' }, body: { error: 'Method Not Allowed' } };
     }
-    return { body: mediatorAnswer(options.data, cases, options.provider, request.url.searchParams) };
+    return { body: mediatorAnswer(options.data, options.provider, request.url.searchParams, ignored) };
   };
   const running = await startSimulator(
     { name: `EUCAIM mediator simulator (${options.provider})`, port: options.port, basicAuth: options.basicAuth, faults: options.faults },

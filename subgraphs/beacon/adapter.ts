@@ -2,9 +2,14 @@
  * COUNT adapter for a GA4GH Beacon v2 (native-apis README §2e, §7.5). A beacon answers "how many individuals match
  * these ANDed filters" (`requestedGranularity: count`), so this adapter:
  * - reads the terms the beacon evaluates from `/filtering_terms` (cached for `termsTtlSeconds`) and applies only
- *   criteria whose terms are listed; the others are reported with a reason, never sent (mapping.ts planCohort);
- * - asks one POST per value combination, with inclusion–exclusion for several values of one image criterion, and
- *   sums; each distinct request once, at most `parallelRequests` in flight;
+ *   criteria whose terms are listed, in whichever ontology the beacon uses; the others are reported with a reason,
+ *   never sent (plan.ts planCohort);
+ * - asks one POST per value combination, with inclusion–exclusion for several terms of one value and several values
+ *   of one image criterion, and sums; each distinct request once, at most `parallelRequests` in flight;
+ * - calls a count exact only when the beacon shows it applied every filter: each answer's echo of the request
+ *   (`meta.receivedRequestSummary`) must hold every filter sent and the granularity asked, and no warning may name a
+ *   filter (plan.ts unconfirmedFilters). A criterion the beacon did not confirm is reported not applied and the
+ *   cohort is asked again without it, so the count is the one of the filter without that criterion;
  * - respects `meta.returnedGranularity`: a count (or a record answer with `numTotalResults`) is a number; a boolean
  *   answer has none, so `subjects` is null and `exact` false, except that "nobody exists" is an exact 0; a record
  *   answer without totals is counted by paging the records, robust to beacons reading `skip` as pages (the spec) or
@@ -27,11 +32,13 @@ import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import { NativeHttp } from '../sdk/native-http';
 import type { CohortRecord, CollectionRecord } from '../sdk/records';
-import { BeaconClient, isDotSegment, type BeaconDataset, type IndividualsAnswer } from './client';
+import { BeaconClient, isDotSegment } from './client';
+import { collectionRecordsOf, DEFAULT_SITE_TERMS, TermCatalogue } from './mapping';
+import type { BeaconDataset, BeaconGranularity, IndividualsAnswer } from './parse';
 import {
-  collectionRecordsOf, combine, DEFAULT_MAX_REQUESTS_PER_COHORT, DEFAULT_SITE_TERMS, facetQueries, facetValues, planCohort,
-  queriesOf, queryKey, TermCatalogue, type Capabilities, type CountQuery, type FacetAttribute, type QueryAnswer, type SignedQuery,
-} from './mapping';
+  combine, DEFAULT_MAX_REQUESTS_PER_COHORT, facetQueries, facetValues, planCohort, queriesOf, queryKey, unconfirmedFilters,
+  type Capabilities, type CohortPlan, type CountQuery, type FacetAttribute, type QueryAnswer, type SignedQuery, type UnconfirmedFilter,
+} from './plan';
 
 /** Criteria a beacon may evaluate, each when its terms are listed; manufacturers never (no term space). */
 export const BEACON_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA.filter((c) => c !== 'MANUFACTURERS');
@@ -124,6 +131,15 @@ interface FacetJob {
   queries: SignedQuery[];
 }
 
+/** A count answer with the filters the beacon did not confirm applying. */
+interface CheckedAnswer extends QueryAnswer {
+  unconfirmed: UnconfirmedFilter[];
+}
+
+function unconfirmedReason(u: UnconfirmedFilter): string {
+  return `the beacon did not confirm applying filter ${u.id}: ${u.reason}; the criterion is counted without it`;
+}
+
 export class BeaconAdapter implements RepositoryAdapter {
   private readonly client: BeaconClient;
   private readonly options: BeaconOptions;
@@ -158,29 +174,59 @@ export class BeaconAdapter implements RepositoryAdapter {
       yearOfDiagnosisTerm: this.options.yearOfDiagnosisTerm,
       siteTerms: this.siteTerms,
     };
-    const plan = planCohort(filter, capabilities, { maxRequests: this.options.maxRequestsPerCohort });
-    const countQueries = queriesOf(plan);
-    const facetJobs = options.facets ? this.facetJobs(plan, capabilities, new Set(countQueries.map((q) => queryKey(q.query)))) : [];
+    // Criteria the beacon's answers did not confirm, with the reason; each round plans again without them.
+    const skip = new Map<FilterCriterion, string>();
+    const answers = new Map<string, CheckedAnswer>();
+    for (;;) {
+      const plan = planCohort(filter, capabilities, { maxRequests: this.options.maxRequestsPerCohort }, skip);
+      const countQueries = queriesOf(plan);
+      const facetJobs = options.facets ? this.facetJobs(plan, capabilities, new Set(countQueries.map((q) => queryKey(q.query)))) : [];
+      await this.ask([...countQueries, ...facetJobs.flatMap((job) => job.queries)], answers);
+      const answerOf = (query: CountQuery) => answers.get(queryKey(query)) as CheckedAnswer;
 
+      const refuted = this.refutedCriteria(plan, countQueries, answerOf);
+      if (refuted.size > 0) {
+        for (const [criterion, reason] of refuted) skip.set(criterion, reason);
+        continue;
+      }
+      return this.cohortRecord(plan, countQueries, facetJobs, answerOf);
+    }
+  }
+
+  /** Asks each distinct request not yet answered, at most `parallelRequests` at a time. */
+  private async ask(queries: readonly SignedQuery[], answers: Map<string, CheckedAnswer>): Promise<void> {
     const distinct = new Map<string, CountQuery>();
-    for (const { query } of [...countQueries, ...facetJobs.flatMap((job) => job.queries)]) distinct.set(queryKey(query), query);
-    const answers = new Map<string, QueryAnswer>();
+    for (const { query } of queries) if (!answers.has(queryKey(query))) distinct.set(queryKey(query), query);
     await mapWithConcurrency([...distinct], this.options.parallelRequests, async ([key, query]) => {
       answers.set(key, await this.count(query));
     });
-    const answerOf = (query: CountQuery) => answers.get(queryKey(query)) as QueryAnswer;
+  }
 
+  /** The criteria whose filters some count answer did not confirm, each with the first reason found. */
+  private refutedCriteria(plan: CohortPlan, queries: readonly SignedQuery[], answerOf: (q: CountQuery) => CheckedAnswer): Map<FilterCriterion, string> {
+    const refuted = new Map<FilterCriterion, string>();
+    for (const { query } of queries) {
+      for (const u of answerOf(query).unconfirmed) {
+        const criterion = plan.origin.get(u.id);
+        if (criterion !== undefined && !refuted.has(criterion)) refuted.set(criterion, unconfirmedReason(u));
+      }
+    }
+    return refuted;
+  }
+
+  private cohortRecord(plan: CohortPlan, countQueries: readonly SignedQuery[], facetJobs: readonly FacetJob[], answerOf: (q: CountQuery) => CheckedAnswer): CohortRecord {
     const subjects = this.checked(combine(countQueries, answerOf));
     const facets = new FacetCounter();
     const unknown = new Set<FacetAttribute>();
     for (const job of facetJobs) {
-      const n = this.checked(combine(job.queries, answerOf));
+      // A facet value whose requests the beacon did not confirm, or answered only by a boolean, is not countable.
+      const n = job.queries.some(({ query }) => answerOf(query).unconfirmed.length > 0) ? null : this.checked(combine(job.queries, answerOf));
       if (n === null) unknown.add(job.attribute);
       // cohortOf lists only values some subject has; so does this.
       else if (n > 0 && !unknown.has(job.attribute)) facets.addCount(job.attribute, job.value, n);
     }
     const result = facets.result();
-    // A facet with a value the beacon answered only by a boolean is not countable: the list is left empty.
+    // A facet with a value the beacon could not count is left empty (the schema's "cannot count that attribute").
     for (const attribute of unknown) result[attribute] = [];
     return {
       subjects,
@@ -215,15 +261,19 @@ export class BeaconAdapter implements RepositoryAdapter {
     return n;
   }
 
-  /** Counts one request: a number from count or record answers, none from a boolean answer. */
-  private async count(query: CountQuery): Promise<QueryAnswer> {
+  /** Counts one request: a number from count or record answers, none from a boolean answer; with what it did not confirm. */
+  private async count(query: CountQuery): Promise<CheckedAnswer> {
     // limit 1: a beacon that answers records although counts were asked sends one record, not a page.
     const answer = await this.client.individuals(query.dataset, query.filters, 'count', { skip: 0, limit: 1 });
+    const unconfirmed = unconfirmedFilters(query, 'count', answer);
     const granularity = answer.granularity
       ?? (answer.numTotalResults !== null ? 'count' : answer.records !== null ? 'record' : 'boolean');
-    if (granularity === 'boolean') return { exists: answer.exists, count: null };
-    if (answer.numTotalResults !== null) return { exists: answer.exists, count: answer.numTotalResults };
-    if (granularity === 'record') return { exists: answer.exists, count: await this.countByPaging(query) };
+    if (granularity === 'boolean') return { exists: answer.exists, count: null, unconfirmed };
+    if (answer.numTotalResults !== null) return { exists: answer.exists, count: answer.numTotalResults, unconfirmed };
+    if (granularity === 'record') {
+      const paged = await this.countByPaging(query);
+      return { exists: answer.exists, count: paged.count, unconfirmed: [...unconfirmed, ...paged.unconfirmed] };
+    }
     throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.entry.id,
       `malformed POST /individuals response: a ${granularity} answer without responseSummary.numTotalResults`);
   }
@@ -233,12 +283,15 @@ export class BeaconAdapter implements RepositoryAdapter {
    * set's `resultsCount` is not trusted: it may count the page). The first page is skip 0; the second asks skip 1,
    * which is the second page if the beacon reads skip as pages (§7.5) and starts at the second record if it reads it
    * as records (issue #99): how much it shares with the first page tells which. Then pages follow until one brings
-   * no new id.
+   * no new id. Every page's echo is checked like a count answer's.
    */
-  private async countByPaging(query: CountQuery): Promise<number> {
+  private async countByPaging(query: CountQuery): Promise<{ count: number; unconfirmed: UnconfirmedFilter[] }> {
     const { pageSize, maxRecordPages } = this.options;
+    const unconfirmed: UnconfirmedFilter[] = [];
     const page = async (skip: number): Promise<string[]> => {
-      const answer: IndividualsAnswer = await this.client.individuals(query.dataset, query.filters, 'record', { skip, limit: pageSize });
+      const requested: BeaconGranularity = 'record';
+      const answer: IndividualsAnswer = await this.client.individuals(query.dataset, query.filters, requested, { skip, limit: pageSize });
+      unconfirmed.push(...unconfirmedFilters(query, requested, answer));
       if (answer.records === null) {
         throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.entry.id, 'malformed POST /individuals response: a record page without response.resultSets');
       }
@@ -268,14 +321,14 @@ export class BeaconAdapter implements RepositoryAdapter {
       for (const id of fresh) seen.add(id);
       pageIndex++;
     }
-    return seen.size;
+    return { count: seen.size, unconfirmed };
   }
 
   /**
    * The facet values worth asking: those the plan does not exclude. When they would cost more new requests than
    * `maxFacetRequests`, the facet costing most is left empty (the schema's "cannot count that attribute").
    */
-  private facetJobs(plan: ReturnType<typeof planCohort>, capabilities: Capabilities, countKeys: ReadonlySet<string>): FacetJob[] {
+  private facetJobs(plan: CohortPlan, capabilities: Capabilities, countKeys: ReadonlySet<string>): FacetJob[] {
     const byAttribute = new Map<FacetAttribute, FacetJob[]>();
     for (const attribute of ['sex', 'cancerSite'] as const) {
       byAttribute.set(attribute, facetValues(attribute, capabilities).flatMap((value) => {

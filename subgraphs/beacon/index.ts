@@ -7,7 +7,7 @@ import { BEACON_CRITERIA, BeaconAdapter, validateOptions } from './adapter';
 
 export const beaconKind: AdapterKind = {
   apiKind: 'beacon',
-  description: 'GA4GH Beacon v2 (POST /individuals at count granularity): subjects matching NCIT sex and disease filters, age as ISO 8601 durations and datasets; imaging only through individual-level terms the beacon lists',
+  description: 'GA4GH Beacon v2 (POST /individuals at count granularity): subjects matching the sex (NCIT, SNOMED CT, PATO, GSSO, EUCAIM terms) and NCIT disease terms the beacon lists, age as ISO 8601 durations and datasets; imaging only through individual-level terms the beacon lists; exact only where its echo and warnings confirm every filter',
   granularity: 'COUNT',
   // Each applied when the beacon lists the terms it needs (GET /filtering_terms); otherwise reported per cohort.
   // Manufacturers never: Beacon v2 has no imaging model and no term space for them.
@@ -18,8 +18,10 @@ export const beaconKind: AdapterKind = {
 };
 
 export { BEACON_CRITERIA, BeaconAdapter, readOptions, validateOptions, type BeaconOptions, type SkipMeaning } from './adapter';
+export { BeaconClient, datasetSegment, individualsPath, requestBody, type BeaconFilter } from './client';
 export {
-  BeaconClient, datasetSegment, individualsPath, parseDatasets, parseFilteringTerms, parseIndividualsAnswer, requestBody,
-  type BeaconDataset, type BeaconFilter, type FilteringTerm, type IndividualRecord, type IndividualsAnswer,
-} from './client';
+  parseDatasets, parseFilteringTerms, parseIndividualsAnswer,
+  type BeaconDataset, type FilteringTerm, type IndividualRecord, type IndividualsAnswer, type ReceivedSummary,
+} from './parse';
 export * from './mapping';
+export * from './plan';

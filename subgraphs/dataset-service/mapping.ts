@@ -2,20 +2,33 @@
  * Pure mapping of the node's raw facet values to the unified vocabulary, and the one rule that keeps its counts
  * honest: a dataset's counts are per raw value, so a unified value is counted exactly only when one raw value
  * of the dataset stands for it (a subject with "CHEST" and "Chest" series would be counted twice otherwise).
+ * A raw value no code table maps ("SC", "AORTA") is shown in the facets under its own spelling, never folded into
+ * OTHER or UNKNOWN where it would look like a value the node did not send (FacetCount.value: "the enum name or the
+ * raw string"); "Unknown" is the node saying it does not know, and is UNKNOWN.
  */
-import { normaliseBodyPart } from '../../schema/codes/body-part';
+import { bodyPartOf, normaliseBodyPart } from '../../schema/codes/body-part';
 import { manufacturerVendor } from '../../schema/codes/manufacturer';
-import { normaliseModality } from '../../schema/codes/modality';
+import { isUnknownModality, normaliseModality } from '../../schema/codes/modality';
 import { normaliseSex } from '../../schema/codes/sex';
 import type { CollectionMetadata } from '../sdk/entry';
 import type { CollectionRecord } from '../sdk/records';
-import type { FacetName, NativeDataset } from './client';
+import type { FacetName, NativeDataset } from './parse';
 
+/** The unified value a raw value matches in a filter (OTHER / UNKNOWN for values no table maps). */
 export const UNIFIED_VALUE: Record<FacetName, (raw: string) => string> = {
   sex: (raw) => normaliseSex(raw),
   modality: (raw) => normaliseModality(raw) ?? 'UNKNOWN',
   bodyPart: (raw) => normaliseBodyPart(raw),
   manufacturer: (raw) => manufacturerVendor(raw)?.toLowerCase() ?? 'unknown',
+};
+
+/** The facet bucket of a raw value: the unified value, or the raw value itself when no table maps it. */
+export const FACET_LABEL: Record<FacetName, (raw: string) => string> = {
+  sex: (raw) => normaliseSex(raw),
+  modality: (raw) => normaliseModality(raw) ?? (isUnknownModality(raw) ? 'UNKNOWN' : raw.trim()),
+  bodyPart: (raw) => bodyPartOf(raw) ?? raw.trim(),
+  // The node lists vendors; it writes "Unknown" for series without a manufacturer.
+  manufacturer: (raw) => (UNIFIED_VALUE.manufacturer(raw) === 'unknown' ? 'UNKNOWN' : raw),
 };
 
 /**
@@ -29,16 +42,16 @@ export function subjectsWith(dataset: NativeDataset, facet: FacetName, values: R
   return matching.reduce((sum, [, subjects]) => sum + subjects, 0);
 }
 
-/** A facet summed over datasets, by unified value; null when some dataset has two raw values for one. */
-export function facetOf(datasets: readonly NativeDataset[], facet: FacetName, display: (unified: string, raw: string) => string): Map<string, number> | null {
+/** A facet summed over datasets, by bucket; null when some dataset has two raw values for one bucket. */
+export function facetOf(datasets: readonly NativeDataset[], facet: FacetName): Map<string, number> | null {
   const totals = new Map<string, number>();
   for (const dataset of datasets) {
     const seen = new Set<string>();
     for (const [raw, subjects] of dataset.facets[facet]) {
-      const unified = UNIFIED_VALUE[facet](raw);
-      if (seen.has(unified) && facet !== 'sex') return null;
-      seen.add(unified);
-      const label = display(unified, raw);
+      const label = FACET_LABEL[facet](raw);
+      const key = facet === 'manufacturer' ? UNIFIED_VALUE.manufacturer(raw) : label;
+      if (seen.has(key) && facet !== 'sex') return null;
+      seen.add(key);
       totals.set(label, (totals.get(label) ?? 0) + subjects);
     }
   }

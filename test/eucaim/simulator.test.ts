@@ -1,6 +1,7 @@
 /**
  * The EUCAIM mediator simulator speaks the documented protocol (native-apis README 1.1.2 items 4-5), quirk and
- * dirt included, and counts with the unified semantics (cohortOf).
+ * dirt included. It counts with its own reading of the raw data (it imports no adapter, SDK or code-table module);
+ * these tests compare it with the unified semantics (cohortOf over the project's code tables).
  */
 import { startEucaimMediatorSimulator, type RunningEucaimMediator } from '../../simulators/eucaim';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
@@ -103,6 +104,17 @@ describe('EUCAIM mediator simulator', () => {
     expect(await search('?gender=Male')).toEqual(everything);
     expect(await search('?bodyPart=chest')).toEqual(everything);
     expect(await search('?modality=MR&modality=CT')).toEqual(await search('?modality=MR'));
+  });
+
+  it('a node that does not implement a documented parameter drops it too: only its lists show it', async () => {
+    const partial = await startEucaimMediatorSimulator({ data, provider: 'X', ignoredParams: ['gender'] });
+    try {
+      const answer = (await (await fetch(`${partial.baseUrl}/search?gender=female&diagnosis=SNOMEDCT363358000`)).json()) as Answer;
+      expect(answer.total.subjects_count).toBe(expected({ cancerSites: ['LUNG'] }).subjects);
+      expect(answer.collections[0].gender).toEqual(['Male', 'Female', 'Other']);
+    } finally {
+      await partial.close();
+    }
   });
 
   it('answers 404 elsewhere and 405 to other methods, and counts requests', async () => {
