@@ -124,6 +124,10 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
   const options = raw.options === undefined ? {} : raw.options;
   if (!isObject(options)) problems.push(`${label}.options: must be an object`);
   else if (kind?.validateOptions) for (const problem of kind.validateOptions(options)) problems.push(`${label}.options.${problem}`);
+  // Checks across fields (options naming the entry's collections) only once each part is valid on its own.
+  if (problems.length === before && kind?.validateEntry && isObject(options)) {
+    for (const problem of kind.validateEntry({ collections, options })) problems.push(`${label}.${problem}`);
+  }
   if (problems.length > before) return null;
   return {
     id, name, country, institution, apiKind, endpoint, subgraph, credentialsEnv,

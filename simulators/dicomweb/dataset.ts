@@ -20,6 +20,11 @@ export function patientNameOf(subjectId: string): string {
   return `Anon^${subjectId}`;
 }
 
+/** The Issuer of Patient ID of the subjects of a collection in the synthetic archive. */
+export function issuerOf(collectionId: string): string {
+  return `${collectionId} registry`;
+}
+
 /** The character set the instances declare (PS3.3 C.12.1.1.2): UTF-8, as a European archive would. */
 export const SPECIFIC_CHARACTER_SET = 'ISO_IR 192';
 
@@ -44,8 +49,6 @@ export function storedInstance(subject: SyntheticCase, study: SyntheticStudy, se
     '00100030': text('DA', ''),
     '00100040': text('CS', subject.sex),
     '00101010': text('AS', study.patientAge),
-    // TCIA marks the collection in the Clinical Trial Subject module (PS3.3 C.7.1.3).
-    '00120020': text('LO', subject.collectionId),
     '0020000D': text('UI', study.uid),
     '0020000E': text('UI', series.uid),
     '00200010': text('SH', ''),
@@ -61,6 +64,14 @@ export function storedInstance(subject: SyntheticCase, study: SyntheticStudy, se
     '00280102': text('US', String(bitsStored - 1)),
     '00280103': text('US', '0'),
   };
+  // TCIA marks the collection in the Clinical Trial Subject module (PS3.3 C.7.1.3). A case outside any collection
+  // (collectionId "") has no such module at all: its Type 1 Clinical Trial Protocol ID is absent, not empty.
+  if (subject.collectionId !== '') {
+    dataset['00120020'] = text('LO', subject.collectionId);
+    // The registry that assigned the pseudonymous PatientID (Issuer of Patient ID, PS3.3 C.7.1.1, Type 3): this
+    // synthetic archive holds one registry per collection, so a PACS owner can map issuers to collections.
+    dataset['00100021'] = text('LO', issuerOf(subject.collectionId));
+  }
   // Absent, not empty, when the scanner did not write them (Type 3 in the General Series and Equipment modules).
   if (series.bodyPartExamined !== null) dataset['00180015'] = text('CS', series.bodyPartExamined);
   if (series.manufacturer !== null) dataset['00080070'] = text('LO', series.manufacturer);

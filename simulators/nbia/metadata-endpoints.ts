@@ -1,7 +1,9 @@
 /**
- * The GET metadata endpoints of NBIA v4 (README §2a table, corrected by §7.3):
- * - each has an allow-list of query parameters, case-sensitive: anything else is HTTP 400 (`PatientId` is the
- *   parameter of getPatient, `PatientID` the one of getPatientStudy and getSeries);
+ * The GET metadata endpoints of NBIA v4 (README §2a table, corrected by §7.3), and of v1 where it has them:
+ * - in v4 each has an allow-list of query parameters, case-sensitive: anything else is HTTP 400 (`PatientId` is the
+ *   parameter of getPatient, `PatientID` the one of getPatientStudy and getSeries). The v1 resources have no
+ *   allow-list (JAX-RS ignores a parameter no @QueryParam names) and getPatientStudy needs no Collection;
+ * - rows carry the columns of the version asked (rows.ts); getPatient lists phantoms with `Phantom: "YES"`;
  * - filters are exact matches on the raw stored values ("CHEST" does not match "Chest");
  * - an empty result is HTTP 200 with an empty body;
  * - `get*ValuesAndCounts` answer the v4 shape `[{"<Attribute>": value, "Count": n}]`, with n the number of
@@ -11,7 +13,7 @@
  */
 import type { SimulatorResponse } from '../http-server';
 import { jsonRows, plainText } from './responses';
-import { patientRow, patientStudyRow, seriesRow, type Row } from './rows';
+import { patientRow, patientStudyRow, seriesRow, type ApiVersion, type Row } from './rows';
 import type { NbiaSeries, NbiaStore } from './store';
 
 type Params = ReadonlyMap<string, string>;
@@ -23,49 +25,51 @@ interface Endpoint {
   required?: readonly string[];
   /** Whether `format` selects the output (the ValuesAndCounts resources always answer JSON and take no format). */
   formats?: boolean;
-  answer(params: Params, store: NbiaStore): SimulatorResponse;
+  answer(params: Params, store: NbiaStore, version: ApiVersion): SimulatorResponse;
+  /** Served under v1 too (the ValuesAndCounts resources are not). */
+  v1?: boolean;
 }
 
 const ENDPOINTS: Record<string, Endpoint> = {
   getCollectionValues: {
-    allowed: ['format'], formats: true,
+    allowed: ['format'], formats: true, v1: true,
     answer: (_, store) => jsonRows(distinct(store.series.map((s) => s.study.patient.collection)).map((Collection) => ({ Collection }))),
   },
   getModalityValues: {
-    allowed: ['Collection', 'BodyPartExamined', 'format'], formats: true,
+    allowed: ['Collection', 'BodyPartExamined', 'format'], formats: true, v1: true,
     answer: (params, store) => jsonRows(distinct(seriesWhere(store, params).map((s) => s.modality)).map((Modality) => ({ Modality }))),
   },
   getBodyPartValues: {
-    allowed: ['Collection', 'Modality', 'format'], formats: true,
+    allowed: ['Collection', 'Modality', 'format'], formats: true, v1: true,
     answer: (params, store) => jsonRows(distinct(seriesWhere(store, params).map((s) => s.bodyPartExamined))
       .map((BodyPartExamined) => ({ BodyPartExamined }))),
   },
   getManufacturerValues: {
-    allowed: ['Collection', 'Modality', 'BodyPartExamined', 'format'], formats: true,
+    allowed: ['Collection', 'Modality', 'BodyPartExamined', 'format'], formats: true, v1: true,
     answer: (params, store) => jsonRows(distinct(seriesWhere(store, params).map((s) => s.manufacturer)).map((Manufacturer) => ({ Manufacturer }))),
   },
   getPatient: {
-    allowed: ['Collection', 'PatientId', 'format'], formats: true,
-    answer: (params, store) => jsonRows(store.patients
+    allowed: ['Collection', 'PatientId', 'format'], formats: true, v1: true,
+    answer: (params, store, version) => jsonRows(store.patients
       .filter((p) => matches(params, 'Collection', p.collection) && matches(params, 'PatientId', p.patientId))
-      .map(patientRow)),
+      .map((p) => patientRow(p, version))),
   },
   getPatientStudy: {
     // §2a: Collection is required in v2/v4.
-    allowed: ['Collection', 'PatientID', 'StudyInstanceUID', 'format'], required: ['Collection'], formats: true,
-    answer: (params, store) => jsonRows(store.patients
+    allowed: ['Collection', 'PatientID', 'StudyInstanceUID', 'format'], required: ['Collection'], formats: true, v1: true,
+    answer: (params, store, version) => jsonRows(store.patients
       .filter((p) => matches(params, 'Collection', p.collection) && matches(params, 'PatientID', p.patientId))
       .flatMap((p) => p.studies)
       .filter((s) => matches(params, 'StudyInstanceUID', s.uid))
-      .map(patientStudyRow)),
+      .map((s) => patientStudyRow(s, version))),
   },
   getSeries: {
     allowed: ['Collection', 'PatientID', 'StudyInstanceUID', 'SeriesInstanceUID', 'Modality', 'BodyPartExamined',
       'Manufacturer', 'ManufacturerModelName', 'format'],
-    formats: true,
-    answer: (params, store) => {
+    formats: true, v1: true,
+    answer: (params, store, version) => {
       const collections = new Map(store.collections.map((c) => [c.id, c]));
-      return jsonRows(seriesWhere(store, params).map((s) => seriesRow(s, collections.get(s.study.patient.collection))));
+      return jsonRows(seriesWhere(store, params).map((s) => seriesRow(s, collections.get(s.study.patient.collection), version)));
     },
   },
   getCollectionValuesAndCounts: {
@@ -86,23 +90,24 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 };
 
-export function isMetadataEndpoint(name: string): boolean {
-  return Object.hasOwn(ENDPOINTS, name);
+export function isMetadataEndpoint(name: string, version: ApiVersion = 'v4'): boolean {
+  return Object.hasOwn(ENDPOINTS, name) && (version === 'v4' || ENDPOINTS[name].v1 === true);
 }
 
 /** Answers GET <base>/<name>?<query>. */
-export function answerMetadata(name: string, query: URLSearchParams, store: NbiaStore): SimulatorResponse {
+export function answerMetadata(name: string, query: URLSearchParams, store: NbiaStore, version: ApiVersion = 'v4'): SimulatorResponse {
   const endpoint = ENDPOINTS[name];
   const params = new Map<string, string>();
   for (const [key, value] of query) {
     if (!endpoint.allowed.includes(key)) {
+      if (version === 'v1') continue;
       // The message V4_getPatient / V4_getPatientStudy build (§7.3: an allow-list, case-sensitive).
       return plainText(400, `Invalid query parameter: '${key}'. Allowed parameters are: [${endpoint.allowed.join(', ')}]`);
     }
     // JAX-RS @QueryParam binds the first value of a repeated parameter.
     if (!params.has(key)) params.set(key, value);
   }
-  for (const key of endpoint.required ?? []) {
+  for (const key of version === 'v1' ? [] : endpoint.required ?? []) {
     if (!params.has(key)) return plainText(400, `A parameter, ${key}, is required for this call.`);
   }
   const format = params.get('format');
@@ -110,7 +115,7 @@ export function answerMetadata(name: string, query: URLSearchParams, store: Nbia
     // The real server also writes CSV, XML and HTML; the simulator only serves what the adapter reads.
     return plainText(406, `format=${format}: the NBIA simulator serves JSON only`);
   }
-  return endpoint.answer(params, store);
+  return endpoint.answer(params, store, version);
 }
 
 function matches(params: Params, key: string, value: string | null): boolean {

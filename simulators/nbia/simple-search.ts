@@ -8,7 +8,10 @@
  * - `sortField`, `sortDirection`, `start` and `size` are required: without one the server throws (HTTP 500, HTML);
  * - the result is sorted, then sliced [start, start+size); `start` beyond the total throws in `subList`;
  * - `totalPatients` and the facet arrays ({value,count}, one count per patient) cover every match, before paging;
- * - the ids are internal integer keys, and studyIdentifiers lists only the studies and series that matched.
+ * - the ids are internal integer keys, and studyIdentifiers lists only the studies and series that matched;
+ * - `PhantomCriteria`: "1" leaves phantom subjects out, "2" keeps only them, "0" or none keeps everyone
+ *   (PhantomCriteria.java ExcludePhantom / PhantomOnly / Everything, applied by DICOMQueryHandlerImpl); phantoms
+ *   have no species, so a SpeciesCriteria leaves them out.
  */
 import type { SimulatorResponse } from '../http-server';
 import { json, plainText, tomcatError } from './responses';
@@ -27,6 +30,8 @@ interface Criteria {
   manufacturers?: Set<string>;
   /** TimePointCriteria: the synthetic subjects have no time points, so any such criterion matches nobody. */
   timePoints?: boolean;
+  /** PhantomCriteria, upper-cased as the server does: "1" exclude, "2" only, "0" everything. */
+  phantom?: string;
 }
 
 interface PatientResult {
@@ -51,21 +56,22 @@ const SORT_KEYS: Record<string, (r: PatientResult) => string | number> = {
   totalNumberOfSeries: (r) => r.totalNumberOfSeries,
 };
 
-export function answerSimpleSearch(contentType: string | undefined, body: string, store: NbiaStore): SimulatorResponse {
+export function answerSimpleSearch(contentType: string | undefined, body: string, store: NbiaStore, honoursPhantomCriteria = true): SimulatorResponse {
   // The resource consumes a form (MultivaluedMap of form parameters); JAX-RS refuses anything else.
   if (!/^application\/x-www-form-urlencoded/i.test(contentType ?? '')) {
     return plainText(415, 'Unsupported Media Type: getSimpleSearch takes application/x-www-form-urlencoded');
   }
   try {
-    return json(search(new URLSearchParams(body), store));
+    return json(search(new URLSearchParams(body), store, honoursPhantomCriteria));
   } catch (error) {
     if (error instanceof UncaughtServerException) return tomcatError(500, error.message);
     throw error;
   }
 }
 
-function search(form: URLSearchParams, store: NbiaStore) {
+function search(form: URLSearchParams, store: NbiaStore, honoursPhantomCriteria: boolean) {
   const criteria = readCriteria(form);
+  if (!honoursPhantomCriteria) delete criteria.phantom;
   const sortField = required(form, 'sortField');
   const sortDirection = required(form, 'sortDirection');
   const start = javaInt(required(form, 'start'));
@@ -94,7 +100,7 @@ function search(form: URLSearchParams, store: NbiaStore) {
 
 function readCriteria(form: URLSearchParams): Criteria {
   const criteria: Criteria = {};
-  const add = (key: Exclude<keyof Criteria, 'timePoints'>, value: string) => (criteria[key] ??= new Set()).add(value);
+  const add = (key: Exclude<keyof Criteria, 'timePoints' | 'phantom'>, value: string) => (criteria[key] ??= new Set()).add(value);
   for (let i = 0; form.has(`criteriaType${i}`); i++) {
     const type = (form.get(`criteriaType${i}`) ?? '').toLowerCase();
     const value = () => required(form, `value${i}`);
@@ -105,6 +111,7 @@ function readCriteria(form: URLSearchParams): Criteria {
       case 'imagemodalitycriteria': add('modalities', value()); break;
       case 'anatomicalsitecriteria': add('bodyParts', value()); break;
       case 'manufacturercriteria': add('manufacturers', value()); break;
+      case 'phantomcriteria': criteria.phantom = value().toUpperCase(); break;
       case 'timepointcriteria':
         if (!form.has(`eventType${i}`)) throw new UncaughtServerException('java.lang.Exception: time points must include event type');
         criteria.timePoints = true;
@@ -117,9 +124,11 @@ function readCriteria(form: URLSearchParams): Criteria {
 
 function resultFor(patient: NbiaPatient, criteria: Criteria): PatientResult | null {
   if (criteria.timePoints) return null;
+  if (criteria.phantom === '1' && patient.phantom) return null;
+  if (criteria.phantom === '2' && !patient.phantom) return null;
   if (criteria.collections && !criteria.collections.has(patient.collection)) return null;
   if (criteria.sexes && !(patient.sex !== null && criteria.sexes.has(patient.sex))) return null;
-  if (criteria.species && !criteria.species.has(HUMAN_SPECIES_CODE)) return null;
+  if (criteria.species && (patient.phantom || !criteria.species.has(HUMAN_SPECIES_CODE))) return null;
   const studies = patient.studies
     .map((study) => ({ study, series: study.series.filter((s) => seriesMatches(s, criteria)) }))
     .filter((m) => m.series.length > 0);
@@ -139,7 +148,7 @@ function resultFor(patient: NbiaPatient, criteria: Criteria): PatientResult | nu
     })),
     modalities: sortedDistinct(series.map((s) => s.modality)),
     bodyParts: sortedDistinct(series.map((s) => s.bodyPartExamined)),
-    species: [HUMAN_SPECIES_CODE],
+    species: patient.phantom ? [] : [HUMAN_SPECIES_CODE],
     timepoints: {},
   };
 }

@@ -9,20 +9,28 @@
  *   type its sessions only);
  * - no paging: `limit`/`offset` are ignored and every listing comes back whole;
  * - basic auth (401 without it); unknown paths are Restlet's HTML status page with 404; non-GET is 405.
+ * - a column the site cannot resolve (a custom variable it does not define, a scan field its schema lacks) is left
+ *   out of the answer, or refused with HTTP 400 under `unknownColumns: "reject"` (listing.ts);
  * Choices where the reference is silent: `project=` filters subjects and experiments as XNAT listing filters read
  * (UNVERIFIED): comma-separated values OR together and `*` is a wildcard — which is why the adapter never puts a
  * user's value into a query; formats other than json answer 400 (the simulator speaks json only).
  */
 import { startSimulator, type Faults, type RunningSimulator, type SimulatorRequest, type SimulatorResponse } from '../http-server';
 import type { SyntheticRepositoryData } from '../synthetic/model';
-import { experimentRows, projectRows, requestedColumns, resultSet, scanRows, subjectRows, UnknownColumn } from './listing';
-import { buildStore, type XnatSession, type XnatStore, type XnatSubject } from './store';
+import { experimentRows, projectRows, requestedColumns, resultSet, scanRows, subjectRows, UnknownColumn, type Site } from './listing';
+import { buildStore, SITE_CUSTOM_VARIABLES, type XnatSession, type XnatStore, type XnatSubject } from './store';
 
 export interface XnatSimulatorOptions {
   data: SyntheticRepositoryData;
   port?: number;
   faults?: Faults;
   basicAuth?: { username: string; password: string };
+  /** Subject custom variables the site defines (default: every one the archive fills, store.ts). */
+  customVariables?: readonly string[];
+  /** Whether scans carry BodyPartExamined (`xnat:imageScanData/bodyPartExamined`, a site extension); default true. */
+  scanBodyPart?: boolean;
+  /** A column the site cannot resolve: left out of the answer ("omit", the default) or refused with HTTP 400. */
+  unknownColumns?: 'omit' | 'reject';
 }
 
 export type RunningXnatSimulator = RunningSimulator & {
@@ -34,14 +42,19 @@ export type RunningXnatSimulator = RunningSimulator & {
 
 export async function startXnatSimulator(options: XnatSimulatorOptions): Promise<RunningXnatSimulator> {
   const store = buildStore(options.data);
+  const site: Site = {
+    customVariables: new Set((options.customVariables ?? SITE_CUSTOM_VARIABLES).map((v) => v.toLowerCase())),
+    scanBodyPart: options.scanBodyPart ?? true,
+    unknownColumns: options.unknownColumns ?? 'omit',
+  };
   const running = await startSimulator(
     { name: 'XNAT simulator', port: options.port, faults: options.faults, basicAuth: options.basicAuth },
-    (request) => answer(request, store),
+    (request) => answer(request, store, site),
   );
   return Object.assign(running, { baseUrl: running.origin, store });
 }
 
-function answer(request: SimulatorRequest, store: XnatStore): SimulatorResponse {
+function answer(request: SimulatorRequest, store: XnatStore, site: Site): SimulatorResponse {
   const segments = request.url.pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
   if (segments[0] !== 'data') return statusPage(404);
   const path = segments[1] === 'archive' ? segments.slice(2) : segments.slice(1);
@@ -50,36 +63,36 @@ function answer(request: SimulatorRequest, store: XnatStore): SimulatorResponse 
   const format = (params.get('format') ?? 'json').toLowerCase();
   if (format !== 'json') return plainText(400, `format "${format}" is not served by the XNAT simulator (json only)`);
   try {
-    return route(path, params, store);
+    return route(path, params, store, site);
   } catch (error) {
     if (error instanceof UnknownColumn) return plainText(400, `Invalid column: ${error.message}`);
     throw error;
   }
 }
 
-function route(path: string[], params: URLSearchParams, store: XnatStore): SimulatorResponse {
+function route(path: string[], params: URLSearchParams, store: XnatStore, site: Site): SimulatorResponse {
   const columns = requestedColumns(params);
   const [first, project, second, subject, third, experiment, fourth] = path;
   if (first === 'projects') {
     if (path.length === 1) return resultSet(projectRows(store.projects));
     if (!store.projects.some((p) => p.id === project)) return statusPage(404);
     const subjectsOf = store.subjects.filter((s) => s.project === project);
-    if (path.length === 3 && second === 'subjects') return resultSet(subjectRows(filtered(subjectsOf, params), columns));
+    if (path.length === 3 && second === 'subjects') return resultSet(subjectRows(filtered(subjectsOf, params), columns, site));
     if (path.length === 3 && second === 'experiments') {
-      return resultSet(experimentRows(filtered(typed(store.sessions.filter((s) => s.project === project), params), params), columns));
+      return resultSet(experimentRows(filtered(typed(store.sessions.filter((s) => s.project === project), params), params), columns, site));
     }
     if (second === 'subjects' && third === 'experiments' && path.length >= 5) {
       const found = subjectsOf.find((s) => s.accession === subject || s.label === subject);
       if (!found) return statusPage(404);
-      if (path.length === 5) return resultSet(experimentRows(typed(found.sessions, params), columns));
+      if (path.length === 5) return resultSet(experimentRows(typed(found.sessions, params), columns, site));
       const session = found.sessions.find((s) => s.accession === experiment || s.label === experiment);
       if (path.length === 7 && fourth === 'scans' && session) return resultSet(scanRows(session));
     }
     return statusPage(404);
   }
-  if (first === 'subjects' && path.length === 1) return resultSet(subjectRows(filtered(store.subjects, params), columns));
+  if (first === 'subjects' && path.length === 1) return resultSet(subjectRows(filtered(store.subjects, params), columns, site));
   if (first === 'experiments') {
-    if (path.length === 1) return resultSet(experimentRows(filtered(typed(store.sessions, params), params), columns));
+    if (path.length === 1) return resultSet(experimentRows(filtered(typed(store.sessions, params), params), columns, site));
     // /data/experiments/{ID}/scans: path[1] is the experiment here.
     const session = store.sessions.find((s) => s.accession === path[1]);
     if (path.length === 3 && path[2] === 'scans' && session) return resultSet(scanRows(session));

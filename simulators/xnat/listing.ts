@@ -10,8 +10,11 @@
  * - scan columns in an experiments listing join the scans: one row per scan; a session without scans still gives
  *   one row, its scan columns "" (yaxil skips rows whose `xnat:mrscandata/id` is "");
  * - no paging: `limit`, `offset` and other unknown parameters are ignored, the whole listing comes back.
- * Choices where the reference is silent: a column the simulator cannot resolve is HTTP 400 with a plain-text
- * message (XNAT fails the query); a custom variable no subject has is listed as "".
+ * - a column the site cannot resolve is left out of every row (the quirk the adapter must survive: it then knows
+ *   nothing of that field) or, with `unknownColumns: "reject"`, refused with HTTP 400. Unresolvable: a custom
+ *   variable the site does not define (`Site.customVariables`), a scan field its schema lacks (`bodyPartExamined`
+ *   unless `Site.scanBodyPart`), any other path the simulator does not know.
+ * Choices where the reference is silent: a defined custom variable a subject has no value for is listed as "".
  */
 import type { SimulatorResponse } from '../http-server';
 import type { XnatProject, XnatScan, XnatSession, XnatSubject } from './store';
@@ -24,6 +27,25 @@ interface Column<T> {
 }
 
 export class UnknownColumn extends Error {}
+
+/** What this XNAT site defines beyond the core schema, and how it treats a column it cannot resolve. */
+export interface Site {
+  /** Subject custom variables the site defines (lower-case names). */
+  customVariables: ReadonlySet<string>;
+  /** Whether scans carry the `bodyPartExamined` extension field. */
+  scanBodyPart: boolean;
+  unknownColumns: 'omit' | 'reject';
+}
+
+/** Resolves each requested column; unresolvable ones are dropped ("omit") or refused ("reject"). */
+function resolveAll<T>(columns: readonly string[], resolve: (requested: string) => T | null, site: Site): T[] {
+  return columns.flatMap((requested) => {
+    const resolved = resolve(requested);
+    if (resolved !== null) return [resolved];
+    if (site.unknownColumns === 'reject') throw new UnknownColumn(requested);
+    return [];
+  });
+}
 
 export function resultSet(rows: readonly Row[]): SimulatorResponse {
   return {
@@ -94,23 +116,23 @@ const SUBJECT_PATHS: Record<string, string> = {
 
 const CUSTOM_FIELD = /^xnat:subjectdata\/fields\/field\[name=([^\]]+)\]\/field$/;
 
-function subjectColumn(requested: string): Column<XnatSubject> {
+function subjectColumn(requested: string, site: Site): Column<XnatSubject> | null {
   const lower = requested.toLowerCase();
   const shortcut = SUBJECT_SHORTCUTS[SUBJECT_PATHS[lower] ?? lower];
   if (shortcut) return shortcut;
   const custom = CUSTOM_FIELD.exec(lower);
   if (custom) {
     const name = custom[1].replace(/^['"]|['"]$/g, '');
-    return { key: lower, value: (s) => s.fields[name] ?? '' };
+    return site.customVariables.has(name) ? { key: lower, value: (s) => s.fields[name] ?? '' } : null;
   }
-  throw new UnknownColumn(requested);
+  return null;
 }
 
-export function subjectRows(subjects: readonly XnatSubject[], columns: string[] | null): Row[] {
+export function subjectRows(subjects: readonly XnatSubject[], columns: string[] | null, site: Site): Row[] {
   // README fixture (ITCRdemo): insert_date, project, ID, label, insert_user, URI.
   const chosen = columns === null
     ? ['insert_date', 'project', 'id', 'label', 'insert_user', 'uri'].map((k) => SUBJECT_SHORTCUTS[k])
-    : withAlwaysListed(SUBJECT_SHORTCUTS.id, columns.map(subjectColumn), SUBJECT_SHORTCUTS.uri);
+    : withAlwaysListed(SUBJECT_SHORTCUTS.id, resolveAll(columns, (c) => subjectColumn(c, site), site), SUBJECT_SHORTCUTS.uri);
   return rowsOf(subjects, chosen);
 }
 
@@ -172,7 +194,7 @@ const SCAN_FIELDS: Record<string, (scan: XnatScan) => string> = {
   bodypartexamined: (s) => s.bodyPartExamined,
 };
 
-function experimentColumn(requested: string): { column: Column<SessionScan>; scan: boolean } {
+function experimentColumn(requested: string, site: Site): { column: Column<SessionScan>; scan: boolean } | null {
   const lower = requested.toLowerCase();
   const shortcut = SESSION_SHORTCUTS[SESSION_PATHS[lower] ?? lower];
   if (shortcut) return { column: shortcut, scan: false };
@@ -185,20 +207,20 @@ function experimentColumn(requested: string): { column: Column<SessionScan>; sca
     return { column: { key: lower, value: ({ session }) => (applies(session) ? field(session) : '') }, scan: false };
   }
   const scanPath = /^xnat:imagescandata\/(.+)$/.exec(lower);
-  if (scanPath && SCAN_FIELDS[scanPath[1]]) {
+  if (scanPath && SCAN_FIELDS[scanPath[1]] && (scanPath[1] !== 'bodypartexamined' || site.scanBodyPart)) {
     const field = SCAN_FIELDS[scanPath[1]];
     return { column: { key: lower, value: ({ scan }) => (scan ? field(scan) : '') }, scan: true };
   }
-  throw new UnknownColumn(requested);
+  return null;
 }
 
-export function experimentRows(sessions: readonly XnatSession[], columns: string[] | null): Row[] {
+export function experimentRows(sessions: readonly XnatSession[], columns: string[] | null, site: Site): Row[] {
   if (columns === null) {
     // README §2g: {"project","xsiType","ID","insert_date","label","date","URI"}.
     const chosen = ['project', 'xsitype', 'id', 'insert_date', 'label', 'date', 'uri'].map((k) => SESSION_SHORTCUTS[k]);
     return rowsOf(sessions.map((session) => ({ session, scan: null })), chosen);
   }
-  const resolved = columns.map(experimentColumn);
+  const resolved = resolveAll(columns, (c) => experimentColumn(c, site), site);
   const joinScans = resolved.some((r) => r.scan);
   const items: SessionScan[] = joinScans
     ? sessions.flatMap((session): SessionScan[] => (session.scans.length === 0 ? [{ session, scan: null }] : session.scans.map((scan) => ({ session, scan }))))

@@ -73,6 +73,12 @@ export interface XnatScan {
   note: string;
 }
 
+/** The subject custom variables this simulated site defines and fills (their names, lower case as XNAT keeps them). */
+export const SITE_CUSTOM_VARIABLES = [
+  'age_at_diagnosis', 'year_of_diagnosis', 'icd10', 'icdo3_topography', 'icdo3_morphology', 'diagnosis',
+  'stage_group', 'stage_t', 'stage_n', 'stage_m', 'stage_system',
+] as const;
+
 export interface XnatStore {
   projects: XnatProject[];
   /** In accession order. */

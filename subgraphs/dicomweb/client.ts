@@ -6,13 +6,16 @@
  */
 import { NativeHttp, type Query } from '../sdk/native-http';
 import { ResponseReader } from '../sdk/parse';
-import { datasets, Tag, type DicomDataset } from './dicom-json';
+import { datasets, Tag, type DicomDataset } from './parse';
 
 /** Match keys by keyword (PS3.18 8.3.4.1); list values are sent comma-separated (OR; PS3.4 C.2.2.2.1 UID lists). */
 export type QidoQuery = Partial<Record<'PatientID' | 'PatientSex' | 'StudyDate' | 'ModalitiesInStudy' | 'StudyInstanceUID' | 'ClinicalTrialProtocolID', string>>;
 
-/** Study-level attributes the adapter needs beyond the defaults (Orthanc leaves them out unless asked). */
-const STUDY_FIELDS = [Tag.PatientSex, Tag.PatientAge, Tag.StudyDescription, Tag.ClinicalTrialProtocolID].join(',');
+/**
+ * Study-level attributes the adapter needs beyond the defaults (Orthanc leaves them out unless asked): sex and age,
+ * and the attributes a collection rule may read (options.ts `collectionFrom`).
+ */
+const STUDY_FIELDS = [Tag.PatientSex, Tag.PatientAge, Tag.StudyDescription, Tag.ClinicalTrialProtocolID, Tag.IssuerOfPatientID].join(',');
 /** Series-level attributes beyond the defaults (BodyPartExamined is optional in Table 10.6.3-4). */
 const SERIES_FIELDS = [Tag.BodyPartExamined, Tag.Manufacturer, Tag.SeriesDescription].join(',');
 

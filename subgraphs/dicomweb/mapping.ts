@@ -6,9 +6,12 @@ import { normaliseBodyPart } from '../../schema/codes/body-part';
 import { normaliseModality } from '../../schema/codes/modality';
 import { normaliseSex } from '../../schema/codes/sex';
 import type { CancerSite, Modality } from '../../schema/generated/graphql';
+import { checkedAgeYears } from '../sdk/age';
 import type { FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
 import { sortBySubject } from '../sdk/index-pages';
-import { ageInYears, integer, isoDate, Tag, text, texts, type DicomDataset } from './dicom-json';
+import type { CollectionRule } from './options';
+import { ageInYears, integer, isoDate, Tag, text, texts, type DicomDataset } from './parse';
+import { caseCollection } from './placement';
 
 export interface SeriesMappingContext {
   /** The DICOMweb root the series can be retrieved from (WADO-RS, PS3.18 10.4). */
@@ -60,13 +63,15 @@ export interface CaseMappingContext extends SeriesMappingContext {
   repositoryId: string;
   /** Collection id -> cancer site, from the federation config (DICOM carries no diagnosis). */
   cancerSiteOfCollection: ReadonlyMap<string, CancerSite>;
-  /** The study attribute naming the collection (TCIA convention: ClinicalTrialProtocolID). */
-  collectionTag: string;
+  /** How a study belongs to a collection (options.ts `collectionFrom`). */
+  collectionRule: CollectionRule;
 }
 
 /**
  * Groups studies and their series into cases by PatientID. Sex comes from PatientSex, age at diagnosis from the
- * PatientAge of the earliest study, the cancer site from the collection's metadata.
+ * PatientAge of the earliest study, the collection from the owner's rule (placement.ts; null when the case cannot
+ * be placed), the cancer site from the collection's metadata. An age outside 0-130 years is refused as bad native
+ * data (REPOSITORY_BAD_RESPONSE naming the repository), not counted.
  */
 export function casesFromDicom(
   studies: readonly DicomDataset[], seriesByStudy: ReadonlyMap<string, DicomDataset[]>, context: CaseMappingContext,
@@ -85,8 +90,9 @@ export function casesFromDicom(
   for (const [subjectId, patientStudies] of byPatient) {
     patientStudies.sort((a, b) => (text(a, Tag.StudyDate) ?? '').localeCompare(text(b, Tag.StudyDate) ?? ''));
     const first = patientStudies[0];
-    const collection = text(first, context.collectionTag);
+    const collection = caseCollection(patientStudies, context.collectionRule);
     const cancerSite = collection ? context.cancerSiteOfCollection.get(collection) : undefined;
+    const age = ageInYears(text(first, Tag.PatientAge));
     const records = patientStudies.flatMap((study) => {
       const studyUid = text(study, Tag.StudyInstanceUID) ?? '';
       const asked = seriesByStudy.get(studyUid);
@@ -102,7 +108,7 @@ export function casesFromDicom(
       subjectId,
       collection,
       sex: normaliseSex(text(first, Tag.PatientSex)),
-      ageAtDiagnosis: ageInYears(text(first, Tag.PatientAge)),
+      ageAtDiagnosis: age === null ? null : checkedAgeYears(age, context.repositoryId, `the PatientAge (0010,1010) "${text(first, Tag.PatientAge)}" of a QIDO-RS study`),
       diagnosis: cancerSite ? {
         cancerSite, icd10: null, icdO3Topography: null, icdO3Morphology: null, description: null, yearOfDiagnosis: null, stage: null,
       } : null,

@@ -4,10 +4,16 @@
  *   Year of diagnosis does not exist in NBIA and is reported as not applied; age at diagnosis is the PatientAge
  *   of the first study (mapping.ts).
  * - cases: pushed down to getSimpleSearch (sorted by subject, paged with start/size) when every criterion is
- *   expressible natively (search-plan.ts), otherwise paged from the index with keyset cursors. Case fields NBIA's
- *   search does not return (sex, age) and the studies come from the index, so a page costs one native call.
- * - collections: getCollectionValues, getCollectionValuesAndCounts (distinct patients) and getModalityValues per
- *   collection, with the catalogue metadata (name, cancer site, licence, DOI) from the federation config.
+ *   expressible natively (plan.ts), otherwise paged from the index with keyset cursors. Case fields NBIA's
+ *   search does not return (sex, age) and the studies come from the index, so a page costs one native call. The
+ *   native search is checked, not trusted: its total must equal the index's count for the filter. A server that
+ *   ignored a criterion (any unknown criterion passes through, §7.3: PhantomCriteria, PatientSexCriteria on an
+ *   older server) or an index older than the data gives another total, and the page then comes from the index, as
+ *   it does on a server without getSimpleSearch (NBIA v1 has none: HTTP 404). Cursors of both paths carry the
+ *   filter's fingerprint and the last subject id, so a walk can continue on the index.
+ * - collections: from the index (patients only, phantoms counted apart in the description), with the catalogue
+ *   metadata (name, cancer site, licence, DOI) from the federation config, NBIA's DOI link where it has none.
+ * Phantom subjects (getPatient `Phantom: "YES"`: quality-control test objects) are never counted or listed.
  */
 import { createHash } from 'node:crypto';
 import type { FilterCriterion } from '../../schema/generated/graphql';
@@ -16,17 +22,23 @@ import type { RequestContext } from '../sdk/context';
 import { cursorOffset, decodeCursor, encodeCursor } from '../sdk/cursor';
 import type { RepositoryEntry } from '../sdk/entry';
 import { ErrorCode, RepositoryError } from '../sdk/errors';
-import { cohortOf } from '../sdk/evaluate';
+import { cohortOf, matchCase } from '../sdk/evaluate';
 import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
 import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyRecord } from '../sdk/records';
 import { splitFilter } from '../sdk/report';
 import { NbiaClient } from './client';
-import { harvestIndex, mapLimit, type NbiaIndex } from './harvest';
+import { harvestIndex, type NbiaIndex } from './harvest';
 import { caseFromSearch, collectionRecord, type MappingContext } from './mapping';
 import type { SimpleSearchCriterion, SimpleSearchResult } from './native-types';
-import { needsVocabulary, planSearch, type Vocabulary } from './search-plan';
+import { needsVocabulary, planSearch, type Vocabulary } from './plan';
+
+/** A decoded cursor: `o` (native offset) on the native path, `k` (last subject id) on both. */
+interface NbiaCursor {
+  offset: number | null;
+  lastSubject: string;
+}
 
 /** Criteria NBIA can evaluate (natively or on the index): all but the year of diagnosis. */
 export const NBIA_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA.filter((c) => c !== 'YEAR_OF_DIAGNOSIS');
@@ -43,6 +55,8 @@ export class NbiaAdapter implements RepositoryAdapter {
   private readonly mapping: MappingContext;
   private readonly index: HarvestedIndex<NbiaIndex>;
   private readonly vocabulary: HarvestedIndex<Vocabulary>;
+  /** False once the server answered getSimpleSearch with 404 (NBIA v1 has no getSimpleSearch). */
+  private nativeSearch = true;
 
   constructor(private readonly entry: RepositoryEntry, environment: AdapterEnvironment = {}) {
     this.client = new NbiaClient({
@@ -74,19 +88,26 @@ export class NbiaAdapter implements RepositoryAdapter {
         `cannot list cases by year of diagnosis: ${YEAR_NOT_AVAILABLE}; leave where.yearOfDiagnosis out (cohort reports it as not applied)`,
         { argument: 'where.yearOfDiagnosis' });
     }
+    const fingerprint = filterFingerprint(filter);
+    const cursor = page.after ? this.readCursor(page.after, fingerprint) : null;
     const vocabulary = needsVocabulary(filter) ? await this.vocabulary.get() : null;
     const plan = planSearch(filter, this.entry.collections, vocabulary);
-    if (plan.kind === 'index') {
-      const index = await this.index.get();
-      return pageOfMatches(index.records, filter, page, this.entry.id, { withStudies: false });
-    }
-    const fingerprint = filterFingerprint(filter);
-    const start = page.after ? this.nativeOffset(page.after, fingerprint) : 0;
     if (plan.kind === 'empty') return { edges: [], hasNextPage: false, totalCount: 0 };
-    const result = await this.searchPage(plan.criteria, start, page.first);
+    // An index cursor continues on the index, whatever the plan: the walk left the native path.
+    if (plan.kind === 'index' || !this.nativeSearch || (cursor && cursor.offset === null)) return this.indexPage(filter, page, fingerprint);
+    const start = cursor?.offset ?? 0;
+    let result: SimpleSearchResult;
+    try {
+      result = await this.searchPage(plan.criteria, start, page.first);
+    } catch (error) {
+      if (!(error instanceof RepositoryError) || error.extensions.httpStatus !== 404) throw error;
+      this.nativeSearch = false;
+      return this.indexPage(filter, page, fingerprint);
+    }
+    if (!(await this.agreesWithIndex(filter, result))) return this.indexPage(filter, page, fingerprint);
     const nodes = await this.casesNamed(result);
     return {
-      edges: nodes.map((node, i) => ({ cursor: encodeCursor(this.entry.id, { o: start + i + 1, f: fingerprint }), node })),
+      edges: nodes.map((node, i) => ({ cursor: encodeCursor(this.entry.id, { o: start + i + 1, f: fingerprint, k: node.subjectId }), node })),
       hasNextPage: start + result.resultSet.length < result.totalPatients,
       totalCount: result.totalPatients,
     };
@@ -99,11 +120,15 @@ export class NbiaAdapter implements RepositoryAdapter {
   }
 
   async collections(_context: RequestContext): Promise<CollectionRecord[]> {
-    const [values, counts] = await Promise.all([this.client.collectionValues(), this.client.valuesAndCounts('Collection')]);
-    const subjects = new Map(counts.map((row) => [row.value, row.count]));
-    const modalities = await mapLimit(values, 4, ({ Collection }) => this.client.modalityValues({ Collection }));
-    return values.map(({ Collection }, i) =>
-      collectionRecord(Collection, subjects.get(Collection) ?? null, modalities[i], this.mapping.collections.get(Collection)));
+    const index = await this.index.get();
+    const members = new Map<string, FullCaseRecord[]>();
+    for (const record of index.records) {
+      const key = record.collection ?? '';
+      let list = members.get(key);
+      if (!list) members.set(key, (list = []));
+      list.push(record);
+    }
+    return index.collections.map((c) => collectionRecord(c.id, members.get(c.id) ?? [], c.phantomSubjects, c.doi, this.mapping.collections.get(c.id)));
   }
 
   async warmUp(): Promise<void> {
@@ -114,15 +139,32 @@ export class NbiaAdapter implements RepositoryAdapter {
     await this.client.close();
   }
 
-  /** The offset a cursor of the native path carries; BAD_CURSOR for anything else. */
-  private nativeOffset(after: string, fingerprint: string): number {
+  /** A cursor of either path issued for this filter; BAD_CURSOR for anything else. */
+  private readCursor(after: string, fingerprint: string): NbiaCursor {
     const payload = decodeCursor(after, this.entry.id);
-    const offset = cursorOffset(payload, 'o', this.entry.id);
     if (payload.f !== fingerprint) {
-      // Offsets only mean something for the filter that produced them.
+      // Offsets and keys only mean something for the filter that produced them.
       throw new RepositoryError(ErrorCode.BAD_CURSOR, this.entry.id, 'argument `after` is a cursor issued for another filter', { argument: 'after' });
     }
-    return offset;
+    if (typeof payload.k !== 'string') throw new RepositoryError(ErrorCode.BAD_CURSOR, this.entry.id, 'argument `after` is a damaged cursor', { argument: 'after' });
+    return { offset: payload.o === undefined ? null : cursorOffset(payload, 'o', this.entry.id), lastSubject: payload.k };
+  }
+
+  /** A page from the index, with cursors that carry the filter's fingerprint (pageOfMatches reads their key). */
+  private async indexPage(filter: NormalizedFilter, page: PageRequest, fingerprint: string): Promise<CasePage> {
+    const index = await this.index.get();
+    const result = pageOfMatches(index.records, filter, page, this.entry.id, { withStudies: false });
+    return { ...result, edges: result.edges.map((edge) => ({ ...edge, cursor: encodeCursor(this.entry.id, { f: fingerprint, k: edge.node.subjectId }) })) };
+  }
+
+  /**
+   * Whether a native search applied what it was sent: its total equals the number of patients the index holds for
+   * the filter. A server that ignored PhantomCriteria counts the phantoms too; one that ignored another criterion
+   * counts more patients.
+   */
+  private async agreesWithIndex(filter: NormalizedFilter, result: SimpleSearchResult): Promise<boolean> {
+    const index = await this.index.get();
+    return result.totalPatients === index.records.filter((record) => matchCase(record, filter) !== null).length;
   }
 
   /**

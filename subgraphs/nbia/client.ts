@@ -8,7 +8,7 @@ import { NativeHttp } from '../sdk/native-http';
 import type { CollectionValueRow, PatientRow, PatientStudyRow, SeriesRow, SimpleSearchCriterion, SimpleSearchResult, ValueAndCountRow } from './native-types';
 import {
   parseCollectionValues, parsePatients, parsePatientStudies, parseSeries, parseSimpleSearch, parseValues, parseValuesAndCounts,
-} from './parse-rows';
+} from './parse';
 
 export type CountedAttribute = 'Collection' | 'Modality' | 'BodyPart' | 'Manufacturer';
 

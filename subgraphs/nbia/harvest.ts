@@ -2,32 +2,56 @@
  * The harvested index behind counts, facets and the pages getSimpleSearch cannot answer: NBIA has no count or
  * facet call that honours a whole filter with the unified semantics (its ValuesAndCounts take one collection and
  * one modality at most, README §2a), so the adapter keeps a copy of the series-level metadata and evaluates
- * filters locally with the SDK's cohortOf. One harvest is getCollectionValues, then per collection getPatientStudy
- * and getSeries (each answers a whole collection in one array: NBIA does not page them).
+ * filters locally with the SDK's cohortOf. One harvest is getCollectionValues, then per collection getPatientStudy,
+ * getSeries and getPatient (each answers a whole collection in one array: NBIA does not page them); getPatient is
+ * the call that tells which subjects are phantoms (`Phantom: "YES"`), which are set apart.
  */
 import type { FullCaseRecord } from '../sdk/records';
 import type { NbiaClient } from './client';
-import { caseRecords, type MappingContext } from './mapping';
+import { doiOf, splitHarvest, type MappingContext } from './mapping';
+
+export interface HarvestedCollection {
+  id: string;
+  /** Subjects of the collection NBIA marks as phantoms (test objects). */
+  phantomSubjects: number;
+  /** The DOI the collection's series link to (DataDescriptionURI / CollectionURI), if any. */
+  doi: string | null;
+}
 
 export interface NbiaIndex {
-  /** Sorted by subject id. */
+  /** Patients, sorted by subject id. Phantoms are not in here. */
   records: FullCaseRecord[];
   bySubject: ReadonlyMap<string, FullCaseRecord>;
+  /** getCollectionValues, in its order. */
+  collections: HarvestedCollection[];
   /** Epoch milliseconds. */
   harvestedAt: number;
 }
 
-/** Collections harvested at the same time: the pool has 8 connections and each collection takes two calls. */
-const COLLECTIONS_IN_PARALLEL = 4;
+/** Collections harvested at the same time: the pool has 8 connections and each collection takes three calls. */
+const COLLECTIONS_IN_PARALLEL = 2;
 
 export async function harvestIndex(client: NbiaClient, context: MappingContext): Promise<NbiaIndex> {
   const collections = await client.collectionValues();
   const parts = await mapLimit(collections, COLLECTIONS_IN_PARALLEL, async ({ Collection }) => {
-    const [studies, series] = await Promise.all([client.patientStudies({ Collection }), client.series({ Collection })]);
-    return { studies, series };
+    const [studies, series, patients] = await Promise.all([
+      client.patientStudies({ Collection }), client.series({ Collection }), client.patients({ Collection }),
+    ]);
+    return { studies, series, patients };
   });
-  const records = caseRecords(parts.flatMap((p) => p.studies), parts.flatMap((p) => p.series), context);
-  return { records, bySubject: new Map(records.map((r) => [r.subjectId, r])), harvestedAt: Date.now() };
+  const { records } = splitHarvest(
+    parts.flatMap((p) => p.studies), parts.flatMap((p) => p.series), parts.flatMap((p) => p.patients), context,
+  );
+  return {
+    records,
+    bySubject: new Map(records.map((r) => [r.subjectId, r])),
+    collections: collections.map(({ Collection }, i) => ({
+      id: Collection,
+      phantomSubjects: new Set([...parts[i].patients, ...parts[i].series].filter((row) => row.Phantom).map((row) => row.PatientID)).size,
+      doi: parts[i].series.map((row) => doiOf(row.DataDescriptionURI)).find((doi) => doi !== null) ?? null,
+    })),
+    harvestedAt: Date.now(),
+  };
 }
 
 /** `Promise.all(items.map(work))` with at most `limit` in flight; results in item order. */

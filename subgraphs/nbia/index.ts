@@ -7,7 +7,7 @@ import { NBIA_CRITERIA, NbiaAdapter, validateNbiaOptions } from './adapter';
 
 export const nbiaKind: AdapterKind = {
   apiKind: 'nbia',
-  description: 'TCIA/NBIA v4 REST API: cases, studies and series with exact counts and facets; cancer site from collection metadata; no year of diagnosis.',
+  description: 'TCIA/NBIA REST API (v4, v1 read too): cases, studies and series with exact counts and facets, phantom subjects left out; cancer site from collection metadata; no year of diagnosis.',
   granularity: 'RECORD',
   criteria: NBIA_CRITERIA,
   facets: true,

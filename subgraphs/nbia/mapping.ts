@@ -3,8 +3,13 @@
  * - case id `<repositoryId>/<PatientID>`; sex from PatientSex (M/F/O); NBIA has no diagnosis fields (§2a
  *   "Gotchas"), so the cancer site comes from the collection's metadata in the federation config, and a collection
  *   the config does not describe gives UNKNOWN;
- * - age at diagnosis is the PatientAge (DICOM AS, "058Y") of the patient's first study, the schema's rule for
- *   imaging-only repositories ("the age at the first imaging study");
+ * - age at diagnosis is the PatientAge (DICOM AS, "058Y", "030M") of the patient's first study, in years, the
+ *   schema's rule for imaging-only repositories ("the age at the first imaging study"); an age outside 0-130 years
+ *   is refused as bad native data (sdk/age.ts), a missing one is unknown;
+ * - subjects NBIA marks `Phantom: "YES"` (getPatient) are quality-control test objects, not patients: they are
+ *   kept apart (splitHarvest), never counted or listed, and counted per collection in the collection's description;
+ * - the collection's DOI is the one NBIA links its series to (`DataDescriptionURI`, v1 `CollectionURI`) when the
+ *   config gives none;
  * - modality and body part are normalised with the shared code tables, the raw strings kept; ImageCount is the
  *   instance count and FileSize the size in bytes (§2a);
  * - each series can be fetched with NBIA getImage (a ZIP of the series), handed over as a retrieve reference.
@@ -13,10 +18,11 @@ import type { CancerSite, Diagnosis, Modality } from '../../schema/generated/gra
 import { normaliseBodyPart } from '../../schema/codes/body-part';
 import { ALL_MODALITIES, normaliseModality } from '../../schema/codes/modality';
 import { normaliseSex } from '../../schema/codes/sex';
+import { checkedAgeYears } from '../sdk/age';
 import type { CollectionMetadata } from '../sdk/entry';
 import { sortBySubject } from '../sdk/index-pages';
 import type { CaseRecord, CollectionRecord, FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
-import type { PatientStudyRow, SeriesRow, SimpleSearchSubject } from './native-types';
+import type { PatientRow, PatientStudyRow, SeriesRow, SimpleSearchSubject } from './native-types';
 
 export interface MappingContext {
   repositoryId: string;
@@ -113,9 +119,14 @@ export function studyRecord(uid: string, studyRow: PatientStudyRow | null, serie
 /**
  * Cases of one harvest: getPatientStudy rows and getSeries rows, joined on StudyInstanceUID, grouped by PatientID,
  * sorted by subject id (the order keyset cursors rely on). Studies are in date order, so the first study is the
- * earliest; age at diagnosis is the PatientAge of the earliest study that has one.
+ * earliest; age at diagnosis is the PatientAge of the earliest study that has one. `sexOf` gives getPatient's
+ * PatientSex for patients whose study and series rows have none. With `checkAges` false (test objects) an
+ * implausible age is kept unchecked.
  */
-export function caseRecords(studyRows: readonly PatientStudyRow[], seriesRows: readonly SeriesRow[], context: MappingContext): FullCaseRecord[] {
+export function caseRecords(
+  studyRows: readonly PatientStudyRow[], seriesRows: readonly SeriesRow[], context: MappingContext,
+  options: { sexOf?: ReadonlyMap<string, string | null>; checkAges?: boolean } = {},
+): FullCaseRecord[] {
   const seriesByStudy = groupBy(seriesRows, (row) => row.StudyInstanceUID);
   interface Patient { id: string; collection: string | null; sex: string | null; studies: Map<string, { row: PatientStudyRow | null; age: string | null }> }
   const patients = new Map<string, Patient>();
@@ -143,19 +154,51 @@ export function caseRecords(studyRows: readonly PatientStudyRow[], seriesRows: r
       record: studyRecord(uid, s.row, seriesByStudy.get(uid) ?? [], context.baseUrl),
     }));
     studies.sort((a, b) => compare(a.record.date ?? '9999', b.record.date ?? '9999') || compare(a.record.uid, b.record.uid));
-    const firstAge = studies.map((s) => ageInYears(s.age)).find((age) => age !== null) ?? null;
+    const firstAge = studies.find((s) => ageInYears(s.age) !== null)?.age ?? null;
+    const years = ageInYears(firstAge);
     records.push({
       id: caseId(context.repositoryId, patient.id),
       repositoryId: context.repositoryId,
       subjectId: patient.id,
       collection: patient.collection,
-      sex: normaliseSex(patient.sex),
-      ageAtDiagnosis: firstAge,
+      sex: normaliseSex(patient.sex ?? options.sexOf?.get(patient.id) ?? null),
+      ageAtDiagnosis: years === null || options.checkAges === false ? years
+        : checkedAgeYears(years, context.repositoryId, `the PatientAge "${firstAge}" of a getPatientStudy or getSeries row`),
       diagnosis: diagnosisOf(patient.collection, context.collections),
       studies: studies.map((s) => s.record),
     });
   }
   return sortBySubject(records);
+}
+
+/** One harvest's rows, patients apart from quality-control subjects. */
+export interface SplitHarvest {
+  /** Patients, sorted by subject id. */
+  records: FullCaseRecord[];
+  /** Subjects NBIA marks `Phantom: "YES"`: never counted or listed, kept to recognise them in search results. */
+  phantoms: FullCaseRecord[];
+}
+
+/**
+ * Maps a harvest, setting apart the subjects getPatient (or a series row) marks as phantoms: their studies and
+ * series are not patient data.
+ */
+export function splitHarvest(
+  studyRows: readonly PatientStudyRow[], seriesRows: readonly SeriesRow[], patientRows: readonly PatientRow[], context: MappingContext,
+): SplitHarvest {
+  const phantomIds = new Set([...patientRows.filter((p) => p.Phantom), ...seriesRows.filter((s) => s.Phantom)].map((row) => row.PatientID));
+  const isPhantom = (row: { PatientID: string }) => phantomIds.has(row.PatientID);
+  const sexOf = new Map(patientRows.map((p) => [p.PatientID, p.PatientSex]));
+  return {
+    records: caseRecords(studyRows.filter((r) => !isPhantom(r)), seriesRows.filter((r) => !isPhantom(r)), context, { sexOf }),
+    phantoms: caseRecords(studyRows.filter(isPhantom), seriesRows.filter(isPhantom), context, { sexOf, checkAges: false }),
+  };
+}
+
+/** The DOI of a `DataDescriptionURI` / `CollectionURI` link ("https://doi.org/10.7937/K9/TCIA.2015.7GO2GSKS"). */
+export function doiOf(uri: string | null | undefined): string | null {
+  const match = /^\s*(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:)(10\.\d{4,9}\/\S+)\s*$/i.exec(uri ?? '');
+  return match ? match[1] : null;
 }
 
 /** A case known only from a getSimpleSearch row: what the row tells, the rest unknown. */
@@ -171,22 +214,27 @@ export function caseFromSearch(subject: SimpleSearchSubject, context: MappingCon
   };
 }
 
-/** A collection from NBIA's values (id, subjects, raw modalities) and the config's catalogue metadata. */
+/**
+ * A collection from the harvest: its patients (phantoms left out), the test subjects NBIA holds in it, the DOI its
+ * series link to, and the config's catalogue metadata (which wins).
+ */
 export function collectionRecord(
-  id: string, subjects: number | null, rawModalities: readonly string[], metadata: CollectionMetadata | undefined,
+  id: string, patients: readonly FullCaseRecord[], phantomSubjects: number, nativeDoi: string | null, metadata: CollectionMetadata | undefined,
 ): CollectionRecord {
+  const description = metadata?.description ?? null;
+  const testObjects = phantomSubjects === 0 ? null
+    : `NBIA also holds ${phantomSubjects} phantom (quality-control test object) subject${phantomSubjects === 1 ? '' : 's'} in this collection, not counted here.`;
   return {
     id,
     name: metadata?.name ?? id,
-    description: metadata?.description ?? null,
+    description: [description, testObjects].filter((part) => part !== null).join(' ') || null,
     licence: metadata?.licence ?? null,
-    doi: metadata?.doi ?? null,
+    doi: metadata?.doi ?? nativeDoi,
     landingPage: metadata?.landingPage ?? null,
-    subjects,
-    // Counting studies would need the whole getPatientStudy listing of the collection.
-    studies: null,
+    subjects: patients.length,
+    studies: patients.reduce((sum, p) => sum + p.studies.length, 0),
     cancerSites: [metadata?.cancerSite ?? 'UNKNOWN'],
-    modalities: modalitiesOf(rawModalities),
+    modalities: modalitiesOf(patients.flatMap((p) => p.studies.flatMap((s) => s.series.map((x) => x.modalityRaw)))),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { FilterCriterion, Granularity } from '../../schema/generated/graphql';
 import type { RequestContext } from './context';
-import type { RepositoryEntry } from './entry';
+import type { CollectionMetadata, RepositoryEntry } from './entry';
 import type { NormalizedFilter } from './filter';
 import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from './records';
 
@@ -66,8 +66,21 @@ export interface AdapterKind {
   facets: boolean;
   /** Checks `entry.options`; returns problems as "field: what is wrong". */
   validateOptions?(options: Record<string, unknown>): string[];
+  /**
+   * Checks across the entry's fields, for options that name the entry's collections (the DICOMweb adapter's "this
+   * pattern places a study in AMS-LUNG" must say "AMS-LUGN is not one of this entry's collections" when the config
+   * is loaded, not fail on a query). Called once the collections and options are valid on their own. Problems as
+   * "<field path in the entry>: what is wrong" (e.g. "options.collectionFrom.pattern: ...").
+   */
+  validateEntry?(entry: EntryForValidation): string[];
   create(entry: RepositoryEntry, environment: AdapterEnvironment): RepositoryAdapter;
 }
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 500;
+
+/** What AdapterKind.validateEntry sees of a config entry. */
+export interface EntryForValidation {
+  collections: readonly CollectionMetadata[];
+  options: Record<string, unknown>;
+}

@@ -1,9 +1,10 @@
 /**
  * The XNAT REST adapter (README §2g), RECORD granularity.
  * - cohort: exact counts and facets from the harvested index (harvest.ts), evaluated with the SDK's cohortOf.
- *   Every criterion is applied: clinical criteria on the subject custom variables, image criteria on the scans.
+ *   Clinical criteria are evaluated on the subject custom variables, image criteria on the scans, each only when
+ *   XNAT returned the columns it needs (plan.ts): a column XNAT left out makes its criterion "not applied".
  * - cases: paged from the index with keyset cursors (pageOfMatches), ordered by subject id, studies included, so a
- *   page costs no native call once the index is harvested, whatever its size.
+ *   page costs no native call once the index is harvested, whatever its size; refused for a criterion not applied.
  * - collections: `GET /data/projects` joined with the index counts and the config's catalogue metadata.
  * No value of a user's filter ever reaches XNAT (its listing filters take `*` wildcards and comma lists, which a
  * user value could use to widen a query): everything is evaluated locally.
@@ -17,13 +18,15 @@ import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
 import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
-import { splitFilter } from '../sdk/report';
+import { requireAllApplied } from '../sdk/report';
 import { XnatClient } from './client';
+import { scanColumns, subjectColumns } from './columns';
 import { harvestIndex, type XnatIndex } from './harvest';
 import { collectionRecords, type MappingContext } from './mapping';
 import { readXnatOptions, type XnatOptions } from './options';
+import { planCohort, type ColumnNames } from './plan';
 
-/** Every criterion: the index holds what each needs. */
+/** Every criterion, when the listings carry its columns (plan.ts). */
 export const XNAT_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA;
 
 /** An index younger than this is not harvested again because a case it lacks was asked for. */
@@ -34,6 +37,7 @@ export class XnatAdapter implements RepositoryAdapter {
   private readonly options: XnatOptions;
   private readonly mapping: MappingContext;
   private readonly index: HarvestedIndex<XnatIndex>;
+  private readonly columns: ColumnNames;
 
   constructor(private readonly entry: RepositoryEntry, environment: AdapterEnvironment = {}) {
     this.options = readXnatOptions(entry.options);
@@ -42,18 +46,22 @@ export class XnatAdapter implements RepositoryAdapter {
       this.options,
     );
     this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint };
+    this.columns = { fields: subjectColumns(this.options).fields, scan: scanColumns(this.options.bodyPartColumn) };
     this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping, this.options.projects), this.options.indexTtlSeconds * 1000);
   }
 
   async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {
-    // Facets cost nothing extra on the index, so they are always counted.
-    const { evaluable, report } = splitFilter(filter, XNAT_CRITERIA, () => 'not evaluated by the xnat adapter');
+    // Facets cost nothing extra on the index, so they are always counted (those whose column XNAT left out: none).
     const index = await this.index.get();
-    return cohortOf(index.records, evaluable, report);
+    const plan = planCohort(filter, index.missingColumns, this.columns);
+    const cohort = cohortOf(index.records, plan.evaluable, plan.report);
+    for (const facet of plan.blankFacets) cohort.facets[facet] = [];
+    return cohort;
   }
 
   async cases(filter: NormalizedFilter, page: PageRequest, _context: RequestContext): Promise<CasePage> {
     const index = await this.index.get();
+    requireAllApplied(planCohort(filter, index.missingColumns, this.columns).report, this.entry.id);
     return pageOfMatches(index.records, filter, page, this.entry.id, { withStudies: true });
   }
 

@@ -16,7 +16,7 @@ import { NativeHttp } from '../sdk/native-http';
 import { IMAGE_SESSION_TYPE, scanColumns, sessionScanColumns, subjectColumns } from './columns';
 import type { ClinicalField, ProjectRow, SessionScanRow, SubjectRow } from './native-types';
 import type { XnatOptions } from './options';
-import { parseProjects, parseSessionScans, parseSubjects } from './parse';
+import { parseProjects, parseSessionScanListing, parseSubjectListing, type Listing } from './parse';
 
 export interface XnatClientOptions {
   repositoryId: string;
@@ -48,10 +48,11 @@ export class XnatClient {
   }
 
   /** Subjects with gender and the clinical custom variables: of one project, or of the whole XNAT. */
-  async subjects(project?: string): Promise<SubjectRow[]> {
+  async subjects(project?: string): Promise<Listing<SubjectRow>> {
     const path = project === undefined ? '/data/subjects' : `/data/projects/${encodeURIComponent(project)}/subjects`;
     const body = await this.http.getJson(path, { columns: this.subjectQuery.columns.join(','), limit: '*', format: 'json' });
-    return parseSubjects(body, this.repositoryId, this.subjectQuery.fields, `GET ${project === undefined ? path : '/data/projects/{project}/subjects'}`);
+    return parseSubjectListing(body, this.repositoryId, this.subjectQuery.fields, this.subjectQuery.columns,
+      `GET ${project === undefined ? path : '/data/projects/{project}/subjects'}`);
   }
 
   /**
@@ -59,12 +60,13 @@ export class XnatClient {
    * types, and scan columns make XNAT join the scans, one row per scan (the query pyxnat's `array.scans`, yaxil's
    * `scans` and DAX's scan listing make).
    */
-  async sessionScans(project?: string): Promise<SessionScanRow[]> {
+  async sessionScans(project?: string): Promise<Listing<SessionScanRow>> {
     const path = project === undefined ? '/data/experiments' : `/data/projects/${encodeURIComponent(project)}/experiments`;
     const body = await this.http.getJson(path, {
       xsiType: IMAGE_SESSION_TYPE, columns: this.sessionColumns.join(','), limit: '*', format: 'json',
     });
-    return parseSessionScans(body, this.repositoryId, this.scanColumnNames, `GET ${project === undefined ? path : '/data/projects/{project}/experiments'}`);
+    return parseSessionScanListing(body, this.repositoryId, this.scanColumnNames, this.sessionColumns,
+      `GET ${project === undefined ? path : '/data/projects/{project}/experiments'}`);
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,8 @@ import { caseRecords, type MappingContext } from './mapping';
 export interface XnatIndex {
   /** Sorted by subject id. */
   records: FullCaseRecord[];
+  /** Columns asked for that some listing of the harvest left out (lower-cased). */
+  missingColumns: ReadonlySet<string>;
   bySubject: ReadonlyMap<string, FullCaseRecord>;
   /** Epoch milliseconds. */
   harvestedAt: number;
@@ -28,6 +30,8 @@ export async function harvestIndex(client: XnatClient, context: MappingContext, 
   const parts = projects === null
     ? [await Promise.all([client.subjects(), client.sessionScans()])]
     : await mapWithConcurrency(projects, PROJECTS_IN_PARALLEL, (project) => Promise.all([client.subjects(project), client.sessionScans(project)]));
-  const records = caseRecords(parts.flatMap(([subjects]) => subjects), parts.flatMap(([, sessions]) => sessions), context);
-  return { records, bySubject: new Map(records.map((r) => [r.subjectId, r])), harvestedAt: Date.now() };
+  const records = caseRecords(parts.flatMap(([subjects]) => subjects.rows), parts.flatMap(([, sessions]) => sessions.rows), context);
+  // A column one project's listing left out is not known for the whole repository.
+  const missingColumns = new Set(parts.flatMap(([subjects, sessions]) => [...subjects.missingColumns, ...sessions.missingColumns]).map((c) => c.toLowerCase()));
+  return { records, missingColumns, bySubject: new Map(records.map((r) => [r.subjectId, r])), harvestedAt: Date.now() };
 }

@@ -19,6 +19,7 @@ import { normaliseBodyPart } from '../../schema/codes/body-part';
 import { cancerSiteFromCode } from '../../schema/codes/cancer-site';
 import { normaliseModality } from '../../schema/codes/modality';
 import { normaliseSex } from '../../schema/codes/sex';
+import { checkedAgeYears } from '../sdk/age';
 import type { CollectionMetadata } from '../sdk/entry';
 import { collectionsFromCases } from '../sdk/collections';
 import { sortBySubject } from '../sdk/index-pages';
@@ -60,6 +61,15 @@ export function ageInYears(raw: string | null | undefined): number | null {
   }
   const plain = /^(\d{1,3}(?:\.\d+)?)(?:\s*(?:y|yr|yrs|years?))?$/i.exec(text);
   return plain ? Number(plain[1]) : null;
+}
+
+/**
+ * The age custom variable in years, refused as bad native data (sdk/age.ts) when outside 0-130 years: "965" is a
+ * typo or a unit mix-up, not a patient. Unreadable text stays unknown.
+ */
+export function checkedAge(raw: string | null | undefined, repositoryId: string): number | null {
+  const years = ageInYears(raw);
+  return years === null ? null : checkedAgeYears(years, repositoryId, `the age-at-diagnosis custom variable "${raw}" of an XNAT subject`);
 }
 
 /** A year custom variable: "2015", or the year of a date ("2015-03-02"); null when unreadable. */
@@ -180,7 +190,7 @@ export function caseRecords(subjects: readonly SubjectRow[], sessionRows: readon
       subjectId,
       collection: subject.project,
       sex: normaliseSex(subject.gender),
-      ageAtDiagnosis: ageInYears(subject.fields.ageAtDiagnosis),
+      ageAtDiagnosis: checkedAge(subject.fields.ageAtDiagnosis, context.repositoryId),
       diagnosis: diagnosisOf(subject.fields),
       studies,
     };

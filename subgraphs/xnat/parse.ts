@@ -6,7 +6,12 @@
  *   listing (`limit=*`), so fewer rows than the total means a paged or cut listing, which would under-count;
  * - every value is a string ("" when missing); a text column holding a number, an object or a boolean is refused;
  *   numeric columns (frames) accept a string or a number holding one;
- * - keys are matched exactly first, then case-insensitively: XNAT lower-cases element-path keys.
+ * - keys are matched exactly first, then case-insensitively: XNAT lower-cases element-path keys;
+ * - a column asked for with `columns=` may be missing from the answer: an XNAT leaves out a column it cannot
+ *   resolve (a custom variable the site does not define, a scan field its schema lacks). The listing functions
+ *   report which asked-for columns no row carries, so the adapter reports the criteria that need them as not
+ *   applied instead of reading every value as unknown (plan.ts). A column missing from some rows only is read as ""
+ *   on those rows.
  */
 import { column, ResponseReader } from '../sdk/parse';
 
@@ -29,6 +34,18 @@ export function resultRows(body: unknown, reader: ResponseReader): Json[] {
     reader.fail('ResultSet.totalRecords', `the number of rows (${rows.length}): the listing is paged or cut, counts would be wrong`, total);
   }
   return rows;
+}
+
+/** A parsed listing with the asked-for columns its rows do not carry (all rows, when there are any). */
+export interface Listing<T> {
+  rows: T[];
+  missingColumns: string[];
+}
+
+/** The asked-for columns no row carries; none for an empty listing (nothing to judge by). */
+export function missingColumns(rows: readonly Json[], asked: readonly string[]): string[] {
+  if (rows.length === 0) return [];
+  return asked.filter((name) => rows.every((row) => column(row, name) === undefined));
 }
 
 class RowReader {
@@ -64,6 +81,20 @@ export function parseProjects(body: unknown, repositoryId: string): ProjectRow[]
     piFirstname: row.text('pi_firstname'),
     piLastname: row.text('pi_lastname'),
   }));
+}
+
+/** A subjects listing and the columns of `asked` it left out. */
+export function parseSubjectListing(
+  body: unknown, repositoryId: string, fields: Record<ClinicalField, string>, asked: readonly string[], call = 'GET /data/subjects',
+): Listing<SubjectRow> {
+  return { rows: parseSubjects(body, repositoryId, fields, call), missingColumns: missingColumns(resultRows(body, new ResponseReader(repositoryId, call)), asked) };
+}
+
+/** An experiments listing joined with scans, and the columns of `asked` it left out. */
+export function parseSessionScanListing(
+  body: unknown, repositoryId: string, scan: ScanColumnNames, asked: readonly string[], call = 'GET /data/experiments',
+): Listing<SessionScanRow> {
+  return { rows: parseSessionScans(body, repositoryId, scan, call), missingColumns: missingColumns(resultRows(body, new ResponseReader(repositoryId, call)), asked) };
 }
 
 /** Subjects with the columns of `subjectColumns` (fields: the column name of each clinical attribute). */

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseReader } from '../../subgraphs/sdk/parse';
-import { ageInYears, datasets, isoDate } from '../../subgraphs/dicomweb/dicom-json';
+import { ageInYears, datasets, isoDate } from '../../subgraphs/dicomweb/parse';
 import { casesFromDicom } from '../../subgraphs/dicomweb/mapping';
 import { RepositoryError } from '../../subgraphs/sdk/errors';
 
@@ -17,7 +17,7 @@ const context = {
   repositoryId: 'de-test',
   dicomWebRoot: 'http://pacs.example/dicom-web',
   cancerSiteOfCollection: new Map([['SPIKE-LUNG', 'LUNG' as const]]),
-  collectionTag: '00120020',
+  collectionRule: { by: 'ClinicalTrialProtocolID' as const, values: null },
 };
 
 describe('DICOMweb mapping of recorded Orthanc responses', () => {

@@ -1,6 +1,8 @@
 /**
  * The NBIA adapter against the running simulator: its answers, fetched through NBIA v4's native protocol, equal what
  * the SDK's cohortOf computes over the synthetic ground truth (toUnifiedCases) — the answer of a perfect adapter.
+ * The simulator holds one phantom (quality-control) subject per collection besides the patients, as real TCIA
+ * collections do; the ground truth holds only patients, so every comparison also checks that phantoms are left out.
  */
 import { graphql } from 'graphql';
 import type { CaseFilter } from '../../schema/generated/graphql';
@@ -280,18 +282,104 @@ describe('cursors', () => {
 });
 
 describe('collections', () => {
-  it('joins NBIA values and patient counts with the config metadata', async () => {
+  it('counts the harvested patients, phantoms apart, with the config metadata, at no native cost once harvested', async () => {
+    await adapter.cohort({}, {}, { facets: false });
     simulator.resetCounts();
     const collections = await adapter.collections({});
-    expect(simulator.requests.total).toBe(2 + data.collections.length);
+    expect(simulator.requests.total).toBe(0);
     expect(collections.map((c) => c.id)).toEqual(['NB-BREAST', 'NB-KIDNEY', 'NB-LUNG']);
     for (const collection of collections) {
       const meta = data.collections.find((c) => c.id === collection.id)!;
       const members = truth.filter((r) => r.collection === collection.id);
       const modalities = new Set(members.flatMap((r) => r.studies.flatMap((s) => s.modalities)));
-      expect(collection).toMatchObject({ name: meta.name, licence: meta.licence, doi: meta.doi, cancerSites: [meta.cancerSite], subjects: members.length });
+      expect(collection).toMatchObject({
+        name: meta.name, licence: meta.licence, doi: meta.doi, cancerSites: [meta.cancerSite],
+        subjects: members.length, studies: members.reduce((sum, r) => sum + r.studies.length, 0),
+        description: `${meta.description} NBIA also holds 1 phantom (quality-control test object) subject in this collection, not counted here.`,
+      });
       expect(new Set(collection.modalities)).toEqual(modalities);
     }
+  });
+
+  it('takes the DOI NBIA links the series to when the config gives none', async () => {
+    const bare = new NbiaAdapter(nbiaEntry(data, simulator.baseUrl, { collections: data.collections.map((c) => ({ id: c.id, name: c.name, cancerSite: c.cancerSite })) }));
+    try {
+      const collections = await bare.collections({});
+      expect(collections.map((c) => [c.id, c.doi])).toEqual(['NB-BREAST', 'NB-KIDNEY', 'NB-LUNG'].map((id) => [id, data.collections.find((c) => c.id === id)!.doi]));
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('phantom (quality-control) subjects', () => {
+  const isPhantom = (subjectId: string) => subjectId.includes('-QA-PHANTOM-');
+
+  it('are never counted: the phantoms\' own modality and body part count as if they were not there', async () => {
+    // The phantoms are CT scans with BodyPartExamined "PHANTOM" and no sex.
+    for (const where of [{ modalities: ['CT'] }, { sex: ['UNKNOWN'] }, { bodyParts: ['OTHER', 'UNKNOWN'] }] as CaseFilter[]) {
+      const filter = filterOf(where);
+      expect([where, await adapter.cohort(filter, {}, { facets: true })]).toEqual([where, expectedCohort(filter)]);
+    }
+  });
+
+  it('are never listed, on the native path (PhantomCriteria) and on the index path', async () => {
+    for (const where of [{ modalities: ['CT'] }, { sex: ['UNKNOWN'] }] as CaseFilter[]) {
+      const { subjects } = await allPages(filterOf(where), 25);
+      expect(subjects.filter(isPhantom)).toEqual([]);
+      expect(subjects).toEqual(expectedSubjects(filterOf(where)));
+    }
+  });
+
+  it('on a server that ignores PhantomCriteria, are caught by the total and the list comes from the index', async () => {
+    const careless = await startNbiaSimulator({ data, honoursPhantomCriteria: false });
+    const subject = new NbiaAdapter(nbiaEntry(data, careless.baseUrl));
+    try {
+      const filter = filterOf({ modalities: ['CT'] });
+      const { pages, subjects } = await walkPages(subject, filter, 25);
+      expect(subjects).toEqual(expectedSubjects(filter));
+      expect(pages.every((p) => p.totalCount === subjects.length)).toBe(true);
+      // The native search was asked, answered with the phantoms, and not believed.
+      expect(careless.requests.byPath.get(SEARCH_PATH) ?? 0).toBeGreaterThan(0);
+      // A filter no phantom satisfies is still answered natively.
+      const mr = filterOf({ modalities: ['MR'] });
+      careless.resetCounts();
+      const native = await walkPages(subject, mr, 25);
+      expect(native.subjects).toEqual(expectedSubjects(mr));
+      expect(careless.requests.byPath.get(SEARCH_PATH)).toBe(native.pages.length);
+    } finally {
+      await subject.close();
+      await careless.close();
+    }
+  });
+});
+
+describe('a server speaking NBIA v1 (services/v1: CollectionURI, no getSimpleSearch)', () => {
+  let v1Adapter: NbiaAdapter;
+  beforeAll(() => {
+    v1Adapter = new NbiaAdapter(nbiaEntry(data, simulator.v1BaseUrl, { collections: data.collections.map((c) => ({ id: c.id, name: c.name, cancerSite: c.cancerSite })) }));
+  });
+  afterAll(async () => {
+    await v1Adapter.close();
+  });
+
+  it.each(COHORT_FILTERS.slice(0, 9))('counts like the ground truth: %s', async (_, where) => {
+    const filter = filterOf(where);
+    expect(await v1Adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+  });
+
+  it('lists cases from the index once getSimpleSearch answers 404, and asks no more', async () => {
+    const filter = filterOf({ modalities: ['CT'] });
+    simulator.resetCounts();
+    const { pages, subjects } = await walkPages(v1Adapter, filter, 30);
+    expect(subjects).toEqual(expectedSubjects(filter));
+    expect(pages.length).toBeGreaterThan(1);
+    expect(simulator.requests.byPath.get('/nbia-api/services/v1/getSimpleSearch')).toBe(1);
+  });
+
+  it('reads the collection DOI from CollectionURI', async () => {
+    const collections = await v1Adapter.collections({});
+    expect(collections.map((c) => [c.id, c.doi])).toEqual(['NB-BREAST', 'NB-KIDNEY', 'NB-LUNG'].map((id) => [id, data.collections.find((c) => c.id === id)!.doi]));
   });
 });
 
@@ -351,7 +439,7 @@ describe('native failures', () => {
   });
 
   it('an empty repository (empty bodies everywhere) is no result, not an error', async () => {
-    const empty = await startNbiaSimulator({ data: { ...nbiaTestData(0), cases: [] } });
+    const empty = await startNbiaSimulator({ data: { ...nbiaTestData(0), cases: [] }, phantomsPerCollection: 0 });
     const fresh = new NbiaAdapter(nbiaEntry(data, empty.baseUrl));
     try {
       expect((await fresh.cohort({}, {}, { facets: true })).subjects).toBe(0);

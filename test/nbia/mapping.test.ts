@@ -1,24 +1,28 @@
 /**
- * Mapping and parsing of NBIA v4 bodies, on fixtures written from the documented shapes (native-apis README §2a
- * and §7.3): key casing per endpoint, omitted null columns, counts as numbers or strings, dirty body parts.
+ * Mapping and parsing of NBIA bodies: on real answers of TCIA's servers recorded by others (fixtures/README.md: v1
+ * getSeries with CollectionURI and no PatientSex/PatientAge, getPatient with its Phantom column), and on fixtures
+ * written from the documented v4 shapes (native-apis README §2a and §7.3): key casing per endpoint, omitted null
+ * columns, counts as numbers or strings, dirty body parts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectionMetadata } from '../../subgraphs/sdk/entry';
 import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
 import {
-  ageInYears, caseFromSearch, caseRecords, collectionRecord, isoDate, retrieveUrl, seriesRecord, type MappingContext,
+  ageInYears, caseFromSearch, caseRecords, collectionRecord, doiOf, isoDate, retrieveUrl, seriesRecord, splitHarvest, type MappingContext,
 } from '../../subgraphs/nbia/mapping';
 import {
   parseCollectionValues, parsePatients, parsePatientStudies, parseSeries, parseSimpleSearch, parseValues, parseValuesAndCounts,
-} from '../../subgraphs/nbia/parse-rows';
-import { planSearch } from '../../subgraphs/nbia/search-plan';
+} from '../../subgraphs/nbia/parse';
+import { planSearch } from '../../subgraphs/nbia/plan';
 
 const REPO = 'nbia-fixture';
 const BASE = 'https://nbia.example.org/nbia-api/services/v4';
 
+/** A fixture's body: the file is the body, or a recorded answer `{source, request, body}`. */
 function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
+  const file = JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as unknown;
+  return file !== null && typeof file === 'object' && !Array.isArray(file) && 'body' in file ? (file as { body: unknown }).body : file;
 }
 
 const LUAD: CollectionMetadata = { id: 'TCGA-LUAD', name: 'TCGA Lung Adenocarcinoma', cancerSite: 'LUNG', licence: 'CC BY 3.0' };
@@ -203,12 +207,25 @@ describe('malformed bodies', () => {
 });
 
 describe('collections', () => {
-  it('joins NBIA values with the config metadata', () => {
-    expect(collectionRecord('TCGA-LUAD', 69, ['CT', 'PT', 'CT', 'SEG', 'PET'], LUAD)).toEqual({
+  const records = caseRecords(parsePatientStudies(fixture('getPatientStudy.v4.json'), REPO), parseSeries(fixture('getSeries.v4.json'), REPO), context)
+    .filter((r) => r.collection === 'TCGA-LUAD');
+
+  it('counts the harvested patients and studies, joined with the config metadata', () => {
+    expect(collectionRecord('TCGA-LUAD', records, 0, null, LUAD)).toEqual({
       id: 'TCGA-LUAD', name: 'TCGA Lung Adenocarcinoma', description: null, licence: 'CC BY 3.0', doi: null, landingPage: null,
-      subjects: 69, studies: null, cancerSites: ['LUNG'], modalities: ['CT', 'PT', 'SEG'],
+      subjects: 2, studies: 3, cancerSites: ['LUNG'], modalities: ['CT', 'PT'],
     });
-    expect(collectionRecord('OTHER', null, [], undefined)).toMatchObject({ name: 'OTHER', cancerSites: ['UNKNOWN'], modalities: [] });
+    expect(collectionRecord('OTHER', [], 0, null, undefined)).toMatchObject({ name: 'OTHER', cancerSites: ['UNKNOWN'], modalities: [], subjects: 0, studies: 0 });
+  });
+
+  it('says in the description how many phantom subjects NBIA holds apart, and keeps NBIA\'s DOI where the config has none', () => {
+    expect(collectionRecord('TCGA-LUAD', records, 2, '10.7937/K9/TCIA.2016.JGNIHEP5', { ...LUAD, description: 'Lung adenocarcinoma CT.' })).toMatchObject({
+      description: 'Lung adenocarcinoma CT. NBIA also holds 2 phantom (quality-control test object) subjects in this collection, not counted here.',
+      doi: '10.7937/K9/TCIA.2016.JGNIHEP5', subjects: 2,
+    });
+    expect(collectionRecord('TCGA-LUAD', records, 1, '10.7937/x', { ...LUAD, doi: '10.1000/config' })).toMatchObject({
+      description: 'NBIA also holds 1 phantom (quality-control test object) subject in this collection, not counted here.', doi: '10.1000/config',
+    });
   });
 });
 
@@ -229,13 +246,14 @@ describe('search plans', () => {
         { type: 'AnatomicalSiteCriteria', value: 'CHEST' }, { type: 'AnatomicalSiteCriteria', value: 'Chest' },
         { type: 'AnatomicalSiteCriteria', value: 'TORAX' }, { type: 'AnatomicalSiteCriteria', value: 'THORAX INJECTE' },
         { type: 'ManufacturerCriteria', value: 'SIEMENS' }, { type: 'ManufacturerCriteria', value: 'Siemens Healthineers' },
+        { type: 'PhantomCriteria', value: '1' },
       ],
     });
   });
 
   it('maps cancer sites to the collections of the config and intersects them with collections', () => {
     expect(planSearch({ cancerSites: ['LUNG', 'BREAST'], collections: ['BRCA', 'X'] }, collections, null))
-      .toEqual({ kind: 'native', criteria: [{ type: 'CollectionCriteria', value: 'BRCA' }] });
+      .toEqual({ kind: 'native', criteria: [{ type: 'CollectionCriteria', value: 'BRCA' }, { type: 'PhantomCriteria', value: '1' }] });
     expect(planSearch({ cancerSites: ['LUNG'], collections: ['BRCA'] }, collections, null)).toEqual({ kind: 'empty' });
     expect(planSearch({ cancerSites: ['KIDNEY'] }, collections, null)).toEqual({ kind: 'empty' });
   });
@@ -250,5 +268,58 @@ describe('search plans', () => {
     expect(planSearch({ sex: ['UNKNOWN'] }, collections, null)).toEqual({ kind: 'index', because: 'SEX' });
     expect(planSearch({ bodyParts: ['UNKNOWN', 'CHEST'] }, collections, vocabulary)).toEqual({ kind: 'index', because: 'BODY_PARTS' });
     expect(planSearch({ cancerSites: ['UNKNOWN'] }, collections, null)).toEqual({ kind: 'index', because: 'CANCER_SITES' });
+  });
+});
+
+describe('recorded real answers of TCIA servers', () => {
+  const STS: CollectionMetadata = { id: 'Soft-tissue-Sarcoma', name: 'Soft-tissue Sarcoma', cancerSite: 'SOFT_TISSUE' };
+  const stsContext: MappingContext = { repositoryId: REPO, baseUrl: BASE, collections: new Map([[STS.id, STS]]) };
+  const v1Series = parseSeries(fixture('getSeries.v1.Soft-tissue-Sarcoma.json'), REPO);
+
+  it('reads v1 getSeries rows: CollectionURI as the DOI link, no PatientSex or PatientAge', () => {
+    expect(v1Series).toHaveLength(24);
+    expect(new Set(v1Series.map((row) => row.DataDescriptionURI))).toEqual(new Set(['https://doi.org/10.7937/K9/TCIA.2015.7GO2GSKS']));
+    expect(doiOf(v1Series[0].DataDescriptionURI)).toBe('10.7937/K9/TCIA.2015.7GO2GSKS');
+    expect(v1Series.every((row) => row.PatientSex === null && row.PatientAge === null && !row.Phantom)).toBe(true);
+  });
+
+  it('maps cases from series rows alone, sex and age unknown rather than a crash', () => {
+    const records = caseRecords([], v1Series, stsContext);
+    expect(records.map((r) => [r.subjectId, r.sex, r.ageAtDiagnosis, r.studies.length])).toEqual([['STS_010', 'UNKNOWN', null, 2], ['STS_012', 'UNKNOWN', null, 2]]);
+    const study = records[0].studies.find((s) => s.uid === '1.3.6.1.4.1.14519.5.2.1.5168.1900.154535988064062152660648619556')!;
+    expect(study).toMatchObject({ date: '2003-12-12', description: 'MRI LT LEG +C', modalities: ['MR', 'RTSTRUCT'], seriesCount: 4 });
+    // Series in SeriesNumber order: the two RTSTRUCTs (number 1), then "2. AXIAL T1 BOTH LEGS - RESEARCH".
+    expect(study.series.map((s) => s.modality)).toEqual(['RTSTRUCT', 'RTSTRUCT', 'MR', 'MR']);
+    expect(study.series[2]).toMatchObject({
+      uid: '1.3.6.1.4.1.14519.5.2.1.5168.1900.104193299251798317056218297018', modality: 'MR', bodyPartRaw: 'EXTREMITY',
+      manufacturer: 'GE MEDICAL SYSTEMS', instanceCount: 48, sizeBytes: 25273786,
+    });
+  });
+
+  it('reads getPatient rows with their Phantom column (all "NO" in ACNS0332), sex where NBIA has it', () => {
+    const patients = parsePatients(fixture('getPatient.v2.ACNS0332.json'), REPO);
+    expect(patients).toHaveLength(10);
+    expect(patients.every((p) => p.Phantom === false && p.Collection === 'ACNS0332')).toBe(true);
+    expect(patients.slice(0, 3).map((p) => [p.PatientID, p.PatientSex])).toEqual([['ACNS0332_PASFHY', 'F'], ['ACNS0332_PARMZW', 'F'], ['ACNS0332_PASEUA', 'M']]);
+  });
+
+  it('sets a subject getPatient marks Phantom "YES" apart from the patients, whatever its age', () => {
+    // The ACNS0332 rows with the first subject's Phantom flag turned to "YES" (any case), as NBIA lists test objects.
+    const rows = (fixture('getPatient.v2.ACNS0332.json') as Array<Record<string, string>>).map((row, i) => (i === 0 ? { ...row, Phantom: 'yes' } : row));
+    const patients = parsePatients(rows, REPO);
+    const studyOf = (id: string, age: string) => ({ StudyInstanceUID: `1.2.${id}`, PatientID: id, Collection: 'ACNS0332', StudyDate: null,
+      StudyDescription: null, PatientAge: age, PatientSex: null, SeriesCount: 0 });
+    const split = splitHarvest([studyOf('ACNS0332_PASFHY', '999Y'), studyOf('ACNS0332_PASEUA', '014Y')], [], patients, stsContext);
+    expect(split.records.map((r) => [r.subjectId, r.sex, r.ageAtDiagnosis])).toEqual([['ACNS0332_PASEUA', 'MALE', 14]]);
+    expect(split.phantoms.map((r) => [r.subjectId, r.ageAtDiagnosis])).toEqual([['ACNS0332_PASFHY', 999]]);
+  });
+
+  it('refuses a patient age outside 0-130 years as bad native data, after reading DICOM AS in years', () => {
+    const studyRow = { StudyInstanceUID: '1.2.3', PatientID: 'P1', Collection: 'X', StudyDate: null, StudyDescription: null, PatientSex: null, SeriesCount: 0 };
+    expectBadResponse(() => caseRecords([{ ...studyRow, PatientAge: '965Y' }], [], context),
+      /the PatientAge "965Y" of a getPatientStudy or getSeries row is an age of 965 years, outside 0-130/);
+    expect(caseRecords([{ ...studyRow, PatientAge: '030M' }], [], context)[0].ageAtDiagnosis).toBe(2.5);
+    expect(caseRecords([{ ...studyRow, PatientAge: '065Y' }], [], context)[0].ageAtDiagnosis).toBe(65);
+    expect(caseRecords([{ ...studyRow, PatientAge: null }], [], context)[0].ageAtDiagnosis).toBeNull();
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The NBIA v4 simulator speaks the protocol as README §2a/§7.3 describe it: allow-listed, case-sensitive query
+ * The NBIA simulator speaks the protocol as README §2a/§7.3 describe it: allow-listed, case-sensitive query
  * parameters (400 otherwise), empty bodies for no result, PatientId vs PatientID, the v4 ValuesAndCounts shape, and
- * getSimpleSearch's required form fields, paging slice and same-series criteria.
+ * getSimpleSearch's required form fields, paging slice and same-series criteria; with the quirks of real TCIA data
+ * and servers: phantom subjects (getPatient `Phantom: "YES"`, PhantomCriteria) and the v1 API's column names.
+ * The protocol tests run on an archive without phantoms, so their answers compare with the synthetic patients.
  */
 import { startNbiaSimulator, type RunningNbiaSimulator } from '../../simulators/nbia';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
@@ -12,7 +14,7 @@ let simulator: RunningNbiaSimulator;
 
 beforeAll(async () => {
   data = nbiaTestData(120);
-  simulator = await startNbiaSimulator({ data });
+  simulator = await startNbiaSimulator({ data, phantomsPerCollection: 0 });
 });
 
 afterAll(async () => {
@@ -239,5 +241,79 @@ describe('fault knobs', () => {
     simulator.faults.malformed = true;
     const truncated = await get('getCollectionValues');
     expect(() => JSON.parse(truncated.text)).toThrow();
+  });
+});
+
+describe('phantom (quality-control) subjects, as real TCIA collections hold them', () => {
+  let withPhantoms: RunningNbiaSimulator;
+  beforeAll(async () => {
+    withPhantoms = await startNbiaSimulator({ data, phantomsPerCollection: 2 });
+  });
+  afterAll(async () => {
+    await withPhantoms.close();
+  });
+  const rowsOf = async (path: string, init?: RequestInit): Promise<Array<Record<string, unknown>>> => {
+    const response = await fetch(`${withPhantoms.baseUrl}/${path}`, init);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    return text === '' ? [] : JSON.parse(text);
+  };
+  const searchWith = async (form: Record<string, string | number>) => {
+    const body = new URLSearchParams(Object.entries({ ...PAGING, ...form }).map(([k, v]) => [k, String(v)])).toString();
+    return JSON.parse(await (await fetch(`${withPhantoms.baseUrl}/getSimpleSearch`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body,
+    })).text()) as SearchBody;
+  };
+
+  it('lists them in getPatient with Phantom "YES", no sex and no species, beside patients marked "NO"', async () => {
+    const rows = await rowsOf('getPatient?Collection=NB-LUNG');
+    const phantoms = rows.filter((row) => row.Phantom === 'YES');
+    expect(phantoms.map((row) => row.PatientId)).toEqual(['NB-LUNG-QA-PHANTOM-01', 'NB-LUNG-QA-PHANTOM-02']);
+    expect(phantoms.every((row) => !('PatientSex' in row) && !('SpeciesCode' in row))).toBe(true);
+    expect(rows.filter((row) => row.Phantom === 'NO')).toHaveLength(data.cases.filter((c) => c.collectionId === 'NB-LUNG').length);
+  });
+
+  it('serves their studies and series like any other, without PatientAge', async () => {
+    const studies = await rowsOf('getPatientStudy?Collection=NB-LUNG&PatientID=NB-LUNG-QA-PHANTOM-01');
+    expect(studies).toHaveLength(1);
+    expect(studies[0]).not.toHaveProperty('PatientAge');
+    const series = await rowsOf('getSeries?PatientID=NB-LUNG-QA-PHANTOM-01');
+    expect(series.map((row) => [row.Modality, row.BodyPartExamined])).toEqual([['CT', 'PHANTOM'], ['CT', 'PHANTOM']]);
+  });
+
+  it('counts them in getSimpleSearch unless PhantomCriteria says otherwise ("1" exclude, "2" only)', async () => {
+    const patients = data.cases.length;
+    const phantoms = 2 * data.collections.length;
+    expect((await searchWith({})).totalPatients).toBe(patients + phantoms);
+    expect((await searchWith({ criteriaType0: 'PhantomCriteria', value0: '1' })).totalPatients).toBe(patients);
+    const only = await searchWith({ criteriaType0: 'PhantomCriteria', value0: '2', criteriaType1: 'CollectionCriteria', value1: 'NB-KIDNEY' });
+    expect(only.resultSet.map((r) => r.subjectId)).toEqual(['NB-KIDNEY-QA-PHANTOM-01', 'NB-KIDNEY-QA-PHANTOM-02']);
+    expect((await searchWith({ criteriaType0: 'SpeciesCriteria', value0: '337915000' })).totalPatients).toBe(patients);
+  });
+});
+
+describe('the v1 API (services/v1), still used by many clients', () => {
+  const v1 = async (path: string) => {
+    const response = await fetch(`${simulator.v1BaseUrl}/${path}`);
+    return { status: response.status, text: await response.text() };
+  };
+
+  it('names getSeries columns as V1_getSeries does: TimeStamp and CollectionURI, no PatientSex or PatientAge', async () => {
+    const { status, text } = await v1('getSeries?Collection=NB-LUNG');
+    expect(status).toBe(200);
+    const rows = JSON.parse(text) as Array<Record<string, unknown>>;
+    const collection = data.collections.find((c) => c.id === 'NB-LUNG')!;
+    expect(rows[0]).toMatchObject({ CollectionURI: `https://doi.org/${collection.doi}`, TimeStamp: expect.any(String) });
+    for (const absent of ['DataDescriptionURI', 'MaxSubmissionTimestamp', 'PatientSex', 'PatientAge', 'Site', 'ReleasedStatus']) {
+      expect([absent, rows.some((row) => absent in row)]).toEqual([absent, false]);
+    }
+  });
+
+  it('ignores parameters it does not know, needs no Collection for getPatientStudy, and has no getSimpleSearch', async () => {
+    expect((await v1('getSeries?Collection=NB-LUNG&colour=blue')).status).toBe(200);
+    const studies = JSON.parse((await v1('getPatientStudy')).text) as unknown[];
+    expect(studies).toHaveLength(data.cases.flatMap((c) => c.studies).length);
+    const response = await fetch(`${simulator.v1BaseUrl}/getSimpleSearch`, { method: 'POST', body: 'start=0' });
+    expect(response.status).toBe(404);
   });
 });

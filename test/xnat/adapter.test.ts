@@ -142,17 +142,60 @@ describe('cohort', () => {
     });
   });
 
-  it('reads the custom variables the options name, and leaves absent ones unknown', async () => {
+  it('reads the custom variables the options name; one the site does not define is reported, never a silent 0', async () => {
+    // This site defines age_at_diagnosis and year_of_diagnosis, not age_dx and dx_year: XNAT leaves those columns out.
     await withAdapter({ options: { customFields: { ageAtDiagnosis: 'age_dx', yearOfDiagnosis: 'dx_year' } } }, async (fresh) => {
       simulator.resetCounts();
       const all = await fresh.cohort({}, {}, { facets: true });
       expect(simulator.requests.log.find((l) => l.startsWith('GET /data/subjects'))).toContain(encodeURIComponent('xnat:subjectData/fields/field[name=age_dx]/field'));
       expect(all.subjects).toBe(300);
-      expect(all.facets.ageBand).toEqual([{ value: 'UNKNOWN', subjects: 300 }]);
-      expect((await fresh.cohort(filterOf({ yearOfDiagnosis: { min: 1900 } }), {}, { facets: false })).subjects).toBe(0);
+      expect(all.facets.ageBand).toEqual([]);
+      const byYear = await fresh.cohort(filterOf({ yearOfDiagnosis: { min: 1900 }, sex: ['FEMALE'] }), {}, { facets: false });
+      expect(byYear).toMatchObject({
+        exact: false, subjects: expectedCohort(filterOf({ sex: ['FEMALE'] })).subjects, filtersApplied: ['SEX'],
+        filtersNotApplied: [{ criterion: 'YEAR_OF_DIAGNOSIS', reason: 'XNAT left the column xnat:subjectData/fields/field[name=dx_year]/field out of its answer (the site does not define it)' }],
+      });
+      await expect(fresh.cases(filterOf({ ageAtDiagnosis: { min: 50 } }), { first: 5, after: null }, {}))
+        .rejects.toMatchObject({ extensions: { code: ErrorCode.NOT_SUPPORTED, repositoryId: REPOSITORY_ID } });
       // The other attributes keep their default names.
-      expect(await fresh.cohort(filterOf({ cancerSites: ['LUNG'] }), {}, { facets: false })).toMatchObject({ subjects: expectedCohort(filterOf({ cancerSites: ['LUNG'] })).subjects });
+      expect(await fresh.cohort(filterOf({ cancerSites: ['LUNG'] }), {}, { facets: false })).toMatchObject({ exact: true, subjects: expectedCohort(filterOf({ cancerSites: ['LUNG'] })).subjects });
     });
+  });
+});
+
+describe('a site that leaves out the columns it does not have', () => {
+  let site: RunningXnatSimulator;
+  let bare: XnatAdapter;
+  beforeAll(async () => {
+    // No topography variable (only ICD-10) and no BodyPartExamined on scans.
+    site = await startXnatSimulator({ data, customVariables: ['age_at_diagnosis', 'year_of_diagnosis', 'icd10', 'diagnosis'], scanBodyPart: false });
+    bare = new XnatAdapter(xnatEntry(data, site.baseUrl));
+  });
+  afterAll(async () => {
+    await bare.close();
+    await site.close();
+  });
+
+  it('reports body part and cancer site as not applied, counts without them, and leaves their facets empty', async () => {
+    const cohort = await bare.cohort(filterOf({ bodyParts: ['CHEST'], cancerSites: ['LUNG'], modalities: ['CT'] }), {}, { facets: true });
+    expect(cohort).toMatchObject({
+      exact: false, filtersApplied: ['MODALITIES'],
+      filtersNotApplied: [
+        { criterion: 'CANCER_SITES', reason: 'XNAT left the column xnat:subjectData/fields/field[name=icdo3_topography]/field out of its answer (the site does not define it)' },
+        { criterion: 'BODY_PARTS', reason: 'XNAT left the column xnat:imageScanData/bodyPartExamined out of its answer (the site does not define it)' },
+      ],
+    });
+    const expected = expectedCohort(filterOf({ modalities: ['CT'] }));
+    expect([cohort.subjects, cohort.studies, cohort.series, cohort.images]).toEqual([expected.subjects, expected.studies, expected.series, expected.images]);
+    expect([cohort.facets.bodyPart, cohort.facets.cancerSite]).toEqual([[], []]);
+    expect(cohort.facets.modality).toEqual(expected.facets.modality);
+  });
+
+  it('still answers exactly what its columns tell', async () => {
+    for (const where of [{ ageAtDiagnosis: { min: 60 } }, { modalities: ['MR'], sex: ['MALE'] }, { yearOfDiagnosis: { max: 2015 } }] as CaseFilter[]) {
+      const filter = filterOf(where);
+      expect([where, await bare.cohort(filter, {}, { facets: false })]).toEqual([where, expect.objectContaining({ exact: true, subjects: expectedCohort(filter).subjects })]);
+    }
   });
 });
 

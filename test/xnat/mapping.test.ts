@@ -1,6 +1,7 @@
 /**
- * Parsing and mapping of XNAT listings, on fixtures in the recorded shapes (native-apis README §2g: the ITCRdemo
- * subjects listing verbatim; the experiments listing joined with scan columns as pyxnat, yaxil and DAX read it,
+ * Parsing and mapping of XNAT listings: on answers of a real XNAT recorded by others (fixtures/README.md: the ICR
+ * XNAT-OHIF viewer's test data, projects, subjects and experiments with their default columns), and on fixtures in
+ * the recorded shapes (the experiments listing joined with scan columns as pyxnat, yaxil and DAX read it,
  * lower-cased element-path keys and "" for unset values included).
  */
 import { readFileSync } from 'node:fs';
@@ -12,15 +13,20 @@ import {
 } from '../../subgraphs/xnat/mapping';
 import type { SessionScanRow, SubjectRow } from '../../subgraphs/xnat/native-types';
 import { DEFAULT_BODY_PART_COLUMN, DEFAULT_CUSTOM_FIELDS, readXnatOptions, validateXnatOptions } from '../../subgraphs/xnat/options';
-import { parseProjects, parseSessionScans, parseSubjects } from '../../subgraphs/xnat/parse';
+import { missingColumns, parseProjects, parseSessionScanListing, parseSessionScans, parseSubjectListing, parseSubjects } from '../../subgraphs/xnat/parse';
+import { planCohort } from '../../subgraphs/xnat/plan';
+import { checkedAge } from '../../subgraphs/xnat/mapping';
+import { normaliseFilter } from '../../subgraphs/sdk/filter';
 import { ErrorCode, rejection } from './support';
 
 const REPO = 'xnat-fixture';
 const { fields: FIELD_COLUMNS } = subjectColumns({ customFields: DEFAULT_CUSTOM_FIELDS });
 const SCAN_COLUMNS = scanColumns(DEFAULT_BODY_PART_COLUMN);
 
+/** A fixture's body: the file is the body, or a recorded answer `{source, request, body}`. */
 function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8'));
+  const file = JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as Record<string, unknown>;
+  return 'source' in file ? file.body : file;
 }
 
 const subjects = () => parseSubjects(fixture('subjects.columns.json'), REPO, FIELD_COLUMNS);
@@ -241,5 +247,56 @@ describe('options', () => {
     ]);
     expect(validateXnatOptions({ projects: [] })).toEqual(['projects: must be a non-empty list of XNAT project ids']);
     expect(() => readXnatOptions({ customFields: { icd10: 'a,b' } })).toThrow(/invalid xnat options/);
+  });
+});
+
+describe('recorded answers of a real XNAT (default columns only)', () => {
+  const subjectAsked = subjectColumns({ customFields: DEFAULT_CUSTOM_FIELDS }).columns;
+
+  it('reads the projects listing', () => {
+    expect(parseProjects(fixture('projects.icr.json'), REPO)).toEqual([
+      { ID: 'ITCRdemo', name: 'ITCRdemo', description: null, secondaryId: 'ITCRdemo', piFirstname: null, piLastname: null },
+      { ID: 'TEST_Viewer', name: 'Test_Viewer', description: 'Test project for viewer intergration', secondaryId: 'Test_Viewer', piFirstname: null, piLastname: null },
+    ]);
+  });
+
+  it('finds which asked-for columns a subjects listing left out: gender and every custom variable', () => {
+    const listing = parseSubjectListing(fixture('subjects.TEST_Viewer.json'), REPO, FIELD_COLUMNS, subjectAsked);
+    expect(listing.rows).toEqual([{ ID: 'XNAT_JPETTS_S00032', label: 'QIN-HEADNECK-01-0003', project: 'TEST_Viewer', gender: null,
+      fields: Object.fromEntries(Object.keys(FIELD_COLUMNS).map((f) => [f, null])) }]);
+    expect(listing.missingColumns).toEqual(['gender', ...Object.values(FIELD_COLUMNS)]);
+  });
+
+  it('reports every clinical criterion not applied over such a listing, image criteria applied', () => {
+    const listing = parseSubjectListing(fixture('subjects.TEST_Viewer.json'), REPO, FIELD_COLUMNS, subjectAsked);
+    const plan = planCohort(normaliseFilter({ sex: ['MALE'], ageAtDiagnosis: { min: 50 }, cancerSites: ['LUNG'], modalities: ['PT'] }, REPO),
+      new Set(listing.missingColumns.map((c) => c.toLowerCase())), { fields: FIELD_COLUMNS, scan: SCAN_COLUMNS });
+    expect(plan.report.applied).toEqual(['MODALITIES']);
+    expect(plan.report.notApplied.map((n) => n.criterion)).toEqual(['CANCER_SITES', 'SEX', 'AGE_AT_DIAGNOSIS']);
+    expect(plan.blankFacets).toEqual(['sex', 'ageBand', 'cancerSite']);
+  });
+
+  it('reads a recorded experiments listing without scan columns as sessions without scans, scan columns missing', async () => {
+    const asked = ['ID', 'project', 'xsiType', 'date', 'subject_ID', SCAN_COLUMNS.id, SCAN_COLUMNS.modality];
+    const body = fixture('experiments.TEST_Viewer.XNAT_JPETTS_S00032.json') as { ResultSet: { Result: Array<Record<string, string>>; totalRecords: string } };
+    // As recorded, the listing has no subject_ID (asked for by the adapter, required to join sessions to subjects).
+    await badResponse(() => parseSessionScanListing(body, REPO, SCAN_COLUMNS, asked), /Result\[0\]\.subject_ID is null, expected a non-empty string/);
+    // Given the subject_ID, the rest reads as sessions without scans.
+    const withSubject = { ResultSet: { ...body.ResultSet, Result: body.ResultSet.Result.map((r) => ({ ...r, subject_ID: 'XNAT_JPETTS_S00032' })) } };
+    const listing = parseSessionScanListing(withSubject, REPO, SCAN_COLUMNS, asked);
+    expect(listing.rows.map((r) => [r.experimentId, r.xsiType, r.date, r.scan])).toEqual([
+      ['XNAT_JPETTS_E00037', 'xnat:petSessionData', '1987-06-10', null], ['XNAT_JPETTS_E00039', 'xnat:ctSessionData', '1990-06-09', null],
+    ]);
+    expect(listing.missingColumns).toEqual([SCAN_COLUMNS.id, SCAN_COLUMNS.modality]);
+    expect(missingColumns([], asked)).toEqual([]);
+  });
+});
+
+describe('ages typed into custom variables', () => {
+  it('refuses one outside 0-130 years as bad native data, keeps unreadable text unknown', async () => {
+    expect(checkedAge('058Y', REPO)).toBe(58);
+    expect(checkedAge('030M', REPO)).toBe(2.5);
+    expect(checkedAge('n/a', REPO)).toBeNull();
+    await badResponse(() => checkedAge('965', REPO), /the age-at-diagnosis custom variable "965" of an XNAT subject is an age of 965 years, outside 0-130/);
   });
 });

@@ -2,7 +2,8 @@
  * The XNAT simulator speaks the REST listings as README §2g describes them: the ResultSet envelope with every
  * value a string, default and selected columns (shortcut keys, lower-cased element-path keys), scan joins with a row
  * per scan and an empty-scan row for a bare session, xsiType selection, no paging, the archive alias, the gender and
- * custom-variable quirks, basic auth and Restlet status pages.
+ * custom-variable quirks, a column the site cannot resolve left out of the answer (or refused), basic auth and
+ * Restlet status pages.
  */
 import { startXnatSimulator, type RunningXnatSimulator } from '../../simulators/xnat';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
@@ -83,16 +84,18 @@ describe('columns', () => {
     const rows = await listing('/data/projects/XN-LUNG/subjects?format=json&columns=label,gender,xnat:subjectData/fields/field[name=age_at_diagnosis]/field,xnat:subjectData/fields/field[name=ICD10]/field,xnat:subjectData/fields/field[name=nothing]/field');
     const lung = data.cases.filter((c) => c.collectionId === 'XN-LUNG');
     expect(rows).toHaveLength(lung.length);
+    // "nothing" is no custom variable of this site: left out.
     expect(Object.keys(rows[0])).toEqual([
-      'ID', 'label', 'gender', 'xnat:subjectdata/fields/field[name=age_at_diagnosis]/field', 'xnat:subjectdata/fields/field[name=icd10]/field',
-      'xnat:subjectdata/fields/field[name=nothing]/field', 'URI',
+      'ID', 'label', 'gender', 'xnat:subjectdata/fields/field[name=age_at_diagnosis]/field', 'xnat:subjectdata/fields/field[name=icd10]/field', 'URI',
     ]);
     expect(rows[0]).toMatchObject({
       label: lung[0].subjectId,
       'xnat:subjectdata/fields/field[name=age_at_diagnosis]/field': String(lung[0].ageAtDiagnosis),
       'xnat:subjectdata/fields/field[name=icd10]/field': lung[0].diagnosis.icd10,
-      'xnat:subjectdata/fields/field[name=nothing]/field': '',
     });
+    const staged = await listing('/data/projects/XN-LUNG/subjects?columns=label,xnat:subjectData/fields/field[name=stage_group]/field');
+    // A defined custom variable a subject has no value for is listed as "".
+    expect(staged.some((row) => row['xnat:subjectdata/fields/field[name=stage_group]/field'] === '')).toBe(true);
   });
 
   it('stores gender as the web form ("male"/"female") or the DICOM importer ("M"/"F") left it', async () => {
@@ -126,11 +129,36 @@ describe('columns', () => {
       .toEqual(first.series.map((s) => [first.uid, String(s.number), s.modality, String(s.instanceCount), s.manufacturer ?? '', s.bodyPartExamined ?? '']));
   });
 
-  it('refuses a column it cannot resolve with HTTP 400', async () => {
-    const response = await get('/data/subjects?columns=label,xnat:subjectData/shoe_size');
-    expect(response.status).toBe(400);
-    expect(response.text).toMatch(/Invalid column: xnat:subjectData\/shoe_size/);
-    expect((await get('/data/experiments?columns=xnat:mrScanData/ID')).status).toBe(400);
+  it('leaves a column it cannot resolve out of every row, and answers the others', async () => {
+    const rows = await listing('/data/subjects?columns=label,xnat:subjectData/shoe_size,xnat:subjectData/fields/field[name=smoker]/field');
+    expect(rows).toHaveLength(data.cases.length);
+    expect(rows.every((row) => Object.keys(row).join() === 'ID,label,URI')).toBe(true);
+    const scans = await listing('/data/experiments?columns=ID,xnat:mrScanData/ID,xnat:imageScanData/ID');
+    expect(Object.keys(scans[0])).toEqual(['ID', 'xnat:imagescandata/id', 'URI']);
+  });
+
+  it('leaves out the custom variables and scan fields a site does not define', async () => {
+    const site = await startXnatSimulator({ data, customVariables: ['icd10', 'diagnosis'], scanBodyPart: false });
+    try {
+      const subjects = await (await fetch(`${site.baseUrl}/data/subjects?columns=label,xnat:subjectData/fields/field[name=age_at_diagnosis]/field,xnat:subjectData/fields/field[name=icd10]/field`)).json() as Listing;
+      expect(Object.keys(subjects.ResultSet.Result[0])).toEqual(['ID', 'label', 'xnat:subjectdata/fields/field[name=icd10]/field', 'URI']);
+      const scans = await (await fetch(`${site.baseUrl}/data/experiments?columns=ID,xnat:imageScanData/ID,xnat:imageScanData/bodyPartExamined`)).json() as Listing;
+      expect(Object.keys(scans.ResultSet.Result[0])).toEqual(['ID', 'xnat:imagescandata/id', 'URI']);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('refuses a column it cannot resolve with HTTP 400 when configured to', async () => {
+    const strict = await startXnatSimulator({ data, unknownColumns: 'reject' });
+    try {
+      const response = await fetch(`${strict.baseUrl}/data/subjects?columns=label,xnat:subjectData/shoe_size`);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/Invalid column: xnat:subjectData\/shoe_size/);
+      expect((await fetch(`${strict.baseUrl}/data/experiments?columns=xnat:mrScanData/ID`)).status).toBe(400);
+    } finally {
+      await strict.close();
+    }
   });
 });
 

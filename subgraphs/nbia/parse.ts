@@ -1,7 +1,10 @@
 /**
- * Parsing of NBIA v4 bodies into typed rows, with ResponseReader so that anything the protocol does not allow
+ * Parsing of NBIA bodies into typed rows, with ResponseReader so that anything the protocol does not allow
  * fails as REPOSITORY_BAD_RESPONSE naming the call and the field. Tolerated, because the real server does it
  * (README §2a, §7.3):
+ * - v1 and v4 column names: getSeries `CollectionURI` (v1/v2) or `DataDescriptionURI` (v4), rows without
+ *   PatientSex or PatientAge (v1 getSeries has neither; getPatient and getPatientStudy leave them out when null);
+ * - `Phantom` "YES"/"NO" on getPatient rows (and on series rows, should a server send it), case-insensitive;
  * - an empty body (NativeHttp gives null) or `[]` is "no result";
  * - key casing differs across endpoints and versions (`PatientId` in getPatient, `PatientID` elsewhere), so keys
  *   are looked up exactly first, then case-insensitively, as NBIA's own clients deserialize;
@@ -56,7 +59,14 @@ export function parsePatients(body: unknown, repositoryId: string): PatientRow[]
     PatientID: reader.string(column(row, 'PatientId'), `[${i}].PatientId`),
     PatientSex: reader.optionalString(column(row, 'PatientSex'), `[${i}].PatientSex`),
     Collection: reader.optionalString(column(row, 'Collection'), `[${i}].Collection`),
+    Phantom: phantom(reader, row, `[${i}].Phantom`),
   }));
+}
+
+/** The Phantom column: "YES" (any case, NBIA upper-cases it) is a test object; "NO", "" or no column a patient. */
+function phantom(reader: ResponseReader, row: Json, path: string): boolean {
+  const value = reader.optionalString(column(row, 'Phantom'), path);
+  return value !== null && value.trim().toUpperCase() === 'YES';
 }
 
 export function parsePatientStudies(body: unknown, repositoryId: string): PatientStudyRow[] {
@@ -101,7 +111,8 @@ export function parseSeries(body: unknown, repositoryId: string): SeriesRow[] {
       StudyDate: text('StudyDate'),
       StudyDesc: text('StudyDesc'),
       LicenseName: text('LicenseName'),
-      DataDescriptionURI: text('DataDescriptionURI'),
+      DataDescriptionURI: text('DataDescriptionURI') ?? text('CollectionURI'),
+      Phantom: phantom(reader, row, at('Phantom')),
     };
   });
 }

@@ -4,6 +4,10 @@
  * so each normalised value is expanded to the raw values NBIA lists (get*Values) that normalise to it; repeated
  * criteria of one type OR together, so the expansion keeps the unified semantics.
  *
+ * Every native search also carries `PhantomCriteria=1` (NBIA's PhantomCriteria.ExcludePhantom, honoured by
+ * SearchUtil.getPatients_v4): phantom subjects are no patients. A server that ignores it (or any other criterion)
+ * is caught by the adapter, which compares the search's total with the index's count for the filter.
+ *
  * Not expressible natively, hence answered from the harvested index:
  * - age at diagnosis (getSimpleSearch has no age criterion);
  * - sex UNKNOWN, body part UNKNOWN, cancer site UNKNOWN: they stand for a missing value (no PatientSex, no
@@ -31,6 +35,9 @@ export type SearchPlan =
   | { kind: 'index'; because: FilterCriterion };
 
 const SEX_CODES = { FEMALE: 'F', MALE: 'M', OTHER: 'O' } as const;
+
+/** PhantomCriteria values (PhantomCriteria.java): "0" everything, "1" ExcludePhantom, "2" PhantomOnly. */
+export const EXCLUDE_PHANTOMS: SimpleSearchCriterion = { type: 'PhantomCriteria', value: '1' };
 
 /** Whether planning needs the raw value lists. */
 export function needsVocabulary(filter: NormalizedFilter): boolean {
@@ -80,5 +87,6 @@ export function planSearch(filter: NormalizedFilter, collections: readonly Colle
     if (raw.length === 0) return { kind: 'empty' };
     add(type, raw);
   }
+  criteria.push(EXCLUDE_PHANTOMS);
   return { kind: 'native', criteria };
 }

@@ -1,6 +1,8 @@
 /**
- * Reading the DICOM JSON model (PS3.18 Annex F): objects keyed by 8-hex tags, each {"vr", "Value": [...]}.
- * IS/DS may arrive as numbers or strings, PN as {"Alphabetic": ...}, and an empty attribute has no Value.
+ * Reading the DICOM JSON model (PS3.18 Annex F) that QIDO-RS answers: objects keyed by 8-hex tags, each
+ * {"vr", "Value": [...]}. IS/DS may arrive as numbers or strings, PN as {"Alphabetic": ...}, and an empty attribute
+ * has no Value. An attribute the server did not return is absent altogether, which is not the same as empty: a
+ * server answers the attributes it was asked for with `includefield` (PS3.18 8.3.4.3) when it supports them.
  */
 import { ResponseReader } from '../sdk/parse';
 
@@ -18,6 +20,7 @@ export const Tag = {
   RetrieveURL: '00081190',
   PatientName: '00100010',
   PatientID: '00100020',
+  IssuerOfPatientID: '00100021',
   PatientSex: '00100040',
   PatientAge: '00101010',
   ClinicalTrialProtocolID: '00120020',
@@ -75,11 +78,24 @@ export function isoDate(da: string | null): string | null {
   return match ? `${match[1]}-${match[2]}-${match[3]}` : null;
 }
 
-/** DICOM AS "nnnD|W|M|Y" (PS3.5 6.2) to years; null when absent or malformed. */
+/**
+ * DICOM AS "nnnD|W|M|Y" (PS3.5 6.2) to whole years; null when absent or malformed. The value is not checked for
+ * plausibility here ("999Y" gives 999): mapping.ts refuses ages outside 0-130 years as bad native data.
+ */
 export function ageInYears(as: string | null): number | null {
   const match = /^(\d{3})([DWMY])$/.exec(as?.trim() ?? '');
   if (!match) return null;
   const n = Number(match[1]);
   const years = { D: n / 365.25, W: (n * 7) / 365.25, M: n / 12, Y: n }[match[2] as 'D' | 'W' | 'M' | 'Y'];
   return Math.floor(years);
+}
+
+/** The tags among `asked` that at least one dataset carries (present, even if empty). */
+export function carriedTags(results: readonly DicomDataset[], asked: readonly string[]): Set<string> {
+  const carried = new Set<string>();
+  for (const dataset of results) {
+    for (const tag of asked) if (Object.hasOwn(dataset, tag)) carried.add(tag);
+    if (carried.size === asked.length) break;
+  }
+  return carried;
 }
