@@ -22,6 +22,7 @@ import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
 import { demoSimulatorAt } from './demo';
 import { createDemoFaultsHandler } from './resilience/demo-faults';
 import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
+import { createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
 import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
 
 export interface GatewayOptions {
@@ -57,6 +58,8 @@ export interface GatewayOptions {
    * had not answered by then. Default REQUEST_DEADLINE_MS from the environment, else 30 s.
    */
   requestDeadlineMs?: number;
+  /** Requests per caller per minute (and where they are counted). Default from RATE_LIMIT_PER_MINUTE / REDIS_URL. */
+  rateLimit?: RateLimitOptions;
   /** Introspection and field suggestions for people exploring the schema. Default: on, off when NODE_ENV=production. */
   introspection?: boolean;
   /**
@@ -136,12 +139,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bindGatewayExecutor(context, europeExecutor);
     return context;
   });
-  const server: Server = createServer((req, res) => {
+  const rateLimiter = createRateLimiter(options.rateLimit ?? rateLimitOptionsFromEnv(options.env ?? process.env));
+  const server: Server = createServer(async (req, res) => {
     if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path !== GRAPHQL_PATH) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: `not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }));
+      return;
+    }
+    const verdict = rateLimiter && await rateLimiter.check(req);
+    if (verdict && !verdict.allowed) {
+      const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(seconds) });
+      res.end(JSON.stringify({ errors: [{ message: `too many requests from this caller: try again in ${seconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterMs: verdict.retryAfterMs } }] }));
       return;
     }
     // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.
@@ -182,6 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await apollo.stop();
       await host.close();
       await cache?.close();
+      await rateLimiter?.close();
     },
   };
 }

@@ -74,7 +74,8 @@ describe('npm start (the demo federation)', () => {
     expect(body.errors).toBeUndefined();
     const repositories = body.data?.repositories as Array<{ id: string; country: string; apiKind: string; cohort: { subjects: number } }>;
     expect(repositories.map((r) => r.id)).toEqual(config.repositories.map((r) => r.id));
-    for (const r of repositories) expect(r.cohort.subjects).toBeGreaterThan(0);
+    // Every repository answers; GDC holds pathology slides only (no MR), so its honest answer is 0.
+    for (const r of repositories) expect([r.id, r.cohort.subjects > 0]).toEqual([r.id, r.apiKind !== 'gdc']);
     expect(repositories.length).toBeGreaterThanOrEqual(10);
     expect(new Set(repositories.map((r) => r.country)).size).toBeGreaterThanOrEqual(8);
     expect([...new Set(repositories.map((r) => r.apiKind))]).toEqual(expect.arrayContaining(['dicomweb', 'nbia', 'gdc', 'fhir', 'xnat', 'beacon', 'eucaim-mediator']));
