@@ -205,7 +205,8 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
       if (contender.problem) continue;
       try {
         contender.child = await startChild<GatewayReady>(contender.label, contender.module, {
-          env: { ...upstream.ready.env, ...contender.env, BENCH_CONFIG_FILE: configFile, BENCH_SUPERGRAPH_FILE: supergraphFile },
+          // One load generator stands for many callers: the per-caller rate limit would measure itself.
+          env: { ...upstream.ready.env, ...contender.env, BENCH_CONFIG_FILE: configFile, BENCH_SUPERGRAPH_FILE: supergraphFile, RATE_LIMIT_PER_MINUTE: '0' },
           timeoutMs: 120_000, execPath: contender.execPath, cwd: contender.cwd,
         });
         children.push(contender.child);

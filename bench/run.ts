@@ -1,14 +1,17 @@
 /**
- * npm run bench [-- --scenario fanout|scale|all --duration 10 --concurrency 50 ...]
+ * npm run bench [-- --scenario fanout|scale|abuse|all --duration 10 --concurrency 50 ...]
  *
  * Prints what it ran on, a table per scenario with ratios measured side by side in the same run, then one verdict
  * line per target; writes everything to bench/results/latest.json. `--help` lists the options.
  *
  * Both scenarios also run this gateway as it was right before the move to Node 24 (bench/baseline.ts) on the
- * machine's Node 20 and on Node 24, so the figures say which runtime they come from.
+ * machine's Node 20 and on Node 24, so the figures say which runtime they come from. The abuse scenario (bench/abuse.ts)
+ * runs this gateway only, as it is now.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { printAbuse, runAbuse, type AbuseResult } from './abuse';
+import { abuseKinds } from './abuse-requests';
 import { BASELINE_COMMIT, ensureBaseline, findNode20, type BaselineSetup } from './baseline';
 import { FANOUT_QUERY, printFanout, runFanout, type FanoutResult, type Verdict } from './fanout';
 import { machineHeader, machineInfo } from './machine';
@@ -18,8 +21,11 @@ import { SCALE_DEFAULTS } from './scale-data';
 const BASELINE_SHORT = BASELINE_COMMIT.slice(0, 7);
 
 const HELP = `npm run bench -- [options]
-  --scenario fanout|scale|all   what to run (default all)
-  --duration <s>                fanout: seconds per gateway per round; scale: seconds of warm concurrent load (default 10)
+  --scenario fanout|scale|abuse|all
+                                what to run (default all: fanout, scale, then abuse, which adds about 2 x --duration
+                                + 15 to 30 s)
+  --duration <s>                fanout: seconds per gateway per round; scale: seconds of warm concurrent load; abuse:
+                                seconds per phase, baseline then attack (default 10)
   --concurrency <n>             concurrent clients (default 50)
   --rounds <n>                  fanout: rounds, the gateways' order reversing each round (default 2)
   --warmup <s>                  fanout: warm-up seconds before each measured window (default 3)
@@ -40,7 +46,33 @@ const HELP = `npm run bench -- [options]
   --cold <n> --warm <n>         scale: cold and warm samples (default 20 and 30)
   --latency-during-harvest      scale: keep native latency on while adapters harvest their indexes
   --simulator-processes <n>     scale: processes the simulators are spread over (default 2)
+  --normal-concurrency <n>      abuse: concurrent normal clients (default 2)
+  --normal-interval <ms>        abuse: each normal client sends at most one request per this many ms (default 200, under a
+                                per-caller limit of 600 a minute; 0: closed loop)
+  --flood-concurrency <n>       abuse: concurrent clients of the distinct-filter flood (default 20)
+  --max-requests-per-kind <n>   abuse: at most this many requests of each abusive kind (default 5000; near-1 MB bodies
+                                at most 300, manifests at most 100)
+  --abuse-kinds <k1,k2,...>     abuse: send only these kinds (default all: manufacturer-300kb-repositories,
+                                manufacturer-300kb-europe, collections-1000, aliases-2000, aliases-5000, aliases-100,
+                                body-near-1mb, body-over-1mb, manifest-csv-50000, flood-distinct-filters)
+  --abuse-simulators in-process|separate
+                                abuse: the demo's simulators in the gateway's process as npm start runs them (default),
+                                or in a process of their own, so the gateway's figures are its own work only
   --out <file>                  results JSON (default bench/results/latest.json)`;
+
+function abuseSimulators(value: string): 'in-process' | 'separate' {
+  if (value !== 'in-process' && value !== 'separate') throw new Error(`--abuse-simulators must be in-process or separate\n${HELP}`);
+  return value;
+}
+
+function abuseKindList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const known = abuseKinds({ floodConcurrency: 1, maxRequestsPerKind: 1 }).map((k) => k.key);
+  const unknown = kinds.filter((k) => !known.includes(k));
+  if (kinds.length === 0 || unknown.length > 0) throw new Error(`--abuse-kinds: unknown ${unknown.join(', ') || '(none given)'}; the kinds are ${known.join(', ')}`);
+  return kinds;
+}
 
 function parse(argv: string[]) {
   const values = new Map<string, string>();
@@ -54,7 +86,8 @@ function parse(argv: string[]) {
     else if (i + 1 < argv.length) values.set(name, argv[++i]);
     else throw new Error(`--${name} needs a value\n${HELP}`);
   }
-  const known = new Set(['scenario', 'duration', 'concurrency', 'rounds', 'warmup', 'query', 'repositories', 'countries', 'cases', 'images', 'latency', 'cold', 'warm', 'out', 'simulator-processes', 'timeout-ms']);
+  const known = new Set(['scenario', 'duration', 'concurrency', 'rounds', 'warmup', 'query', 'repositories', 'countries', 'cases', 'images', 'latency', 'cold', 'warm', 'out', 'simulator-processes', 'timeout-ms',
+    'normal-concurrency', 'normal-interval', 'flood-concurrency', 'max-requests-per-kind', 'abuse-kinds', 'abuse-simulators']);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${HELP}`);
   const number = (name: string, fallback: number, min: number) => {
     const raw = values.get(name);
@@ -64,7 +97,7 @@ function parse(argv: string[]) {
     return value;
   };
   const scenario = values.get('scenario') ?? 'all';
-  if (!['fanout', 'scale', 'all'].includes(scenario)) throw new Error(`--scenario must be fanout, scale or all\n${HELP}`);
+  if (!['fanout', 'scale', 'abuse', 'all'].includes(scenario)) throw new Error(`--scenario must be fanout, scale, abuse or all\n${HELP}`);
   const latency = (values.get('latency') ?? SCALE_DEFAULTS.latencyMs.join('-')).split('-').map(Number);
   if (latency.length !== 2 || latency.some((v) => !Number.isInteger(v) || v < 0) || latency[0] > latency[1]) throw new Error('--latency must be <low>-<high> in ms, e.g. 50-300');
   return {
@@ -89,12 +122,22 @@ function parse(argv: string[]) {
     warm: Math.round(number('warm', 30, 1)),
     latencyDuringHarvest: flags.has('latency-during-harvest'),
     simulatorProcesses: Math.round(number('simulator-processes', 2, 1)),
+    normalConcurrency: Math.round(number('normal-concurrency', 2, 1)),
+    normalIntervalMs: Math.round(number('normal-interval', 200, 0)),
+    floodConcurrency: Math.round(number('flood-concurrency', 20, 1)),
+    maxRequestsPerKind: Math.round(number('max-requests-per-kind', 5000, 1)),
+    abuseKinds: abuseKindList(values.get('abuse-kinds')),
+    abuseSimulators: abuseSimulators(values.get('abuse-simulators') ?? 'in-process'),
     out: values.get('out') ?? join(__dirname, 'results', 'latest.json'),
   };
 }
 
-/** The tree before the move, installed when missing; with --no-node20 only Node 20 itself, for the header. */
-function baselineFor(node20: boolean, log: (line: string) => void): BaselineSetup {
+/**
+ * The tree before the move, installed when missing; with --no-node20 (or for the abuse scenario alone, which does not
+ * use it) only Node 20 itself, for the header.
+ */
+function baselineFor(node20: boolean, scenario: string, log: (line: string) => void): BaselineSetup {
+  if (scenario === 'abuse') return { node20: findNode20().node, problem: 'not used by the abuse scenario' };
   if (node20) return ensureBaseline(log);
   const found = findNode20();
   return { node20: found.node, problem: 'left out (--no-node20)' };
@@ -107,13 +150,13 @@ async function main(): Promise<void> {
     return;
   }
   const log = (line: string) => console.error(`  ${line}`);
-  const baseline = baselineFor(options.node20, log);
+  const baseline = baselineFor(options.node20, options.scenario, log);
   const machine = machineInfo(baseline);
   console.log(machineHeader(machine));
-  const results: { fanout?: FanoutResult; scale?: ScaleResult } = {};
+  const results: { fanout?: FanoutResult; scale?: ScaleResult; abuse?: AbuseResult } = {};
   const verdicts: Verdict[] = [];
   const failures: string[] = [];
-  if (options.scenario !== 'scale') {
+  if (options.scenario === 'fanout' || options.scenario === 'all') {
     try {
       results.fanout = await runFanout({ ...options, baseline }, log);
       console.log(`\n${printFanout(results.fanout)}`);
@@ -123,7 +166,7 @@ async function main(): Promise<void> {
       verdicts.push({ target: 'fan-out: at least 1.2x Hive Gateway\'s RPS at equal or lower p99', met: null, figure: `scenario failed: ${(error as Error).message.split('\n')[0]}` });
     }
   }
-  if (options.scenario !== 'fanout') {
+  if (options.scenario === 'scale' || options.scenario === 'all') {
     try {
       results.scale = await runScale({ ...options, baseline }, log);
       console.log(`\n${printScale(results.scale)}`);
@@ -131,6 +174,16 @@ async function main(): Promise<void> {
     } catch (error) {
       failures.push(`scale failed: ${(error as Error).stack ?? error}`);
       verdicts.push({ target: 'scale targets (overhead <= 3 ms p50, warm <= 50 ms p50, RSS <= 300 MB)', met: null, figure: `scenario failed: ${(error as Error).message.split('\n')[0]}` });
+    }
+  }
+  if (options.scenario === 'abuse' || options.scenario === 'all') {
+    try {
+      results.abuse = await runAbuse(options, log);
+      console.log(`\n${printAbuse(results.abuse)}`);
+      verdicts.push(...results.abuse.verdicts);
+    } catch (error) {
+      failures.push(`abuse failed: ${(error as Error).stack ?? error}`);
+      verdicts.push({ target: 'abuse: normal client p99 < 1 s and no failure under attack, event loop never blocked > 200 ms', met: null, figure: `scenario failed: ${(error as Error).message.split('\n')[0]}` });
     }
   }
   for (const failure of failures) console.error(`\n${failure}`);

@@ -230,7 +230,7 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
   // Every gateway harvests from scratch: the native latency is off for its harvest again (unless kept on), on for its queries.
   await simulators.call('latency', options.latencyDuringHarvest);
   const gateway = await startChild<GatewayReady>(`${runtime.label} (scale)`, runtime.module, {
-    env: { BENCH_CONFIG_FILE: ctx.configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1' },
+    env: { BENCH_CONFIG_FILE: ctx.configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1', RATE_LIMIT_PER_MINUTE: '0' },
     // Only to read the live memory after a full collection as well; the gateway never calls gc itself.
     execArgv: ['--expose-gc'],
     execPath: runtime.execPath,

@@ -6,13 +6,19 @@
  * diagnostics channels, so the adapters are untouched) and the subgraph calls (by wrapping each data source's
  * process()), in windows the runner opens and closes around one request at a time.
  *
+ * With BENCH_DEMO=1 (the abuse scenario) BENCH_CONFIG_FILE is the demo federation's config and this process also
+ * starts its simulators (gateway/demo.ts startDemoSimulators), in process as npm start does; the command
+ * `eventLoop` ('start' | 'stop') samples the event loop's delay (perf_hooks.monitorEventLoopDelay) in between.
+ *
  * The runner also runs this file as it was at the commit before the move to Node 24 (bench/baseline.ts), on Node 20:
  * a change to its ready message or commands (cpu, memory, gc, mark, collect, cache, harvest) must leave the runner
- * able to handle that old file too.
+ * able to handle that old file too (it has neither BENCH_DEMO nor eventLoop; only the abuse scenario uses them).
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, PerformanceObserver, type ELDHistogram } from 'node:perf_hooks';
 import { parseFederationConfig } from '../../config/federation-config';
+import { startDemoSimulators } from '../../gateway/demo';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { exitOnTerm, serveCommands } from '../ipc';
@@ -28,6 +34,25 @@ export interface Window {
 }
 
 let gateway: RunningGateway | undefined;
+/** The demo federation's simulators, with BENCH_DEMO=1. */
+let demo: { close(): Promise<void>; cases: number } | undefined;
+
+/** What `eventLoop stop` returns: the event loop's delay between `start` and `stop`, in ms. */
+export interface EventLoopDelay {
+  /** The histogram's sampling interval: every sample includes it (an idle loop reads about this much). */
+  resolutionMs: number;
+  samples: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+  seconds: number;
+  /** Garbage-collection pauses over the same time (perf_hooks 'gc' entries), ms: a long delay may be one of them. */
+  gc: { count: number; totalMs: number; maxMs: number };
+}
+const EVENT_LOOP_RESOLUTION_MS = 10;
+let eventLoop: { histogram: ELDHistogram; since: number; gc: EventLoopDelay['gc']; observer: PerformanceObserver } | undefined;
 
 /**
  * The answer cache exactly as npm start configures it (gateway/main.ts: memory, or Redis with REDIS_URL), looked up
@@ -49,6 +74,7 @@ function cacheReport(): { description: string; stats?: Record<string, number> } 
 }
 exitOnTerm(async () => {
   await gateway?.close();
+  await demo?.close();
 });
 
 let window: Window = { native: {}, subgraph: {}, unattributed: 0 };
@@ -116,6 +142,41 @@ serveCommands({
   },
   cache: () => cacheReport(),
   /**
+   * 'start' (re)starts sampling the event loop's delay (monitorEventLoopDelay, 10 ms resolution); 'stop' ends it
+   * and returns what it saw (EventLoopDelay).
+   */
+  eventLoop: (action: 'start' | 'stop'): EventLoopDelay | null => {
+    if (action === 'start') {
+      eventLoop?.histogram.disable();
+      eventLoop?.observer.disconnect();
+      const histogram = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+      histogram.enable();
+      const gc = { count: 0, totalMs: 0, maxMs: 0 };
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          gc.count++;
+          gc.totalMs += entry.duration;
+          gc.maxMs = Math.max(gc.maxMs, entry.duration);
+        }
+      });
+      observer.observe({ entryTypes: ['gc'] });
+      eventLoop = { histogram, since: performance.now(), gc, observer };
+      return null;
+    }
+    if (action !== 'stop') throw new Error(`eventLoop: "start" or "stop", not ${JSON.stringify(action)}`);
+    if (!eventLoop) throw new Error('eventLoop stop without start');
+    const { histogram, since, gc, observer } = eventLoop;
+    histogram.disable();
+    observer.disconnect();
+    eventLoop = undefined;
+    const msOf = (ns: number) => ns / 1e6;
+    return {
+      resolutionMs: EVENT_LOOP_RESOLUTION_MS, samples: histogram.count, min: msOf(histogram.min), mean: msOf(histogram.mean),
+      p50: msOf(histogram.percentile(50)), p99: msOf(histogram.percentile(99)), max: msOf(histogram.max), seconds: (performance.now() - since) / 1000,
+      gc: { ...gc },
+    };
+  },
+  /**
    * Waits for every adapter's index harvest (started in the background by warmUp): how long it took, and the
    * repositories whose harvest failed (their first query will try again and report the error).
    */
@@ -129,7 +190,13 @@ serveCommands({
   const started = performance.now();
   const file = process.env.BENCH_CONFIG_FILE;
   if (!file) throw new Error('BENCH_CONFIG_FILE is not set');
-  const config = parseFederationConfig(JSON.parse(readFileSync(file, 'utf8')), file, ADAPTER_KINDS);
+  let config = parseFederationConfig(JSON.parse(readFileSync(file, 'utf8')), file, ADAPTER_KINDS);
+  if (process.env.BENCH_DEMO === '1') {
+    // As npm start (gateway/main.ts): the demo's simulators in this process, the entries pointed at them.
+    const running = await startDemoSimulators(config);
+    demo = running;
+    config = running.config;
+  }
   const options: GatewayOptions = { config, kinds: ADAPTER_KINDS, port: 0, warmUp: process.env.BENCH_WARM_UP === '1' };
   // BENCH_CACHE=off: the same gateway without its answer cache (in-flight de-duplication and the rest stay).
   const cache = process.env.BENCH_CACHE === 'off' ? undefined : productionCacheOptions();
@@ -139,5 +206,8 @@ serveCommands({
   if (process.env.BENCH_INSTRUMENT === '1') {
     instrument(gateway, new Map(config.repositories.map((r) => [new URL(r.endpoint).origin, r.id])));
   }
-  return { url: gateway.url, startMs: performance.now() - started, rss: process.memoryUsage().rss, cache: cacheReport() };
+  return {
+    url: gateway.url, startMs: performance.now() - started, rss: process.memoryUsage().rss, cache: cacheReport(),
+    ...(demo ? { demo: { repositories: config.repositories.length, cases: demo.cases } } : {}),
+  };
 });
