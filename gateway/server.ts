@@ -22,6 +22,7 @@ import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
 import { demoSimulatorAt } from './demo';
 import { createDemoFaultsHandler } from './resilience/demo-faults';
 import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
+import { boundedDocumentStore } from './limits/document-store';
 import { createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
 import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
 
@@ -114,6 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
+    documentStore: boundedDocumentStore(),
     // Apollo's landing page loads Sandbox from a CDN; GraphiQL is served from local files instead.
     plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
     includeStacktraceInErrorResponses: false,
