@@ -9,11 +9,18 @@ import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import type { CollectionMetadata, SimulatedRepository, SimulatedRepositoryEntry } from '../subgraphs/sdk/entry';
 import { REPOSITORY_ID_PATTERN } from '../subgraphs/sdk/type-name';
 import { ISO_3166_ALPHA_2 } from './iso-3166';
+import { parseAuthConfig, type AuthConfig } from '../gateway/auth/auth-config';
 
 export interface FederationConfig {
   /** Where the config came from (a path), for messages. */
   source: string;
   repositories: SimulatedRepositoryEntry[];
+  /**
+   * Who may see what (gateway/auth/auth-config.ts): trusted OpenID issuers and whether anonymous callers get counts.
+   * Absent: the gateway authenticates nobody (development only: refused when NODE_ENV=production; npm start runs
+   * its built-in demo issuer instead).
+   */
+  auth?: AuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -68,8 +75,9 @@ export function parseFederationConfig(json: unknown, source: string, kinds: read
     const entry = parseEntry(raw, label, kinds, problems);
     if (entry) repositories.push(entry);
   });
+  const auth = parseAuthConfig(json.auth, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return { source, repositories };
+  return auth ? { source, repositories, auth } : { source, repositories };
 }
 
 function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], problems: string[]): SimulatedRepositoryEntry | null {

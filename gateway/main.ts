@@ -24,7 +24,12 @@ async function main(): Promise<void> {
     config: demo.config, kinds: ADAPTER_KINDS, port, host, warmUp: true, watchConfigPath: configPath, prepareConfig: demo.prepare,
     // Repository answers are cached in memory, or in Redis shared by replicas when REDIS_URL is set.
     cache: cacheOptionsFromEnv(process.env),
+    // Without an "auth" section: anonymous counts, and records with tokens of the built-in demo issuer.
+    demoIssuer: true,
   });
+  // A token to try record access with (README "Who may see what"): grants for every repository that lists cases.
+  const recordRepositories = demo.config.repositories.filter((r) => ADAPTER_KINDS.find((k) => k.apiKind === r.apiKind)?.granularity === 'RECORD').map((r) => r.id);
+  const demoToken = await gateway.demoIssuer?.mint('demo-researcher', recordRepositories);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const repositories = demo.config.repositories;
   const countries = new Set(repositories.map((r) => r.country));
@@ -36,6 +41,10 @@ async function main(): Promise<void> {
     `  GraphiQL and GraphQL endpoint: http://localhost:${gateway.port}/graphql`,
     `  health: http://localhost:${gateway.port}/healthz   readiness: http://localhost:${gateway.port}/readyz`,
     demo.simulators.size > 0 ? `  watch it degrade (README "Staying up"): curl -H 'content-type: application/json' -H 'x-demo-secret: ${demoSecret}' localhost:${gateway.port}/demo/faults/<repository id> -d '{"down":true}'` : '',
+    demoToken
+      ? `  anonymous callers get counts; records need a token. A demo token (valid 12 h) with grants for ${recordRepositories.length} repositories:\n`
+        + `    curl -s localhost:${gateway.port}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${demoToken}' -d '{"query":"{ cases(first: 3) { nodes { id sex } } }"}'`
+      : `  who may see what: the "auth" section of ${configPath}`,
     `  repository answers cached ${gateway.cache?.description ?? 'nowhere'} (per repository cacheTtlSeconds, default 60)`,
     `  watching ${configPath}: edits are validated and swapped in without a restart`,
   ].filter(Boolean).join('\n'));

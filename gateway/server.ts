@@ -25,6 +25,14 @@ import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './
 import { boundedDocumentStore } from './limits/document-store';
 import { createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
 import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
+import type { DestinationStream } from 'pino';
+import type { AuthConfig } from './auth/auth-config';
+import { createAuthenticator, refusalBody, type Authenticator } from './auth/authenticate';
+import { auditPlugin, createAuditLogger, startReleaseTally } from './auth/audit-log';
+import { createDemoIssuer, type DemoIssuer } from './auth/demo-issuer';
+import { bindGatewayKey } from './auth/forward-grant';
+import { createGatewayKey, GATEWAY_JWKS_PATH } from './auth/gateway-key';
+import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 
 export interface GatewayOptions {
   config: FederationConfig;
@@ -45,10 +53,21 @@ export interface GatewayOptions {
    */
   cache?: SubgraphCacheOptions;
   /**
-   * Builds each request's context. Default: every caller is anonymous. For tests and demos only: the access level
-   * must come from the gateway's own authentication, never from what a caller claims.
+   * Builds each request's context instead of the gateway's authentication. For tests only: who a caller is and
+   * what it may read must come from the gateway's own authentication, never from what a caller claims.
    */
   context?: (req: IncomingMessage) => RequestContext | Promise<RequestContext>;
+  /**
+   * Who may see what (README "Who may see what"): trusted OpenID issuers, and whether anonymous callers get counts.
+   * Default: the config's `auth` section. With neither (and no `demoIssuer`), nobody is authenticated and every
+   * caller may read every repository's records: development and tests only; when NODE_ENV=production every caller
+   * then gets counts only.
+   */
+  auth?: AuthConfig;
+  /** When no auth is configured, run the built-in demo issuer (npm start does): anonymous counts, records with its tokens. */
+  demoIssuer?: boolean;
+  /** Where the audit log of record releases goes (pino JSON lines). Default: standard output. */
+  auditLog?: DestinationStream;
   /**
    * Limits on each operation's shape (depth, aliases, tokens, directives, cost, field suggestions). Default
    * DEFAULT_QUERY_LIMITS, with suggestions off in production.
@@ -83,6 +102,8 @@ export interface RunningGateway {
   host: FederationHost;
   /** The answer cache, when one is configured. */
   cache?: SubgraphCache;
+  /** The built-in demo issuer, when it runs (option demoIssuer): mints tokens for trying record access. */
+  demoIssuer?: DemoIssuer;
   close(): Promise<void>;
 }
 
@@ -102,6 +123,15 @@ function warmUpAdapters(federation: Federation): Promise<string[]> {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  // In production a config without an "auth" section gets anonymous counts and no records at all.
+  const production = (options.env ?? process.env).NODE_ENV === 'production';
+  const configuredAuth = options.auth ?? options.config.auth ?? (production && !options.demoIssuer ? { anonymous: 'counts' as const, issuers: [] } : undefined);
+  let origin = '';
+  const demoIssuer = !configuredAuth && options.demoIssuer ? await createDemoIssuer(() => origin) : undefined;
+  // The demo issuer's URL is known once the gateway listens; no request arrives before.
+  let authenticate: Authenticator | undefined = configuredAuth ? createAuthenticator(configuredAuth) : undefined;
+  const gatewayKey = await createGatewayKey(options.env ?? process.env);
+  const auditLogger = createAuditLogger(options.auditLog);
   const host = new FederationHost(options.config, options.kinds, options.env ?? process.env, options.prepareConfig);
   const federation = host.current;
   const gateway = new ApolloGateway({
@@ -117,7 +147,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     parseOptions: limits.parseOptions,
     documentStore: boundedDocumentStore(),
     // Apollo's landing page loads Sandbox from a CDN; GraphiQL is served from local files instead.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins, auditPlugin(auditLogger)],
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors(),
     stopOnTerminationSignals: false,
@@ -129,22 +159,40 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const demoFaults = options.demoFaults
     && createDemoFaultsHandler(() => host.current.config, (entry) => demoSimulatorAt(entry.endpoint), options.demoFaults.secret);
   const cache = options.cache ? new SubgraphCache(options.cache) : undefined;
-  // Every caller is anonymous until authentication lands; the context object also keys per-request DataLoaders
-  // (a fresh one per request) and carries the answer cache to the subgraph middlewares.
-  const europeExecutor = executeThroughApollo(apollo);
-  const contextFor = options.context ?? ((): RequestContext => ({ accessLevel: 'anonymous' }));
+  // The context object also keys per-request DataLoaders (a fresh one per request) and carries the answer cache,
+  // the gateway's signing key and the audit tally to the subgraphs and their middlewares.
+  const throughApollo = executeThroughApollo(apollo);
+  // Inner Europe-wide requests release records to the europe subgraph, not to the client: it tallies them itself.
+  const europeExecutor: typeof throughApollo = (operation, context) => {
+    const inner = { ...context };
+    bindRecordReleases(inner, undefined);
+    return throughApollo(operation, inner);
+  };
+  const callers = new WeakMap<IncomingMessage, RequestContext>();
+  // No authentication configured (development, tests): every caller may read every repository's records.
+  const unauthenticated = (): RequestContext => ({ accessLevel: 'anonymous', recordGrants: host.current.config.repositories.map((r) => ({ repositoryId: r.id })) });
+  // A test's own context is taken as it is: without recordGrants it reads no records (subgraphs/sdk/context.ts).
+  const contextFor = options.context ?? ((req: IncomingMessage): RequestContext => callers.get(req) ?? unauthenticated());
   const deadlineMs = options.requestDeadlineMs ?? requestDeadlineFromEnv(options.env ?? process.env) ?? DEFAULT_REQUEST_DEADLINE_MS;
   const apolloHandler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
     const context: RequestContext = { ...(await contextFor(req)), deadline: Date.now() + deadlineMs };
     if (cache) bindSubgraphCache(context, cache);
     // Europe-wide answers ask the repositories through this gateway, with (a copy of) this context.
     bindGatewayExecutor(context, europeExecutor);
+    bindGatewayKey(context, gatewayKey);
+    startReleaseTally(context);
     return context;
   });
   const rateLimiter = createRateLimiter(options.rateLimit ?? rateLimitOptionsFromEnv(options.env ?? process.env));
   const server: Server = createServer(async (req, res) => {
-    if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res)) return;
+    if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || demoIssuer?.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
+    if (path === GATEWAY_JWKS_PATH) {
+      // The key remote repository subgraphs verify the gateway's grants with (gateway/auth/forward-grant.ts).
+      res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=300' });
+      res.end(JSON.stringify(gatewayKey.jwks));
+      return;
+    }
     if (path !== GRAPHQL_PATH) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: `not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }));
@@ -156,6 +204,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(seconds) });
       res.end(JSON.stringify({ errors: [{ message: `too many requests from this caller: try again in ${seconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterMs: verdict.retryAfterMs } }] }));
       return;
+    }
+    if (authenticate && !options.context) {
+      const caller = await authenticate(req).catch((error: unknown) => {
+        console.error(`gateway: authentication failed: ${(error as Error).message}`);
+        return undefined;
+      });
+      if (!caller || !caller.ok) {
+        const refusal = caller ?? { ok: false as const, status: 503 as const, error: 'invalid_request' as const, message: 'the caller could not be authenticated' };
+        const { headers, body } = refusalBody(refusal);
+        res.writeHead(refusal.status, headers);
+        res.end(body);
+        return;
+      }
+      callers.set(req, caller.context);
     }
     // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.
     const backstop = setTimeout(() => {
@@ -177,7 +239,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const port = (server.address() as AddressInfo).port;
   const warmedUp = options.warmUp ? warmUpAdapters(federation) : Promise.resolve([]);
   if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
-  const origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  if (demoIssuer) authenticate = createAuthenticator(demoIssuer.authConfig());
   return {
     url: `${origin}${GRAPHQL_PATH}`,
     origin,
@@ -188,6 +251,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     host,
     warmedUp,
     cache,
+    demoIssuer,
     async close() {
       ready = false;
       server.closeAllConnections();

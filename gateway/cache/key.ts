@@ -6,7 +6,9 @@
  *   an edited entry never reuses the answers of the old one; operational knobs such as timeouts do not count),
  * - the operation text and name,
  * - the variables, including the entity representations, with object keys in a canonical order,
- * - the caller's access level from the request context.
+ * - the caller's access level from the request context, and what the caller may see of this repository: none of
+ *   its records, all of them, or those of some collections (README "Who may see what"), so two callers with
+ *   different grants never share a record answer, nor counts whose small cells are suppressed for one of them.
  */
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { createHash } from 'node:crypto';
@@ -16,7 +18,15 @@ import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 import type { SubgraphInfo } from '../datasources/middleware';
 
 /** Bump when the cached value's shape or meaning changes: old entries are then never read. */
-const KEY_VERSION = 'subgraph-answer/v1';
+const KEY_VERSION = 'subgraph-answer/v2';
+
+/** What this caller may see of this repository's records: `none`, `all`, or `collections:A,B` (sorted). */
+export function recordView(context: RequestContext | undefined, repositoryId: string): string {
+  const grants = (context?.recordGrants ?? []).filter((g) => g.repositoryId === repositoryId);
+  if (grants.length === 0) return 'none';
+  if (grants.some((g) => g.collections === undefined)) return 'all';
+  return `collections:${[...new Set(grants.flatMap((g) => g.collections ?? []))].sort().join(',')}`;
+}
 
 /** JSON with object keys sorted, so equal values give equal text whatever the order their keys were written in. */
 export function stableStringify(value: unknown): string {
@@ -66,9 +76,11 @@ export function subgraphRequestKey(info: SubgraphInfo, options: GraphQLDataSourc
   let key = keys.get(options);
   if (key === undefined) {
     const { request } = options;
-    const accessLevel = (options.context as RequestContext | undefined)?.accessLevel ?? null;
+    const context = options.context as RequestContext | undefined;
+    const accessLevel = context?.accessLevel ?? null;
     const material = stableStringify([
-      KEY_VERSION, info.name, entryFingerprint(info.entry), accessLevel, request.operationName ?? null, request.query ?? '', request.variables ?? {},
+      KEY_VERSION, info.name, entryFingerprint(info.entry), accessLevel, recordView(context, info.name),
+      request.operationName ?? null, request.query ?? '', request.variables ?? {},
     ]);
     key = `answer:${sha256(material)}`;
     keys.set(options, key);

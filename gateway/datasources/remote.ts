@@ -8,7 +8,10 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Pool, errors as undiciErrors } from 'undici';
+import type { RequestContext } from '../../subgraphs/sdk/context';
 import { ErrorCode } from '../../subgraphs/sdk/errors';
+import { GATEWAY_GRANT_HEADER } from '../../subgraphs/sdk/serve';
+import { forwardedGrant } from '../auth/forward-grant';
 import { failureResponse } from './failure-response';
 
 export interface RemoteSubgraphOptions {
@@ -31,7 +34,9 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     try {
-      return await this.send(request.query ?? '', request.variables, request.operationName);
+      // The caller's grant for this repository, signed by the gateway: the subgraph checks it again (README "Who may see what").
+      const grant = await forwardedGrant(options.context as RequestContext | undefined, this.options.name);
+      return await this.send(request.query ?? '', request.variables, request.operationName, grant);
     } catch (error) {
       return failureResponse(options, { ...this.describe(error), repositoryId: this.options.name });
     }
@@ -41,11 +46,14 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
     await this.pool.close();
   }
 
-  private async send(query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined): Promise<GatewayGraphQLResponse> {
+  private async send(query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined, grant: string | undefined): Promise<GatewayGraphQLResponse> {
     const answer = await this.pool.request({
       method: 'POST',
       path: this.path,
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      headers: {
+        'content-type': 'application/json', accept: 'application/graphql-response+json, application/json',
+        ...(grant ? { [GATEWAY_GRANT_HEADER]: grant } : {}),
+      },
       body: JSON.stringify({ query, variables, operationName }),
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs,

@@ -178,9 +178,29 @@ export type Cohort = {
    * can count: a count-only node asks per value. Their buckets are exact; other values may be missing.
    */
   incompleteFacets: Array<Scalars['String']['output']>;
+  /**
+   * The smallest count shown to this caller: counts below it are withheld. Null when the caller has a record grant
+   * for the repository and sees every count. In a Europe-wide total: the largest threshold of the repositories.
+   */
+  minCellSize: Maybe<Scalars['Int']['output']>;
+  /**
+   * Counts shown to this caller are rounded to the nearest multiple of this (the repository's obfuscation; `exact`
+   * is then false). Null when counts are not rounded. In a Europe-wide total: the largest rounding of the parts.
+   */
+  roundedTo: Maybe<Scalars['Int']['output']>;
   series: Maybe<Scalars['Int']['output']>;
   studies: Maybe<Scalars['Int']['output']>;
   subjects: Maybe<Scalars['Int']['output']>;
+  /**
+   * Whether counts were withheld from this caller (small-cell suppression: the caller has no record grant for the
+   * repository). A withheld count is null; it is not a count, and `exact` speaks only of the counts shown.
+   * `subjects` below `minCellSize`, zero included (that someone is in a cancer repository is health data), withholds
+   * every count, `exists` and every facet of the cohort: a portal shows "fewer than k subjects" (k = `minCellSize`).
+   * Otherwise a count (studies, series, images) below `minCellSize` is withheld on its own, and facet buckets as
+   * `FacetCount.subjects` says. `exists` is given only where a shown count implies it. In a Europe-wide total: some repository's counts were withheld and are not in the
+   * sums, which are then lower bounds (see `FederatedCohort.suppressedRepositories`).
+   */
+  suppressed: Scalars['Boolean']['output'];
 };
 
 /**
@@ -251,7 +271,17 @@ export type FacetContributors = {
 /** Number of subjects per value of one attribute; `value` is the enum name (e.g. "MR") or the raw string. */
 export type FacetCount = {
   __typename?: 'FacetCount';
-  subjects: Scalars['Int']['output'];
+  /**
+   * Subjects with this value. Null only when withheld from this caller, who has no record grant for the repository
+   * (a repository never gives a bucket without its number): fewer than the cohort's `minCellSize` subjects have this
+   * value, or the bucket is withheld beside such a bucket so that the small one cannot be worked out as the cohort's
+   * subjects minus the other buckets (complementary suppression). Which of the two is not said: a portal shows
+   * "withheld" (or "fewer than k, or withheld to protect one"), never 0. Withheld buckets come after the others,
+   * ordered by value (their order says nothing about their size). A withheld bucket is named only when the cohort's
+   * `subjects` is shown: when `subjects` is withheld every facet is empty, and when it is unknown withheld buckets
+   * are left out and the facet is listed in `incompleteFacets`.
+   */
+  subjects: Maybe<Scalars['Int']['output']>;
   value: Scalars['String']['output'];
 };
 
@@ -293,11 +323,19 @@ export type FederatedCohort = {
   /** Every selected repository, in catalogue order, with its cohort and status. */
   repositories: Array<RepositoryCohort>;
   /**
+   * Repositories that withheld counts from this caller (small cells, see `Cohort.suppressed`). A withheld count is
+   * left out of the total (the repository is then missing from that count's `contributors`), never estimated: the
+   * total of a count or facet bucket is the sum of the parts shown, so no subtraction of the total and the parts
+   * reveals a withheld cell, and the total is a lower bound (`exact` false, `suppressed` true).
+   */
+  suppressedRepositories: Array<Scalars['ID']['output']>;
+  /**
    * Counts and facets summed over the repositories that answered (OK or PARTIAL); each count over those that gave
    * it (see `contributors`), null when none did. `exact` is true only when every selected repository answered
    * exactly. `filtersNotApplied` lists each criterion some repository could not evaluate, the reason naming it;
    * `filtersApplied` the criteria every answering repository applied. `incompleteFacets` lists the facets that
-   * miss a contributing repository's subjects or list only some values for one of them.
+   * miss a contributing repository's subjects or list only some values for one of them. Counts and buckets a
+   * repository withheld from this caller (small cells) are left out, never estimated: see `suppressedRepositories`.
    */
   total: Cohort;
 };
@@ -938,9 +976,12 @@ export type CohortResolvers<ContextType = RequestContext, ParentType extends Res
   filtersNotApplied?: Resolver<Array<ResolversTypes['FilterNotApplied']>, ParentType, ContextType>;
   images?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   incompleteFacets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  minCellSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  roundedTo?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   series?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   studies?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   subjects?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type CohortContributorsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CohortContributors'] = ResolversParentTypes['CohortContributors']> = {
@@ -989,7 +1030,7 @@ export type FacetContributorsResolvers<ContextType = RequestContext, ParentType 
 };
 
 export type FacetCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FacetCount'] = ResolversParentTypes['FacetCount']> = {
-  subjects?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  subjects?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1011,6 +1052,7 @@ export type FederatedCohortResolvers<ContextType = RequestContext, ParentType ex
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   contributors?: Resolver<ResolversTypes['CohortContributors'], ParentType, ContextType>;
   repositories?: Resolver<Array<ResolversTypes['RepositoryCohort']>, ParentType, ContextType>;
+  suppressedRepositories?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Cohort'], ParentType, ContextType>;
 };
 

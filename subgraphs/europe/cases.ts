@@ -15,7 +15,8 @@
  * complete; `endCursor` resumes them later.
  */
 import type { CaseFilter } from '../../schema/generated/graphql';
-import type { RequestContext } from '../sdk/context';
+import { mayReadSomeRecords, type RequestContext } from '../sdk/context';
+import { recordRefusal, recordReleasesOf } from '../sdk/subgraph';
 import type { GatewayLink, InnerError } from './gateway-link';
 import { badCursor, encodeWalkCursor, type CaseOrderValue, type RepositoryPosition, type WalkState } from './cursor';
 import type { CaseSelection } from './selection';
@@ -64,6 +65,8 @@ export interface CasePageRequest {
   state: WalkState | null;
   selection: CaseSelection;
   typeNameOf: (id: string) => string;
+  /** Tell the request's audit tally which cases this page releases (the case walk does; a manifest tallies its own). */
+  tallyReleases?: boolean;
 }
 
 interface InnerEdge {
@@ -84,7 +87,7 @@ interface Fetched {
 
 const CASE_LIST = (caseFields: string) => `query EuropeCases($id: ID!, $where: CaseFilter, $first: Int!, $after: String) {
   repository(id: $id) { cases(where: $where, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { subjectId ${caseFields} } } } }
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { subjectId collection ${caseFields} } } } }
 }`;
 
 const CASE_STUDIES = (studies: string) => `query EuropeCaseStudies($id: ID!, $where: CaseFilter, $first: Int!, $after: String) {
@@ -105,7 +108,11 @@ export function compareKeys(order: CaseOrderValue, a: { id: string; subjectId: s
 const START: RepositoryPosition = { after: null, done: false, failed: false, total: null };
 
 export async function casePage(link: GatewayLink, context: RequestContext, request: CasePageRequest): Promise<CasePageRecord> {
-  const listing = request.selected.filter((r) => r.caseListing);
+  // Who may see what, before any fan-out: a repository whose records the caller may not read is not asked at all;
+  // its status says why (UNAUTHENTICATED or FORBIDDEN, naming it). The repository subgraph checks again.
+  const refused = new Map(request.selected.filter((r) => r.caseListing && !mayReadSomeRecords(context, r.id))
+    .map((r) => [r.id, recordRefusal(context, r.id)!]));
+  const listing = request.selected.filter((r) => r.caseListing && !refused.has(r.id));
   const start = new Map<string, RepositoryPosition>(listing.map((r) => [r.id, request.state?.positions.get(r.id) ?? START]));
   // A repository selected now that the cursor does not know (the config changed) starts from its first case: it is
   // treated as resumed, since its cases may sort before the pages already returned.
@@ -224,6 +231,11 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
       return { repositoryId: r.id, repository, status: notSupportedStatus(r.id, 'answers counts only (COUNT granularity): it lists no cases'),
         returned: 0, totalCount: null, exhausted: false, resumed: false, asked: false };
     }
+    const refusal = refused.get(r.id);
+    if (refusal) {
+      return { repositoryId: r.id, repository, status: failedStatus({ message: refusal.message, extensions: refusal.extensions }, 0),
+        returned: 0, totalCount: null, exhausted: false, resumed: false, asked: false };
+    }
     const f = fetched.get(r.id);
     const end = endState.positions.get(r.id)!;
     const ok = !f?.status || f.status.state === 'OK';
@@ -234,13 +246,22 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
     };
   });
   const positions = [...endState.positions.values()];
+  if (request.tallyReleases) {
+    const tally = recordReleasesOf(context);
+    for (const { from, edge } of kept) {
+      const caseId = `${from.id}/${edge.node.subjectId}`;
+      tally?.cases(from.id, [{ id: caseId, collection: typeof edge.node.collection === 'string' ? edge.node.collection : null }]);
+      const studies = edge.node.studies as Array<{ series?: unknown[] }> | undefined;
+      if (Array.isArray(studies)) tally?.series(from.id, caseId, studies.reduce((sum, study) => sum + (Array.isArray(study.series) ? study.series.length : 0), 0));
+    }
+  }
   return {
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: { hasNextPage: positions.some((p) => !p.done && !p.failed), endCursor: encodeWalkCursor(endState) },
     totalCount: positions.every((p) => p.total !== null) ? positions.reduce((sum, p) => sum + (p.total ?? 0), 0) : null,
     repositories,
-    complete: positions.every((p) => !p.failed),
+    complete: positions.every((p) => !p.failed) && refused.size === 0,
     endState,
   };
 }

@@ -1,19 +1,43 @@
 /**
  * Europe-wide cohorts: each selected repository's cohort asked through the gateway (one inner operation per
  * repository, in parallel, so each is timed and its errors are its own), then summed.
+ *
+ * Privacy: each repository answers with the caller's context, so counts it withholds from this caller (small
+ * cells, sdk/privacy/) arrive as null and are never seen here. The total adds up only what was shown: every total
+ * is a sum of released numbers, so no subtraction of a total and its parts reveals a withheld one; the total is
+ * then a lower bound, and says so (`suppressed`, `exact` false, `suppressedRepositories`).
  */
 import type { CaseFilter, FilterCriterion, RepositoryFilter } from '../../schema/generated/graphql';
 import type { RequestContext } from '../sdk/context';
 import { emptyFacets, FACET_NAMES, type FacetName } from '../sdk/facets';
+import { compareBuckets, type DisclosedBucket } from '../sdk/privacy';
 import type { CohortRecord } from '../sdk/records';
 import type { NotApplied } from '../sdk/report';
 import type { GatewayLink } from './gateway-link';
 import { answeredStatus, ask, failedStatus, firstError, listRepositories, type RepositoryStatusRecord } from './status';
 
+/**
+ * A repository's cohort as this caller received it: buckets withheld from the caller are null, and what was
+ * withheld is said (absent where a repository's answer predates it: then nothing was withheld).
+ */
+export type ReceivedCohort = Omit<CohortRecord, 'facets'> & {
+  facets: Record<FacetName, DisclosedBucket[]>;
+  suppressed?: boolean;
+  minCellSize?: number | null;
+  roundedTo?: number | null;
+};
+
+/** A Europe-wide total, with what was withheld from it. */
+export type TotalCohort = Omit<ReceivedCohort, 'suppressed' | 'minCellSize' | 'roundedTo'> & {
+  suppressed: boolean;
+  minCellSize: number | null;
+  roundedTo: number | null;
+};
+
 export interface RepositoryCohortRecord {
   repositoryId: string;
   repository: { __typename: string; id: string };
-  cohort: CohortRecord | null;
+  cohort: ReceivedCohort | null;
   status: RepositoryStatusRecord;
   inTotal: boolean;
 }
@@ -27,13 +51,14 @@ export interface CohortContributorsRecord {
 }
 
 export interface FederatedCohortRecord {
-  total: CohortRecord;
+  total: TotalCohort;
   contributors: CohortContributorsRecord;
   repositories: RepositoryCohortRecord[];
   complete: boolean;
+  suppressedRepositories: string[];
 }
 
-const COUNTS = 'subjects exists studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason }';
+const COUNTS = 'subjects exists studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason } suppressed minCellSize roundedTo';
 const FACETS = `facets { ${FACET_NAMES.map((f) => `${f} { value subjects }`).join(' ')} }`;
 
 function cohortOperation(facets: boolean): string {
@@ -56,7 +81,7 @@ export async function federatedCohort(
   const query = cohortOperation(request.facets);
   const parts = await Promise.all(selected.map(async ({ id }): Promise<RepositoryCohortRecord> => {
     const { answer, latencyMs } = await ask(link, context, { query, operationName: 'EuropeCohort', variables: { id, where: request.where } });
-    const cohort = ((answer.data?.repository as { cohort?: CohortRecord | null } | null | undefined)?.cohort) ?? null;
+    const cohort = ((answer.data?.repository as { cohort?: ReceivedCohort | null } | null | undefined)?.cohort) ?? null;
     const error = firstError(answer);
     const repository = { __typename: typeNameOf(id), id };
     if (error || !cohort) {
@@ -66,18 +91,20 @@ export async function federatedCohort(
     if (!request.facets) cohort.facets = emptyFacets();
     return { repositoryId: id, repository, cohort, inTotal: true, status: answeredStatus(latencyMs, cohort.filtersNotApplied) };
   }));
-  const { total, contributors } = sumCohorts(parts, request.criteria, request.facets);
-  return { total, contributors, repositories: parts, complete: parts.every((p) => p.status.state === 'OK') };
+  const { total, contributors, suppressedRepositories } = sumCohorts(parts, request.criteria, request.facets);
+  return { total, contributors, repositories: parts, complete: parts.every((p) => p.status.state === 'OK'), suppressedRepositories };
 }
 
 /**
  * Sums the cohorts of the repositories that answered. Each count is the sum over those that gave it (null when
- * none did); facets add up bucket by bucket. `exact` holds only when every repository answered exactly.
+ * none did); facets add up bucket by bucket, over the buckets shown (a bucket withheld everywhere stays withheld).
+ * `exact` holds only when every repository answered exactly and withheld nothing.
  */
 export function sumCohorts(
   parts: ReadonlyArray<Pick<RepositoryCohortRecord, 'repositoryId' | 'cohort'>>, criteria: readonly FilterCriterion[], withFacets: boolean,
-): { total: CohortRecord; contributors: CohortContributorsRecord } {
-  const answered = parts.filter((p): p is typeof p & { cohort: CohortRecord } => p.cohort !== null);
+): { total: TotalCohort; contributors: CohortContributorsRecord; suppressedRepositories: string[] } {
+  const answered = parts.filter((p): p is typeof p & { cohort: ReceivedCohort } => p.cohort !== null);
+  const suppressedRepositories = answered.filter((p) => p.cohort.suppressed === true).map((p) => p.repositoryId);
   const contributors: CohortContributorsRecord = { subjects: [], studies: [], series: [], images: [], facets: [] };
   const sums: Record<'subjects' | 'studies' | 'series' | 'images', number | null> = { subjects: null, studies: null, series: null, images: null };
   for (const count of ['subjects', 'studies', 'series', 'images'] as const) {
@@ -89,11 +116,12 @@ export function sumCohorts(
     }
   }
 
-  const facets = emptyFacets();
+  const facets: TotalCohort['facets'] = emptyFacets();
   const incomplete = new Set<FacetName>();
   if (withFacets) {
     for (const facet of FACET_NAMES) {
-      const byValue = new Map<string, number>();
+      // null: the bucket is withheld by every repository that names it.
+      const byValue = new Map<string, number | null>();
       const from: string[] = [];
       for (const { repositoryId, cohort } of answered) {
         const buckets = cohort.facets[facet] ?? [];
@@ -105,10 +133,18 @@ export function sumCohorts(
           continue;
         }
         from.push(repositoryId);
-        for (const { value, subjects } of buckets) byValue.set(value, (byValue.get(value) ?? 0) + subjects);
+        for (const { value, subjects } of buckets) {
+          const sum = byValue.get(value) ?? null;
+          if (subjects === null) {
+            // Left out, not estimated: the total is then a lower bound, and the facet says it misses subjects.
+            incomplete.add(facet);
+            byValue.set(value, sum);
+          } else {
+            byValue.set(value, (sum ?? 0) + subjects);
+          }
+        }
       }
-      facets[facet] = [...byValue].map(([value, subjects]) => ({ value, subjects }))
-        .sort((a, b) => b.subjects - a.subjects || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      facets[facet] = [...byValue].map(([value, subjects]) => ({ value, subjects })).sort(compareBuckets);
       contributors.facets.push({ facet, repositories: from });
     }
   }
@@ -128,14 +164,19 @@ export function sumCohorts(
   // Someone matches when any repository says so, even one that answers existence without a number.
   const anyExists = answered.some((p) => p.cohort.exists === true || (p.cohort.subjects ?? 0) > 0);
   const allKnownAbsent = answered.length > 0 && answered.every((p) => p.cohort.exists === false || p.cohort.subjects === 0);
-  const total: CohortRecord = {
+  const largest = (values: ReadonlyArray<number | null | undefined>): number | null =>
+    values.reduce<number | null>((max, v) => (v === null || v === undefined ? max : Math.max(max ?? v, v)), null);
+  const total: TotalCohort = {
     ...sums,
     exists: anyExists ? true : allKnownAbsent && answered.length === parts.length ? false : null,
-    exact: answered.length === parts.length && answered.every((p) => p.cohort.exact),
+    exact: answered.length === parts.length && answered.every((p) => p.cohort.exact) && suppressedRepositories.length === 0,
+    suppressed: suppressedRepositories.length > 0,
+    minCellSize: largest(answered.map((p) => p.cohort.minCellSize)),
+    roundedTo: largest(answered.map((p) => p.cohort.roundedTo)),
     facets,
     incompleteFacets: FACET_NAMES.filter((f) => incomplete.has(f)),
     filtersApplied: criteria.filter((c) => !reasons.has(c)),
     filtersNotApplied,
   };
-  return { total, contributors };
+  return { total, contributors, suppressedRepositories };
 }

@@ -6,6 +6,7 @@
 import type { ManifestFormat } from '../../schema/generated/graphql';
 import type { CaseFilter, RetrieveReference } from '../../schema/generated/graphql';
 import type { RequestContext } from '../sdk/context';
+import { recordReleasesOf } from '../sdk/subgraph';
 import { hasImageCriteria, seriesMatches } from '../sdk/evaluate';
 import type { NormalizedFilter } from '../sdk/filter';
 import type { SeriesRecord } from '../sdk/records';
@@ -162,6 +163,12 @@ export async function buildManifest(link: GatewayLink, context: RequestContext, 
     };
   });
   const failed = page ? !page.complete : false;
+  // The audit tally: the cases and series this manifest hands over (README "Who may see what").
+  const tally = recordReleasesOf(context);
+  for (const s of series) {
+    tally?.cases(s.repositoryId, [{ id: s.caseId, collection: null }]);
+    tally?.series(s.repositoryId, `${s.caseId}#${s.seriesUid}`, 1);
+  }
   return {
     series,
     seriesCount: series.length,

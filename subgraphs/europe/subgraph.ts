@@ -69,6 +69,7 @@ export function buildEuropeSubgraph(entries: readonly RepositoryEntry[], link: G
         const selected = await listRepositories(link, context, args.repositories);
         return casePage(link, context, {
           where: args.where, selected, order, fingerprint, first, state, selection: caseSelectionOf(info), typeNameOf: repositoryTypeName,
+          tallyReleases: true,
         });
       },
       manifest: async (_: unknown, args: ManifestArgs, context: RequestContext) => {

@@ -7,7 +7,10 @@ export type FacetName = Exclude<keyof CohortFacets, '__typename'>;
 
 export const FACET_NAMES: readonly FacetName[] = ['modality', 'sex', 'cancerSite', 'bodyPart', 'ageBand', 'manufacturer'];
 
-export type FacetsRecord = Record<FacetName, FacetCount[]>;
+/** A bucket as an adapter counts it: always with its number (withholding small ones from a caller is privacy/'s job). */
+export type FacetBucketRecord = Omit<FacetCount, '__typename' | 'subjects'> & { subjects: number };
+
+export type FacetsRecord = Record<FacetName, FacetBucketRecord[]>;
 
 export function emptyFacets(): FacetsRecord {
   return { modality: [], sex: [], cancerSite: [], bodyPart: [], ageBand: [], manufacturer: [] };

@@ -2,6 +2,7 @@
  * The unified records adapters produce, typed from the schema (npm run codegen).
  */
 import type { Case, Cohort, Collection, ImagingSeries, ImagingStudy } from '../../schema/generated/graphql';
+import type { FacetsRecord } from './facets';
 
 export type SeriesRecord = Omit<ImagingSeries, '__typename'>;
 export type StudyRecord = Omit<ImagingStudy, '__typename' | 'series'> & { series: SeriesRecord[] };
@@ -11,7 +12,9 @@ export type FullCaseRecord = CaseRecord & { studies: StudyRecord[] };
 export type CollectionRecord = Omit<Collection, '__typename'>;
 /** `incompleteFacets` may be left out: most adapters count every value of the facets they give. */
 /** `exists` may be left out where it follows from `subjects`. */
-export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets' | 'exists'> & {
+/** What is withheld from a caller (`suppressed`, `minCellSize`, `roundedTo`) is the SDK's to say (privacy/), not the adapter's. */
+export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets' | 'exists' | 'facets' | 'suppressed' | 'minCellSize' | 'roundedTo'> & {
   incompleteFacets?: Array<Exclude<keyof Cohort['facets'], '__typename'>>;
   exists?: boolean | null;
+  facets: FacetsRecord;
 };

@@ -87,7 +87,8 @@ describe('two gateway processes share answers through Redis', () => {
     demo = await startDemoSimulators(cachedTestConfig(REPOSITORIES));
     const configPath = join(dir, 'federation.json');
     writeFileSync(configPath, JSON.stringify({ repositories: demo.config.repositories }, null, 2));
-    gateway = await startTestGateway(demo.config, { redisUrl: redis.url, timeoutMs: 1_000 });
+    // Anonymous callers of both processes see the same (counts, as npm start gives them), so they share answers.
+    gateway = await startTestGateway(demo.config, { redisUrl: redis.url, timeoutMs: 1_000 }, false);
     child = await spawnGatewayProcess(configPath, redis.url);
   }, 60_000);
 

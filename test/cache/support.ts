@@ -33,10 +33,17 @@ export function cachedTestConfig(repositories: CachedTestRepository[]): Federati
 }
 
 /** A gateway whose request context takes the access level from TEST_ACCESS_LEVEL_HEADER (anonymous without it). */
-export function startTestGateway(config: FederationConfig, cache: SubgraphCacheOptions | undefined): Promise<RunningGateway> {
+/**
+ * `records`: callers may read every repository's records (default; these tests are about caching, not about who may
+ * see what: test/auth), or, false, counts only, as anonymous callers of `npm start`.
+ */
+export function startTestGateway(config: FederationConfig, cache: SubgraphCacheOptions | undefined, records = true): Promise<RunningGateway> {
   return startGateway({
     config, kinds: ADAPTER_KINDS, port: 0, cache,
-    context: (req): RequestContext => ({ accessLevel: (req.headers[TEST_ACCESS_LEVEL_HEADER] as AccessLevel | undefined) ?? 'anonymous' }),
+    context: (req): RequestContext => ({
+      accessLevel: (req.headers[TEST_ACCESS_LEVEL_HEADER] as AccessLevel | undefined) ?? 'anonymous',
+      recordGrants: records ? config.repositories.map((r) => ({ repositoryId: r.id })) : [],
+    }),
   });
 }
 
