@@ -104,6 +104,8 @@ export interface RunningGateway {
   cache?: SubgraphCache;
   /** The built-in demo issuer, when it runs (option demoIssuer): mints tokens for trying record access. */
   demoIssuer?: DemoIssuer;
+  /** Its token (12 h) with grants for every repository that lists cases; GraphiQL's record tabs carry it. */
+  demoToken?: string;
   close(): Promise<void>;
 }
 
@@ -154,7 +156,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
   let ready = true;
-  const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH });
+  // The demo issuer's token for the example tabs that ask for records (minted once the gateway listens, below).
+  let demoToken: string | undefined;
+  const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken ? `Bearer ${demoToken}` : undefined) });
   const health = createHealthHandler(() => host.current.config, () => ready);
   const demoFaults = options.demoFaults
     && createDemoFaultsHandler(() => host.current.config, (entry) => demoSimulatorAt(entry.endpoint), options.demoFaults.secret);
@@ -240,7 +244,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const warmedUp = options.warmUp ? warmUpAdapters(federation) : Promise.resolve([]);
   if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
   origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
-  if (demoIssuer) authenticate = createAuthenticator(demoIssuer.authConfig());
+  if (demoIssuer) {
+    authenticate = createAuthenticator(demoIssuer.authConfig());
+    // Grants for every repository that lists cases: what a new user needs to try record access.
+    const recordRepositories = options.config.repositories
+      .filter((entry) => options.kinds.find((kind) => kind.apiKind === entry.apiKind)?.granularity === 'RECORD').map((entry) => entry.id);
+    demoToken = await demoIssuer.mint('demo-researcher', recordRepositories);
+  }
   return {
     url: `${origin}${GRAPHQL_PATH}`,
     origin,
@@ -252,6 +262,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     warmedUp,
     cache,
     demoIssuer,
+    demoToken,
     async close() {
       ready = false;
       server.closeAllConnections();

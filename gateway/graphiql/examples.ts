@@ -12,6 +12,8 @@ export interface ExampleOperation {
   query: string;
   /** Shown in the variables editor as pretty-printed JSON. */
   variables?: Record<string, unknown>;
+  /** Asks for records: the tab carries the demo token's Authorization header when the gateway has one. */
+  records?: boolean;
 }
 
 export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
@@ -52,6 +54,7 @@ query CohortByCancerSiteAndModality {
   },
   {
     name: 'CasesWithStudies',
+    records: true,
     query: `# Records: the first five cases with MR imaging in each
 # repository that lists cases, with their studies and series.
 query CasesWithStudies {

@@ -26,6 +26,11 @@ export interface GraphiqlHandlerOptions {
   title?: string;
   /** Tabs GraphiQL opens with. Default EXAMPLE_OPERATIONS. */
   examples?: ExampleOperation[];
+  /**
+   * The Authorization header for tabs that ask for records (the demo issuer's token, known once the gateway
+   * listens); read when the page is first served.
+   */
+  authorization?: () => string | undefined;
 }
 
 /** Returns true when it answered the request, false (having touched nothing) when the caller should handle it. */
@@ -41,15 +46,18 @@ export function createGraphiqlHandler(options: GraphiqlHandlerOptions = {}): Gra
   const endpoint = options.endpoint ?? '/graphql';
   // A path, not a URL: it is compared with request paths, and the page's CSP only lets GraphiQL talk to its own origin.
   if (!endpoint.startsWith('/')) throw new Error(`GraphiQL endpoint must be a path such as "/graphql", got "${endpoint}"`);
-  // Rendered once: the page depends only on the options, and this keeps the per-request work to a write.
-  const page = Buffer.from(
+  // Rendered once, when first served: the page depends only on the options, and this keeps the per-request work to
+  // a write.
+  let rendered: Buffer | undefined;
+  const page = () => (rendered ??= Buffer.from(
     renderGraphiqlPage({
       endpoint,
       assetsPath: GRAPHIQL_ASSETS_PATH,
       title: options.title ?? 'EUCAIM federation · GraphiQL',
       examples: options.examples ?? EXAMPLE_OPERATIONS,
+      authorization: options.authorization?.(),
     }),
-  );
+  ));
   const versionedPrefix = `${GRAPHIQL_ASSETS_PATH}/`;
 
   return (req, res) => {
@@ -68,7 +76,7 @@ export function createGraphiqlHandler(options: GraphiqlHandlerOptions = {}): Gra
     if (path === endpoint && prefersHtml(req.headers.accept)) {
       res.writeHead(200, {
         'Content-Type': 'text/html; charset=utf-8',
-        'Content-Length': page.length,
+        'Content-Length': page().length,
         // The same URL answers JSON to API clients: caches must key on Accept, and revalidate the page so a
         // new gateway version's asset URLs are picked up.
         Vary: 'Accept',
@@ -77,7 +85,7 @@ export function createGraphiqlHandler(options: GraphiqlHandlerOptions = {}): Gra
         'X-Content-Type-Options': 'nosniff',
         'Referrer-Policy': 'no-referrer',
       });
-      res.end(req.method === 'HEAD' ? undefined : page);
+      res.end(req.method === 'HEAD' ? undefined : page());
       return true;
     }
     return false;

@@ -15,6 +15,8 @@ export interface GraphiqlPageOptions {
   title: string;
   /** Opened as tabs, first one active. */
   examples: ExampleOperation[];
+  /** An Authorization header value for the tabs that ask for records (the demo's token), shown in their headers editor. */
+  authorization?: string;
 }
 
 /**
@@ -65,6 +67,7 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
       query: example.query,
       // GraphiQL's variables editor holds text; pretty-print so it reads like hand-written JSON.
       variables: example.variables ? JSON.stringify(example.variables, null, 2) : undefined,
+      headers: example.records && options.authorization ? JSON.stringify({ Authorization: options.authorization }, null, 2) : undefined,
     })),
   };
   return `<!DOCTYPE html>

@@ -257,6 +257,16 @@ describe('the page', () => {
     expect(html).toContain('<title>Title &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!-- &amp; &quot;quotes&quot;');
   });
 
+  test('a tab that asks for records carries the demo token in its headers editor, the others none', () => {
+    const page = renderGraphiqlPage({
+      endpoint: '/graphql', assetsPath: '/assets/v1/', title: 'T', authorization: 'Bearer demo.token.value',
+      examples: [{ name: 'Counts', query: '{ __typename }' }, { name: 'Records', query: '{ __typename }', records: true }],
+    });
+    const config = JSON.parse(/<script type="application\/json" id="graphiql-config">([^<]*)<\/script>/.exec(page)![1]) as { tabs: Array<{ headers?: string }> };
+    expect(config.tabs[0].headers).toBeUndefined();
+    expect(JSON.parse(config.tabs[1].headers!)).toEqual({ Authorization: 'Bearer demo.token.value' });
+  });
+
   test('the Content-Security-Policy allows exactly the inline boot script', () => {
     const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
     expect(inline).toHaveLength(1);

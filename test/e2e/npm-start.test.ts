@@ -90,6 +90,23 @@ describe('npm start (the demo federation)', () => {
     expect(served).toBeGreaterThanOrEqual(9000);
   });
 
+  it('gives anonymous callers counts, and records with the demo token it printed (also in GraphiQL\'s record tab)', async () => {
+    const endpoint = url.replace('localhost', '127.0.0.1');
+    const query = '{ cases(first: 3) { nodes { subjectId sex } } }';
+    const anonymous = await postGraphQL(endpoint, query);
+    expect(anonymous.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const token = /authorization: Bearer ([\w.-]+)/.exec(output)?.[1];
+    expect(token).toBeDefined();
+    const response = await fetch(endpoint, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }),
+    });
+    const body = (await response.json()) as { data?: { cases: { nodes: unknown[] } }; errors?: unknown[] };
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.cases.nodes).toHaveLength(3);
+    const page = await (await fetch(endpoint, { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain(`Bearer ${token}`);
+  });
+
   it('answers health and readiness', async () => {
     const origin = url.replace('/graphql', '').replace('localhost', '127.0.0.1');
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
