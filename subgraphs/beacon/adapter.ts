@@ -20,7 +20,6 @@
  * It has no `cases` (COUNT granularity): the SDK refuses them with NOT_SUPPORTED.
  */
 import type { CancerSite, FilterCriterion } from '../../schema/generated/graphql';
-import { ALL_CANCER_SITES } from '../../schema/codes/cancer-site';
 import type { AdapterEnvironment, CohortOptions, RepositoryAdapter } from '../sdk/adapter';
 import { mapWithConcurrency } from '../sdk/concurrency';
 import type { RequestContext } from '../sdk/context';
@@ -34,96 +33,15 @@ import { NativeHttp } from '../sdk/native-http';
 import type { CohortRecord, CollectionRecord } from '../sdk/records';
 import { BeaconClient, isDotSegment } from './client';
 import { collectionRecordsOf, DEFAULT_SITE_TERMS, TermCatalogue } from './mapping';
+import { readOptions, type BeaconOptions, type SkipMeaning } from './options';
 import type { BeaconDataset, BeaconGranularity, IndividualsAnswer } from './parse';
 import {
-  combine, DEFAULT_MAX_REQUESTS_PER_COHORT, facetQueries, facetValues, planCohort, queriesOf, queryKey, unconfirmedFilters,
+  combine, facetQueries, facetValues, planCohort, queriesOf, queryKey, unconfirmedFilters,
   type Capabilities, type CohortPlan, type CountQuery, type FacetAttribute, type QueryAnswer, type SignedQuery, type UnconfirmedFilter,
 } from './plan';
 
 /** Criteria a beacon may evaluate, each when its terms are listed; manufacturers never (no term space). */
 export const BEACON_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA.filter((c) => c !== 'MANUFACTURERS');
-
-export type SkipMeaning = 'pages' | 'records';
-
-export interface BeaconOptions {
-  /** Most count requests for one cohort (value combinations × datasets × image subsets). */
-  maxRequestsPerCohort: number;
-  /** Most extra requests for the facets of one cohort; facets that do not fit are left empty. */
-  maxFacetRequests: number;
-  /** Requests in flight at once. */
-  parallelRequests: number;
-  /** The beacon's alphanumeric term for the age at diagnosis. */
-  ageTerm: string;
-  /** The beacon's alphanumeric term for the year of diagnosis (not part of Beacon v2); null when it has none. */
-  yearOfDiagnosisTerm: string | null;
-  /** How the beacon reads `pagination.skip`; `detect` finds out from the second page. */
-  skipMeaning: SkipMeaning | 'detect';
-  /** Page size when records have to be paged to be counted. */
-  pageSize: number;
-  /** Most pages read to count one request's records. */
-  maxRecordPages: number;
-  /** How long the filtering terms and datasets are cached. */
-  termsTtlSeconds: number;
-  /** NCIT roots per cancer site, replacing the defaults of mapping.ts for the sites named. */
-  cancerSiteTerms: Partial<Record<CancerSite, string[]>>;
-}
-
-const NUMBER_OPTIONS = {
-  maxRequestsPerCohort: [1, 256, DEFAULT_MAX_REQUESTS_PER_COHORT],
-  // sex (4) + cancer sites (8) for an unenumerated filter, with room for enumerated ones.
-  maxFacetRequests: [0, 512, 64],
-  parallelRequests: [1, 16, 4],
-  pageSize: [1, 1000, 100],
-  maxRecordPages: [1, 10_000, 200],
-  termsTtlSeconds: [0, 86_400, 600],
-} as const satisfies Record<string, readonly [number, number, number]>;
-
-type NumberOption = keyof typeof NUMBER_OPTIONS;
-
-/** Checks `entry.options`; problems as "field: what is wrong". */
-export function validateOptions(options: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    if (key in NUMBER_OPTIONS) {
-      const [min, max] = NUMBER_OPTIONS[key as NumberOption];
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) problems.push(`${key}: must be an integer between ${min} and ${max}`);
-    } else if (key === 'ageTerm') {
-      if (typeof value !== 'string' || value.trim() === '') problems.push('ageTerm: must be a non-empty string (a filtering term id)');
-    } else if (key === 'yearOfDiagnosisTerm') {
-      if (value !== null && (typeof value !== 'string' || value.trim() === '')) problems.push('yearOfDiagnosisTerm: must be a non-empty string (a filtering term id) or null');
-    } else if (key === 'skipMeaning') {
-      if (value !== 'pages' && value !== 'records' && value !== 'detect') problems.push('skipMeaning: must be "pages", "records" or "detect"');
-    } else if (key === 'cancerSiteTerms') {
-      if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        problems.push('cancerSiteTerms: must be an object from cancer site to a list of term ids');
-        continue;
-      }
-      for (const [site, terms] of Object.entries(value)) {
-        if (!(ALL_CANCER_SITES as readonly string[]).includes(site)) problems.push(`cancerSiteTerms.${site}: not a cancer site`);
-        else if (!Array.isArray(terms) || terms.some((t) => typeof t !== 'string' || t.trim() === '')) problems.push(`cancerSiteTerms.${site}: must be a list of term ids`);
-      }
-    } else {
-      problems.push(`${key}: unknown option (known: ${[...Object.keys(NUMBER_OPTIONS), 'ageTerm', 'yearOfDiagnosisTerm', 'skipMeaning', 'cancerSiteTerms'].join(', ')})`);
-    }
-  }
-  return problems;
-}
-
-export function readOptions(options: Record<string, unknown>): BeaconOptions {
-  const number = (key: NumberOption): number => (typeof options[key] === 'number' ? (options[key] as number) : NUMBER_OPTIONS[key][2]);
-  return {
-    maxRequestsPerCohort: number('maxRequestsPerCohort'),
-    maxFacetRequests: number('maxFacetRequests'),
-    parallelRequests: number('parallelRequests'),
-    pageSize: number('pageSize'),
-    maxRecordPages: number('maxRecordPages'),
-    termsTtlSeconds: number('termsTtlSeconds'),
-    ageTerm: typeof options.ageTerm === 'string' ? options.ageTerm : 'age',
-    yearOfDiagnosisTerm: typeof options.yearOfDiagnosisTerm === 'string' ? options.yearOfDiagnosisTerm : null,
-    skipMeaning: options.skipMeaning === 'pages' || options.skipMeaning === 'records' ? options.skipMeaning : 'detect',
-    cancerSiteTerms: (options.cancerSiteTerms && typeof options.cancerSiteTerms === 'object' ? options.cancerSiteTerms : {}) as Partial<Record<CancerSite, string[]>>,
-  };
-}
 
 interface FacetJob {
   attribute: FacetAttribute;

@@ -3,7 +3,8 @@
  * URL (the one `/info`, `/filtering_terms` and `/individuals` hang off). Counts of individuals only.
  */
 import type { AdapterKind } from '../sdk/adapter';
-import { BEACON_CRITERIA, BeaconAdapter, validateOptions } from './adapter';
+import { BEACON_CRITERIA, BeaconAdapter } from './adapter';
+import { validateOptions } from './options';
 
 export const beaconKind: AdapterKind = {
   apiKind: 'beacon',
@@ -17,7 +18,8 @@ export const beaconKind: AdapterKind = {
   create: (entry, environment) => new BeaconAdapter(entry, environment),
 };
 
-export { BEACON_CRITERIA, BeaconAdapter, readOptions, validateOptions, type BeaconOptions, type SkipMeaning } from './adapter';
+export { BEACON_CRITERIA, BeaconAdapter } from './adapter';
+export { BEACON_OPTIONS, readOptions, validateOptions, type BeaconOptions, type SkipMeaning } from './options';
 export { BeaconClient, datasetSegment, individualsPath, requestBody, type BeaconFilter } from './client';
 export {
   parseDatasets, parseFilteringTerms, parseIndividualsAnswer,

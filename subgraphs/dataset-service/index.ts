@@ -1,6 +1,7 @@
 /** The eucaim-dataset-service kind: the UPV reference node's dataset-service (count-only, per-dataset value counts). */
 import type { AdapterKind } from '../sdk/adapter';
 import { DatasetServiceAdapter } from './adapter';
+import { validateDatasetServiceOptions } from './options';
 
 export const datasetServiceKind: AdapterKind = {
   apiKind: 'eucaim-dataset-service',
@@ -8,5 +9,6 @@ export const datasetServiceKind: AdapterKind = {
   granularity: 'COUNT',
   criteria: ['CANCER_SITES', 'SEX', 'MODALITIES', 'BODY_PARTS', 'MANUFACTURERS', 'COLLECTIONS'],
   facets: true,
+  validateOptions: validateDatasetServiceOptions,
   create: (entry, environment) => new DatasetServiceAdapter(entry, environment.credentials),
 };

@@ -17,6 +17,7 @@
  * collection and cancer-site criteria "not applied" for the cohorts it could belong to (plan.ts).
  */
 import type { EntryForValidation } from '../sdk/adapter';
+import { defineOptions, option, type OptionsOf, type ProblemAt } from '../sdk/options';
 import { checkSafePattern, SafePattern } from '../sdk/safe-pattern';
 
 export type PlacementAttribute = 'ClinicalTrialProtocolID' | 'IssuerOfPatientID' | 'StudyDescription' | 'PatientID';
@@ -26,21 +27,8 @@ export type CollectionRule =
   | { by: 'StudyDescription' | 'PatientID'; patterns: ReadonlyArray<{ pattern: SafePattern; collection: string }> }
   | { by: 'repository'; collection: string };
 
-export interface DicomWebOptions {
-  /** "index" (default): count from a harvested index; "live": query the PACS on every request. */
-  mode: 'index' | 'live';
-  indexTtlSeconds: number;
-  /** QIDO page size (limit). */
-  pageSize: number;
-  /** How a study belongs to a collection. */
-  collectionFrom: CollectionRule;
-}
-
 export const DEFAULT_COLLECTION_RULE: CollectionRule = { by: 'ClinicalTrialProtocolID', values: null };
 
-export const DEFAULT_OPTIONS: DicomWebOptions = { mode: 'index', indexTtlSeconds: 300, pageSize: 500, collectionFrom: DEFAULT_COLLECTION_RULE };
-
-const KNOWN = ['mode', 'indexTtlSeconds', 'pageSize', 'collectionFrom'];
 const BY = ['ClinicalTrialProtocolID', 'IssuerOfPatientID', 'StudyDescription', 'PatientID', 'repository'];
 /** Patterns per rule: each costs one linear pass over a value. */
 const MAX_PATTERNS = 50;
@@ -48,27 +36,33 @@ const MAX_PATTERNS = 50;
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+export const DICOMWEB_OPTIONS = defineOptions('dicomweb', {
+  mode: option.oneOf({ values: ['index', 'live'], default: 'index', description: '"index": count from a harvested index; "live": query the PACS on every request.' }),
+  indexTtlSeconds: option.integer({ min: 1, default: 300, description: 'Seconds a harvested index answers before it is refreshed.' }),
+  pageSize: option.integer({ min: 1, default: 500, description: 'QIDO page size (limit).' }),
+  collectionFrom: option.custom<CollectionRule>({
+    default: DEFAULT_COLLECTION_RULE, summary: 'rule object (see above)',
+    description: 'How a study belongs to a collection.',
+    read: (value, problem) => readRule(value, problem) ?? DEFAULT_COLLECTION_RULE,
+  }),
+});
+
+export type DicomWebOptions = OptionsOf<typeof DICOMWEB_OPTIONS.specs>;
+
+export const DEFAULT_OPTIONS: DicomWebOptions = DICOMWEB_OPTIONS.readOptions({});
+
 /** Problems with `options`, as "field: what is wrong" (the config loader prefixes the entry). */
-export function validateDicomWebOptions(options: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  if (options.mode !== undefined && options.mode !== 'index' && options.mode !== 'live') problems.push('mode: must be "index" or "live"');
-  for (const field of ['indexTtlSeconds', 'pageSize'] as const) {
-    const value = options[field];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) problems.push(`${field}: must be a positive integer`);
-  }
-  if (options.collectionFrom !== undefined) readRule(options.collectionFrom, problems);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) problems.push(`${key}: unknown option (the dicomweb adapter knows ${KNOWN.join(', ')})`);
-  }
-  return problems;
-}
+export const validateDicomWebOptions = DICOMWEB_OPTIONS.validateOptions;
+
+/** The options with defaults; throws on invalid options. */
+export const dicomWebOptions = DICOMWEB_OPTIONS.readOptions;
 
 /**
  * The collections `collectionFrom` names must be collections of the entry: a typo would otherwise leave every
  * study unplaced, and the cancer-site criterion not applied, without anybody knowing why.
  */
 export function validateDicomWebEntry(entry: EntryForValidation): string[] {
-  const rule = readRule(entry.options.collectionFrom ?? { by: 'ClinicalTrialProtocolID' }, []);
+  const rule = readRule(entry.options.collectionFrom ?? { by: 'ClinicalTrialProtocolID' }, () => undefined);
   if (!rule) return [];
   const known = new Set(entry.collections.map((c) => c.id));
   const listed = entry.collections.length === 0 ? 'it lists none' : `it lists ${[...known].join(', ')}`;
@@ -84,22 +78,13 @@ export function validateDicomWebEntry(entry: EntryForValidation): string[] {
   }
 }
 
-export function dicomWebOptions(options: Record<string, unknown>): DicomWebOptions {
-  const problems = validateDicomWebOptions(options);
-  if (problems.length > 0) throw new Error(`invalid dicomweb options: ${problems.join('; ')}`);
-  const rule = options.collectionFrom === undefined ? DEFAULT_COLLECTION_RULE : (readRule(options.collectionFrom, []) as CollectionRule);
-  return {
-    mode: (options.mode as DicomWebOptions['mode'] | undefined) ?? DEFAULT_OPTIONS.mode,
-    indexTtlSeconds: (options.indexTtlSeconds as number | undefined) ?? DEFAULT_OPTIONS.indexTtlSeconds,
-    pageSize: (options.pageSize as number | undefined) ?? DEFAULT_OPTIONS.pageSize,
-    collectionFrom: rule,
+/** Parses `collectionFrom`; problems are reported below it (".<field>: …") and null is returned. */
+function readRule(raw: unknown, problem: ProblemAt): CollectionRule | null {
+  let problems = 0;
+  const at = (field: string, message: string) => {
+    problems++;
+    problem(field ? `.${field}` : '', message);
   };
-}
-
-/** Parses `collectionFrom`; problems are pushed as "collectionFrom.<field>: …" and null is returned. */
-function readRule(raw: unknown, problems: string[]): CollectionRule | null {
-  const before = problems.length;
-  const at = (field: string, message: string) => problems.push(`collectionFrom${field ? `.${field}` : ''}: ${message}`);
   if (!isObject(raw)) {
     at('', 'must be an object such as {"by": "ClinicalTrialProtocolID"}');
     return null;
@@ -118,11 +103,11 @@ function readRule(raw: unknown, problems: string[]): CollectionRule | null {
   if (by === 'repository') {
     const collection = raw.collection;
     if (typeof collection !== 'string' || collection.trim() === '') at('collection', 'must name the collection every study of the repository belongs to');
-    return problems.length > before ? null : { by, collection: collection as string };
+    return problems > 0 ? null : { by, collection: collection as string };
   }
 
   if (by === 'ClinicalTrialProtocolID' || by === 'IssuerOfPatientID') {
-    if (raw.values === undefined) return problems.length > before ? null : { by, values: null };
+    if (raw.values === undefined) return problems > 0 ? null : { by, values: null };
     if (!isObject(raw.values) || Object.keys(raw.values).length === 0) {
       at('values', `must be an object mapping ${by} values to collection ids`);
       return null;
@@ -132,7 +117,7 @@ function readRule(raw: unknown, problems: string[]): CollectionRule | null {
       if (typeof id !== 'string' || id.trim() === '') at(`values["${value}"]`, 'must be a collection id');
       else values.set(value, id);
     }
-    return problems.length > before ? null : { by, values };
+    return problems > 0 ? null : { by, values };
   }
 
   if (raw.ignoreCase !== undefined && typeof raw.ignoreCase !== 'boolean') at('ignoreCase', 'must be true or false');
@@ -153,5 +138,5 @@ function readRule(raw: unknown, problems: string[]): CollectionRule | null {
     if (typeof item.collection !== 'string' || item.collection.trim() === '') at(`patterns[${i}].collection`, 'must be a collection id');
     if ('pattern' in checked && typeof item.collection === 'string') patterns.push({ pattern: checked.pattern, collection: item.collection });
   });
-  return problems.length > before ? null : { by: by as 'StudyDescription' | 'PatientID', patterns };
+  return problems > 0 ? null : { by: by as 'StudyDescription' | 'PatientID', patterns };
 }

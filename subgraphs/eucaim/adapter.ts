@@ -24,49 +24,12 @@ import type { CohortRecord, CollectionRecord } from '../sdk/records';
 import type { FilterCriterion } from '../../schema/generated/graphql';
 import { MediatorClient, type MediatorQuery } from './client';
 import { addCounts, collectionRecordsOf, countsOf, type Counts } from './mapping';
+import { readOptions, type EucaimMediatorOptions } from './options';
 import type { MediatorAnswer } from './parse';
 import {
-  DEFAULT_MAX_REQUESTS_PER_COHORT, FACET_VALUES, facetQueries, planCohort, queriesOf, queryKey, refutedCriteria,
+  FACET_VALUES, facetQueries, planCohort, queriesOf, queryKey, refutedCriteria,
   type CohortPlan, type FacetAttribute,
 } from './plan';
-
-export interface EucaimMediatorOptions {
-  /** Most mediator requests for the counts of one cohort (value combinations of sex × cancer site). */
-  maxRequestsPerCohort: number;
-  /** Most extra mediator requests for the facets of one cohort; facets that do not fit are left empty. */
-  maxFacetRequests: number;
-  /** Mediator requests in flight at once for one cohort (the node is one small service; 2-core nodes exist). */
-  parallelRequests: number;
-}
-
-const OPTION_BOUNDS: Record<keyof EucaimMediatorOptions, readonly [min: number, max: number, fallback: number]> = {
-  maxRequestsPerCohort: [1, 64, DEFAULT_MAX_REQUESTS_PER_COHORT],
-  // 13 = 4 sexes + 5 diagnoses + 4 modalities for a one-value filter; more room for enumerated filters.
-  maxFacetRequests: [0, 128, 32],
-  parallelRequests: [1, 16, 4],
-};
-
-/** Checks `entry.options`; problems as "field: what is wrong". */
-export function validateOptions(options: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    const bounds = (OPTION_BOUNDS as Record<string, readonly [number, number, number] | undefined>)[key];
-    if (!bounds) {
-      problems.push(`${key}: unknown option (known: ${Object.keys(OPTION_BOUNDS).join(', ')})`);
-    } else if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds[0] || value > bounds[1]) {
-      problems.push(`${key}: must be an integer between ${bounds[0]} and ${bounds[1]}`);
-    }
-  }
-  return problems;
-}
-
-export function readOptions(options: Record<string, unknown>): EucaimMediatorOptions {
-  const read = (key: keyof EucaimMediatorOptions): number => {
-    const value = options[key];
-    return typeof value === 'number' ? value : OPTION_BOUNDS[key][2];
-  };
-  return { maxRequestsPerCohort: read('maxRequestsPerCohort'), maxFacetRequests: read('maxFacetRequests'), parallelRequests: read('parallelRequests') };
-}
 
 interface FacetJob {
   attribute: FacetAttribute;

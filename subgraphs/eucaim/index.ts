@@ -3,7 +3,8 @@
  * counts of subjects and studies only.
  */
 import type { AdapterKind } from '../sdk/adapter';
-import { EucaimMediatorAdapter, validateOptions } from './adapter';
+import { EucaimMediatorAdapter } from './adapter';
+import { validateOptions } from './options';
 
 export const eucaimMediatorKind: AdapterKind = {
   apiKind: 'eucaim-mediator',
@@ -18,7 +19,8 @@ export const eucaimMediatorKind: AdapterKind = {
   create: (entry, environment) => new EucaimMediatorAdapter(entry, environment),
 };
 
-export { EucaimMediatorAdapter, readOptions, validateOptions, type EucaimMediatorOptions } from './adapter';
+export { EucaimMediatorAdapter } from './adapter';
+export { EUCAIM_MEDIATOR_OPTIONS, readOptions, validateOptions, type EucaimMediatorOptions } from './options';
 export { MediatorClient, searchPath, SEARCH_PARAMS, type MediatorQuery, type SearchParam } from './client';
 export { parseSearchAnswer, type AgeRange, type MediatorAnswer, type MediatorCollection } from './parse';
 export * from './mapping';

@@ -4,9 +4,9 @@
  *
  * Exact means exact on servers nobody here wrote. The adapter reads the server's CapabilityStatement once and asks
  * only what it declares (plan.ts: `_has` or a two-step search, `_revinclude` or one search per resource type,
- * `_summary=count`); it compares every answer's self link with what it sent (applied.ts), and a parameter the
- * server left out makes it plan again without it (native-reads.ts), so an ignored parameter is evaluated locally
- * instead of silently counting wrong. It never relies on the server's id order: candidate ids are sorted here.
+ * `_summary=count`); it asks with `Prefer: handling=strict` (client.ts), compares every answer's self link with what
+ * it sent (applied.ts), and a parameter the server left out, or refused with HTTP 400, makes it plan again without
+ * it (native-reads.ts), so an unsupported parameter is evaluated locally instead of silently counting wrong. It never relies on the server's id order: candidate ids are sorted here.
  *
  * Every answer is a native pre-selection of candidate patients followed by a local evaluation with the official
  * semantics: the SDK's matchCase/cohortOf decide exactly (same-series image criteria, body part from SNOMED codes or
@@ -33,60 +33,13 @@ import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyR
 import { FhirClient } from './client';
 import { collectionRecord, referenceId, studyRecord, type MappingContext } from './mapping';
 import { codePointOrder, NativeReads, Replan } from './native-reads';
+import { readFhirOptions, type FhirAdapterOptions } from './options';
 import {
   escapeSearchValue, filterFingerprint, nativelyExactPart, planCandidates, ServerProfile, type CandidatePlan, type PlanOptions,
 } from './plan';
 
 /** Every criterion is evaluated: natively where FHIR search can, on the candidates otherwise. */
 export const FHIR_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA;
-
-export interface FhirAdapterOptions {
-  /**
-   * Largest native page, in patients (`_count`); each brings its studies, conditions and enrolments along, so 100
-   * patients are a few hundred included resources, below the include limit servers apply per page (HAPI: 1000).
-   */
-  pageSize: number;
-  /** Most candidate patients one cohort (or one page of cases) evaluates locally. */
-  maxCandidates: number;
-  /** Native requests in flight at once (collections, stages and studies of large pages). */
-  parallelRequests: number;
-  /** Pre-select modalities natively (needs DCM-coded series modalities). */
-  nativeImageCriteria: boolean;
-}
-
-type NumericOption = 'pageSize' | 'maxCandidates' | 'parallelRequests';
-const NUMERIC_OPTIONS: Record<NumericOption, readonly [min: number, max: number, fallback: number]> = {
-  pageSize: [1, 1000, 100],
-  maxCandidates: [1, 1_000_000, 10_000],
-  parallelRequests: [1, 16, 4],
-};
-
-/** Checks `entry.options`; problems as "field: what is wrong". */
-export function validateFhirOptions(options: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    if (key === 'nativeImageCriteria') {
-      if (typeof value !== 'boolean') problems.push('nativeImageCriteria: must be true or false');
-      continue;
-    }
-    const bounds = (NUMERIC_OPTIONS as Record<string, readonly [number, number, number] | undefined>)[key];
-    if (!bounds) problems.push(`${key}: unknown option (known: ${[...Object.keys(NUMERIC_OPTIONS), 'nativeImageCriteria'].join(', ')})`);
-    else if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds[0] || value > bounds[1]) {
-      problems.push(`${key}: must be an integer between ${bounds[0]} and ${bounds[1]}`);
-    }
-  }
-  return problems;
-}
-
-export function readFhirOptions(options: Record<string, unknown>): FhirAdapterOptions {
-  const read = (key: NumericOption): number => (typeof options[key] === 'number' ? options[key] as number : NUMERIC_OPTIONS[key][2]);
-  return {
-    pageSize: read('pageSize'),
-    maxCandidates: read('maxCandidates'),
-    parallelRequests: read('parallelRequests'),
-    nativeImageCriteria: typeof options.nativeImageCriteria === 'boolean' ? options.nativeImageCriteria : true,
-  };
-}
 
 /** A server that keeps showing new ignored parameters after this many plans is not answered. */
 const MAX_PLANS = 8;

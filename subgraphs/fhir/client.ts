@@ -11,13 +11,16 @@
  * - capabilities: `GET [base]/metadata`, the server's CapabilityStatement.
  * Error messages name the method and path, never the query (values can be patient identifiers).
  *
- * `Prefer: handling=strict` (R4 search.html, "Handling Errors") is not sent yet: NativeHttp takes no extra request
- * headers. What the server applied is checked on every answer instead (its self link: applied.ts, native-reads.ts).
+ * Every request says `Prefer: handling=strict` (R4 search.html, "Handling Errors"): a server that honours it answers
+ * a parameter it does not support with HTTP 400 and an OperationOutcome, thrown as `SearchRefused` with the
+ * outcome's texts for the caller to read (native-reads.ts), instead of ignoring the parameter. A server may ignore
+ * the header (Medplum does), so what the server applied is still checked on every answer (its self link:
+ * applied.ts). `handling: 'lenient'` asks one search without strictness.
  */
 import { ErrorCode, RepositoryError } from '../sdk/errors';
-import { NativeHttp, toSearchParams, type Query } from '../sdk/native-http';
+import { NativeHttp, toSearchParams, type CallOptions, type JsonAnswer, type Query } from '../sdk/native-http';
 import type { SearchPage, ServerCapabilities } from './native-types';
-import { parseCapabilityStatement, parseCountBundle, parseSearchBundle } from './parse';
+import { parseCapabilityStatement, parseCountBundle, parseOutcomeTexts, parseSearchBundle } from './parse';
 import type { SearchParams } from './plan';
 
 export interface FhirClientOptions {
@@ -33,6 +36,19 @@ export interface FhirClientOptions {
 const MAX_GET_QUERY = 1800;
 const FHIR_JSON = 'application/fhir+json';
 
+/** How a search asks the server to treat parameters it does not support (R4 search.html, "Handling Errors"). */
+export type Handling = 'strict' | 'lenient';
+
+/**
+ * HTTP 400 with an OperationOutcome to a search: under strict handling, how a server refuses a parameter. Still the
+ * REPOSITORY_HTTP_ERROR it is if nobody reads it; `texts` (which can echo values) never reach a message.
+ */
+export class SearchRefused extends RepositoryError {
+  constructor(repositoryId: string, where: string, readonly texts: readonly string[]) {
+    super(ErrorCode.HTTP_ERROR, repositoryId, `native API answered HTTP 400 to ${where}`, { httpStatus: 400 });
+  }
+}
+
 function toQuery(params: SearchParams): Query {
   const query: Record<string, string[]> = {};
   for (const [name, value] of params) (query[name] ??= []).push(value);
@@ -47,15 +63,12 @@ export class FhirClient {
   constructor(options: FhirClientOptions) {
     this.repositoryId = options.repositoryId;
     this.basePath = new URL(options.baseUrl).pathname.replace(/\/+$/, '');
-    this.http = new NativeHttp({ ...options, connections: options.connections ?? 8 });
+    this.http = new NativeHttp({ ...options, connections: options.connections ?? 8, headers: { prefer: 'handling=strict' } });
   }
 
-  /** One search page of `type`. */
-  async search(type: string, params: SearchParams): Promise<SearchPage> {
-    const query = toQuery(params);
-    const body = toSearchParams(query).toString().length > MAX_GET_QUERY
-      ? await this.http.postForm(`/${type}/_search`, query)
-      : await this.http.getJson(`/${type}`, query, FHIR_JSON);
+  /** One search page of `type`; SearchRefused when a strict server refuses a parameter. */
+  async search(type: string, params: SearchParams, handling: Handling = 'strict'): Promise<SearchPage> {
+    const body = await this.searchBody(type, toQuery(params), handling);
     return parseSearchBundle(body, this.repositoryId, `${type} search`, type);
   }
 
@@ -74,12 +87,25 @@ export class FhirClient {
   }
 
   /** The number of `type` resources the search parameters match (`_summary=count`), with the self link. */
-  async count(type: string, params: SearchParams): Promise<{ total: number; self: string | null }> {
-    const query = toQuery([...params, ['_summary', 'count']]);
-    const body = toSearchParams(query).toString().length > MAX_GET_QUERY
-      ? await this.http.postForm(`/${type}/_search`, query)
-      : await this.http.getJson(`/${type}`, query, FHIR_JSON);
+  async count(type: string, params: SearchParams, handling: Handling = 'strict'): Promise<{ total: number; self: string | null }> {
+    const body = await this.searchBody(type, toQuery([...params, ['_summary', 'count']]), handling);
     return parseCountBundle(body, this.repositoryId, `${type} count`);
+  }
+
+  /** GET, or POST _search when the query is long; a 400 with an OperationOutcome is SearchRefused. */
+  private async searchBody(type: string, query: Query, handling: Handling): Promise<unknown> {
+    const options: CallOptions = { passStatuses: [400], headers: handling === 'lenient' ? { prefer: 'handling=lenient' } : {} };
+    const post = toSearchParams(query).toString().length > MAX_GET_QUERY;
+    const answer: JsonAnswer = post
+      ? await this.http.postFormAnswer(`/${type}/_search`, query, options)
+      : await this.http.getJsonAnswer(`/${type}`, query, { ...options, accept: FHIR_JSON });
+    if (answer.status === 400) {
+      const where = post ? `POST ${this.basePath}/${type}/_search` : `GET ${this.basePath}/${type}`;
+      const texts = parseOutcomeTexts(answer.body);
+      if (texts === null) throw new RepositoryError(ErrorCode.HTTP_ERROR, this.repositoryId, `native API answered HTTP 400 to ${where}`, { httpStatus: 400 });
+      throw new SearchRefused(this.repositoryId, where, texts);
+    }
+    return answer.body;
   }
 
   /**

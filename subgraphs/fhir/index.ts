@@ -1,10 +1,11 @@
 /**
  * The FHIR R4 + mCODE adapter kind: config entries with `apiKind: "fhir"` and `endpoint` set to the FHIR base URL
- * (e.g. https://fhir.example.org/fhir). Options: pageSize, maxCandidates, parallelRequests, nativeImageCriteria
- * (adapter.ts).
+ * (e.g. https://fhir.example.org/fhir). Options (options.ts): pageSize, maxCandidates, parallelRequests,
+ * nativeImageCriteria.
  */
 import type { AdapterKind } from '../sdk/adapter';
-import { FHIR_CRITERIA, FhirAdapter, validateFhirOptions } from './adapter';
+import { FHIR_CRITERIA, FhirAdapter } from './adapter';
+import { validateFhirOptions } from './options';
 
 export const fhirKind: AdapterKind = {
   apiKind: 'fhir',
@@ -17,6 +18,7 @@ export const fhirKind: AdapterKind = {
   create: (entry, environment) => new FhirAdapter(entry, environment),
 };
 
-export { FhirAdapter, FHIR_CRITERIA, readFhirOptions, validateFhirOptions, type FhirAdapterOptions } from './adapter';
+export { FhirAdapter, FHIR_CRITERIA } from './adapter';
+export { FHIR_OPTIONS, readFhirOptions, validateFhirOptions, type FhirAdapterOptions } from './options';
 export { FhirClient } from './client';
 export { escapeSearchValue, planCandidates, ServerProfile } from './plan';

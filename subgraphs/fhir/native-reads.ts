@@ -12,13 +12,18 @@
  * parameter without which nothing can be read (`_id`, the subject list) is a REPOSITORY_BAD_RESPONSE. A search whose
  * Bundle.total says there are more matches than it returned, without a `next` link to them, is asked once more
  * with `_count` set to that total (servers without paging links), and is a REPOSITORY_BAD_RESPONSE if still short.
+ *
+ * A server that honours `Prefer: handling=strict` refuses instead of ignoring: HTTP 400 with an OperationOutcome.
+ * The parameters it names (applied.ts `refusedParameters`) are handled as ignored ones (remembered, `Replan`); a
+ * refusal that names none the adapter can do without is asked again once with `handling=lenient`, whose self link
+ * then tells what was applied. A parameter the server does not support never fails the query.
  */
 import { chunk, mapWithConcurrency } from '../sdk/concurrency';
 import { ErrorCode, RepositoryError } from '../sdk/errors';
 import type { FullCaseRecord } from '../sdk/records';
 import type { Stage } from '../../schema/generated/graphql';
-import { ignoredParameters } from './applied';
-import type { FhirClient } from './client';
+import { ignoredParameters, refusedParameters } from './applied';
+import { SearchRefused, type FhirClient, type Handling } from './client';
 import { STAGE_OBSERVATION_CODES } from './codes';
 import { caseRecords, referenceId, stageOf, type MappingContext } from './mapping';
 import { mergeResourceSets, type ResourceSet, type SearchPage } from './native-types';
@@ -99,7 +104,7 @@ export class NativeReads {
 
   /** The number of `type` resources the parameters match (`_summary=count`), checked against the self link. */
   async count(type: string, params: SearchParams): Promise<number> {
-    const { total, self } = await this.client.count(type, params);
+    const { total, self } = await this.strictOrLenient(type, [...params, ['_summary', 'count']], (handling) => this.client.count(type, params, handling));
     this.check(type, params, self);
     return total;
   }
@@ -230,7 +235,7 @@ export class NativeReads {
     let pageSize = this.options.pageSize;
     for (let attempt = 0; ; attempt++) {
       const sent: SearchParams = [...params, ['_count', String(pageSize)]];
-      let page = this.complete(type, await this.client.search(type, sent));
+      let page = this.complete(type, await this.strictOrLenient(type, sent, (handling) => this.client.search(type, sent, handling)));
       this.check(type, params, page.self);
       const total = page.total;
       const matchIds = [...page.matchIds];
@@ -252,17 +257,34 @@ export class NativeReads {
     }
   }
 
+  /** A search asked strictly; a refusal (HTTP 400, OperationOutcome) handled as the module comment says. */
+  private async strictOrLenient<T>(type: string, sent: SearchParams, search: (handling: Handling) => Promise<T>): Promise<T> {
+    try {
+      return await search('strict');
+    } catch (error) {
+      if (!(error instanceof SearchRefused)) throw error;
+      const refused = refusedParameters(sent, error.texts);
+      if (refused.length > 0) this.dropParameters(type, refused, 'refused');
+      return search('lenient');
+    }
+  }
+
   /** Compares a first page's self link with what was sent: see the module comment. */
   private check(type: string, sent: SearchParams, self: string | null): void {
     const ignored = ignoredParameters(sent, self);
     if (!ignored || ignored.length === 0) return;
+    this.dropParameters(type, ignored, 'ignored');
+  }
+
+  /** Remembers parameters the server ignored or refused, and plans again; without an essential one nothing can be read. */
+  private dropParameters(type: string, ignored: string[], how: 'ignored' | 'refused'): never {
     const essential = ignored.filter((key) => ESSENTIAL.has(key.split(/[:=]/)[0]));
     if (essential.length > 0) {
       throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.repositoryId,
-        `the server ignored the search parameter ${essential.map((k) => `"${k.split('=')[0]}"`).join(', ')} of a ${type} search (left out of the self link), without which the adapter cannot read`);
+        `the server ${how} the search parameter ${essential.map((k) => `"${k.split('=')[0]}"`).join(', ')} of a ${type} search (${how === 'ignored' ? 'left out of the self link' : 'HTTP 400 under Prefer: handling=strict'}), without which the adapter cannot read`);
     }
     for (const key of ignored) this.profile.ignore(profileKey(type, key));
-    throw new Replan(`the server ignored ${ignored.join(', ')} of a ${type} search`);
+    throw new Replan(`the server ${how} ${ignored.join(', ')} of a ${type} search`);
   }
 
   /**

@@ -353,3 +353,22 @@ export function parseCapabilityStatement(body: unknown, repositoryId: string): S
   for (const set of searchParams.values()) for (const name of commonParams) set.add(name);
   return { searchParams, commonParams, includes, revIncludes };
 }
+
+/**
+ * The texts of an OperationOutcome's issues (`diagnostics`, `details.text`, `expression`, `location`), read only
+ * to learn which search parameter a server refused (applied.ts); null when the body is no OperationOutcome. The
+ * texts may echo values, so they never go into a message or a log.
+ */
+export function parseOutcomeTexts(body: unknown): string[] | null {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || (body as Json).resourceType !== 'OperationOutcome') return null;
+  const issues = (body as Json).issue;
+  const texts: string[] = [];
+  for (const issue of Array.isArray(issues) ? issues : []) {
+    if (issue === null || typeof issue !== 'object') continue;
+    const { diagnostics, details, expression, location } = issue as Json;
+    if (typeof diagnostics === 'string') texts.push(diagnostics);
+    if (details !== null && typeof details === 'object' && typeof (details as Json).text === 'string') texts.push((details as Json).text as string);
+    for (const list of [expression, location]) if (Array.isArray(list)) texts.push(...list.filter((x): x is string => typeof x === 'string'));
+  }
+  return texts;
+}

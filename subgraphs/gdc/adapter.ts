@@ -28,9 +28,10 @@ import { HarvestedIndex } from '../sdk/harvested-index';
 import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
 import { requireAllApplied } from '../sdk/report';
 import { GdcClient } from './client';
-import { Counting, keysOf, MISSING, zeroCounts, type CountingLimits } from './counting';
+import { Counting, keysOf, MISSING, zeroCounts } from './counting';
 import { CASE_FIELDS, caseRecord, collectionRecord, SLIDE_FIELDS, studiesOf } from './mapping';
 import type { SlideFileHit } from './native-types';
+import { readGdcOptions, type GdcOptions } from './options';
 import { parseCaseHit, parseProjectHit, parseSlideFileHit } from './parse';
 import { planFilter, reportOf, WarningLog, type Vocabulary } from './plan';
 import { CASE, FILE, fold, Query, SLIDES, wildcardSafe } from './query';
@@ -40,40 +41,6 @@ import { CASE, FILE, fold, Query, SLIDES, wildcardSafe } from './query';
  * query with its reason, so the kind declares them all.
  */
 export const GDC_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA;
-
-export interface GdcOptions extends CountingLimits {
-  vocabularyTtlSeconds: number;
-}
-
-const OPTION_BOUNDS: Record<keyof GdcOptions, readonly [min: number, max: number, fallback: number]> = {
-  vocabularyTtlSeconds: [1, 86_400, 300],
-  maxFacetRequests: [0, 256, 64],
-  parallelRequests: [1, 16, 4],
-  maxScan: [0, 1_000_000, 50_000],
-};
-
-/** Checks `entry.options`; problems as "field: what is wrong". */
-export function validateGdcOptions(options: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    const bounds = (OPTION_BOUNDS as Record<string, readonly [number, number, number] | undefined>)[key];
-    if (!bounds) problems.push(`${key}: unknown option (known: ${Object.keys(OPTION_BOUNDS).join(', ')})`);
-    else if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds[0] || value > bounds[1]) {
-      problems.push(`${key}: must be an integer between ${bounds[0]} and ${bounds[1]}`);
-    }
-  }
-  return problems;
-}
-
-export function readGdcOptions(options: Record<string, unknown>): GdcOptions {
-  const read = (key: keyof GdcOptions) => (typeof options[key] === 'number' ? (options[key] as number) : OPTION_BOUNDS[key][2]);
-  return {
-    vocabularyTtlSeconds: read('vocabularyTtlSeconds'),
-    maxFacetRequests: read('maxFacetRequests'),
-    parallelRequests: read('parallelRequests'),
-    maxScan: read('maxScan'),
-  };
-}
 
 /** Files of one search page when loading studies; more pages follow for very large batches. */
 const STUDY_FILES_PAGE = 5000;

@@ -3,7 +3,8 @@
  * (e.g. https://api.gdc.cancer.gov), whose images are pathology slides (`/files` with `data_type: "Slide Image"`).
  */
 import type { AdapterKind } from '../sdk/adapter';
-import { GDC_CRITERIA, GdcAdapter, validateGdcOptions } from './adapter';
+import { GDC_CRITERIA, GdcAdapter } from './adapter';
+import { validateGdcOptions } from './options';
 
 export const gdcKind: AdapterKind = {
   apiKind: 'gdc',
@@ -16,3 +17,4 @@ export const gdcKind: AdapterKind = {
 };
 
 export { GdcAdapter } from './adapter';
+export { GDC_OPTIONS, readGdcOptions, validateGdcOptions, type GdcOptions } from './options';

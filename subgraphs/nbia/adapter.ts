@@ -32,6 +32,7 @@ import { NbiaClient } from './client';
 import { harvestIndex, type NbiaIndex } from './harvest';
 import { caseFromSearch, collectionRecord, type MappingContext } from './mapping';
 import type { SimpleSearchCriterion, SimpleSearchResult } from './native-types';
+import { readNbiaOptions } from './options';
 import { needsVocabulary, planSearch, type Vocabulary } from './plan';
 
 /** A decoded cursor: `o` (native offset) on the native path, `k` (last subject id) on both. */
@@ -44,8 +45,6 @@ interface NbiaCursor {
 export const NBIA_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA.filter((c) => c !== 'YEAR_OF_DIAGNOSIS');
 
 export const YEAR_NOT_AVAILABLE = 'NBIA has no clinical diagnosis fields: the year of diagnosis is not recorded (only imaging metadata is)';
-
-export const DEFAULT_INDEX_TTL_SECONDS = 300;
 
 /** An index younger than this is not harvested again because a search named a subject it lacks. */
 const MIN_REFRESH_AGE_MS = 10_000;
@@ -63,7 +62,7 @@ export class NbiaAdapter implements RepositoryAdapter {
       repositoryId: entry.id, baseUrl: entry.endpoint, timeoutMs: entry.timeoutMs, credentials: environment.credentials,
     });
     this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint, collections: new Map(entry.collections.map((c) => [c.id, c])) };
-    const ttlMs = indexTtlSeconds(entry.options) * 1000;
+    const ttlMs = readNbiaOptions(entry.options).indexTtlSeconds * 1000;
     this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping), ttlMs);
     // The raw values the pushed-down criteria are expanded to; they change with the data, so the same TTL.
     this.vocabulary = new HarvestedIndex<Vocabulary>(async () => {
@@ -200,24 +199,6 @@ export class NbiaAdapter implements RepositoryAdapter {
     this.index.invalidate();
     return this.index.get();
   }
-}
-
-export function indexTtlSeconds(options: Record<string, unknown>): number {
-  const value = options.indexTtlSeconds;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : DEFAULT_INDEX_TTL_SECONDS;
-}
-
-/** Checks `entry.options`: only `indexTtlSeconds` (a positive number of seconds) is known. */
-export function validateNbiaOptions(options: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    if (key === 'indexTtlSeconds') {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) problems.push('indexTtlSeconds: must be a positive number of seconds');
-    } else {
-      problems.push(`${key}: unknown option (the nbia adapter knows indexTtlSeconds)`);
-    }
-  }
-  return problems;
 }
 
 function filterFingerprint(filter: NormalizedFilter): string {

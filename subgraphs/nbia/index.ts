@@ -3,7 +3,8 @@
  * (e.g. https://nbia.cancerimagingarchive.net/nbia-api/services/v4).
  */
 import type { AdapterKind } from '../sdk/adapter';
-import { NBIA_CRITERIA, NbiaAdapter, validateNbiaOptions } from './adapter';
+import { NBIA_CRITERIA, NbiaAdapter } from './adapter';
+import { validateNbiaOptions } from './options';
 
 export const nbiaKind: AdapterKind = {
   apiKind: 'nbia',
@@ -16,3 +17,4 @@ export const nbiaKind: AdapterKind = {
 };
 
 export { NbiaAdapter } from './adapter';
+export { NBIA_OPTIONS, readNbiaOptions, validateNbiaOptions, type NbiaOptions } from './options';

@@ -18,6 +18,30 @@ export interface NativeHttpOptions {
   credentials?: string;
   /** Maximum connections to this repository. */
   connections?: number;
+  /**
+   * Headers sent with every request (e.g. FHIR's `Prefer: handling=strict`), below the per-call ones (`accept`,
+   * `content-type`, a call's own `headers`) and the credentials, which they never replace.
+   */
+  headers?: Record<string, string>;
+}
+
+/** Per-call settings of the `…Answer` methods. */
+export interface CallOptions {
+  accept?: string;
+  /** Headers of this call only, over the instance's `headers` (e.g. `prefer: handling=lenient` for one retry). */
+  headers?: Record<string, string>;
+  /**
+   * Error statuses answered with their parsed JSON body instead of REPOSITORY_HTTP_ERROR, for a protocol whose
+   * error documents the adapter reads (FHIR's OperationOutcome naming a refused search parameter). A body that is
+   * not JSON is still the HTTP error.
+   */
+  passStatuses?: readonly number[];
+}
+
+/** A JSON answer with its status (2xx, or one of the call's `passStatuses`). */
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
 }
 
 export interface NativeResponse {
@@ -32,12 +56,14 @@ export class NativeHttp {
   private readonly basePath: string;
   private readonly authorization?: string;
   private readonly timeoutMs: number;
+  private readonly headers: Record<string, string>;
 
   constructor(options: NativeHttpOptions) {
     const url = new URL(options.baseUrl);
     this.repositoryId = options.repositoryId;
     this.basePath = url.pathname.replace(/\/$/, '');
     this.timeoutMs = options.timeoutMs;
+    this.headers = lowerCased(options.headers);
     this.pool = new Pool(url.origin, { connections: options.connections ?? 16, pipelining: 1 });
     if (options.credentials) {
       this.authorization = options.credentials.startsWith('Bearer ')
@@ -69,13 +95,28 @@ export class NativeHttp {
     return this.parseJson(response, 'POST', path);
   }
 
+  /** GET and parse JSON, with per-call headers and error statuses answered rather than thrown (CallOptions). */
+  async getJsonAnswer(path: string, query: Query, options: CallOptions = {}): Promise<JsonAnswer> {
+    const headers = { ...lowerCased(options.headers), accept: options.accept ?? 'application/json' };
+    return this.answer(await this.send('GET', path, query, undefined, headers, options.passStatuses), 'GET', path);
+  }
+
+  /** POST a form and parse JSON, with per-call headers and error statuses answered rather than thrown (CallOptions). */
+  async postFormAnswer(path: string, form: Query, options: CallOptions = {}): Promise<JsonAnswer> {
+    const headers = { ...lowerCased(options.headers), accept: options.accept ?? 'application/json', 'content-type': 'application/x-www-form-urlencoded' };
+    return this.answer(await this.send('POST', path, {}, toSearchParams(form).toString(), headers, options.passStatuses), 'POST', path);
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }
 
-  private async send(method: 'GET' | 'POST', path: string, query: Query, body: string | undefined, headers: Record<string, string>): Promise<NativeResponse> {
+  private async send(
+    method: 'GET' | 'POST', path: string, query: Query, body: string | undefined, callHeaders: Record<string, string>, passStatuses: readonly number[] = [],
+  ): Promise<NativeResponse> {
     const search = toQueryString(query);
     const target = `${this.basePath}${path}${search ? `?${search}` : ''}`;
+    const headers: Record<string, string> = { ...this.headers, ...callHeaders };
     if (this.authorization) headers.authorization = this.authorization;
     let status: number;
     let contentType: string;
@@ -92,11 +133,25 @@ export class NativeHttp {
     } catch (error) {
       throw this.transportError(error, method, path);
     }
-    if (status >= 400) {
-      throw new RepositoryError(ErrorCode.HTTP_ERROR, this.repositoryId,
-        `native API answered HTTP ${status} to ${method} ${this.basePath}${path}`, { httpStatus: status });
-    }
+    if (status >= 400 && !passStatuses.includes(status)) throw this.httpError(status, method, path);
     return { status, contentType, text };
+  }
+
+  private httpError(status: number, method: string, path: string): RepositoryError {
+    return new RepositoryError(ErrorCode.HTTP_ERROR, this.repositoryId,
+        `native API answered HTTP ${status} to ${method} ${this.basePath}${path}`, { httpStatus: status });
+  }
+
+  /** The parsed body with its status; an error status whose body is no JSON document stays the HTTP error. */
+  private answer(response: NativeResponse, method: string, path: string): JsonAnswer {
+    if (response.status < 400) return { status: response.status, body: this.parseJson(response, method, path) };
+    try {
+      const body = this.parseJson(response, method, path);
+      if (body !== null) return { status: response.status, body };
+    } catch {
+      // not JSON: below
+    }
+    throw this.httpError(response.status, method, path);
   }
 
   private transportError(error: unknown, method: string, path: string): RepositoryError {
@@ -124,6 +179,10 @@ export class NativeHttp {
         `native API answered malformed JSON to ${where} (${response.text.length} bytes, truncated or not JSON)`);
     }
   }
+}
+
+function lowerCased(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 /**

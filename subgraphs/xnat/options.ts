@@ -5,18 +5,8 @@
  * columns (or which custom field) the server reads. Project ids go into URL paths and are percent-encoded by the
  * client; they are checked for shape only.
  */
+import { defineOptions, option, type OptionsOf } from '../sdk/options';
 import { CLINICAL_FIELDS, type ClinicalField } from './native-types';
-
-export interface XnatOptions {
-  /** Seconds a harvested index answers before it is refreshed. */
-  indexTtlSeconds: number;
-  /** Harvest only these projects (one subjects and one experiments listing each); null: the whole XNAT. */
-  projects: string[] | null;
-  /** Custom variable name per clinical attribute. */
-  customFields: Record<ClinicalField, string>;
-  /** Scan column (xpath) holding BodyPartExamined. */
-  bodyPartColumn: string;
-}
 
 export const DEFAULT_INDEX_TTL_SECONDS = 300;
 
@@ -53,50 +43,46 @@ const COLUMN_XPATH = /^[A-Za-z][A-Za-z0-9_]*:[A-Za-z][A-Za-z0-9_]*(\/[A-Za-z_][A
 // XNAT project ids: letters, digits, underscores and dashes.
 const PROJECT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-const KNOWN = ['indexTtlSeconds', 'projects', 'customFields', 'bodyPartColumn'];
+export const XNAT_OPTIONS = defineOptions('xnat', {
+  indexTtlSeconds: option.positiveNumber({ default: DEFAULT_INDEX_TTL_SECONDS, unit: 'seconds', description: 'Seconds a harvested index answers before it is refreshed.' }),
+  projects: option.custom<string[] | null>({
+    default: null, summary: 'list of project ids',
+    description: 'Harvest only these projects (one subjects and one experiments listing each); absent: the whole XNAT.',
+    read(value, problem) {
+      if (!Array.isArray(value) || value.length === 0) {
+        problem('', 'must be a non-empty list of XNAT project ids');
+        return null;
+      }
+      value.forEach((p, i) => {
+        if (typeof p !== 'string' || !PROJECT_ID.test(p)) problem(`[${i}]`, 'must be an XNAT project id (letters, digits, "_" and "-")');
+      });
+      return [...new Set(value as string[])];
+    },
+  }),
+  customFields: option.custom<Record<ClinicalField, string>>({
+    default: { ...DEFAULT_CUSTOM_FIELDS }, summary: 'object: clinical attribute → custom variable name',
+    description: 'Custom variable name per clinical attribute, replacing the defaults for the attributes named.',
+    read(value, problem) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        problem('', 'must be an object of custom variable names by clinical attribute');
+        return { ...DEFAULT_CUSTOM_FIELDS };
+      }
+      for (const [field, name] of Object.entries(value)) {
+        if (!(CLINICAL_FIELDS as readonly string[]).includes(field)) problem(`.${field}`, `unknown attribute (known: ${CLINICAL_FIELDS.join(', ')})`);
+        else if (typeof name !== 'string' || !CUSTOM_FIELD_NAME.test(name)) problem(`.${field}`, 'must be a custom variable name (a letter, then letters, digits or "_")');
+      }
+      return { ...DEFAULT_CUSTOM_FIELDS, ...(value as Partial<Record<ClinicalField, string>>) };
+    },
+  }),
+  bodyPartColumn: option.string({
+    default: DEFAULT_BODY_PART_COLUMN, pattern: COLUMN_XPATH, mustBe: 'an element path such as "xnat:imageScanData/bodyPartExamined"',
+    description: 'Scan column (xpath) holding BodyPartExamined.',
+  }),
+});
+
+export type XnatOptions = OptionsOf<typeof XNAT_OPTIONS.specs>;
 
 /** Problems with `entry.options`, as "field: what is wrong". */
-export function validateXnatOptions(options: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(options)) {
-    switch (key) {
-      case 'indexTtlSeconds':
-        if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) problems.push('indexTtlSeconds: must be a positive number of seconds');
-        break;
-      case 'projects':
-        if (!Array.isArray(value) || value.length === 0) problems.push('projects: must be a non-empty list of XNAT project ids');
-        else value.forEach((p, i) => {
-          if (typeof p !== 'string' || !PROJECT_ID.test(p)) problems.push(`projects[${i}]: must be an XNAT project id (letters, digits, "_" and "-")`);
-        });
-        break;
-      case 'customFields':
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          problems.push('customFields: must be an object of custom variable names by clinical attribute');
-          break;
-        }
-        for (const [field, name] of Object.entries(value)) {
-          if (!(CLINICAL_FIELDS as readonly string[]).includes(field)) problems.push(`customFields.${field}: unknown attribute (known: ${CLINICAL_FIELDS.join(', ')})`);
-          else if (typeof name !== 'string' || !CUSTOM_FIELD_NAME.test(name)) problems.push(`customFields.${field}: must be a custom variable name (a letter, then letters, digits or "_")`);
-        }
-        break;
-      case 'bodyPartColumn':
-        if (typeof value !== 'string' || !COLUMN_XPATH.test(value)) problems.push('bodyPartColumn: must be an element path such as "xnat:imageScanData/bodyPartExamined"');
-        break;
-      default:
-        problems.push(`${key}: unknown option (the xnat adapter knows ${KNOWN.join(', ')})`);
-    }
-  }
-  return problems;
-}
-
+export const validateXnatOptions = XNAT_OPTIONS.validateOptions;
 /** The options with defaults; throws on invalid options (the config loader reports them first). */
-export function readXnatOptions(options: Record<string, unknown>): XnatOptions {
-  const problems = validateXnatOptions(options);
-  if (problems.length > 0) throw new Error(`invalid xnat options: ${problems.join('; ')}`);
-  return {
-    indexTtlSeconds: typeof options.indexTtlSeconds === 'number' ? options.indexTtlSeconds : DEFAULT_INDEX_TTL_SECONDS,
-    projects: Array.isArray(options.projects) ? [...new Set(options.projects as string[])] : null,
-    customFields: { ...DEFAULT_CUSTOM_FIELDS, ...(options.customFields as Partial<Record<ClinicalField, string>> | undefined) },
-    bodyPartColumn: typeof options.bodyPartColumn === 'string' ? options.bodyPartColumn : DEFAULT_BODY_PART_COLUMN,
-  };
-}
+export const readXnatOptions = XNAT_OPTIONS.readOptions;

@@ -519,24 +519,6 @@ describe('Beacon adapter', () => {
       sim.faults.hang = undefined;
     });
 
-    it('HTTP 500 with an HTML page → REPOSITORY_HTTP_ERROR', async () => {
-      sim.faults.httpStatus = 500;
-      const error = await failure(() => cohort({ sex: ['MALE'] }));
-      expectError(error, ErrorCode.HTTP_ERROR);
-      expect(error.extensions.httpStatus).toBe(500);
-      const { sim: s, adapter: fresh } = await beacon({});
-      s.faults.httpStatus = 503;
-      expectError(await failure(() => cohort({}, false, fresh)), ErrorCode.HTTP_ERROR);
-      expectError(await failure(() => fresh.collections(context)), ErrorCode.HTTP_ERROR);
-    });
-
-    it('truncated JSON → REPOSITORY_BAD_RESPONSE', async () => {
-      sim.faults.malformed = true;
-      const error = await failure(() => cohort({ cancerSites: ['LUNG'] }, true));
-      expectError(error, ErrorCode.BAD_RESPONSE);
-      expect(error.message).toContain('malformed JSON');
-    });
-
     it('an HTML page with status 200, a Beacon error document with status 200 and wrong types → errors naming the repository', async () => {
       const answers: Array<[unknown, string, RegExp]> = [
         ['<html><body>Login required</body></html>', ErrorCode.BAD_RESPONSE, /HTML page/],
@@ -574,30 +556,6 @@ describe('Beacon adapter', () => {
       } finally {
         await broken.close();
         await liar.close();
-      }
-    });
-
-    it('a beacon that never answers → REPOSITORY_TIMEOUT within timeoutMs', async () => {
-      sim.faults.hang = true;
-      const impatient = new BeaconAdapter(entryFor(sim.baseUrl, {}, 300), {});
-      try {
-        const started = Date.now();
-        expectError(await failure(() => cohort({ cancerSites: ['LUNG'] }, false, impatient)), ErrorCode.TIMEOUT);
-        expect(Date.now() - started).toBeLessThan(3000);
-      } finally {
-        await impatient.close();
-      }
-    });
-
-    it('a beacon that is down → REPOSITORY_UNAVAILABLE', async () => {
-      const gone = await startBeaconSimulator({ data });
-      const url = gone.baseUrl;
-      await gone.close();
-      const orphan = new BeaconAdapter(entryFor(url), {});
-      try {
-        expectError(await failure(() => cohort({}, false, orphan)), ErrorCode.UNAVAILABLE);
-      } finally {
-        await orphan.close();
       }
     });
 

@@ -14,7 +14,7 @@ import { parseDatasets, parseFilteringTerms, parseIndividualsAnswer } from '../.
 import {
   combine, facetQueries, facetValues, planCohort, queriesOf, queryKey, unconfirmedFilters, type Capabilities, type CountQuery, type QueryAnswer,
 } from '../../subgraphs/beacon/plan';
-import { readOptions, validateOptions } from '../../subgraphs/beacon/adapter';
+import { readOptions, validateOptions } from '../../subgraphs/beacon/options';
 import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
 import { normaliseFilter } from '../../subgraphs/sdk/filter';
 

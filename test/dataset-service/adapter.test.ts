@@ -68,9 +68,4 @@ describe('dataset-service adapter (the worked example)', () => {
     expect((await cohort({ manufacturers: ['Sie'] })).filtersNotApplied.map((n) => n.criterion)).toEqual(['MANUFACTURERS']);
   });
 
-  it('names the repository when the node answers something malformed', async () => {
-    simulator.faults.malformed = true;
-    await expect(cohort({})).rejects.toMatchObject({ extensions: { code: 'REPOSITORY_BAD_RESPONSE', repositoryId: 'es-upv' } });
-    simulator.faults.malformed = false;
-  });
 });

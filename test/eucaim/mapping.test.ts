@@ -15,7 +15,7 @@ import {
 } from '../../subgraphs/eucaim/mapping';
 import { parseSearchAnswer, type MediatorAnswer } from '../../subgraphs/eucaim/parse';
 import { FACET_VALUES, facetQueries, planCohort, queriesOf, refutedCriteria } from '../../subgraphs/eucaim/plan';
-import { validateOptions } from '../../subgraphs/eucaim/adapter';
+import { validateOptions } from '../../subgraphs/eucaim/options';
 
 const REPO = 'es-chaimeleon';
 const fixture: unknown = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'mediator-answer.json'), 'utf8'));
@@ -303,7 +303,7 @@ describe('options', () => {
     expect(validateOptions({ maxRequestsPerCohort: 0, parallelRequests: 'four', colour: 'blue' })).toEqual([
       'maxRequestsPerCohort: must be an integer between 1 and 64',
       'parallelRequests: must be an integer between 1 and 16',
-      'colour: unknown option (known: maxRequestsPerCohort, maxFacetRequests, parallelRequests)',
+      'colour: unknown option (the eucaim-mediator adapter knows maxRequestsPerCohort, maxFacetRequests, parallelRequests)',
     ]);
   });
 });

@@ -294,7 +294,8 @@ describe('a page of cases with studies, through the subgraph', () => {
   async function run(on: XnatAdapter, where: CaseFilter, first: number): Promise<Answer> {
     const { schema } = buildRepositorySubgraph(xnatEntry(data, simulator.baseUrl), xnatKind, on);
     const result = await graphql({
-      schema, source: QUERY, contextValue: {},
+      // A researcher holding a grant for this repository's records (subgraph.ts refuses cases to anonymous callers).
+      schema, source: QUERY, contextValue: { subject: 'test-researcher', recordGrants: [{ repositoryId: REPOSITORY_ID }] },
       variableValues: { representations: [{ __typename: 'DeTestXnatRepository', id: REPOSITORY_ID }], where, first },
     });
     return result as unknown as Answer;
@@ -406,9 +407,6 @@ describe('native failures', () => {
     faulty.faults.hang = undefined;
   });
 
-  const failure = (timeoutMs = 5000, on: { baseUrl: string } = faulty) =>
-    withAdapter({ timeoutMs }, (fresh) => rejection(fresh.cohort({}, {}, { facets: true })), on as RunningXnatSimulator);
-
   it('HTTP 503 with an HTML page is REPOSITORY_HTTP_ERROR, and the next query harvests again', async () => {
     await withAdapter({}, async (fresh) => {
       faulty.faults.httpStatus = 503;
@@ -423,29 +421,6 @@ describe('native failures', () => {
     await withAdapter({ options: { projects: ['XN-NOPE'] } }, async (fresh) => {
       expect((await rejection(fresh.cohort({}, {}, { facets: false }))).extensions).toMatchObject({ code: ErrorCode.HTTP_ERROR, httpStatus: 404 });
     }, faulty);
-  });
-
-  it('truncated JSON is REPOSITORY_BAD_RESPONSE', async () => {
-    faulty.faults.malformed = true;
-    const error = await failure();
-    expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_RESPONSE, repositoryId: REPOSITORY_ID });
-    expect(error.message).toMatch(/malformed JSON/);
-  });
-
-  it('a server that never answers is REPOSITORY_TIMEOUT after timeoutMs', async () => {
-    faulty.faults.hang = true;
-    const started = Date.now();
-    expect((await failure(300)).extensions).toMatchObject({ code: ErrorCode.TIMEOUT, repositoryId: REPOSITORY_ID });
-    expect(Date.now() - started).toBeLessThan(3000);
-  });
-
-  it('a server that is gone is REPOSITORY_UNAVAILABLE', async () => {
-    const gone = await startXnatSimulator({ data: xnatTestData(5) });
-    const baseUrl = gone.baseUrl;
-    await gone.close();
-    await withAdapter({}, async (fresh) => {
-      expect((await rejection(fresh.collections({}))).extensions).toMatchObject({ code: ErrorCode.UNAVAILABLE, repositoryId: REPOSITORY_ID });
-    }, { baseUrl } as RunningXnatSimulator);
   });
 
   describe('answers the protocol does not allow', () => {

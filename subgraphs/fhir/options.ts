@@ -1,0 +1,18 @@
+/** `entry.options` of a fhir repository (sdk/options.ts). */
+import { defineOptions, option, type OptionsOf } from '../sdk/options';
+
+export const FHIR_OPTIONS = defineOptions('fhir', {
+  /**
+   * Each patient brings its studies, conditions and enrolments along, so 100 patients are a few hundred included
+   * resources, below the include limit servers apply per page (HAPI: 1000).
+   */
+  pageSize: option.integer({ min: 1, max: 1000, default: 100, description: 'Largest native page, in patients (`_count`).' }),
+  maxCandidates: option.integer({ min: 1, max: 1_000_000, default: 10_000, description: 'Most candidate patients one cohort (or one page of cases) evaluates locally.' }),
+  parallelRequests: option.integer({ min: 1, max: 16, default: 4, description: 'Native requests in flight at once (collections, stages and studies of large pages).' }),
+  nativeImageCriteria: option.boolean({ default: true, description: 'Pre-select modalities natively (needs DCM-coded series modalities).' }),
+});
+
+export type FhirAdapterOptions = OptionsOf<typeof FHIR_OPTIONS.specs>;
+
+export const validateFhirOptions = FHIR_OPTIONS.validateOptions;
+export const readFhirOptions = FHIR_OPTIONS.readOptions;
