@@ -56,6 +56,8 @@ describe('hot reload of the federation config', () => {
       .then(({ status, body }) => (status === 200 && !body.errors ? 1 : 0))), 40);
     writeFileSync(path, JSON.stringify({ repositories: B }));
     await until(async () => (await ids()).length === 3);
+    // Requests before, during and right after the swap (the swap alone may take less than a few ticks).
+    await until(async () => background.length > 3);
     clearInterval(ticker);
     const { status, body } = await inFlight;
     expect(status).toBe(200);
