@@ -2,7 +2,7 @@ import type { Modality } from '../generated/graphql';
 
 // DICOM PS3.3 C.7.3.1.1.1 defined terms that the unified schema keeps as they are.
 const DICOM_MODALITIES: readonly Modality[] = [
-  'CT', 'MR', 'PT', 'MG', 'DX', 'CR', 'US', 'NM', 'XA', 'RF', 'SEG', 'RTSTRUCT', 'RTPLAN', 'RTDOSE', 'SR', 'SM', 'OT',
+  'CT', 'MR', 'PT', 'MG', 'DX', 'CR', 'US', 'NM', 'XA', 'RF', 'SEG', 'RTSTRUCT', 'RTPLAN', 'RTDOSE', 'SR', 'SM', 'SC', 'OT',
 ];
 
 // Retired DICOM terms and names used by non-DICOM APIs (EUCAIM mediator, XNAT session types, RadLex labels).

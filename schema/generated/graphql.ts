@@ -244,6 +244,8 @@ export type Collection = {
   name: Scalars['String']['output'];
   studies: Maybe<Scalars['Int']['output']>;
   subjects: Maybe<Scalars['Int']['output']>;
+  /** Modality values the repository lists for this collection that name no DICOM modality (e.g. "Unknown", a local label), as written: reported rather than dropped. */
+  unmappedModalities: Array<Scalars['String']['output']>;
 };
 
 export type Diagnosis = {
@@ -489,6 +491,8 @@ export type Modality =
   | 'RTPLAN'
   /** Radiotherapy structure set */
   | 'RTSTRUCT'
+  /** Secondary capture (screenshots, scanned or derived images) */
+  | 'SC'
   /** Segmentation */
   | 'SEG'
   /** Slide microscopy */
@@ -1012,6 +1016,7 @@ export type CollectionResolvers<ContextType = RequestContext, ParentType extends
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   studies?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   subjects?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  unmappedModalities?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DiagnosisResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Diagnosis'] = ResolversParentTypes['Diagnosis']> = {

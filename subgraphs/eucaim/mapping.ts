@@ -110,8 +110,8 @@ export function addCounts(a: Counts, b: Counts): Counts {
 }
 
 /**
- * Collection records from an unfiltered answer. Modalities are normalised (PET → PT, SPECT → NM; values naming no
- * modality are dropped); cancer sites, licence, DOI and landing page come from the entry's collection metadata
+ * Collection records from an unfiltered answer. Modalities are normalised (PET → PT, SPECT → NM); values naming no
+ * modality ("Unknown") are listed apart, as written; cancer sites, licence, DOI and landing page come from the entry's collection metadata
  * when it describes the collection (the mediator does not say them); the node's own name and description win.
  */
 export function collectionRecordsOf(answer: MediatorAnswer, metadata: readonly CollectionMetadata[]): CollectionRecord[] {
@@ -128,6 +128,7 @@ export function collectionRecordsOf(answer: MediatorAnswer, metadata: readonly C
       studies: c.studiesCount,
       cancerSites: meta ? [meta.cancerSite] : [],
       modalities: [...new Set(c.modalities.map(normaliseModality).filter((m): m is Modality => m !== null))],
+      unmappedModalities: [...new Set(c.modalities.filter((raw) => normaliseModality(raw) === null))],
     };
   });
 }

@@ -9,7 +9,8 @@ export type StudyRecord = Omit<ImagingStudy, '__typename' | 'series'> & { series
 /** A case; `studies` may be left out and loaded in a batch when a query selects them. */
 export type CaseRecord = Omit<Case, '__typename' | 'studies'> & { studies?: StudyRecord[] };
 export type FullCaseRecord = CaseRecord & { studies: StudyRecord[] };
-export type CollectionRecord = Omit<Collection, '__typename'>;
+/** `unmappedModalities` may be left out where the repository lists only values that map. */
+export type CollectionRecord = Omit<Collection, '__typename' | 'unmappedModalities'> & { unmappedModalities?: string[] };
 /** `incompleteFacets` may be left out: most adapters count every value of the facets they give. */
 /** `exists` may be left out where it follows from `subjects`. */
 /** What is withheld from a caller (`suppressed`, `minCellSize`, `roundedTo`) is the SDK's to say (privacy/), not the adapter's. */

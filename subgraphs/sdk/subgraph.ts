@@ -13,7 +13,7 @@ import { mayReadRecords, mayReadSomeRecords, type RequestContext } from './conte
 import type { RepositoryEntry } from './entry';
 import { asRepositoryError, ErrorCode, RepositoryError } from './errors';
 import { normaliseFilter } from './filter';
-import type { CaseRecord, CohortRecord, StudyRecord } from './records';
+import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from './records';
 import { countPrivacyPolicy, discloseCohort } from './privacy';
 import { perRequest } from './request-scope';
 import { entityImplementing, interfaceNamed, parseSdl } from './sdl';
@@ -89,6 +89,9 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
         return listCases(args, context);
       },
       collections: (_: unknown, __: unknown, context: RequestContext) => guarded(() => adapter.collections(context)),
+    },
+    Collection: {
+      unmappedModalities: (collection: CollectionRecord) => collection.unmappedModalities ?? [],
     },
     Cohort: {
       incompleteFacets: (cohort: CohortRecord) => cohort.incompleteFacets ?? [],

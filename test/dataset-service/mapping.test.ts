@@ -55,10 +55,10 @@ describe('BodyPartExamined values of real archives and nodes', () => {
     ]);
   });
 
-  it('tells a modality nobody can map (SC, Secondary Capture) from the node saying it does not know one', () => {
+  it('maps SC (Secondary Capture, a DICOM modality), and tells the node saying it does not know one', () => {
     expect(nodeModalities.sort()).toEqual(['CR', 'CT', 'DX', 'MG', 'MR', 'PT', 'SC', 'Unknown']);
     expect(nodeModalities.map((m) => [m, normaliseModality(m), isUnknownModality(m)])).toEqual(expect.arrayContaining([
-      ['SC', null, false], ['Unknown', null, true], ['DX', 'DX', false],
+      ['SC', 'SC', false], ['Unknown', null, true], ['DX', 'DX', false],
     ]));
     expect([FACET_LABEL.modality('SC'), FACET_LABEL.modality('Unknown'), FACET_LABEL.modality('Unkown'), FACET_LABEL.modality('PET')]).toEqual(['SC', 'UNKNOWN', 'UNKNOWN', 'PT']);
   });

@@ -96,13 +96,15 @@ describe('parseSearchAnswer on the recorded shape', () => {
 });
 
 describe('the recorded ProCAncer-I and CHAIMELEON answers', () => {
-  it('reads ProCAncer-I: an age range from 0, modalities MR and SC (Secondary Capture, no unified value), sums without total', () => {
+  it('reads ProCAncer-I: an age range from 0, modalities MR and SC (Secondary Capture), sums without total', () => {
     const answer = parseSearchAnswer(recorded('ProCancerI'), REPO);
     expect(answer.total).toBeNull();
     expect(countsOf(answer, null)).toEqual({ subjects: 8826 + 5432, studies: 8848 + 5434 });
     expect(answer.collections[0]).toMatchObject({ ageRange: { min: 0, max: 91 }, modalities: ['MR', 'SC'], bodyParts: ['Prostate'], gender: ['Male'] });
-    // The collection list can only hold unified modalities: SC is not one (see the report for a schema field).
-    expect(collectionRecordsOf(answer, []).map((c) => c.modalities)).toEqual([['MR'], ['MR']]);
+    expect(collectionRecordsOf(answer, []).map((c) => [c.modalities, c.unmappedModalities])).toEqual([[['MR', 'SC'], []], [['MR', 'SC'], []]]);
+    // What names no modality is listed apart, as written, not dropped.
+    const unknown = parseSearchAnswer({ collections: [{ id: 'c1', subjects_count: 5, studies_count: 5, modalities: ['MR', 'Unknown', 'scout-ish'] }] }, REPO);
+    expect(collectionRecordsOf(unknown, [])[0]).toMatchObject({ modalities: ['MR'], unmappedModalities: ['Unknown', 'scout-ish'] });
   });
 
   it('refuses the CHAIMELEON answer\'s "age_range.max: 965" as bad native data, for those collections only', () => {
@@ -172,7 +174,7 @@ describe('answers to unified records', () => {
     expect(records[0]).toEqual({
       id: LUNG_ID, name: 'Lung Cancer (April 2024)', description: 'All Patient Cases ... related to Lung cancer.',
       licence: 'restricted', doi: '10.1/x', landingPage: null, subjects: 1254, studies: 3140,
-      cancerSites: ['LUNG'], modalities: ['CT', 'PT', 'DX', 'CR'],
+      cancerSites: ['LUNG'], modalities: ['CT', 'PT', 'DX', 'CR'], unmappedModalities: [],
     });
     expect(records[1]).toMatchObject({ id: BREAST_ID, cancerSites: [], modalities: ['MG', 'MR', 'PT'], subjects: 1238, studies: 1507 });
     expect(records[2]).toMatchObject({ modalities: ['MR', 'NM'] });
