@@ -202,25 +202,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end(JSON.stringify({ error: `not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }));
       return;
     }
-    const verdict = rateLimiter && await rateLimiter.check(req);
-    if (verdict && !verdict.allowed) {
+    // Rate limits count a caller by its token's subject once it is authenticated, else by its address (a flood of
+    // bad tokens is counted against the address it comes from).
+    const limited = async (subject?: string): Promise<boolean> => {
+      const verdict = rateLimiter && await rateLimiter.check(req, subject);
+      if (!verdict || verdict.allowed) return false;
       const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(seconds) });
       res.end(JSON.stringify({ errors: [{ message: `too many requests from this caller: try again in ${seconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterMs: verdict.retryAfterMs } }] }));
-      return;
-    }
+      return true;
+    };
+    const authenticated = Boolean(authenticate && !options.context && req.headers.authorization);
+    if (!authenticated && await limited()) return;
     if (authenticate && !options.context) {
       const caller = await authenticate(req).catch((error: unknown) => {
         console.error(`gateway: authentication failed: ${(error as Error).message}`);
         return undefined;
       });
       if (!caller || !caller.ok) {
+        if (authenticated && await limited()) return;
         const refusal = caller ?? { ok: false as const, status: 503 as const, error: 'invalid_request' as const, message: 'the caller could not be authenticated' };
         const { headers, body } = refusalBody(refusal);
         res.writeHead(refusal.status, headers);
         res.end(body);
         return;
       }
+      if (authenticated && await limited(caller.context.subject ?? undefined)) return;
       callers.set(req, caller.context);
     }
     // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.

@@ -88,3 +88,31 @@ describe('the rate limit, shared by replicas through Redis', () => {
     }
   });
 });
+
+describe('the rate limit for authenticated callers', () => {
+  let federation: TestFederation;
+
+  beforeAll(async () => {
+    federation = await startTestFederation(REPOSITORY, { rateLimit: { perMinute: 3 }, demoIssuer: true });
+  });
+
+  afterAll(async () => {
+    await federation?.close();
+  });
+
+  const ask = async (token?: string) => (await request(federation.url, {
+    method: 'POST', body: QUERY, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  }).then(async (response) => { await response.body.text(); return response.statusCode; }));
+
+  it('counts each token subject on its own, whatever address it comes from, and bad tokens against the address', async () => {
+    const alice = await federation.gateway.demoIssuer!.mint('alice', []);
+    const bob = await federation.gateway.demoIssuer!.mint('bob', []);
+    const statuses = { alice: [] as number[], bob: [] as number[], bad: [] as number[] };
+    for (let i = 0; i < 4; i++) statuses.alice.push(await ask(alice));
+    statuses.bob.push(await ask(bob));
+    for (let i = 0; i < 4; i++) statuses.bad.push(await ask('not.a.token'));
+    expect(statuses.alice).toEqual([200, 200, 200, 429]);
+    expect(statuses.bob).toEqual([200]);
+    expect(statuses.bad).toEqual([401, 401, 401, 429]);
+  });
+});
