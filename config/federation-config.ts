@@ -10,6 +10,7 @@ import type { CollectionMetadata, SimulatedRepository, SimulatedRepositoryEntry 
 import { REPOSITORY_ID_PATTERN } from '../subgraphs/sdk/type-name';
 import { ISO_3166_ALPHA_2 } from './iso-3166';
 import { parseAuthConfig, type AuthConfig } from '../gateway/auth/auth-config';
+import { parseCorsConfig, type CorsConfig } from '../gateway/http/cors-config';
 
 export interface FederationConfig {
   /** Where the config came from (a path), for messages. */
@@ -21,6 +22,8 @@ export interface FederationConfig {
    * its built-in demo issuer instead).
    */
   auth?: AuthConfig;
+  /** Browser origins (portals) allowed to call the GraphQL endpoint (gateway/http/cors-config.ts). Absent: none. */
+  cors?: CorsConfig;
 }
 
 export class ConfigError extends Error {
@@ -76,8 +79,9 @@ export function parseFederationConfig(json: unknown, source: string, kinds: read
     if (entry) repositories.push(entry);
   });
   const auth = parseAuthConfig(json.auth, problems);
+  const cors = parseCorsConfig(json.cors, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return auth ? { source, repositories, auth } : { source, repositories };
+  return { source, repositories, ...(auth ? { auth } : {}), ...(cors ? { cors } : {}) };
 }
 
 function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], problems: string[]): SimulatedRepositoryEntry | null {

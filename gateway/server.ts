@@ -18,6 +18,9 @@ import { createGraphiqlHandler } from './graphiql';
 import { createApolloHandler } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './http/health';
 import { maskInternalErrors } from './http/mask-internal-errors';
+import { createCorsHandler } from './http/cors';
+import { corsFromEnv } from './http/cors-config';
+import { legacyJsonStatus } from './http/legacy-json-status';
 import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
 import { demoSimulatorAt } from './demo';
 import { createDemoFaultsHandler } from './resilience/demo-faults';
@@ -186,7 +189,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bindGatewayKey(context, gatewayKey);
     startReleaseTally(context);
     return context;
-  });
+  }, { adjustResponse: legacyJsonStatus });
+  // CORS_ALLOWED_ORIGINS replaces the config's allow-list; otherwise the list follows config reloads.
+  const corsOverride = corsFromEnv(options.env ?? process.env);
+  const cors = createCorsHandler(() => corsOverride ?? host.current.config.cors);
   const rateLimiter = createRateLimiter(options.rateLimit ?? rateLimitOptionsFromEnv(options.env ?? process.env));
   const server: Server = createServer(async (req, res) => {
     if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || demoIssuer?.handle(req, res)) return;
@@ -202,6 +208,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end(JSON.stringify({ error: `not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }));
       return;
     }
+    // Preflights are answered before limits and authentication (browsers send them without the token).
+    if (cors(req, res)) return;
     // Rate limits count a caller by its token's subject once it is authenticated, else by its address (a flood of
     // bad tokens is counted against the address it comes from).
     const limited = async (subject?: string): Promise<boolean> => {

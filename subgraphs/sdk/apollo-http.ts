@@ -2,14 +2,19 @@
  * Connects Apollo Server to a plain node:http server (Apollo Server 5 ships no framework integration we want to
  * depend on): reads the body, hands the request to executeHTTPGraphQLRequest, writes the answer.
  */
-import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Largest request body accepted (a GraphQL query with variables is far smaller). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
+export interface ApolloHandlerOptions {
+  /** Changes Apollo's answer before it is written (the gateway's status codes for `application/json`). */
+  adjustResponse?: (response: HTTPGraphQLResponse) => HTTPGraphQLResponse;
+}
+
 export function createApolloHandler<TContext extends BaseContext>(
-  server: ApolloServer<TContext>, contextFor: (req: IncomingMessage) => Promise<TContext>,
+  server: ApolloServer<TContext>, contextFor: (req: IncomingMessage) => Promise<TContext>, options: ApolloHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const headers = new HeaderMap();
@@ -26,7 +31,8 @@ export function createApolloHandler<TContext extends BaseContext>(
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body };
-    const answer = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextFor(req) });
+    const executed = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextFor(req) });
+    const answer = options.adjustResponse ? options.adjustResponse(executed) : executed;
     // Already answered (the gateway's deadline backstop) or the client went away: nothing more to write.
     if (res.headersSent || res.writableEnded) return;
     for (const [key, value] of answer.headers) res.setHeader(key, value);
