@@ -3,6 +3,7 @@
  * entry and the field at fault, so a repository owner who registers an entry sees exactly what to fix.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ALL_CANCER_SITES } from '../schema/codes/cancer-site';
 import type { CancerSite } from '../schema/generated/graphql';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
@@ -11,6 +12,7 @@ import { REPOSITORY_ID_PATTERN } from '../subgraphs/sdk/type-name';
 import { ISO_3166_ALPHA_2 } from './iso-3166';
 import { parseAuthConfig, type AuthConfig } from '../gateway/auth/auth-config';
 import { parseCorsConfig, type CorsConfig } from '../gateway/http/cors-config';
+import type { TrustedDocumentsConfig } from '../gateway/limits/trusted-documents';
 
 export interface FederationConfig {
   /** Where the config came from (a path), for messages. */
@@ -24,6 +26,11 @@ export interface FederationConfig {
   auth?: AuthConfig;
   /** Browser origins (portals) allowed to call the GraphQL endpoint (gateway/http/cors-config.ts). Absent: none. */
   cors?: CorsConfig;
+  /**
+   * The allow-list of operations for production portals (gateway/limits/trusted-documents.ts): the manifest, its
+   * path resolved against the config file's folder, and whether only its operations run. Absent: every operation.
+   */
+  trustedDocuments?: TrustedDocumentsConfig;
 }
 
 export class ConfigError extends Error {
@@ -80,8 +87,47 @@ export function parseFederationConfig(json: unknown, source: string, kinds: read
   });
   const auth = parseAuthConfig(json.auth, problems);
   const cors = parseCorsConfig(json.cors, problems);
+  const trustedDocuments = parseTrustedDocumentsConfig(json.trustedDocuments, source, problems);
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return { source, repositories, ...(auth ? { auth } : {}), ...(cors ? { cors } : {}) };
+  return { source, repositories, ...(auth ? { auth } : {}), ...(cors ? { cors } : {}), ...(trustedDocuments ? { trustedDocuments } : {}) };
+}
+
+/**
+ * The `trustedDocuments` section: `{ "file": "portal-operations.json", "enforce": true }`, the file relative to the
+ * config file, `enforce` true unless set to false. The manifest itself is read and checked when the gateway starts (gateway/limits/trusted-documents.ts).
+ */
+function parseTrustedDocumentsConfig(raw: unknown, source: string, problems: string[]): TrustedDocumentsConfig | undefined {
+  if (raw === undefined) return undefined;
+  if (!isObject(raw)) {
+    problems.push('trustedDocuments: must be an object like { "file": "portal-operations.json", "enforce": true }');
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) if (key !== 'file' && key !== 'enforce') problems.push(`trustedDocuments.${key}: unknown field; the section has "file" and "enforce"`);
+  // A list is enforced unless it says otherwise: `"enforce": false` is the migration mode, chosen on purpose.
+  if (raw.enforce !== undefined && typeof raw.enforce !== 'boolean') problems.push('trustedDocuments.enforce: must be true or false');
+  if (typeof raw.file !== 'string' || raw.file.trim() === '') {
+    problems.push(`trustedDocuments.file: ${raw.file === undefined ? 'missing' : 'must be a non-empty string'} (the path of the operations manifest)`);
+    return undefined;
+  }
+  return { file: resolve(dirname(source), raw.file), enforce: raw.enforce !== false };
+}
+
+/**
+ * TRUSTED_DOCUMENTS_FILE (a path, relative to the working directory) and TRUSTED_DOCUMENTS_ENFORCE (true/false)
+ * override the config's section, e.g. for one deployment of a shared config. Throws naming the variable at fault.
+ */
+export function trustedDocumentsWithEnv(configured: TrustedDocumentsConfig | undefined, env: NodeJS.ProcessEnv): TrustedDocumentsConfig | undefined {
+  const file = env.TRUSTED_DOCUMENTS_FILE?.trim();
+  const enforce = env.TRUSTED_DOCUMENTS_ENFORCE?.trim().toLowerCase();
+  if (enforce !== undefined && enforce !== '' && enforce !== 'true' && enforce !== 'false') {
+    throw new Error(`invalid environment variable TRUSTED_DOCUMENTS_ENFORCE: "${env.TRUSTED_DOCUMENTS_ENFORCE}" must be true or false`);
+  }
+  const path = file ? resolve(file) : configured?.file;
+  if (!path) {
+    if (enforce === 'true') throw new Error('TRUSTED_DOCUMENTS_ENFORCE=true needs a manifest: set TRUSTED_DOCUMENTS_FILE or the config\'s trustedDocuments.file');
+    return undefined;
+  }
+  return { file: path, enforce: enforce ? enforce === 'true' : configured?.enforce ?? true };
 }
 
 function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], problems: string[]): SimulatedRepositoryEntry | null {

@@ -7,7 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FederationConfig } from '../config/federation-config';
+import { trustedDocumentsWithEnv, type FederationConfig } from '../config/federation-config';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import type { RequestContext } from '../subgraphs/sdk/context';
 import { bindSubgraphCache } from './cache/context';
@@ -26,6 +26,7 @@ import { demoSimulatorAt } from './demo';
 import { createDemoFaultsHandler } from './resilience/demo-faults';
 import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
 import { boundedDocumentStore } from './limits/document-store';
+import { loadTrustedDocuments, markGatewayOwnOperation, trustedDocumentsPlugin } from './limits/trusted-documents';
 import { createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
 import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
 import type { DestinationStream } from 'pino';
@@ -145,6 +146,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const introspection = options.introspection ?? (options.env ?? process.env).NODE_ENV !== 'production';
   const limits = queryLimitProtection({ ...DEFAULT_QUERY_LIMITS, fieldSuggestions: introspection, ...options.limits });
+  // The allow-list of operations (config `trustedDocuments`, env TRUSTED_DOCUMENTS_*), checked at start; first of
+  // the plugins, so a refused operation is never parsed.
+  const trustedDocumentsConfig = trustedDocumentsWithEnv(options.config.trustedDocuments, options.env ?? process.env);
+  const trustedDocuments = trustedDocumentsConfig && trustedDocumentsPlugin<RequestContext>(loadTrustedDocuments(trustedDocumentsConfig));
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     introspection,
@@ -152,7 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     parseOptions: limits.parseOptions,
     documentStore: boundedDocumentStore(),
     // Apollo's landing page loads Sandbox from a CDN; GraphiQL is served from local files instead.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...limits.plugins, auditPlugin(auditLogger)],
+    plugins: [...(trustedDocuments ? [trustedDocuments] : []), ApolloServerPluginLandingPageDisabled(), ...limits.plugins, auditPlugin(auditLogger)],
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors(),
     stopOnTerminationSignals: false,
@@ -173,6 +178,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const europeExecutor: typeof throughApollo = (operation, context) => {
     const inner = { ...context };
     bindRecordReleases(inner, undefined);
+    // The gateway's own questions, not the caller's document: the trusted documents list does not hold them.
+    markGatewayOwnOperation(inner);
     return throughApollo(operation, inner);
   };
   const callers = new WeakMap<IncomingMessage, RequestContext>();
