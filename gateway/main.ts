@@ -29,7 +29,6 @@ async function main(): Promise<void> {
   });
   // A token to try record access with (README "Who may see what"): grants for every repository that lists cases.
   const demoToken = gateway.demoToken;
-  const recordRepositories = demo.config.repositories.filter((r) => ADAPTER_KINDS.find((k) => k.apiKind === r.apiKind)?.granularity === 'RECORD');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const repositories = demo.config.repositories;
   const countries = new Set(repositories.map((r) => r.country));
@@ -42,7 +41,7 @@ async function main(): Promise<void> {
     `  health: http://localhost:${gateway.port}/healthz   readiness: http://localhost:${gateway.port}/readyz`,
     demo.simulators.size > 0 ? `  watch it degrade (README "Staying up"): curl -H 'content-type: application/json' -H 'x-demo-secret: ${demoSecret}' localhost:${gateway.port}/demo/faults/<repository id> -d '{"down":true}'` : '',
     demoToken
-      ? `  anonymous callers get counts; records need a token (GraphiQL's CasesWithStudies tab carries one). A demo token (valid 12 h) with grants for ${recordRepositories.length} repositories:\n`
+      ? `  anonymous callers get counts; records need a token (GraphiQL's CasesWithStudies tab carries one). A demo token (valid 12 h) with grants for ${gateway.demoTokenGrants.length} repositories:\n`
         + `    curl -s localhost:${gateway.port}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${demoToken}' -d '{"query":"{ cases(first: 3) { nodes { id sex } } }"}'`
       : `  who may see what: the "auth" section of ${configPath}`,
     `  repository answers cached ${gateway.cache?.description ?? 'nowhere'} (per repository cacheTtlSeconds, default 60)`,

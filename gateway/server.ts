@@ -110,6 +110,8 @@ export interface RunningGateway {
   demoIssuer?: DemoIssuer;
   /** Its token (12 h) with grants for every repository that lists cases; GraphiQL's record tabs carry it. */
   demoToken?: string;
+  /** The repositories that token may read. */
+  demoTokenGrants: readonly string[];
   close(): Promise<void>;
 }
 
@@ -130,25 +132,26 @@ function warmUpAdapters(federation: Federation): Promise<string[]> {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   // In production a config without an "auth" section gets anonymous counts and no records at all.
-  const production = (options.env ?? process.env).NODE_ENV === 'production';
+  const env = options.env ?? process.env;
+  const production = env.NODE_ENV === 'production';
   const configuredAuth = options.auth ?? options.config.auth ?? (production && !options.demoIssuer ? { anonymous: 'counts' as const, issuers: [] } : undefined);
   let origin = '';
   const demoIssuer = !configuredAuth && options.demoIssuer ? await createDemoIssuer(() => origin) : undefined;
   // The demo issuer's URL is known once the gateway listens; no request arrives before.
   let authenticate: Authenticator | undefined = configuredAuth ? createAuthenticator(configuredAuth) : undefined;
-  const gatewayKey = await createGatewayKey(options.env ?? process.env);
+  const gatewayKey = await createGatewayKey(env);
   const auditLogger = createAuditLogger(options.auditLog);
-  const host = new FederationHost(options.config, options.kinds, options.env ?? process.env, options.prepareConfig);
+  const host = new FederationHost(options.config, options.kinds, env, options.prepareConfig);
   const federation = host.current;
   const gateway = new ApolloGateway({
     supergraphSdl: host.supergraphHook,
     buildService: (definition) => host.dataSourceFor(definition),
   });
-  const introspection = options.introspection ?? (options.env ?? process.env).NODE_ENV !== 'production';
+  const introspection = options.introspection ?? !production;
   const limits = queryLimitProtection({ ...DEFAULT_QUERY_LIMITS, fieldSuggestions: introspection, ...options.limits });
   // The allow-list of operations (config `trustedDocuments`, env TRUSTED_DOCUMENTS_*), checked at start; first of
   // the plugins, so a refused operation is never parsed.
-  const trustedDocumentsConfig = trustedDocumentsWithEnv(options.config.trustedDocuments, options.env ?? process.env);
+  const trustedDocumentsConfig = trustedDocumentsWithEnv(options.config.trustedDocuments, env);
   const trustedDocuments = trustedDocumentsConfig && trustedDocumentsPlugin<RequestContext>(loadTrustedDocuments(trustedDocumentsConfig));
   const apollo = new ApolloServer<RequestContext>({
     gateway,
@@ -166,6 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let ready = true;
   // The demo issuer's token for the example tabs that ask for records (minted once the gateway listens, below).
   let demoToken: string | undefined;
+  let demoTokenGrants: string[] = [];
   const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken ? `Bearer ${demoToken}` : undefined) });
   const health = createHealthHandler(() => host.current.config, () => ready);
   const demoFaults = options.demoFaults
@@ -187,7 +191,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const unauthenticated = (): RequestContext => ({ accessLevel: 'anonymous', recordGrants: host.current.config.repositories.map((r) => ({ repositoryId: r.id })) });
   // A test's own context is taken as it is: without recordGrants it reads no records (subgraphs/sdk/context.ts).
   const contextFor = options.context ?? ((req: IncomingMessage): RequestContext => callers.get(req) ?? unauthenticated());
-  const deadlineMs = options.requestDeadlineMs ?? requestDeadlineFromEnv(options.env ?? process.env) ?? DEFAULT_REQUEST_DEADLINE_MS;
+  const deadlineMs = options.requestDeadlineMs ?? requestDeadlineFromEnv(env) ?? DEFAULT_REQUEST_DEADLINE_MS;
   const apolloHandler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
     const context: RequestContext = { ...(await contextFor(req)), deadline: Date.now() + deadlineMs };
     if (cache) bindSubgraphCache(context, cache);
@@ -198,9 +202,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return context;
   }, { adjustResponse: legacyJsonStatus });
   // CORS_ALLOWED_ORIGINS replaces the config's allow-list; otherwise the list follows config reloads.
-  const corsOverride = corsFromEnv(options.env ?? process.env);
+  const corsOverride = corsFromEnv(env);
   const cors = createCorsHandler(() => corsOverride ?? host.current.config.cors);
-  const rateLimiter = createRateLimiter(options.rateLimit ?? rateLimitOptionsFromEnv(options.env ?? process.env));
+  const rateLimiter = createRateLimiter(options.rateLimit ?? rateLimitOptionsFromEnv(env));
   const server: Server = createServer(async (req, res) => {
     if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || demoIssuer?.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
@@ -269,9 +273,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (demoIssuer) {
     authenticate = createAuthenticator(demoIssuer.authConfig());
     // Grants for every repository that lists cases: what a new user needs to try record access.
-    const recordRepositories = options.config.repositories
+    demoTokenGrants = options.config.repositories
       .filter((entry) => options.kinds.find((kind) => kind.apiKind === entry.apiKind)?.granularity === 'RECORD').map((entry) => entry.id);
-    demoToken = await demoIssuer.mint('demo-researcher', recordRepositories);
+    demoToken = await demoIssuer.mint('demo-researcher', demoTokenGrants);
   }
   return {
     url: `${origin}${GRAPHQL_PATH}`,
@@ -285,6 +289,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     cache,
     demoIssuer,
     demoToken,
+    demoTokenGrants,
     async close() {
       ready = false;
       server.closeAllConnections();

@@ -9,9 +9,10 @@
  * window, not one per request. Failures are logged once per outage, with the error message only: keys are hashes
  * and no value, variable or id is ever logged.
  */
-import KeyvRedis, { createClient } from '@keyv/redis';
+import KeyvRedis from '@keyv/redis';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Keyv } from 'keyv';
+import { createGatewayRedisClient, type GatewayRedisClient } from '../redis-client';
 import { cloneResponse } from './clone';
 import { BoundedMemoryStore, type MemoryStoreLimits } from './memory-store';
 
@@ -82,7 +83,7 @@ export class SubgraphCache {
   private readonly timeoutMs: number;
   private readonly retryAfterMs: number;
   private readonly log: (line: string) => void;
-  private readonly redis?: ReturnType<typeof createClient>;
+  private readonly redis?: GatewayRedisClient;
   private unavailableUntil = 0;
   private outage = false;
   /** Counts outages: an operation that started before the current outage proves nothing about recovery. */
@@ -97,12 +98,7 @@ export class SubgraphCache {
       if (!/^rediss?:\/\//.test(options.redisUrl)) throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
       this.kind = 'redis';
       this.description = `in Redis at ${redisHost(options.redisUrl)}`;
-      this.redis = createClient({
-        url: options.redisUrl,
-        // While disconnected, commands fail at once instead of queueing behind the reconnection.
-        disableOfflineQueue: true,
-        socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
-      });
+      this.redis = createGatewayRedisClient(options.redisUrl);
       this.redis.on('error', (error: Error) => this.failed(error));
       this.redis.on('ready', () => this.recovered());
       // Connects in the background and keeps reconnecting; until then every command fails fast.

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createClient } from '@keyv/redis';
+import { createGatewayRedisClient, type GatewayRedisClient } from '../redis-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface RateLimitOptions {
@@ -58,9 +58,9 @@ export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter |
   const settings = { keyPrefix: KEY_PREFIX, points: perMinute, duration: 60 };
   const memory = new RateLimiterMemory(settings);
   let limiter: RateLimiterAbstract = memory;
-  let redis: ReturnType<typeof createClient> | undefined;
+  let redis: GatewayRedisClient | undefined;
   if (options.redisUrl) {
-    redis = createClient({ url: options.redisUrl, disableOfflineQueue: true, socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) } });
+    redis = createGatewayRedisClient(options.redisUrl);
     redis.on('error', () => undefined); // the insurance limiter takes over; the answer cache logs Redis outages
     redis.connect().catch(() => undefined);
     limiter = new RateLimiterRedis({ ...settings, storeClient: redis, useRedisPackage: true, rejectIfRedisNotReady: true, insuranceLimiter: memory });
