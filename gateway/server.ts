@@ -37,6 +37,7 @@ import { createDemoIssuer, type DemoIssuer } from './auth/demo-issuer';
 import { bindGatewayKey } from './auth/forward-grant';
 import { createGatewayKey, GATEWAY_JWKS_PATH } from './auth/gateway-key';
 import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
+import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 
 export interface GatewayOptions {
   config: FederationConfig;
@@ -143,6 +144,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const auditLogger = createAuditLogger(options.auditLog);
   const host = new FederationHost(options.config, options.kinds, env, options.prepareConfig);
   const federation = host.current;
+  keepVendorTelemetryOff();
   const gateway = new ApolloGateway({
     supergraphSdl: host.supergraphHook,
     buildService: (definition) => host.dataSourceFor(definition),

@@ -57,13 +57,18 @@ export interface Answer {
   errors?: Array<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>;
 }
 
-/** Runs the cohort query through a stock ApolloGateway over the data sources given for each subgraph. */
-export async function askFederation(dataSources: Record<'catalog' | RepositoryName, GraphQLDataSource>): Promise<Answer> {
+/** The supergraph of the catalog and the repository subgraphs. */
+export function supergraphSdlOf(): string {
   const subgraphs = [{ name: 'catalog', sdl: catalogSdl }, ...REPOSITORIES.map((name) => ({ name, sdl: repositorySdl(name) }))];
   const composed = composeServices(subgraphs.map(({ name, sdl }) => ({ name, typeDefs: parse(sdl), url: `in-process://${name}` })));
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+  return composed.supergraphSdl;
+}
+
+/** Runs the cohort query through a stock ApolloGateway over the data sources given for each subgraph. */
+export async function askFederation(dataSources: Record<'catalog' | RepositoryName, GraphQLDataSource>): Promise<Answer> {
   const gateway = new ApolloGateway({
-    supergraphSdl: composed.supergraphSdl,
+    supergraphSdl: supergraphSdlOf(),
     buildService: ({ name }) => dataSources[name as keyof typeof dataSources],
   });
   const server = new ApolloServer({ gateway, logger: { debug() {}, info() {}, warn() {}, error() {} } });
