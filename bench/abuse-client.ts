@@ -6,7 +6,7 @@
  * still in flight, and returns what became of them per kind.
  */
 import { Pool } from 'undici';
-import { abuseKinds, abusiveClientAddress, classify, RATE_LIMITED, type AbuseKind, type Outcome } from './abuse-requests';
+import { abuseKinds, abusiveClientAddress, classify, SHED_CODES, type AbuseKind, type Outcome } from './abuse-requests';
 import { exitOnTerm, serveCommands } from './ipc';
 import { summarize } from './stats';
 
@@ -31,9 +31,9 @@ export interface AbuseKindResult {
   answers: Record<string, number>;
   /** Transport errors (no HTTP answer) -> count. */
   transportErrors: Record<string, number>;
-  /** Refused by a per-caller rate limit (HTTP 429 RATE_LIMITED): acceptable for any abusive request. */
+  /** Refused for load (SHED_CODES: rate limit, admission share, overload): acceptable for any abusive request. */
   rateLimited: number;
-  /** Requests whose outcome is neither one this kind expects (AbuseKind.expected and expectedCode) nor RATE_LIMITED. */
+  /** Requests whose outcome is neither one this kind expects (AbuseKind.expected and expectedCode) nor shed for load. */
   unexpected: number;
   firstUnexpected?: string;
   /** Request latency, ms, over every request that ended (answered or not). */
@@ -94,7 +94,7 @@ async function runKind(kind: AbuseKind, index: number, args: AbuseRunArgs): Prom
       latencies.push(ended - started);
       if (ended > ends) result.finishedAfterWindow++;
       result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
-      const rateLimited = outcome === 'refused' && codes.includes(RATE_LIMITED);
+      const rateLimited = outcome === 'refused' && codes.some((code) => SHED_CODES.includes(code));
       if (rateLimited) result.rateLimited++;
       const expectedOutcome = kind.expected.includes(outcome);
       const expectedCode = kind.expectedCode === undefined || codes.includes(kind.expectedCode);

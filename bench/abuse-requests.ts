@@ -1,3 +1,5 @@
+import { MAX_BODY_BYTES } from '../subgraphs/sdk/apollo-http';
+
 /**
  * The abuse scenario's requests: what the normal client asks, and each kind of abusive request the issue lists,
  * with the outcome the gateway should give it. Shared by the runner (bench/abuse.ts) and the process that sends
@@ -39,8 +41,12 @@ export function abusiveClientAddress(kind: number, client: number): string {
 /** Clients per kind and normal clients: one loopback address each (see above). */
 export const MAX_CLIENTS = 200;
 
-/** The refusal any request may get from a per-caller rate limit; for an abusive request, an acceptable outcome. */
-export const RATE_LIMITED = 'RATE_LIMITED';
+/**
+ * Refusals for load, not for what the request is: a per-caller rate limit (429 RATE_LIMITED), the caller's share of
+ * the admission queue used up (429 TOO_MANY_CONCURRENT_REQUESTS), the gateway shedding load (503 OVERLOADED). For an
+ * abusive request an acceptable outcome; for a normal one a failure.
+ */
+export const SHED_CODES: readonly string[] = ['RATE_LIMITED', 'TOO_MANY_CONCURRENT_REQUESTS', 'OVERLOADED'];
 
 /** What became of one request. */
 export type Outcome =
@@ -61,6 +67,8 @@ function codesOf(text: string): string[] {
 /** The outcome of one answer, and its error codes. */
 export function classify(status: number, text: string): { outcome: Outcome; codes: string[] } {
   const codes = text.includes('"errors":') ? [...new Set(codesOf(text))].sort() : [];
+  // Load shed on purpose (503 OVERLOADED) is a refusal, not a failure of the gateway.
+  if (status === 503 && codes.includes('OVERLOADED')) return { outcome: 'refused', codes };
   if (status >= 500) return { outcome: 'failed', codes };
   if (status >= 400) return { outcome: 'refused', codes };
   if (status !== 200) return { outcome: 'failed', codes };
@@ -94,8 +102,8 @@ export function aliasesQuery(n: number): string {
   return `{ ${Array.from({ length: n }, (_, i) => `a${i}: repositories { cohort { subjects } }`).join(' ')} }`;
 }
 
-/** The request body limit of subgraphs/sdk/apollo-http.ts (1 MiB). */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The request body limit (subgraphs/sdk/apollo-http.ts). */
+export const BODY_LIMIT_BYTES = MAX_BODY_BYTES;
 
 /**
  * A valid request of the README query padded with a GraphQL comment to `bytes` in all. The comment holds `n`, so
@@ -117,6 +125,9 @@ export function floodFilter(n: number): Record<string, unknown> {
   return { ageAtDiagnosis: { min, max: min + 1 + Math.floor(n / 90) } };
 }
 
+/** A 300 KB string is over the body limit (413 BAD_REQUEST) since the limit is 256 KiB; below it, BAD_USER_INPUT. */
+const REFUSED_300KB = 300_000 > MAX_BODY_BYTES ? 'BAD_REQUEST' : 'BAD_USER_INPUT';
+
 export function abuseKinds(options: { floodConcurrency: number; maxRequestsPerKind: number }): AbuseKind[] {
   const huge = 'x'.repeat(300_000);
   const thousand = Array.from({ length: 1000 }, (_, i) => `C${i}`);
@@ -126,12 +137,12 @@ export function abuseKinds(options: { floodConcurrency: number; maxRequestsPerKi
     {
       key: 'manufacturer-300kb-repositories', label: 'a 300 KB manufacturers string (variable), repositories { cohort { subjects } }',
       concurrency: 1, maxRequests: cap, body: same(json(PER_REPOSITORY_COHORT, { where: { manufacturers: [huge] } })),
-      expected: ['refused'], expectedCode: 'BAD_USER_INPUT',
+      expected: ['refused'], expectedCode: REFUSED_300KB,
     },
     {
       key: 'manufacturer-300kb-europe', label: 'a 300 KB manufacturers string (variable), Europe-wide cohort { total { subjects } }',
       concurrency: 1, maxRequests: cap, body: same(json(EUROPE_COHORT, { where: { manufacturers: [huge] } })),
-      expected: ['refused'], expectedCode: 'BAD_USER_INPUT',
+      expected: ['refused'], expectedCode: REFUSED_300KB,
     },
     {
       key: 'collections-1000', label: '1,000 collections in one list, per repository and Europe-wide in turn',
@@ -154,11 +165,11 @@ export function abuseKinds(options: { floodConcurrency: number; maxRequestsPerKi
     },
     {
       // Each one a new document: bounded harder, every parsed document may be kept by Apollo's document cache.
-      key: 'body-near-1mb', label: `a valid query padded by a comment to ${BODY_LIMIT_BYTES - 8 * 1024} bytes, a new comment each time`,
+      key: 'body-near-limit', label: `a valid query padded by a comment to ${BODY_LIMIT_BYTES - 8 * 1024} bytes, a new comment each time`,
       concurrency: 1, maxRequests: Math.min(cap, 300), body: (n) => paddedBody(BODY_LIMIT_BYTES - 8 * 1024, n), expected: ['answered'],
     },
     {
-      key: 'body-over-1mb', label: `a body of ${BODY_LIMIT_BYTES + 64 * 1024} bytes (over the 1 MiB limit)`,
+      key: 'body-over-limit', label: `a body of ${BODY_LIMIT_BYTES + 64 * 1024} bytes (over the ${BODY_LIMIT_BYTES / 1024} KiB limit)`,
       concurrency: 1, maxRequests: cap, body: same(paddedBody(BODY_LIMIT_BYTES + 64 * 1024, 0)), expected: ['refused'], expectedCode: 'BAD_REQUEST',
     },
     {

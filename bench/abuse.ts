@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { DEFAULT_CONFIG_PATH } from '../gateway/defaults';
+import type { AdmissionStats } from '../gateway/limits/fair-admission';
 import type { AbuseKindResult, AbuseRunArgs } from './abuse-client';
 import { abuseKinds, MAX_CLIENTS, NORMAL_QUERY, normalClientAddress, normalFilters } from './abuse-requests';
 import type { Verdict } from './fanout';
@@ -92,6 +93,8 @@ export interface AbusePhaseResult {
   gatewayCores: number;
   /** Cores the simulators' process used (NaN when they run in the gateway's process). */
   simulatorsCores: number;
+  /** The gateway's fair admission gate at the end of the phase (its counters run from the gateway's start). */
+  admission: AdmissionStats | null;
   /** At the end of the phase. */
   rssMB: number;
   heapUsedMB: number;
@@ -219,6 +222,7 @@ async function runPhase(
     return null;
   });
   const memory = await gateway.call<NodeJS.MemoryUsage>('memory');
+  const admission = await gateway.call<AdmissionStats | null>('admission').catch(() => null);
   // The gateway runs with --expose-gc: what the phase left behind once garbage is gone.
   const afterGc = await gateway.call<NodeJS.MemoryUsage>('gc');
   await Promise.all([...normalPools, healthPool].map((pool) => pool.close()));
@@ -233,6 +237,7 @@ async function runPhase(
         p50: n.p50, p90: n.p90, p99: n.p99, max: n.max, failures, firstFailure,
       },
       healthz: { polls: health.length + healthFailed, failed: healthFailed, p50: h.p50, p99: h.p99, max: h.max },
+      admission,
       eventLoop, eventLoopProblem, runnerEventLoopMax: runnerLoop.max / 1e6,
       gatewayCores: (cpuAfter - cpuBefore) / elapsed, simulatorsCores: (simulatorsCpuAfter - simulatorsCpuBefore) / elapsed,
       rssMB: memory.rss / 1024 / 1024, heapUsedMB: memory.heapUsed / 1024 / 1024, heapUsedAfterGcMB: afterGc.heapUsed / 1024 / 1024,
@@ -296,8 +301,8 @@ export async function runAbuse(options: AbuseOptions, log: (line: string) => voi
     };
     notes.push('the runner (normal client, /healthz), the abusive clients\' process and the gateway with its simulators share the machine\'s cores; '
       + '"runner loop max" is the runner\'s own event-loop delay: long there too means the machine starved every process');
-    notes.push('every client connects from a loopback address of its own (normal clients 127.0.0.10+, abusive 127.1.<kind>.<client>): a per-caller rate limit counts each apart; '
-      + 'RATE_LIMITED (HTTP 429) is acceptable for an abusive request, a failure for a normal one');
+    notes.push('every client connects from a loopback address of its own (normal clients 127.0.0.10+, abusive 127.1.<kind>.<client>): a per-caller rate limit counts each apart, the fair admission queue one network (/24) per kind; '
+      + 'a refusal for load (429 RATE_LIMITED or TOO_MANY_CONCURRENT_REQUESTS, 503 OVERLOADED; column "shed") is acceptable for an abusive request, a failure for a normal one');
     notes.push(`event-loop delays are monitorEventLoopDelay's samples at ${a.eventLoop?.resolutionMs ?? 10} ms resolution: each includes that interval, so an idle loop reads about ${a.eventLoop?.resolutionMs ?? 10} ms`);
     if (options.abuseKinds) notes.push(`only these abusive kinds were sent (--abuse-kinds): ${options.abuseKinds.join(', ')}`);
     const capped = abuse.filter((k) => k.capped).map((k) => k.key);
@@ -355,16 +360,17 @@ const outcomeText = (k: AbuseKindResult) => [
 ].join('; ');
 
 export function printAbuse(r: AbuseResult): string {
-  const rows = [['phase', 'seconds', 'normal answers', 'answers/s', 'p50', 'p99', 'max', 'failed', '/healthz p99', '/healthz max', 'event loop p99', 'event loop max', 'GC max', 'runner loop max', 'cores: gateway/simulators', 'RSS at end', 'heap after GC']];
+  const rows = [['phase', 'seconds', 'normal answers', 'answers/s', 'p50', 'p99', 'max', 'failed', '/healthz p99', '/healthz max', 'event loop p99', 'event loop max', 'GC max', 'runner loop max', 'cores: gateway/simulators', 'RSS at end', 'heap after GC', 'admission limit/admitted/shed']];
   for (const p of r.phases) {
     rows.push([
       p.phase, p.seconds.toFixed(1), int(p.normal.ok), p.normal.rps.toFixed(1), ms(p.normal.p50), ms(p.normal.p99), ms(p.normal.max), int(p.normal.failed),
       ms(p.healthz.p99), ms(p.healthz.max), p.eventLoop ? ms(p.eventLoop.p99) : 'n/a', p.eventLoop ? ms(p.eventLoop.max) : 'n/a',
       p.eventLoop?.gc ? `${ms(p.eventLoop.gc.maxMs)}` : 'n/a', ms(p.runnerEventLoopMax),
       `${p.gatewayCores.toFixed(2)} / ${Number.isFinite(p.simulatorsCores) ? p.simulatorsCores.toFixed(2) : 'in it'}`, mb(p.rssMB * 1024 * 1024), mb(p.heapUsedAfterGcMB * 1024 * 1024),
+      p.admission ? `${p.admission.limit}/${int(p.admission.admitted)}/${int(p.admission.refusedQueueFull + p.admission.refusedWaitedTooLong)}` : 'n/a',
     ]);
   }
-  const kinds = [['abusive request', 'clients', 'sent', 'expected', 'as expected', 'rate limited', 'p50', 'p99', 'max', 'largest answer', 'what came back']];
+  const kinds = [['abusive request', 'clients', 'sent', 'expected', 'as expected', 'shed', 'p50', 'p99', 'max', 'largest answer', 'what came back']];
   for (const k of r.abuse) {
     kinds.push([
       k.key, String(k.concurrency), int(k.sent), `${k.expected.join('/')}${k.expectedCode ? ` ${k.expectedCode}` : ''}`,

@@ -54,7 +54,7 @@ const HELP = `npm run bench -- [options]
                                 at most 300, manifests at most 100)
   --abuse-kinds <k1,k2,...>     abuse: send only these kinds (default all: manufacturer-300kb-repositories,
                                 manufacturer-300kb-europe, collections-1000, aliases-2000, aliases-5000, aliases-100,
-                                body-near-1mb, body-over-1mb, manifest-csv-50000, flood-distinct-filters)
+                                body-near-limit, body-over-limit, manifest-csv-50000, flood-distinct-filters)
   --abuse-simulators in-process|separate
                                 abuse: the demo's simulators in the gateway's process as npm start runs them (default),
                                 or in a process of their own, so the gateway's figures are its own work only

@@ -8,6 +8,7 @@ import { ALL_CANCER_SITES } from '../schema/codes/cancer-site';
 import type { CancerSite } from '../schema/generated/graphql';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import type { CollectionMetadata, SimulatedRepository, SimulatedRepositoryEntry } from '../subgraphs/sdk/entry';
+import { privacySettingsProblems, type PrivacySettings } from '../subgraphs/sdk/privacy';
 import { REPOSITORY_ID_PATTERN } from '../subgraphs/sdk/type-name';
 import { ISO_3166_ALPHA_2 } from './iso-3166';
 import { parseAuthConfig, type AuthConfig } from '../gateway/auth/auth-config';
@@ -45,6 +46,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const RESERVED_IDS = ['catalog', 'europe'];
 export const DEFAULT_CACHE_TTL_SECONDS = 60;
 export const DEFAULT_RETRIES = 2;
+/** Calls to one repository the gateway runs at once (gateway/datasources/use-fair-share.ts). */
+export const DEFAULT_MAX_CONCURRENT_CALLS = 4;
 export const DEFAULT_CIRCUIT_BREAKER = { failureThreshold: 5, resetAfterMs: 30_000 };
 
 export function loadFederationConfig(path: string, kinds: readonly AdapterKind[]): FederationConfig {
@@ -177,11 +180,14 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
   };
   const cacheTtlSeconds = integer('cacheTtlSeconds', DEFAULT_CACHE_TTL_SECONDS, 0, 86_400);
   const retries = integer('retries', DEFAULT_RETRIES, 0, 5);
+  const maxConcurrentCalls = integer('maxConcurrentCalls', DEFAULT_MAX_CONCURRENT_CALLS, 1, 256);
   const circuitBreaker = parseCircuitBreaker(raw.circuitBreaker, label, problems);
   const collections = parseCollections(raw.collections, label, problems);
   const options = raw.options === undefined ? {} : raw.options;
   if (!isObject(options)) problems.push(`${label}.options: must be an object`);
   else if (kind?.validateOptions) for (const problem of kind.validateOptions(options)) problems.push(`${label}.options.${problem}`);
+  // How its counts are protected (k, noise, rounding): checked by the SDK, which applies them in the subgraph.
+  for (const problem of privacySettingsProblems(raw.privacy)) problems.push(`${label}.${problem}`);
   // Checks across fields (options naming the entry's collections) only once each part is valid on its own.
   if (problems.length === before && kind?.validateEntry && isObject(options)) {
     for (const problem of kind.validateEntry({ collections, options })) problems.push(`${label}.${problem}`);
@@ -190,7 +196,8 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
   return {
     id, name, country, institution, apiKind, endpoint, subgraph, credentialsEnv,
     timeoutMs: timeoutMs as number, collections, options: options as Json, simulate: simulate ?? undefined,
-    cacheTtlSeconds, retries, circuitBreaker,
+    cacheTtlSeconds, retries, circuitBreaker, maxConcurrentCalls,
+    ...(raw.privacy === undefined ? {} : { privacy: raw.privacy as PrivacySettings }),
   };
 }
 

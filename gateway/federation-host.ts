@@ -4,7 +4,9 @@
  * the old federation stays), then the gateway gets the new supergraph through its SupergraphSdlHook. Local
  * subgraph URLs carry a generation, so the gateway builds fresh data sources for the new federation while requests
  * that started before keep the data sources they planned with (the gateway snapshots its service map per request).
- * The old federation is closed once those requests have had time to finish.
+ * The old federation is closed once those requests have had time to finish. What lives outside the federation and
+ * follows the config (the gateway's authentication, gateway/auth/auth-switch.ts) is told through a ReloadFollower,
+ * which may also refuse a config.
  */
 import type { GraphQLDataSource, ServiceEndpointDefinition, SupergraphSdlHook } from '@apollo/gateway';
 import { watch, type FSWatcher } from 'node:fs';
@@ -18,6 +20,12 @@ export interface ReloadOutcome {
   problems?: string[];
 }
 
+/** Something that follows the config: may refuse one (its problems refuse the whole reload), follows each swapped in. */
+export interface ReloadFollower {
+  refuse?(config: FederationConfig): string[];
+  follow(config: FederationConfig): void;
+}
+
 export class FederationHost {
   private federation: Federation;
   private generationNumber = 1;
@@ -25,6 +33,7 @@ export class FederationHost {
   private watcher?: FSWatcher;
   private readonly retiring = new Set<NodeJS.Timeout>();
   private readonly retired: Federation[] = [];
+  private readonly followers: ReloadFollower[] = [];
 
   constructor(
     config: FederationConfig,
@@ -57,8 +66,15 @@ export class FederationHost {
     return dataSource;
   }
 
+  followReloads(follower: ReloadFollower): void {
+    this.followers.push(follower);
+  }
+
   /** Validates, composes and swaps in a new config. Returns the problems of a refused one. */
   async reload(config: FederationConfig): Promise<ReloadOutcome> {
+    // Before prepare, which starts the demo's simulators for the new config.
+    const refusals = this.followers.flatMap((follower) => follower.refuse?.(config) ?? []);
+    if (refusals.length > 0) return { ok: false, generation: this.generationNumber, problems: refusals };
     let next: Federation;
     try {
       next = buildFederation(await this.prepare(config), this.kinds, this.env, this.generationNumber + 1);
@@ -69,6 +85,7 @@ export class FederationHost {
     const previous = this.federation;
     this.federation = next;
     this.generationNumber++;
+    for (const follower of this.followers) follower.follow(next.config);
     this.update?.(next.supergraphSdl);
     this.retire(previous);
     return { ok: true, generation: this.generationNumber };

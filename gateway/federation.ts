@@ -13,10 +13,14 @@ import { RemoteSubgraphDataSource } from './datasources/remote';
 import { useEntityErrorPaths } from './datasources/entity-error-paths';
 import { useResponseCache } from './datasources/use-cache';
 import { useInFlightDedup } from './datasources/use-dedup';
+import { useReleaseAudit } from './datasources/use-release-audit';
+import { useReleaseReport } from './datasources/use-release-report';
 import { withMiddleware, type SubgraphMiddleware } from './datasources/middleware';
 import { useCircuitBreaker } from './datasources/use-circuit-breaker';
 import { useRetries } from './datasources/use-retries';
 import { useTimeout } from './datasources/use-timeout';
+import { useTaskBoundary } from './datasources/use-task-boundary';
+import { useFairShare } from './datasources/use-fair-share';
 import { composeSupergraph } from './supergraph';
 
 export interface Federation {
@@ -30,19 +34,24 @@ export interface Federation {
 /** Middlewares around every repository subgraph call, outermost first. */
 // Identical calls in flight share one call (and one cache lookup); the cache answers before any timeout or retry.
 // Then staying up (README "Staying up"): the breaker sees each call's outcome after retries, every attempt has its timeout.
+// Each call starts in a task of its own, so that no walk over many calls holds the event loop (use-task-boundary.ts).
+// What reaches a repository waits for its fair share there (use-fair-share.ts): cache hits and shared calls never do.
+// The audit (README "Who may see what"): the innermost reports what the attempt released with its answer, so the
+// report is cached and shared with it; the audit, outside sharing and cache, adds it to each asking request's tally.
 export const REPOSITORY_MIDDLEWARES: readonly SubgraphMiddleware[] = [
-  useEntityErrorPaths, useInFlightDedup, useResponseCache, useCircuitBreaker, useRetries, useTimeout,
+  useTaskBoundary, useReleaseAudit, useEntityErrorPaths, useInFlightDedup, useResponseCache, useFairShare, useCircuitBreaker, useRetries,
+  useTimeout, useReleaseReport,
 ];
 
 export function buildFederation(config: FederationConfig, kinds: readonly AdapterKind[], env: NodeJS.ProcessEnv = process.env, generation = 1): Federation {
   const supergraphSdl = composeSupergraph(config, generation);
   const catalog = buildCatalogSubgraph(config.repositories, kinds);
   const dataSources = new Map<string, GraphQLDataSource>([
-    [CATALOG_SUBGRAPH_NAME, new InProcessDataSource(catalog.schema, true)],
+    [CATALOG_SUBGRAPH_NAME, withMiddleware(new InProcessDataSource(catalog.schema, true), { name: CATALOG_SUBGRAPH_NAME }, [useTaskBoundary])],
   ]);
   // The europe subgraph asks the repositories through the gateway (its inner requests get the repository
   // middlewares), so it gets none itself.
-  dataSources.set(EUROPE_SUBGRAPH_NAME, new InProcessDataSource(buildEuropeSubgraph(config.repositories).schema, false));
+  dataSources.set(EUROPE_SUBGRAPH_NAME, withMiddleware(new InProcessDataSource(buildEuropeSubgraph(config.repositories).schema, false), { name: EUROPE_SUBGRAPH_NAME }, [useTaskBoundary]));
   const adapters = new Map<string, RepositoryAdapter>();
   const remotes: RemoteSubgraphDataSource[] = [];
   for (const entry of config.repositories) {

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trustedDocumentsWithEnv, type FederationConfig } from '../config/federation-config';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
-import type { RequestContext } from '../subgraphs/sdk/context';
+import { callerKey, type RequestContext } from '../subgraphs/sdk/context';
 import { bindSubgraphCache } from './cache/context';
 import { SubgraphCache, type SubgraphCacheOptions } from './cache/subgraph-cache';
 import type { Federation } from './federation';
@@ -27,17 +27,22 @@ import { createDemoFaultsHandler } from './resilience/demo-faults';
 import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
 import { boundedDocumentStore } from './limits/document-store';
 import { loadTrustedDocuments, markGatewayOwnOperation, trustedDocumentsPlugin } from './limits/trusted-documents';
-import { createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
+import { clientAddress, createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
 import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
 import type { DestinationStream } from 'pino';
 import type { AuthConfig } from './auth/auth-config';
-import { createAuthenticator, refusalBody, type Authenticator } from './auth/authenticate';
-import { auditPlugin, createAuditLogger, startReleaseTally } from './auth/audit-log';
+import { refusalBody } from './auth/authenticate';
+import { createAuthSwitch, type AuthSwitch } from './auth/auth-switch';
+import { auditPlugin, createAuditLogger, startReleaseTally } from '../subgraphs/sdk/audit-log';
 import { createDemoIssuer, type DemoIssuer } from './auth/demo-issuer';
 import { bindGatewayKey } from './auth/forward-grant';
 import { createGatewayKey, GATEWAY_JWKS_PATH } from './auth/gateway-key';
 import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
+import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
+import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
+import { callerGroup, type AdmissionOptions } from './limits/fair-admission';
+import { bindCallerGroup } from './limits/caller-group';
 
 export interface GatewayOptions {
   config: FederationConfig;
@@ -64,12 +69,15 @@ export interface GatewayOptions {
   context?: (req: IncomingMessage) => RequestContext | Promise<RequestContext>;
   /**
    * Who may see what (README "Who may see what"): trusted OpenID issuers, and whether anonymous callers get counts.
-   * Default: the config's `auth` section. With neither (and no `demoIssuer`), nobody is authenticated and every
-   * caller may read every repository's records: development and tests only; when NODE_ENV=production every caller
-   * then gets counts only.
+   * Given here, it is fixed; default: the config's `auth` section, followed across reloads (auth/auth-switch.ts).
+   * With neither (and no `demoIssuer`), nobody is authenticated and every caller may read every repository's
+   * records: development and tests only; when NODE_ENV=production every caller then gets counts only.
    */
   auth?: AuthConfig;
-  /** When no auth is configured, run the built-in demo issuer (npm start does): anonymous counts, records with its tokens. */
+  /**
+   * Run the built-in demo issuer (npm start does) while the config has no `auth` section: anonymous counts, records
+   * with its tokens. A reload that adds an `auth` section replaces it.
+   */
   demoIssuer?: boolean;
   /** Where the audit log of record releases goes (pino JSON lines). Default: standard output. */
   auditLog?: DestinationStream;
@@ -83,6 +91,11 @@ export interface GatewayOptions {
    * had not answered by then. Default REQUEST_DEADLINE_MS from the environment, else 30 s.
    */
   requestDeadlineMs?: number;
+  /**
+   * Fair admission of GraphQL requests (README "Limits no request can pass"): how many run at once follows the CPU,
+   * waiting requests are queued per caller group. Default DEFAULT_ADMISSION; `false` turns the gate off.
+   */
+  admission?: Partial<AdmissionOptions> | false;
   /** Requests per caller per minute (and where they are counted). Default from RATE_LIMIT_PER_MINUTE / REDIS_URL. */
   rateLimit?: RateLimitOptions;
   /** Introspection and field suggestions for people exploring the schema. Default: on, off when NODE_ENV=production. */
@@ -107,9 +120,16 @@ export interface RunningGateway {
   host: FederationHost;
   /** The answer cache, when one is configured. */
   cache?: SubgraphCache;
-  /** The built-in demo issuer, when it runs (option demoIssuer): mints tokens for trying record access. */
+  /** The fair admission gate, unless turned off: its limit and counters. */
+  admission?: AdmissionGate;
+  /** Who may see what now: follows the config's `auth` section across reloads. */
+  auth: AuthSwitch;
+  /** The built-in demo issuer (option demoIssuer), trusted while the config has no `auth` section: mints tokens for trying records. */
   demoIssuer?: DemoIssuer;
-  /** Its token (12 h) with grants for every repository that lists cases; GraphiQL's record tabs carry it. */
+  /**
+   * Its token (12 h) with grants for every repository that lists cases, when it is trusted at start; GraphiQL's
+   * record tabs carry it while it is trusted.
+   */
   demoToken?: string;
   /** The repositories that token may read. */
   demoTokenGrants: readonly string[];
@@ -132,17 +152,19 @@ function warmUpAdapters(federation: Federation): Promise<string[]> {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  // In production a config without an "auth" section gets anonymous counts and no records at all.
   const env = options.env ?? process.env;
   const production = env.NODE_ENV === 'production';
-  const configuredAuth = options.auth ?? options.config.auth ?? (production && !options.demoIssuer ? { anonymous: 'counts' as const, issuers: [] } : undefined);
   let origin = '';
-  const demoIssuer = !configuredAuth && options.demoIssuer ? await createDemoIssuer(() => origin) : undefined;
-  // The demo issuer's URL is known once the gateway listens; no request arrives before.
-  let authenticate: Authenticator | undefined = configuredAuth ? createAuthenticator(configuredAuth) : undefined;
+  // Made at start even when the config has an "auth" section: a reload that removes the section brings it in.
+  const demoIssuer = options.demoIssuer && !options.auth ? await createDemoIssuer(() => origin) : undefined;
+  // Who may see what follows the config's "auth" section across reloads; in production a config without one gets
+  // anonymous counts and no records at all. Switched on once the gateway listens (the demo issuer's URL is known
+  // then; no request arrives before).
+  const auth = createAuthSwitch({ fixed: options.auth, demoIssuer, production });
   const gatewayKey = await createGatewayKey(env);
   const auditLogger = createAuditLogger(options.auditLog);
   const host = new FederationHost(options.config, options.kinds, env, options.prepareConfig);
+  host.followReloads({ refuse: (config) => auth.refuse(config.auth), follow: (config) => auth.apply(config.auth) });
   const federation = host.current;
   keepVendorTelemetryOff();
   const gateway = new ApolloGateway({
@@ -162,7 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     parseOptions: limits.parseOptions,
     documentStore: boundedDocumentStore(),
     // Apollo's landing page loads Sandbox from a CDN; GraphiQL is served from local files instead.
-    plugins: [...(trustedDocuments ? [trustedDocuments] : []), ApolloServerPluginLandingPageDisabled(), ...limits.plugins, auditPlugin(auditLogger)],
+    plugins: [...(trustedDocuments ? [trustedDocuments] : []), ApolloServerPluginLandingPageDisabled(), ...limits.plugins, auditPlugin(auditLogger), refusalMarkerPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors(),
     stopOnTerminationSignals: false,
@@ -172,7 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // The demo issuer's token for the example tabs that ask for records (minted once the gateway listens, below).
   let demoToken: string | undefined;
   let demoTokenGrants: string[] = [];
-  const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken ? `Bearer ${demoToken}` : undefined) });
+  const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken && auth.demoInForce ? `Bearer ${demoToken}` : undefined) });
   const health = createHealthHandler(() => host.current.config, () => ready);
   const demoFaults = options.demoFaults
     && createDemoFaultsHandler(() => host.current.config, (entry) => demoSimulatorAt(entry.endpoint), options.demoFaults.secret);
@@ -194,8 +216,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // A test's own context is taken as it is: without recordGrants it reads no records (subgraphs/sdk/context.ts).
   const contextFor = options.context ?? ((req: IncomingMessage): RequestContext => callers.get(req) ?? unauthenticated());
   const deadlineMs = options.requestDeadlineMs ?? requestDeadlineFromEnv(env) ?? DEFAULT_REQUEST_DEADLINE_MS;
+  const rateLimitOptions = options.rateLimit ?? rateLimitOptionsFromEnv(env);
   const apolloHandler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
     const context: RequestContext = { ...(await contextFor(req)), deadline: Date.now() + deadlineMs };
+    // Refusals of what it asks are noted for the admission gate (http/refused-requests.ts).
+    bindIncomingRequest(context, req);
+    // Its turn at each repository is taken in its caller's group (datasources/use-fair-share.ts).
+    bindCallerGroup(context, callerGroup(clientAddress(req, rateLimitOptions.trustProxy ?? false), callerKey(context)));
     if (cache) bindSubgraphCache(context, cache);
     // Europe-wide answers ask the repositories through this gateway, with (a copy of) this context.
     bindGatewayExecutor(context, europeExecutor);
@@ -206,9 +233,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // CORS_ALLOWED_ORIGINS replaces the config's allow-list; otherwise the list follows config reloads.
   const corsOverride = corsFromEnv(env);
   const cors = createCorsHandler(() => corsOverride ?? host.current.config.cors);
-  const rateLimiter = createRateLimiter(options.rateLimit ?? rateLimitOptionsFromEnv(env));
+  const rateLimiter = createRateLimiter(rateLimitOptions);
+  // Fair admission: how many requests run at once follows the CPU, and a caller group that keeps the gateway busy
+  // waits while others go first (limits/fair-admission.ts).
+  const admissionOff = options.admission === false || (options.admission === undefined && env.ADMISSION === 'off');
+  const admission = admissionOff ? undefined : createAdmissionGate(options.admission || {}, rateLimitOptions.trustProxy ?? false);
   const server: Server = createServer(async (req, res) => {
-    if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || demoIssuer?.handle(req, res)) return;
+    if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || (auth.demoInForce && demoIssuer?.handle(req, res))) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === GATEWAY_JWKS_PATH) {
       // The key remote repository subgraphs verify the gateway's grants with (gateway/auth/forward-grant.ts).
@@ -233,6 +264,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end(JSON.stringify({ errors: [{ message: `too many requests from this caller: try again in ${seconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterMs: verdict.retryAfterMs } }] }));
       return true;
     };
+    // Taken as the request arrives: a config reload while it runs does not change who its caller is.
+    const authenticate = auth.current;
     const authenticated = Boolean(authenticate && !options.context && req.headers.authorization);
     if (!authenticated && await limited()) return;
     if (authenticate && !options.context) {
@@ -248,9 +281,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         res.end(body);
         return;
       }
-      if (authenticated && await limited(caller.context.subject ?? undefined)) return;
+      // Issuer and subject together: two issuers' "alice" are two callers.
+      if (authenticated && await limited(callerKey(caller.context))) return;
       callers.set(req, caller.context);
     }
+    if (admission && !await admission.admit(req, res, callerKey(callers.get(req)))) return;
     // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.
     const backstop = setTimeout(() => {
       if (res.headersSent) return;
@@ -272,8 +307,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const warmedUp = options.warmUp ? warmUpAdapters(federation) : Promise.resolve([]);
   if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
   origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
+  auth.apply(host.current.config.auth);
   if (demoIssuer) {
-    authenticate = createAuthenticator(demoIssuer.authConfig());
     // Grants for every repository that lists cases: what a new user needs to try record access.
     demoTokenGrants = options.config.repositories
       .filter((entry) => options.kinds.find((kind) => kind.apiKind === entry.apiKind)?.granularity === 'RECORD').map((entry) => entry.id);
@@ -289,8 +324,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     host,
     warmedUp,
     cache,
+    admission,
+    auth,
     demoIssuer,
-    demoToken,
+    demoToken: auth.demoInForce ? demoToken : undefined,
     demoTokenGrants,
     async close() {
       ready = false;
@@ -300,6 +337,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await host.close();
       await cache?.close();
       await rateLimiter?.close();
+      admission?.close();
     },
   };
 }

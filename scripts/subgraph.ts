@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
   });
   console.log(`subgraph of repository "${served.id}" (${served.apiKind}) listening on ${subgraph.url}`);
   console.log(`  register it with "subgraph": "${subgraph.url}" in the federation config`);
+  console.log('  each release of records writes an audit line ("log":"eucaim-audit") to standard output');
   const stop = async () => {
     await subgraph.close();
     await demo.close();

@@ -141,6 +141,8 @@ serveCommands({
     return window;
   },
   cache: () => cacheReport(),
+  /** The fair admission gate's limit and counters (null for a gateway without one). */
+  admission: () => (gateway as { admission?: { stats: unknown } } | undefined)?.admission?.stats ?? null,
   /**
    * 'start' (re)starts sampling the event loop's delay (monitorEventLoopDelay, 10 ms resolution); 'stop' ends it
    * and returns what it saw (EventLoopDelay).

@@ -5,8 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from '../../subgraphs/sdk/context';
-import type { AuthConfig } from './auth-config';
+import type { AuthConfig, IssuerConfig } from './auth-config';
 import { callerContext } from './caller-context';
+import type { IssuerKeys } from './issuer-keys';
 import { createTokenVerifier, TokenRejected } from './verify-token';
 
 export type Authentication =
@@ -15,8 +16,8 @@ export type Authentication =
 
 export type Authenticator = (req: IncomingMessage) => Promise<Authentication>;
 
-export function createAuthenticator(config: AuthConfig): Authenticator {
-  const verify = createTokenVerifier(config);
+export function createAuthenticator(config: AuthConfig, keysOf?: (issuer: IssuerConfig) => IssuerKeys): Authenticator {
+  const verify = createTokenVerifier(config, keysOf);
   return async (req) => {
     const header = req.headers.authorization;
     if (header === undefined || header === '') {

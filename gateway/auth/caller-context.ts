@@ -1,5 +1,6 @@
 /**
- * What a verified token lets its bearer see: the subject, and the record grants from the configured claim (each
+ * What a verified token lets its bearer see: who it is (issuer and subject: a subject means someone only within its
+ * issuer), and the record grants from the configured claim (each
  * `repository` or `repository/collection`, the outcome of a data access request), honoured only with the issuer's
  * `recordScope` when one is configured. A grant naming a repository twice, once whole and once per collection,
  * gives the whole repository.
@@ -37,5 +38,5 @@ export function callerContext(issuer: IssuerConfig, claims: JWTPayload): Request
   const grantValues = Array.isArray(rawGrants) ? rawGrants.filter((g): g is string => typeof g === 'string')
     : typeof rawGrants === 'string' ? rawGrants.split(/\s+/).filter(Boolean) : [];
   const mayHoldGrants = issuer.recordScope === undefined || scopes.includes(issuer.recordScope);
-  return { accessLevel: 'researcher', subject, recordGrants: mayHoldGrants ? parseGrants(grantValues) : [] };
+  return { accessLevel: 'researcher', issuer: issuer.issuer, subject, recordGrants: mayHoldGrants ? parseGrants(grantValues) : [] };
 }

@@ -2,8 +2,8 @@
  * The demo's built-in OpenID issuer, so that `npm start` lets a new user try record access with no set-up: a key
  * made at start, its discovery document and JWK Set served by the gateway itself under /demo/issuer (loopback
  * only), and tokens minted by the gateway at start (npm start prints one). Tokens go through the same
- * verification as a real issuer's (discovery, JWKS, signature, audience, expiry). Never used when the config has
- * an `auth` section.
+ * verification as a real issuer's (discovery, JWKS, signature, audience, expiry). Trusted, and served, only while
+ * the config has no `auth` section (auth-switch.ts: a reload that adds one replaces it).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';

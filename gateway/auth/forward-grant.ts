@@ -1,7 +1,8 @@
 /**
  * The grant the gateway forwards to a remote repository subgraph with each call (header GATEWAY_GRANT_HEADER): a
  * JWT signed with the gateway's key, for that repository only (`aud`), valid one minute, naming the caller
- * (`sub`) and the collections it may read there (`collections`: `["*"]` for all, `[]` for none). The subgraph
+ * (`sub`, and with its token's issuer as `sub_id`, RFC 9493 §3.2.5 "iss_sub", since a subject means someone only
+ * within its issuer) and the collections it may read there (`collections`: `["*"]` for all, `[]` for none). The subgraph
  * verifies it against the gateway's JWKS and serves records only with it (subgraphs/sdk/serve.ts). An anonymous
  * caller without a grant gets no header: counts only. The key is put on each request's context under a symbol (like
  * the answer cache), so remote data sources reach it without holding it.
@@ -28,7 +29,10 @@ export function forwardedGrant(context: RequestContext | undefined, repositoryId
   if (!mine) signed.set(context, (mine = new Map()));
   let token = mine.get(repositoryId);
   if (!token) {
-    token = new SignJWT({ collections: !grant ? [] : grant.collections ? [...grant.collections] : ['*'] })
+    token = new SignJWT({
+      collections: !grant ? [] : grant.collections ? [...grant.collections] : ['*'],
+      ...(context.issuer !== undefined && context.subject !== undefined ? { sub_id: { format: 'iss_sub', iss: context.issuer, sub: context.subject } } : {}),
+    })
       .setProtectedHeader({ alg: GATEWAY_KEY_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setIssuer(GATEWAY_GRANT_ISSUER)
       .setAudience(repositoryId)

@@ -10,7 +10,10 @@ import type { IssuerConfig } from './auth-config';
 
 export class IssuerUnreachable extends Error {}
 
-export function issuerKeys(config: IssuerConfig, fetchTimeoutMs = 5_000): () => Promise<JWTVerifyGetKey> {
+/** An issuer's keys, discovered on first use and cached. Depends on the issuer URL alone. */
+export type IssuerKeys = () => Promise<JWTVerifyGetKey>;
+
+export function issuerKeys(config: Pick<IssuerConfig, 'issuer'>, fetchTimeoutMs = 5_000): IssuerKeys {
   let keys: Promise<JWTVerifyGetKey> | undefined;
   const discover = async (): Promise<JWTVerifyGetKey> => {
     const url = `${config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;

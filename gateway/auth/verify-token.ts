@@ -7,7 +7,7 @@
  */
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ASYMMETRIC_ALGORITHMS, type AuthConfig, type IssuerConfig } from './auth-config';
-import { issuerKeys, IssuerUnreachable } from './issuer-keys';
+import { issuerKeys, IssuerUnreachable, type IssuerKeys } from './issuer-keys';
 
 export class TokenRejected extends Error {
   constructor(readonly reason: string, readonly issuerDown = false) {
@@ -22,8 +22,9 @@ export interface VerifiedToken {
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
-export function createTokenVerifier(config: AuthConfig): TokenVerifier {
-  const issuers = config.issuers.map((issuer) => ({ issuer, keys: issuerKeys(issuer) }));
+/** `keysOf`: where an issuer's keys come from (auth-switch.ts keeps them across config reloads). Default: discovered anew. */
+export function createTokenVerifier(config: AuthConfig, keysOf: (issuer: IssuerConfig) => IssuerKeys = issuerKeys): TokenVerifier {
+  const issuers = config.issuers.map((issuer) => ({ issuer, keys: keysOf(issuer) }));
   return async (token) => {
     let alg: unknown;
     let iss: unknown;

@@ -18,7 +18,8 @@ import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 import type { SubgraphInfo } from '../datasources/middleware';
 
 /** Bump when the cached value's shape or meaning changes: old entries are then never read. */
-const KEY_VERSION = 'subgraph-answer/v2';
+// v3: answers carry their release report (subgraphs/sdk/release-report.ts); one without would go unaudited on a hit.
+const KEY_VERSION = 'subgraph-answer/v3';
 
 /** What this caller may see of this repository's records: `none`, `all`, or `collections:A,B` (sorted). */
 export function recordView(context: RequestContext | undefined, repositoryId: string): string {
@@ -43,7 +44,7 @@ export function stableStringify(value: unknown): string {
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Config fields that change how a repository is called, not what it answers. */
-const OPERATIONAL_FIELDS = new Set(['timeoutMs', 'retries', 'circuitBreaker', 'cacheTtlSeconds']);
+const OPERATIONAL_FIELDS = new Set(['timeoutMs', 'retries', 'circuitBreaker', 'cacheTtlSeconds', 'maxConcurrentCalls']);
 const fingerprints = new WeakMap<RepositoryEntry, string>();
 
 export function entryFingerprint(entry: RepositoryEntry | undefined): string {

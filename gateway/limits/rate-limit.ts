@@ -1,11 +1,12 @@
 /**
- * Requests per caller, with rate-limiter-flexible: a caller is its token's subject once authentication knows one,
- * else its address (the proxy's X-Forwarded-For entry when TRUST_PROXY says a proxy in front adds it). In Redis
+ * Requests per caller, with rate-limiter-flexible: a caller is its token's issuer and subject once authentication
+ * knows them (two issuers may both name an `alice`: each has her own budget), else its address (the proxy's
+ * X-Forwarded-For entry when TRUST_PROXY says a proxy in front adds it). In Redis
  * when REDIS_URL is set, so every gateway replica counts the same calls; while Redis is unreachable, each replica
  * counts in its own memory (the insurance limiter), so an outage neither blocks nor unleashes anyone.
  *
  * Only GraphQL requests from outside count: the inner operations of Europe-wide answers are the gateway's own.
- * Counters are kept under a hash of the caller, so no address or subject is stored in Redis.
+ * Counters are kept under a hash of the caller, so no address, issuer or subject is stored in Redis.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -31,7 +32,8 @@ export interface RateVerdict {
 }
 
 export interface RateLimiter {
-  check(req: IncomingMessage, subject?: string): Promise<RateVerdict>;
+  /** `caller`: the authenticated caller's key (callerKey of subgraphs/sdk/context.ts: issuer and subject), if any. */
+  check(req: IncomingMessage, caller?: string): Promise<RateVerdict>;
   close(): Promise<void>;
 }
 
@@ -44,12 +46,17 @@ export function rateLimitOptionsFromEnv(env: NodeJS.ProcessEnv): RateLimitOption
   };
 }
 
-/** The caller's key: its subject when known, else its address. */
-export function callerOf(req: IncomingMessage, subject: string | undefined, trustProxy: boolean): string {
-  if (subject) return `sub:${subject}`;
+/** Who is counted: the authenticated caller (its callerKey, issuer and subject) when known, else its address. */
+export function callerOf(req: IncomingMessage, caller: string | undefined, trustProxy: boolean): string {
+  if (caller) return `caller:${caller}`;
+  return `ip:${clientAddress(req, trustProxy)}`;
+}
+
+/** The client's address: the last X-Forwarded-For entry when the gateway's own proxy adds it, else the socket's. */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
   const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
-  return `ip:${last || req.socket.remoteAddress || 'unknown'}`;
+  return last || req.socket.remoteAddress || 'unknown';
 }
 
 export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter | undefined {
@@ -67,9 +74,9 @@ export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter |
   }
   const trustProxy = options.trustProxy ?? false;
   return {
-    async check(req, subject) {
+    async check(req, caller) {
       try {
-        await limiter.consume(createHash('sha256').update(callerOf(req, subject, trustProxy)).digest('hex').slice(0, 32));
+        await limiter.consume(createHash('sha256').update(callerOf(req, caller, trustProxy)).digest('hex').slice(0, 32));
         return { allowed: true, retryAfterMs: 0 };
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: rejection.msBeforeNext };

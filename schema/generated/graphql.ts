@@ -184,6 +184,16 @@ export type Cohort = {
    */
   minCellSize: Maybe<Scalars['Int']['output']>;
   /**
+   * Counts shown to this caller carry random noise of this scale, the repository's obfuscation (Laplace noise of
+   * scale 1/epsilon, added after small cells are withheld and before rounding; `exact` is then false). A count is
+   * off by `noiseScale` on average and by more than three times it about 5% of the time, but never shown below
+   * `minCellSize`. The noise is fixed per repository, filter and count (drawn afresh only when the count itself
+   * changes): asking again, or the same filter written differently, gives the same answer, so repeating a query
+   * cannot average it away. Null when counts carry no noise. In a Europe-wide total: the largest scale of the parts
+   * (the total carries the sum of their noise).
+   */
+  noiseScale: Maybe<Scalars['Float']['output']>;
+  /**
    * Counts shown to this caller are rounded to the nearest multiple of this (the repository's obfuscation; `exact`
    * is then false). Null when counts are not rounded. In a Europe-wide total: the largest rounding of the parts.
    */
@@ -701,6 +711,8 @@ export type RepositoryState =
   | 'NOT_SUPPORTED'
   /** Answered, with every criterion of the filter applied. */
   | 'OK'
+  /** Not asked: the gateway's calls to it at once were all taken and this one waited too long for its turn; retry in a moment. */
+  | 'OVERLOADED'
   /** Answered, but could not evaluate some criteria (see `filtersNotApplied`): its counts are upper bounds. */
   | 'PARTIAL'
   /** Did not answer within its timeout. */
@@ -981,6 +993,7 @@ export type CohortResolvers<ContextType = RequestContext, ParentType extends Res
   images?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   incompleteFacets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   minCellSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  noiseScale?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   roundedTo?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   series?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   studies?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;

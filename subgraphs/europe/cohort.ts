@@ -5,7 +5,9 @@
  * Privacy: each repository answers with the caller's context, so counts it withholds from this caller (small
  * cells, sdk/privacy/) arrive as null and are never seen here. The total adds up only what was shown: every total
  * is a sum of released numbers, so no subtraction of a total and its parts reveals a withheld one; the total is
- * then a lower bound, and says so (`suppressed`, `exact` false, `suppressedRepositories`).
+ * then a lower bound, and says so (`suppressed`, `exact` false, `suppressedRepositories`). Counts a repository
+ * shows with noise (`noiseScale`) are added as shown: the total carries the sum of their noise, is not exact, and
+ * minus its shown parts still gives 0.
  */
 import type { CaseFilter, FilterCriterion, RepositoryFilter } from '../../schema/generated/graphql';
 import type { RequestContext } from '../sdk/context';
@@ -25,13 +27,15 @@ export type ReceivedCohort = Omit<CohortRecord, 'facets'> & {
   suppressed?: boolean;
   minCellSize?: number | null;
   roundedTo?: number | null;
+  noiseScale?: number | null;
 };
 
 /** A Europe-wide total, with what was withheld from it. */
-export type TotalCohort = Omit<ReceivedCohort, 'suppressed' | 'minCellSize' | 'roundedTo'> & {
+export type TotalCohort = Omit<ReceivedCohort, 'suppressed' | 'minCellSize' | 'roundedTo' | 'noiseScale'> & {
   suppressed: boolean;
   minCellSize: number | null;
   roundedTo: number | null;
+  noiseScale: number | null;
 };
 
 export interface RepositoryCohortRecord {
@@ -58,7 +62,7 @@ export interface FederatedCohortRecord {
   suppressedRepositories: string[];
 }
 
-const COUNTS = 'subjects exists studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason } suppressed minCellSize roundedTo';
+const COUNTS = 'subjects exists studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason } suppressed minCellSize roundedTo noiseScale';
 const FACETS = `facets { ${FACET_NAMES.map((f) => `${f} { value subjects }`).join(' ')} }`;
 
 function cohortOperation(facets: boolean): string {
@@ -173,6 +177,7 @@ export function sumCohorts(
     suppressed: suppressedRepositories.length > 0,
     minCellSize: largest(answered.map((p) => p.cohort.minCellSize)),
     roundedTo: largest(answered.map((p) => p.cohort.roundedTo)),
+    noiseScale: largest(answered.map((p) => p.cohort.noiseScale)),
     facets,
     incompleteFacets: FACET_NAMES.filter((f) => incomplete.has(f)),
     filtersApplied: criteria.filter((c) => !reasons.has(c)),

@@ -7,6 +7,7 @@ import type { ManifestFormat } from '../../schema/generated/graphql';
 import type { CaseFilter, RetrieveReference } from '../../schema/generated/graphql';
 import type { RequestContext } from '../sdk/context';
 import { recordReleasesOf } from '../sdk/subgraph';
+import { joinInSlices } from '../sdk/concurrency';
 import { hasImageCriteria, seriesMatches } from '../sdk/evaluate';
 import type { NormalizedFilter } from '../sdk/filter';
 import type { SeriesRecord } from '../sdk/records';
@@ -176,16 +177,19 @@ export async function buildManifest(link: GatewayLink, context: RequestContext, 
     seriesWithoutSize: series.filter((s) => s.sizeBytes === null).length,
     maxSeries: request.maxSeries,
     truncated,
-    files: renderManifest(series, request.format, request.selected.map((r) => r.id)),
+    files: await renderManifest(series, request.format, request.selected.map((r) => r.id)),
     repositories,
     complete: !truncated && !failed,
   };
 }
 
-/** The manifest's series rendered for native bulk tools; files name their repositories in catalogue order. */
-export function renderManifest(
+/**
+ * The manifest's series rendered for native bulk tools; files name their repositories in catalogue order. Rows are
+ * rendered in slices, the event loop turning in between: 50,000 CSV rows in one go held it for about 200 ms.
+ */
+export async function renderManifest(
   series: readonly ManifestSeriesRecord[], format: ManifestFormatValue, catalogueOrder: readonly string[] = [],
-): ManifestFileRecord[] {
+): Promise<ManifestFileRecord[]> {
   const withUrl = series.filter((s): s is ManifestSeriesRecord & { retrieve: { url: string } } => Boolean(s.retrieve?.url));
   const rank = (id: string) => (catalogueOrder.includes(id) ? catalogueOrder.indexOf(id) : catalogueOrder.length);
   const idsOf = (list: readonly ManifestSeriesRecord[]) => [...new Set(list.map((s) => s.repositoryId))].sort((a, b) => rank(a) - rank(b));
@@ -193,25 +197,26 @@ export function renderManifest(
     case 'URL_LIST':
       return [{
         name: 'europe-series-urls.txt', mediaType: 'text/plain; charset=utf-8', repositoryIds: idsOf(withUrl), series: withUrl.length,
-        content: withUrl.map((s) => `${s.retrieve.url}\n`).join(''),
+        content: await joinInSlices(withUrl, (s) => `${s.retrieve.url}\n`),
       }];
     case 'TCIA': {
       const nbia = withUrl.filter((s) => s.retrieve.protocol === 'NBIA_GET_IMAGE');
-      return idsOf(nbia).map((repositoryId) => {
+      return Promise.all(idsOf(nbia).map(async (repositoryId) => {
         const mine = nbia.filter((s) => s.repositoryId === repositoryId);
         return {
           name: `${repositoryId}.tcia`, mediaType: 'application/x-tcia-manifest; charset=utf-8', repositoryIds: [repositoryId], series: mine.length,
-          content: tciaManifest(repositoryId, mine),
+          content: await tciaManifest(repositoryId, mine),
         };
-      });
+      }));
     }
     case 'CSV': {
       const header = ['repositoryId', 'caseId', 'subjectId', 'studyUid', 'seriesUid', 'modality', 'bodyPart', 'instanceCount', 'sizeBytes', 'protocol', 'url'];
-      const rows = series.map((s) => [s.repositoryId, s.caseId, s.subjectId, s.studyUid, s.seriesUid, s.modality, s.bodyPart, s.instanceCount,
-        s.sizeBytes, s.retrieve?.protocol, s.retrieve?.url]);
+      const row = (cells: readonly unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+      const rows = await joinInSlices(series, (s) => row([s.repositoryId, s.caseId, s.subjectId, s.studyUid, s.seriesUid, s.modality, s.bodyPart,
+        s.instanceCount, s.sizeBytes, s.retrieve?.protocol, s.retrieve?.url]));
       return [{
         name: 'europe-series.csv', mediaType: 'text/csv; charset=utf-8; header=present', repositoryIds: idsOf(series), series: series.length,
-        content: [header, ...rows].map((row) => `${row.map(csvCell).join(',')}\r\n`).join(''),
+        content: row(header) + rows,
       }];
     }
   }
@@ -221,17 +226,17 @@ export function renderManifest(
  * A TCIA manifest (the NBIA Data Retriever's input, manifestVersion 3.0): properties, then one SeriesInstanceUID
  * per line. `downloadServerUrl` is the repository's NBIA getImage endpoint, taken from its retrieve references.
  */
-function tciaManifest(repositoryId: string, series: ReadonlyArray<ManifestSeriesRecord & { retrieve: { url: string } }>): string {
+async function tciaManifest(repositoryId: string, series: ReadonlyArray<ManifestSeriesRecord & { retrieve: { url: string } }>): Promise<string> {
   const server = series[0].retrieve.url.split('?')[0];
-  return [
+  const properties = [
     `downloadServerUrl=${server}`,
     'includeAnnotation=true',
     'noOfrRetry=4',
     `databasketId=europe-${repositoryId}.tcia`,
     'manifestVersion=3.0',
     'ListOfSeriesToDownload=',
-    ...series.map((s) => s.seriesUid),
   ].map((line) => `${line}\n`).join('');
+  return properties + await joinInSlices(series, (s) => `${s.seriesUid}\n`);
 }
 
 /** RFC 4180 quoting; a cell a spreadsheet would read as a formula is prefixed with an apostrophe (OWASP). */

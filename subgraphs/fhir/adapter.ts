@@ -32,7 +32,7 @@ import { ALL_CRITERIA, criteriaOf, type NormalizedFilter } from '../sdk/filter';
 import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyRecord } from '../sdk/records';
 import { FhirClient } from './client';
 import { collectionRecord, referenceId, studyRecord, type MappingContext } from './mapping';
-import { codePointOrder, NativeReads, Replan } from './native-reads';
+import { codePointOrder, fhirReadCaches, NativeReads, Replan, type FhirReadCaches } from './native-reads';
 import { readFhirOptions, type FhirAdapterOptions } from './options';
 import {
   escapeSearchValue, filterFingerprint, nativelyExactPart, planCandidates, ServerProfile, type CandidatePlan, type PlanOptions,
@@ -49,6 +49,8 @@ const STUDIES_PER_SEARCH = 50;
 export class FhirAdapter implements RepositoryAdapter {
   private readonly client: FhirClient;
   private readonly options: FhirAdapterOptions;
+  /** Reads kept for `readCacheSeconds` (off by default). */
+  private readonly readCaches: FhirReadCaches | undefined;
   private readonly mapping: MappingContext;
   private readonly planOptions: PlanOptions;
   private profile: Promise<ServerProfile> | null = null;
@@ -61,6 +63,7 @@ export class FhirAdapter implements RepositoryAdapter {
     });
     this.mapping = { repositoryId: entry.id };
     this.planOptions = { nativeImageCriteria: this.options.nativeImageCriteria };
+    this.readCaches = fhirReadCaches(this.options.readCacheSeconds);
   }
 
   async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {
@@ -189,7 +192,7 @@ export class FhirAdapter implements RepositoryAdapter {
   /** Runs native reads, again while the server is seen ignoring parameters (each time it knows one more). */
   private async withReads<T>(work: (reads: NativeReads, profile: ServerProfile) => Promise<T>): Promise<T> {
     const profile = await this.serverProfile();
-    const reads = new NativeReads(this.client, profile, this.options, this.mapping);
+    const reads = new NativeReads(this.client, profile, this.options, this.mapping, this.readCaches);
     for (let attempt = 1; ; attempt++) {
       try {
         return await work(reads, profile);

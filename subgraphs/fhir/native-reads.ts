@@ -19,6 +19,7 @@
  * then tells what was applied. A parameter the server does not support never fails the query.
  */
 import { chunk, mapWithConcurrency } from '../sdk/concurrency';
+import { ReadCache } from '../sdk/read-cache';
 import { ErrorCode, RepositoryError } from '../sdk/errors';
 import type { FullCaseRecord } from '../sdk/records';
 import type { Stage } from '../../schema/generated/graphql';
@@ -37,6 +38,23 @@ export interface ReadOptions {
   pageSize: number;
   /** Native requests in flight at once. */
   parallelRequests: number;
+}
+
+/** One patient's record as read, or null when the server has no such Patient. */
+type PatientRead = { record: FullCaseRecord; primaryCondition?: string } | null;
+
+/**
+ * What the adapter keeps of its reads (option `readCacheSeconds`, sdk/read-cache.ts): candidate id lists by the
+ * native part of their plan, records by patient id. Shared by the adapter's requests; never mutated.
+ */
+export interface FhirReadCaches {
+  candidates: ReadCache<CandidateIds>;
+  patients: ReadCache<PatientRead>;
+}
+
+export function fhirReadCaches(seconds: number): FhirReadCaches | undefined {
+  if (seconds <= 0) return undefined;
+  return { candidates: new ReadCache(seconds * 1000, 1_000), patients: new ReadCache(seconds * 1000, 200_000) };
 }
 
 /** Patients per `_id` or subject-list search (POST _search keeps long lists out of URLs). */
@@ -64,6 +82,7 @@ export class NativeReads {
     private readonly profile: ServerProfile,
     private readonly options: ReadOptions,
     private readonly mapping: MappingContext,
+    private readonly caches?: FhirReadCaches,
   ) {}
 
   private get repositoryId(): string {
@@ -75,6 +94,13 @@ export class NativeReads {
    * (null: no limit; the ids are listed whatever their number, up to what one search may list).
    */
   async candidateIds(plan: CandidatePlan, limit: number | null): Promise<CandidateIds> {
+    if (!this.caches) return this.readCandidateIds(plan, limit);
+    // The native part of the plan decides the list: criteria evaluated locally are not in the key.
+    const key = JSON.stringify([plan.patientParams, plan.idSets, limit]);
+    return this.caches.candidates.load(key, () => this.readCandidateIds(plan, limit));
+  }
+
+  private async readCandidateIds(plan: CandidatePlan, limit: number | null): Promise<CandidateIds> {
     let admitted: Set<string> | null = null;
     for (const search of plan.idSets) {
       const referenced = await this.referencedPatients(search);
@@ -111,6 +137,35 @@ export class NativeReads {
 
   /** The full records of the given patients (sorted ids), in that order; ids without a Patient are left out. */
   async records(ids: readonly string[]): Promise<{ records: FullCaseRecord[]; primaryConditions: Map<string, string> }> {
+    if (!this.caches) return this.readRecords(ids);
+    const patients = this.caches.patients;
+    // Read what is neither kept nor being read for another request, in one go.
+    const missing = ids.filter((id) => patients.get(id) === undefined && !patients.loading(id));
+    if (missing.length > 0) {
+      const reading = this.readRecords(missing).then((read) => ({
+        byId: new Map(read.records.map((record) => [record.subjectId, record])), primaryConditions: read.primaryConditions,
+      }));
+      await Promise.all(missing.map((id) => patients.load(id, async () => {
+        const { byId, primaryConditions } = await reading;
+        const record = byId.get(id);
+        return record ? { record, primaryCondition: primaryConditions.get(id) } : null;
+      })));
+    }
+    const records: FullCaseRecord[] = [];
+    const primaryConditions = new Map<string, string>();
+    for (const id of ids) {
+      const read = patients.get(id) ?? await patients.load(id, async () => {
+        const again = await this.readRecords([id]);
+        return again.records[0] ? { record: again.records[0], primaryCondition: again.primaryConditions.get(id) } : null;
+      });
+      if (!read) continue;
+      records.push(read.record);
+      if (read.primaryCondition !== undefined) primaryConditions.set(id, read.primaryCondition);
+    }
+    return { records, primaryConditions };
+  }
+
+  private async readRecords(ids: readonly string[]): Promise<{ records: FullCaseRecord[]; primaryConditions: Map<string, string> }> {
     const parts = await mapWithConcurrency(chunk(ids, IDS_PER_SEARCH), this.parallelPerChunk(), async (part) => {
       const wanted = new Set(part);
       const resources = await this.resourcesOf(part);

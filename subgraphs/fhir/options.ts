@@ -10,6 +10,10 @@ export const FHIR_OPTIONS = defineOptions('fhir', {
   maxCandidates: option.integer({ min: 1, max: 1_000_000, default: 10_000, description: 'Most candidate patients one cohort (or one page of cases) evaluates locally.' }),
   parallelRequests: option.integer({ min: 1, max: 16, default: 4, description: 'Native requests in flight at once (collections, stages and studies of large pages).' }),
   nativeImageCriteria: option.boolean({ default: true, description: 'Pre-select modalities natively (needs DCM-coded series modalities).' }),
+  readCacheSeconds: option.integer({
+    min: 0, max: 3600, default: 0,
+    description: 'Reuse candidate patient lists and patient records read from the server for this many seconds (0: never): filters that differ only in criteria the adapter evaluates itself (age at diagnosis, year of diagnosis, body part...) then cost no native request; what is reused may be that old.',
+  }),
 });
 
 export type FhirAdapterOptions = OptionsOf<typeof FHIR_OPTIONS.specs>;

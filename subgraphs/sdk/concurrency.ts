@@ -27,3 +27,23 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
+
+/**
+ * Lets the event loop turn (I/O, timers, other requests) before going on. For long work in one request: a loop over
+ * tens of thousands of items, or a chain of answers that all resolve at once, would otherwise hold it throughout.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** `line(item)` for every item, concatenated, the event loop turning after every `slice` items. */
+export async function joinInSlices<T>(items: readonly T[], line: (item: T) => string, slice = 2_000): Promise<string> {
+  const parts: string[] = [];
+  for (let i = 0; i < items.length; i += slice) {
+    if (i > 0) await yieldToEventLoop();
+    let part = '';
+    for (let j = i; j < Math.min(items.length, i + slice); j++) part += line(items[j]);
+    parts.push(part);
+  }
+  return parts.join('');
+}

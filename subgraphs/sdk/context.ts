@@ -19,6 +19,12 @@ export interface RecordGrant {
 
 export interface RequestContext {
   accessLevel?: AccessLevel;
+  /**
+   * The issuer of the caller's token. A subject is unique within its issuer only (OpenID Connect Core 1.0 §2: "locally
+   * unique and never reassigned within the Issuer"), so two trusted issuers may both name an `alice`: whatever is
+   * kept per caller is keyed by both (callerKey).
+   */
+  issuer?: string;
   /** The caller's token subject, for the audit log and per-caller limits; absent for anonymous callers. */
   subject?: string;
   /** The repositories (and collections) whose records this caller may read. Absent or empty: none. */
@@ -39,4 +45,12 @@ export function mayReadRecords(context: RequestContext | undefined, repositoryId
 /** Whether the caller may read records of at least part of this repository (some collection). */
 export function mayReadSomeRecords(context: RequestContext | undefined, repositoryId: string): boolean {
   return (context?.recordGrants ?? []).some((grant) => grant.repositoryId === repositoryId);
+}
+
+/**
+ * The key of the caller, for anything kept per caller (rate limits): issuer and subject together, encoded so that no
+ * pair of values can spell another pair. Undefined for a caller without a subject (anonymous).
+ */
+export function callerKey(context: Pick<RequestContext, 'issuer' | 'subject'> | undefined): string | undefined {
+  return context?.subject === undefined ? undefined : JSON.stringify([context.issuer ?? null, context.subject]);
 }

@@ -2,6 +2,7 @@
  * One repository's entry in the federation config (config/federation-config.ts validates the file into this).
  */
 import type { CancerSite } from '../../schema/generated/graphql';
+import type { PrivacySettings } from './privacy/policy';
 
 /** Catalogue metadata of a collection, for native APIs that do not describe their collections (DICOMweb, NBIA). */
 export interface CollectionMetadata {
@@ -37,8 +38,15 @@ export interface RepositoryEntry {
   cacheTtlSeconds?: number;
   /** Retries of a failed query (with jitter, within a retry budget). Default 2. */
   retries?: number;
+  /**
+   * Calls to this repository the gateway runs at once; more wait in a fair queue per caller, and one that waits too
+   * long is answered REPOSITORY_OVERLOADED (gateway/datasources/use-fair-share.ts). Default 4.
+   */
+  maxConcurrentCalls?: number;
   /** Opens after `failureThreshold` consecutive failures; a probe is let through after `resetAfterMs`. */
   circuitBreaker?: { failureThreshold: number; resetAfterMs: number };
+  /** How its counts are protected for callers without a record grant (k, noise, rounding); absent: the defaults. */
+  privacy?: PrivacySettings;
 }
 
 /**

@@ -23,6 +23,8 @@ export const ErrorCode = {
   BAD_CURSOR: 'BAD_CURSOR',
   /** The gateway's circuit breaker for this repository is open: it is not asked until a probe succeeds. */
   CIRCUIT_OPEN: 'REPOSITORY_CIRCUIT_OPEN',
+  /** The gateway did not ask it: its calls at once were all taken and this one waited too long for its turn. */
+  OVERLOADED: 'REPOSITORY_OVERLOADED',
   /** A defect in the adapter itself. */
   ADAPTER_ERROR: 'REPOSITORY_ADAPTER_ERROR',
 } as const;

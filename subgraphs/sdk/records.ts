@@ -13,8 +13,8 @@ export type FullCaseRecord = CaseRecord & { studies: StudyRecord[] };
 export type CollectionRecord = Omit<Collection, '__typename' | 'unmappedModalities'> & { unmappedModalities?: string[] };
 /** `incompleteFacets` may be left out: most adapters count every value of the facets they give. */
 /** `exists` may be left out where it follows from `subjects`. */
-/** What is withheld from a caller (`suppressed`, `minCellSize`, `roundedTo`) is the SDK's to say (privacy/), not the adapter's. */
-export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets' | 'exists' | 'facets' | 'suppressed' | 'minCellSize' | 'roundedTo'> & {
+/** What is withheld from a caller (`suppressed`, `minCellSize`, `roundedTo`, `noiseScale`) is the SDK's to say (privacy/), not the adapter's. */
+export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets' | 'exists' | 'facets' | 'suppressed' | 'minCellSize' | 'roundedTo' | 'noiseScale'> & {
   incompleteFacets?: Array<Exclude<keyof Cohort['facets'], '__typename'>>;
   exists?: boolean | null;
   facets: FacetsRecord;

@@ -6,19 +6,28 @@
  * grant the gateway signed (header GATEWAY_GRANT_HEADER, a JWT for this repository, verified against the
  * gateway's JWKS URL: option `gatewayJwksUrl` or GATEWAY_JWKS_URL). A call without one gets counts only; a call
  * with an invalid one (forged, expired, for another repository) is refused with 401.
+ *
+ * Every call that releases records here writes its own audit line (audit-log.ts, `"by":"repository-subgraph"`):
+ * who (the issuer and subject the gateway vouches for), which collections, how many cases and series, so the owner
+ * has a record of what left the site, whatever the gateway logs. A call carrying the gateway's grant also gets
+ * what it released with the answer (release-report.ts), for the gateway's own audit line.
  */
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream, Logger } from 'pino';
 import type { AdapterKind } from './adapter';
 import { createApolloHandler } from './apollo-http';
+import { auditPlugin, createAuditLogger, startReleaseTally } from './audit-log';
 import type { RequestContext } from './context';
 import type { RepositoryEntry } from './entry';
-import { buildRepositorySubgraph } from './subgraph';
+import { RELEASE_REPORT_EXTENSION } from './release-report';
+import { ReleaseTally } from './release-tally';
+import { buildRepositorySubgraph, recordReleasesOf } from './subgraph';
 
 export interface RunningSubgraph {
   /** The URL to put in the config entry's `subgraph`. */
@@ -32,6 +41,29 @@ export const GATEWAY_GRANT_HEADER = 'x-eucaim-grant';
 export const GATEWAY_GRANT_ISSUER = 'eucaim-gateway';
 
 export class GrantRefused extends Error {}
+
+/** Marks the context of a call that carried a valid grant of the gateway (a symbol survives the context's copies). */
+const GATEWAY_GRANTED = Symbol('eucaim.gatewayGranted');
+
+/**
+ * Sends the gateway what each call released (release-report.ts, in the answer's extensions), so its audit line has
+ * this repository's records whether the answer is fresh, cached or shared. Only to a call carrying the gateway's
+ * grant: others (a subgraph without the gateway's keys answers anyone) learn nothing from it. Keys, not ids.
+ */
+function releaseReportPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const tally = recordReleasesOf(contextValue);
+          if (!(contextValue as { [GATEWAY_GRANTED]?: true })[GATEWAY_GRANTED] || !(tally instanceof ReleaseTally) || response.body.kind !== 'single') return;
+          const report = tally.report();
+          if (report) response.body.singleResult.extensions = { ...response.body.singleResult.extensions, [RELEASE_REPORT_EXTENSION]: report };
+        },
+      };
+    },
+  };
+}
 
 /** Builds the context of a call to the subgraph of `repositoryId` from the gateway's grant, if it carries one. */
 export function gatewayGrantVerifier(repositoryId: string, jwksUrl: string | (() => string)): (req: IncomingMessage) => Promise<RequestContext> {
@@ -47,7 +79,9 @@ export function gatewayGrantVerifier(repositoryId: string, jwksUrl: string | (()
       const collections = Array.isArray(payload.collections) ? payload.collections.filter((c): c is string => typeof c === 'string') : [];
       // No collection: the gateway vouches for who the caller is, who may read none of these records.
       const recordGrants = collections.length === 0 ? [] : [collections.includes('*') ? { repositoryId } : { repositoryId, collections }];
-      return { accessLevel: 'researcher', subject: payload.sub, recordGrants };
+      const context: RequestContext = { accessLevel: 'researcher', ...issuerScopedSubject(payload.sub!, payload.sub_id), recordGrants };
+      (context as { [GATEWAY_GRANTED]?: true })[GATEWAY_GRANTED] = true;
+      return context;
     } catch (error) {
       if (error instanceof GrantRefused) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new GrantRefused('it has expired');
@@ -58,10 +92,19 @@ export function gatewayGrantVerifier(repositoryId: string, jwksUrl: string | (()
   };
 }
 
+/** The caller the gateway names: `sub`, with its token's issuer when the grant carries it (RFC 9493 §3.2.5 "iss_sub"). */
+function issuerScopedSubject(subject: string, subjectId: unknown): Pick<RequestContext, 'issuer' | 'subject'> {
+  const id = subjectId as { format?: unknown; iss?: unknown; sub?: unknown } | null | undefined;
+  const issuer = id?.format === 'iss_sub' && id.sub === subject && typeof id.iss === 'string' ? id.iss : undefined;
+  return issuer === undefined ? { subject } : { issuer, subject };
+}
+
 export async function serveRepositorySubgraph(options: {
   entry: RepositoryEntry; kind: AdapterKind; port: number; host?: string; credentials?: string;
   /** The gateway's JWKS (`<gateway>/.well-known/jwks.json`). Default GATEWAY_JWKS_URL. */
   gatewayJwksUrl?: string | (() => string);
+  /** Where this site's audit lines of record releases go (pino JSON lines). Default: standard output. */
+  auditLog?: DestinationStream;
 }): Promise<RunningSubgraph> {
   const jwksUrl = options.gatewayJwksUrl ?? process.env.GATEWAY_JWKS_URL;
   let authenticate: (req: IncomingMessage) => Promise<RequestContext>;
@@ -75,7 +118,7 @@ export async function serveRepositorySubgraph(options: {
   }
   const adapter = options.kind.create(options.entry, { credentials: options.credentials });
   const subgraph = buildRepositorySubgraph(options.entry, options.kind, adapter);
-  const served = await serveSubgraphSchema(subgraph.schema, { ...options, authenticate });
+  const served = await serveSubgraphSchema(subgraph.schema, { ...options, authenticate, audit: createAuditLogger(options.auditLog, 'repository-subgraph') });
   return { ...served, close: async () => { await served.close(); await adapter.close?.(); } };
 }
 
@@ -84,20 +127,29 @@ export async function serveSubgraphSchema(schema: GraphQLSchema, options: {
   port: number; host?: string;
   /** The caller's context; a GrantRefused is answered 401. Default: anonymous. */
   authenticate?: (req: IncomingMessage) => Promise<RequestContext>;
+  /**
+   * Writes an audit line for each call that released records (audit-log.ts), and reports the release to the gateway
+   * with the answer when the call carried its grant. Default: neither.
+   */
+  audit?: Logger;
 }): Promise<RunningSubgraph> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     // The gateway introspects nothing (it composes from the config), but owners debug with introspection.
     introspection: true,
     // No federated traces: the gateway reports no usage to Apollo's cloud, so ftv1 would only cost time.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...(options.audit ? [auditPlugin(options.audit), releaseReportPlugin()] : [])],
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
   });
   await apollo.start();
   const authenticate = options.authenticate ?? (async (): Promise<RequestContext> => ({ accessLevel: 'anonymous', recordGrants: [] }));
   const contexts = new WeakMap<IncomingMessage, RequestContext>();
-  const handler = createApolloHandler(apollo, async (req): Promise<RequestContext> => contexts.get(req) ?? { accessLevel: 'anonymous', recordGrants: [] });
+  const handler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
+    const context: RequestContext = { ...(contexts.get(req) ?? { accessLevel: 'anonymous', recordGrants: [] }) };
+    if (options.audit) startReleaseTally(context);
+    return context;
+  });
   const server = createServer(async (req, res) => {
     try {
       contexts.set(req, await authenticate(req));

@@ -77,10 +77,12 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
   const resolvers = {
     [typeName]: {
       __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-      cohort: (_: unknown, args: RepositoryCohortArgs, context: RequestContext, info: GraphQLResolveInfo) =>
-        guarded(() => adapter.cohort(normaliseFilter(args.where, entry.id), context, { facets: selectsField(info, 'facets') }))
-          // Small cells never leave this subgraph for a caller without a record grant (privacy/).
-          .then((cohort) => discloseCohort(cohort, entry.id, countPrivacy, context)),
+      cohort: (_: unknown, args: RepositoryCohortArgs, context: RequestContext, info: GraphQLResolveInfo) => guarded(async () => {
+        const filter = normaliseFilter(args.where, entry.id);
+        return { filter, cohort: await adapter.cohort(filter, context, { facets: selectsField(info, 'facets') }) };
+      })
+        // Small cells, and counts without their noise, never leave this subgraph for a caller without a record grant (privacy/).
+        .then(({ filter, cohort }) => discloseCohort(cohort, entry.id, countPrivacy, context, filter)),
       cases: (_: unknown, args: RepositoryCasesArgs, context: RequestContext) => {
         // Records only with a grant for this repository (README "Who may see what"), limited to its collections.
         // Count-only repositories say NOT_SUPPORTED first: they release no records to anyone.
@@ -144,8 +146,9 @@ function withinGrantedCollections<T extends { collections?: readonly string[] | 
 }
 
 /**
- * Where the record-level answers of one request are tallied for the audit log (gateway/auth/audit-log.ts): the
- * gateway puts a sink on each client request's context; the subgraph tells it which cases (and how many series)
+ * Where the record-level answers are tallied for the audit log (audit-log.ts): the gateway puts a sink on each
+ * repository subgraph call's context (gateway/datasources/use-release-report.ts, which reports it with the call's
+ * answer), a standalone subgraph (serve.ts) on each call's; the subgraph tells it which cases (and how many series)
  * it released. Identifiers stay in memory; the log gets counts and collections only.
  */
 export interface RecordReleaseSink {

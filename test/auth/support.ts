@@ -12,7 +12,7 @@ import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { serveRepositorySubgraph, type RunningSubgraph } from '../../subgraphs/sdk/serve';
 import { testConfig } from '../support/federation';
-import { startOpenIdProvider, type TestOpenIdProvider } from '../support/oidc-provider';
+import { startOpenIdProvider, type TestOpenIdProvider, type UserFlow } from '../support/oidc-provider';
 
 export const AUDIENCE = 'https://gateway.eucaim.test';
 export const PACS = 't-pacs';
@@ -32,6 +32,8 @@ export interface AuthFederation {
   /** The private JWK the gateway signs its grants with (given to it through GATEWAY_SIGNING_JWK). */
   gatewayKey: JWK;
   auditLines: Array<Record<string, unknown>>;
+  /** The audit lines the remote repository's own subgraph writes at its site. */
+  remoteAuditLines: Array<Record<string, unknown>>;
   query(query: string, token?: string, variables?: Record<string, unknown>): Promise<AuthAnswer>;
   close(): Promise<void>;
 }
@@ -45,13 +47,25 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   return { status: response.statusCode, headers: response.headers, body: (await response.body.json()) as AuthAnswer['body'] };
 }
 
-export async function startAuthFederation(): Promise<AuthFederation> {
-  const provider = await startOpenIdProvider(AUDIENCE, [`${PACS}/LUNG`, REMOTE], [PACS]);
+/** Collects pino JSON lines (audit logs) into `lines`. */
+export function jsonLines(lines: Array<Record<string, unknown>>): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+}
+
+/** `userFlow`: people who may sign in at the provider for a portal (test/auth/user-flow.test.ts). */
+export async function startAuthFederation(userFlow?: UserFlow): Promise<AuthFederation> {
+  const provider = await startOpenIdProvider(AUDIENCE, [`${PACS}/LUNG`, REMOTE], [PACS], userFlow);
   const remoteDemo: RunningDemo = await startDemoSimulators(testConfig([{ id: REMOTE, country: 'NL', apiKind: 'nbia', seed: 7, cases: 40 }]));
   let gatewayOrigin = '';
+  const remoteAuditLines: Array<Record<string, unknown>> = [];
   const remote = await serveRepositorySubgraph({
     entry: remoteDemo.config.repositories[0], kind: ADAPTER_KINDS.find((k) => k.apiKind === 'nbia')!, port: 0,
-    gatewayJwksUrl: () => `${gatewayOrigin}/.well-known/jwks.json`,
+    gatewayJwksUrl: () => `${gatewayOrigin}/.well-known/jwks.json`, auditLog: jsonLines(remoteAuditLines),
   });
   const demo = await startDemoSimulators(testConfig([
     { id: PACS, country: 'DE', apiKind: 'dicomweb', seed: 5, cases: 60 },
@@ -68,12 +82,7 @@ export async function startAuthFederation(): Promise<AuthFederation> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const gatewayKey = await exportJWK(privateKey);
   const auditLines: Array<Record<string, unknown>> = [];
-  const auditLog = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) auditLines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const auditLog = jsonLines(auditLines);
   const gateway = await startGateway({
     config: demo.config, kinds: ADAPTER_KINDS, port: 0, auth, auditLog, cache: {},
     env: { ...process.env, GATEWAY_SIGNING_JWK: JSON.stringify(gatewayKey) },
@@ -81,7 +90,7 @@ export async function startAuthFederation(): Promise<AuthFederation> {
   });
   gatewayOrigin = gateway.origin;
   return {
-    provider, gateway, remote, gatewayKey, auditLines,
+    provider, gateway, remote, gatewayKey, auditLines, remoteAuditLines,
     query: (query, token, variables) => post(gateway.url, { query, variables }, token ? { authorization: `Bearer ${token}` } : {}),
     async close() {
       await gateway.close();

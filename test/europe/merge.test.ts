@@ -91,20 +91,20 @@ describe('manifest renderings', () => {
       instanceCount: 3, sizeBytes: null, retrieve: null },
   ];
 
-  it('lists the URLs it has, one per line, naming repositories in catalogue order', () => {
-    const [file] = renderManifest(series, 'URL_LIST', ['de-pacs', 'pt-nbia']);
+  it('lists the URLs it has, one per line, naming repositories in catalogue order', async () => {
+    const [file] = await renderManifest(series, 'URL_LIST', ['de-pacs', 'pt-nbia']);
     expect(file).toMatchObject({ repositoryIds: ['de-pacs', 'pt-nbia'], series: 2 });
     expect(file.content).toBe('http://nbia/v4/getImage?SeriesInstanceUID=1.2.3\nhttp://pacs/studies/4.5/series/4.5.6\n');
   });
 
-  it('writes a TCIA manifest for NBIA series only', () => {
-    const files = renderManifest(series, 'TCIA');
+  it('writes a TCIA manifest for NBIA series only', async () => {
+    const files = await renderManifest(series, 'TCIA');
     expect(files).toHaveLength(1);
     expect(files[0].content).toBe('downloadServerUrl=http://nbia/v4/getImage\nincludeAnnotation=true\nnoOfrRetry=4\ndatabasketId=europe-pt-nbia.tcia\nmanifestVersion=3.0\nListOfSeriesToDownload=\n1.2.3\n');
   });
 
-  it('quotes CSV cells and defuses formulas', () => {
-    const lines = renderManifest(series, 'CSV')[0].content.split('\r\n');
+  it('quotes CSV cells and defuses formulas', async () => {
+    const lines = (await renderManifest(series, 'CSV'))[0].content.split('\r\n');
     expect(lines[2]).toBe("de-pacs,de-pacs/=cmd,'=cmd,4.5,4.5.6,,UNKNOWN,,,DICOMWEB_WADO_RS,http://pacs/studies/4.5/series/4.5.6");
     expect(lines[3]).toBe('de-pacs,de-pacs/S2,"S2, ""x""",7,7.8,MR,HEAD,3,,,');
   });

@@ -1,8 +1,9 @@
 /**
  * Inputs no real question needs are refused before any repository is asked: the requests that froze the gateway
- * (a 300 KB manufacturer string, 1,000 values in one list) get BAD_USER_INPUT naming the filter, and the
- * repositories' native APIs see nothing.
+ * (a 300 KB manufacturer string, 1,000 values in one list) are refused (413 for a body over the limit,
+ * BAD_USER_INPUT naming the filter below it), and the repositories' native APIs see nothing.
  */
+import { MAX_BODY_BYTES } from '../../subgraphs/sdk/apollo-http';
 import { MAX_VALUE_LENGTH, MAX_VALUES_PER_CRITERION } from '../../subgraphs/sdk/filter';
 import { startTestFederation, type TestFederation } from '../support/federation';
 
@@ -30,14 +31,22 @@ describe('oversized filters', () => {
     return { ...answer, nativeRequests };
   };
 
-  it('refuses a 300 KB manufacturer name in every repository, naming the filter, without asking any', async () => {
+  it('refuses a 100 KB manufacturer name in every repository, naming the filter, without asking any', async () => {
     const { status, body, nativeRequests } = await ask('query($where: CaseFilter) { repositories { id cohort(where: $where) { subjects } } }',
-      { where: { manufacturers: ['x'.repeat(300_000)] } });
+      { where: { manufacturers: ['x'.repeat(100_000)] } });
     expect(status).toBe(200);
     expect(nativeRequests).toBe(0);
     expect(body.errors?.map((e) => `${e.extensions?.code} ${e.extensions?.repositoryId}`).sort()).toEqual(IDS.map((id) => `BAD_USER_INPUT ${id}`).sort());
-    expect(body.errors?.[0].message).toContain(`where.manufacturers[0] is 300000 characters long; at most ${MAX_VALUE_LENGTH} are accepted`);
+    expect(body.errors?.[0].message).toContain(`where.manufacturers[0] is 100000 characters long; at most ${MAX_VALUE_LENGTH} are accepted`);
     expect(JSON.stringify(body).length).toBeLessThan(10_000); // the value is not echoed back
+  });
+
+  it('refuses a body over the limit (a 300 KB manufacturer name) with 413 before reading it as GraphQL', async () => {
+    const { status, body, nativeRequests } = await ask('query($where: CaseFilter) { repositories { id cohort(where: $where) { subjects } } }',
+      { where: { manufacturers: ['x'.repeat(300_000)] } });
+    expect(status).toBe(413);
+    expect(nativeRequests).toBe(0);
+    expect(body.errors?.[0]).toMatchObject({ message: `request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } });
   });
 
   it('refuses 1,000 values in one list for a Europe-wide cohort before the fan-out', async () => {

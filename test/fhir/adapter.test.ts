@@ -578,7 +578,7 @@ describe('options', () => {
       'pageSize: must be an integer between 1 and 1000',
       'maxCandidates: must be an integer between 1 and 1000000',
       'nativeImageCriteria: must be true or false',
-      'page_size: unknown option (the fhir adapter knows pageSize, maxCandidates, parallelRequests, nativeImageCriteria)',
+      'page_size: unknown option (the fhir adapter knows pageSize, maxCandidates, parallelRequests, nativeImageCriteria, readCacheSeconds)',
     ]);
     expect(fhirKind).toMatchObject({ apiKind: 'fhir', granularity: 'RECORD', facets: true });
   });

@@ -1,6 +1,7 @@
 /**
  * Starts the test OpenID provider (test/support/oidc-provider-server.mjs, `oidc-provider` from npm) as a child
- * process on loopback, and asks it for tokens by client credentials (RFC 6749 §4.4) as any client would.
+ * process on loopback, and asks it for tokens by client credentials (RFC 6749 §4.4) as any client would. Given a
+ * `UserFlow`, it also lets people sign in for a browser portal: the authorization-code flow with PKCE (RFC 7636).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,9 +15,25 @@ export interface TestOpenIdProvider {
   close(): Promise<void>;
 }
 
+/** A person with an account at the provider; `grants` is the account's `eucaim_grants` claim. */
+export interface TestUser {
+  login: string;
+  password: string;
+  sub: string;
+  name: string;
+  grants: readonly string[];
+}
+
+/** Sign-in for a portal: the public client `portal` (no secret, PKCE required) redirecting to `portalRedirectUri`. */
+export interface UserFlow {
+  users: readonly TestUser[];
+  portalRedirectUri: string;
+}
+
 /** `grants`: the researcher's record grants; `wholeGrants`: those of the `whole-repository` client. */
-export async function startOpenIdProvider(audience: string, grants: readonly string[], wholeGrants: readonly string[] = []): Promise<TestOpenIdProvider> {
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'oidc-provider-server.mjs'), audience, grants.join(','), wholeGrants.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startOpenIdProvider(audience: string, grants: readonly string[], wholeGrants: readonly string[] = [], userFlow?: UserFlow): Promise<TestOpenIdProvider> {
+  const args = [join(__dirname, 'oidc-provider-server.mjs'), audience, grants.join(','), wholeGrants.join(','), ...(userFlow ? [JSON.stringify(userFlow)] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const issuer = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the OpenID provider did not start:\n${output}`)), 20_000);

@@ -7,7 +7,7 @@ import type { CohortRecord } from '../records';
 
 export type DisclosedBucket = Omit<FacetCount, '__typename'>;
 
-export type DisclosedCohort = Omit<CohortRecord, 'exists' | 'facets'> & Pick<Cohort, 'suppressed' | 'minCellSize' | 'roundedTo'> & {
+export type DisclosedCohort = Omit<CohortRecord, 'exists' | 'facets'> & Pick<Cohort, 'suppressed' | 'minCellSize' | 'roundedTo' | 'noiseScale'> & {
   exists: boolean | null;
   facets: Record<FacetName, DisclosedBucket[]>;
 };
@@ -17,7 +17,7 @@ export function fullyDisclosed(cohort: CohortRecord): DisclosedCohort {
   return {
     ...cohort,
     exists: cohort.exists ?? (cohort.subjects === null ? null : cohort.subjects > 0),
-    suppressed: false, minCellSize: null, roundedTo: null,
+    suppressed: false, minCellSize: null, roundedTo: null, noiseScale: null,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Rounding of the counts shown to callers without a record grant, one of the obfuscations EUCAIM nodes apply to
- * counts. Applied after small-cell suppression, which decides on the true counts. A shown count is k or more, and
- * rounds to at least one multiple, so rounding never turns a shown count into 0. Rounded counts are not exact.
+ * counts. Applied after small-cell suppression, which decides on the true counts, and after noise (noise.ts). A
+ * shown count is k or more, and rounds to at least one multiple, so rounding never turns a shown count into 0.
+ * Rounded counts are not exact.
  */
 import { FACET_NAMES } from '../facets';
 import { compareBuckets, type DisclosedCohort } from './disclosed';

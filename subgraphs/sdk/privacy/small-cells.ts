@@ -20,7 +20,7 @@ const COUNTS = ['subjects', 'studies', 'series', 'images'] as const;
 
 export function withholdSmallCells(cohort: CohortRecord, minCellSize: number): DisclosedCohort {
   const small = (count: number | null | undefined): boolean => count !== null && count !== undefined && count < minCellSize;
-  const disclosure = { suppressed: true, minCellSize, roundedTo: null };
+  const disclosure = { suppressed: true, minCellSize, roundedTo: null, noiseScale: null };
   if (small(cohort.subjects)) {
     return {
       ...cohort, ...disclosure, subjects: null, studies: null, series: null, images: null, exists: null,
@@ -47,7 +47,7 @@ export function withholdSmallCells(cohort: CohortRecord, minCellSize: number): D
     exists: shownPositive ? true : null,
     incompleteFacets: FACET_NAMES.filter((f) => incomplete.has(f)),
     suppressed: countWithheld || bucketWithheld || existsWithheld,
-    minCellSize, roundedTo: null,
+    minCellSize, roundedTo: null, noiseScale: null,
   };
 }
 

@@ -1,0 +1,58 @@
+/**
+ * Each repository's fair share: at most `maxConcurrentCalls` calls to a repository run at once (its entry's
+ * setting, default DEFAULT_MAX_CONCURRENT_CALLS); more wait, queued per caller group, and the free call goes to the
+ * group that used this repository least lately (fair-admission.ts, least attained service). A native server answers
+ * what it is sent in its own order, so this queue is the last place where a portal's question can go before a
+ * flood's: measured, 20 clients asking new filters kept the demo's FHIR and GDC servers busy, and every other
+ * caller's cold question waited seconds behind theirs, although the gateway itself had cores to spare.
+ *
+ * A call that waits longer than its share of the repository's timeout, or finds too many waiting, is not sent: the
+ * repository answers REPOSITORY_OVERLOADED at once (state OVERLOADED Europe-wide) and the other repositories answer
+ * as usual. Cache hits and shared in-flight calls never wait (this middleware sits after both), and a call's slot
+ * is held until its native work ends, even when the timeout middleware gave up on it earlier: the server is still
+ * busy with it.
+ */
+import { DEFAULT_MAX_CONCURRENT_CALLS } from '../../config/federation-config';
+import { ErrorCode } from '../../subgraphs/sdk/errors';
+import { isQueryCall } from '../cache/key';
+import { FairAdmission, RequestRefused } from '../limits/fair-admission';
+import { callerGroupOf } from '../limits/caller-group';
+import { failureResponse } from './failure-response';
+import type { SubgraphMiddleware } from './middleware';
+
+/** Calls waiting for one repository, per caller group and in all. */
+const MAX_WAITING_PER_GROUP = 32;
+const MAX_WAITING = 256;
+/** The longest wait for a call: this share of the repository's timeout, at most MAX_WAIT_MS. */
+const WAIT_SHARE_OF_TIMEOUT = 0.5;
+const MAX_WAIT_MS = 5_000;
+
+export const useFairShare: SubgraphMiddleware = (info, next) => {
+  const entry = info.entry;
+  if (!entry) return next;
+  const limit = entry.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+  const maxWaitMs = Math.min(MAX_WAIT_MS, Math.floor((entry.timeoutMs ?? MAX_WAIT_MS * 2) * WAIT_SHARE_OF_TIMEOUT));
+  const share = new FairAdmission({
+    initialConcurrent: limit, minConcurrent: limit, maxConcurrent: limit, adjustEveryMs: 0,
+    maxRunningPerGroup: Math.max(1, Math.floor(limit / 2)), maxQueuedPerGroup: MAX_WAITING_PER_GROUP, maxQueued: MAX_WAITING, maxWaitMs,
+  });
+  return async (options) => {
+    if (!isQueryCall(options)) return next(options);
+    let release: () => void;
+    try {
+      release = await share.admit(callerGroupOf(options.context) ?? 'gateway');
+    } catch (error) {
+      if (!(error instanceof RequestRefused)) throw error;
+      return failureResponse(options, {
+        code: ErrorCode.OVERLOADED, repositoryId: entry.id,
+        message: `repository "${entry.id}": not asked, the gateway already has ${limit} requests running there and others waiting; retry in a moment`,
+        extensions: { maxConcurrentCalls: limit },
+      });
+    }
+    try {
+      return await next(options);
+    } finally {
+      release();
+    }
+  };
+};

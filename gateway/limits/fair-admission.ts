@@ -1,0 +1,312 @@
+/**
+ * Fair admission of GraphQL requests: no caller, however many requests it sends, takes the gateway from the others.
+ *
+ * A per-caller rate limit bounds how often one caller asks, not what its requests cost: twenty clients asking a new
+ * Europe-wide cohort each (every one a cold fan-out, ~100 ms of CPU here) stay under any sensible rate and still
+ * saturate the cores, and then every other client's request shares the event loop with theirs and waits seconds.
+ * So requests are admitted to run through a gate:
+ *
+ * - **How many run at once adapts to the CPU.** The limit falls when the event loop is saturated (its utilisation
+ *   over the last interval above `saturatedUtilization`) and rises again, step by step, when it is not and
+ *   requests wait. Requests
+ *   that mostly wait for slow repositories barely use the loop, so they are not held back; CPU-heavy ones are.
+ * - **Who goes next is fair.** Waiting requests are queued per caller group: the token's issuer and subject, else
+ *   the client's network (an IPv4 /24 or IPv6 /56 by default: one party easily holds many addresses of one network,
+ *   so counting addresses apart would give a flood from twenty addresses twenty shares). A free slot goes to the group
+ *   that used the gateway least lately (running time, decayed, including what runs now), then the oldest request:
+ *   a caller who asks now and then is served next even while others keep the gateway saturated.
+ * - **Queues are short.** A group may have `maxQueuedPerGroup` requests waiting; more is refused at once (429,
+ *   TOO_MANY_CONCURRENT_REQUESTS). A request that waits `maxWaitMs`, or finds `maxQueued` waiting in all, is refused
+ *   (503, OVERLOADED) with Retry-After, instead of joining a backlog that would answer after its caller gave up.
+ *
+ * Health endpoints, GraphiQL's files and the gateway's own inner requests (Europe-wide answers) never pass the gate.
+ * No registry package did this (p-queue and bottleneck queue by priority or per key, @fastify/under-pressure only
+ * refuses): the gate is small and has one job.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface AdmissionOptions {
+  /** The limit starts here and never goes below `minConcurrent` nor above `maxConcurrent`. */
+  initialConcurrent: number;
+  minConcurrent: number;
+  maxConcurrent: number;
+  /**
+   * A caller group's share while others wait: a free slot goes to a group running fewer than this first. Alone, a
+   * group may use every slot.
+   */
+  maxRunningPerGroup: number;
+  /** Requests waiting per caller group; more are refused at once. */
+  maxQueuedPerGroup: number;
+  /** Requests waiting in all. */
+  maxQueued: number;
+  /** A request that waited this long is refused. */
+  maxWaitMs: number;
+  /** Event-loop utilisation (0..1) above which the loop counts as saturated. */
+  saturatedUtilization: number;
+  /** How often the limit is adjusted; 0: never (a fixed limit). */
+  adjustEveryMs: number;
+  /** Half-life of a group's recent use. */
+  usageHalfLifeMs: number;
+}
+
+export const DEFAULT_ADMISSION: AdmissionOptions = {
+  initialConcurrent: 16,
+  minConcurrent: 6,
+  maxConcurrent: 256,
+  maxRunningPerGroup: 2,
+  maxQueuedPerGroup: 64,
+  maxQueued: 1_000,
+  maxWaitMs: 5_000,
+  saturatedUtilization: 0.9,
+  adjustEveryMs: 100,
+  usageHalfLifeMs: 10_000,
+};
+
+export type AdmissionRefusal =
+  | { code: 'TOO_MANY_CONCURRENT_REQUESTS'; status: 429; message: string; retryAfterSeconds: number }
+  | { code: 'OVERLOADED'; status: 503; message: string; retryAfterSeconds: number };
+
+/**
+ * A running request's ticket: call `release` once when it has answered (or its client went away), saying whether
+ * the request was refused for what it is (bad input, a document that does not parse or validate).
+ */
+export type Release = (outcome?: 'refused') => void;
+
+export interface AdmissionStats {
+  limit: number;
+  running: number;
+  queued: number;
+  admitted: number;
+  refusedQueueFull: number;
+  refusedWaitedTooLong: number;
+}
+
+interface Waiter {
+  group: Group;
+  since: number;
+  resolve: (release: Release) => void;
+  reject: (refused: RequestRefused) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Group {
+  key: string;
+  running: number;
+  queue: Waiter[];
+  /** Running time in ms, decayed to `usageAt`. */
+  usage: number;
+  usageAt: number;
+  /** Starts of its running requests, to add their time to `usage` as it passes. */
+  startedAt: number[];
+  /** Its refused requests, decayed to `usageAt` like its use. */
+  refusals: number;
+}
+
+export class RequestRefused extends Error {
+  constructor(readonly refusal: AdmissionRefusal) {
+    super(refusal.message);
+  }
+}
+
+export class FairAdmission {
+  private readonly options: AdmissionOptions;
+  private readonly groups = new Map<string, Group>();
+  private limit: number;
+  private running = 0;
+  private queued = 0;
+  private readonly counters = { admitted: 0, refusedQueueFull: 0, refusedWaitedTooLong: 0 };
+  private readonly adjuster: NodeJS.Timeout | undefined;
+  private lastUtilization = performance.eventLoopUtilization();
+
+  constructor(options: Partial<AdmissionOptions> = {}) {
+    this.options = { ...DEFAULT_ADMISSION, ...options };
+    this.limit = Math.min(this.options.maxConcurrent, Math.max(this.options.minConcurrent, this.options.initialConcurrent));
+    // 0: the limit stays as it is (a repository's fair share).
+    this.adjuster = this.options.adjustEveryMs > 0 ? setInterval(() => this.adjust(), this.options.adjustEveryMs).unref() : undefined;
+  }
+
+  get stats(): AdmissionStats {
+    return { limit: this.limit, running: this.running, queued: this.queued, ...this.counters };
+  }
+
+  /**
+   * Resolves with the request's release once it may run; rejects with RequestRefused when it may not. `groupKey`
+   * names the caller group (see callerGroup).
+   */
+  admit(groupKey: string): Promise<Release> {
+    const group = this.groupOf(groupKey);
+    if (this.running < this.limit && this.queued === 0) return Promise.resolve(this.start(group));
+    if (group.queue.length >= this.options.maxQueuedPerGroup) {
+      this.counters.refusedQueueFull++;
+      return Promise.reject(new RequestRefused({
+        code: 'TOO_MANY_CONCURRENT_REQUESTS', status: 429, retryAfterSeconds: 1,
+        message: `too many requests at once from this caller: ${group.running} running and ${group.queue.length} waiting while the gateway is busy; retry when an answer has come back`,
+      }));
+    }
+    if (this.queued >= this.options.maxQueued) {
+      this.counters.refusedQueueFull++;
+      return Promise.reject(new RequestRefused({
+        code: 'OVERLOADED', status: 503, retryAfterSeconds: 1, message: 'the gateway is overloaded: too many requests are waiting; retry in a moment',
+      }));
+    }
+    return new Promise<Release>((resolve, reject) => {
+      const waiter: Waiter = {
+        group, since: performance.now(), resolve, reject,
+        timer: setTimeout(() => this.expire(waiter), this.options.maxWaitMs),
+      };
+      group.queue.push(waiter);
+      this.queued++;
+      this.drain();
+    });
+  }
+
+  close(): void {
+    clearInterval(this.adjuster);
+    for (const group of this.groups.values()) {
+      for (const waiter of group.queue) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new RequestRefused({ code: 'OVERLOADED', status: 503, retryAfterSeconds: 1, message: 'the gateway is shutting down' }));
+      }
+      group.queue.length = 0;
+    }
+    this.queued = 0;
+  }
+
+  private groupOf(key: string): Group {
+    let group = this.groups.get(key);
+    if (!group) {
+      group = { key, running: 0, queue: [], usage: 0, usageAt: performance.now(), startedAt: [], refusals: 0 };
+      this.groups.set(key, group);
+    }
+    return group;
+  }
+
+  private start(group: Group): Release {
+    this.running++;
+    group.running++;
+    this.counters.admitted++;
+    const started = performance.now();
+    group.startedAt.push(started);
+    let released = false;
+    return (outcome) => {
+      if (released) return;
+      released = true;
+      this.running--;
+      group.running--;
+      group.startedAt.splice(group.startedAt.indexOf(started), 1);
+      this.addUsage(group, performance.now() - started, outcome === 'refused' ? 1 : 0);
+      if (group.running === 0 && group.queue.length === 0 && group.usage < 1 && group.refusals < 0.01) this.groups.delete(group.key);
+      this.drain();
+    };
+  }
+
+  /** The group's recent use now: its decayed past use plus the time its running requests have run so far. */
+  private usageOf(group: Group, now: number): number {
+    const decayed = group.usage * 0.5 ** ((now - group.usageAt) / this.options.usageHalfLifeMs);
+    return decayed + group.startedAt.reduce((sum, start) => sum + (now - start), 0);
+  }
+
+  private addUsage(group: Group, ms: number, refusals: number): void {
+    const now = performance.now();
+    const decay = 0.5 ** ((now - group.usageAt) / this.options.usageHalfLifeMs);
+    group.usage = group.usage * decay + ms;
+    group.refusals = group.refusals * decay + refusals;
+    group.usageAt = now;
+  }
+
+  /** Whether the group had a request refused lately (a decayed count of at least a half). */
+  private refusedLately(group: Group, now: number): boolean {
+    return group.refusals * 0.5 ** ((now - group.usageAt) / this.options.usageHalfLifeMs) >= 0.5;
+  }
+
+  private drain(): void {
+    while (this.running < this.limit && this.queued > 0) {
+      const group = this.nextGroup(true) ?? this.nextGroup(false)!;
+      const waiter = group.queue.shift()!;
+      this.queued--;
+      clearTimeout(waiter.timer);
+      waiter.resolve(this.start(group));
+    }
+  }
+
+  /**
+   * The waiting group to run next (with `belowShare`, only among groups running fewer than `maxRunningPerGroup`;
+   * the gate asks again without it when every waiting group has its share, so no slot stays idle): one without
+   * requests refused lately before one with (a caller that keeps
+   * sending requests the gateway refuses waits behind those that do not), then the one that used the gateway least
+   * lately (its decayed past running time plus the time its running requests have run so far: least attained
+   * service, which puts a caller who asks now and then before one who keeps many long requests going), then the
+   * oldest waiter.
+   */
+  private nextGroup(belowShare: boolean): Group | undefined {
+    const now = performance.now();
+    let best: Group | undefined;
+    let bestRank: [number, number, number] = [0, 0, 0];
+    for (const group of this.groups.values()) {
+      if (group.queue.length === 0 || (belowShare && group.running >= this.options.maxRunningPerGroup)) continue;
+      const rank: [number, number, number] = [this.refusedLately(group, now) ? 1 : 0, this.usageOf(group, now), group.queue[0].since];
+      if (!best || rank[0] < bestRank[0] || (rank[0] === bestRank[0] && (rank[1] < bestRank[1] || (rank[1] === bestRank[1] && rank[2] < bestRank[2])))) {
+        best = group;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+
+  private expire(waiter: Waiter): void {
+    const index = waiter.group.queue.indexOf(waiter);
+    if (index < 0) return;
+    waiter.group.queue.splice(index, 1);
+    this.queued--;
+    this.counters.refusedWaitedTooLong++;
+    waiter.reject(new RequestRefused({
+      code: 'OVERLOADED', status: 503, retryAfterSeconds: 1,
+      message: `the gateway is overloaded: the request waited ${this.options.maxWaitMs} ms without a free slot; retry in a moment`,
+    }));
+  }
+
+  /** Lower the limit while the loop is saturated; raise it while requests wait and it is not. */
+  private adjust(): void {
+    const utilization = performance.eventLoopUtilization(this.lastUtilization);
+    this.lastUtilization = performance.eventLoopUtilization();
+    const { minConcurrent, maxConcurrent, saturatedUtilization } = this.options;
+    if (utilization.utilization > saturatedUtilization) {
+      // What runs now is more than the loop can take: below that, by a tenth per interval.
+      this.limit = Math.max(minConcurrent, Math.floor(Math.min(this.limit, Math.max(this.running, minConcurrent)) * 0.9));
+    } else if (this.queued > 0 || this.running >= this.limit) {
+      // One more at a time near saturation; a quarter more while the loop is mostly idle. Faster growth let a
+      // moment of waiting on repositories (an idle loop) admit a whole backlog that then saturated it for seconds.
+      const step = utilization.utilization < saturatedUtilization / 2 ? Math.max(1, Math.floor(this.limit / 4)) : 1;
+      this.limit = Math.min(maxConcurrent, this.limit + step);
+      this.drain();
+    }
+  }
+}
+
+/**
+ * The group a caller's requests are queued in: `caller:<key>` once authenticated (callerKey: issuer and subject),
+ * else the client address's network (`ipv4Prefix` bits of an IPv4 address, `ipv6Prefix` of an IPv6 one).
+ */
+export function callerGroup(address: string, caller: string | undefined, ipv4Prefix = 24, ipv6Prefix = 56): string {
+  if (caller) return `caller:${caller}`;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(v4)) {
+    const bits = v4.split('.').reduce((n, octet) => ((n << 8) | Number(octet)) >>> 0, 0);
+    const mask = ipv4Prefix === 0 ? 0 : (0xffffffff << (32 - ipv4Prefix)) >>> 0;
+    return `net:${[24, 16, 8, 0].map((shift) => ((bits & mask) >>> shift) & 0xff).join('.')}/${ipv4Prefix}`;
+  }
+  return `net:${ipv6Network(address, ipv6Prefix)}/${ipv6Prefix}`;
+}
+
+/** The first `prefix` bits of an IPv6 address, as 16-bit groups. */
+function ipv6Network(address: string, prefix: number): string {
+  const [head, tail = ''] = address.toLowerCase().split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = address.includes('::') && tail ? tail.split(':') : [];
+  const groups = [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups]
+    .map((g) => Number.parseInt(g || '0', 16) || 0);
+  return groups.map((group, i) => {
+    const keep = Math.max(0, Math.min(16, prefix - i * 16));
+    return (keep === 0 ? 0 : group & ((0xffff << (16 - keep)) & 0xffff)).toString(16);
+  }).join(':');
+}
