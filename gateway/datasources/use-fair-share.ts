@@ -9,14 +9,15 @@
  * A call that waits longer than its share of the repository's timeout, or finds too many waiting, is not sent: the
  * repository answers REPOSITORY_OVERLOADED at once (state OVERLOADED Europe-wide) and the other repositories answer
  * as usual. Cache hits and shared in-flight calls never wait (this middleware sits after both), and a call's slot
- * is held until its native work ends, even when the timeout middleware gave up on it earlier: the server is still
- * busy with it.
+ * is held until its work ends, even when the timeout middleware gave up on it earlier (abandoned-work.ts): the
+ * server is still busy with it.
  */
 import { DEFAULT_MAX_CONCURRENT_CALLS } from '../../config/federation-config';
 import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { isQueryCall } from '../cache/key';
 import { FairAdmission, RequestRefused } from '../limits/fair-admission';
 import { callerGroupOf } from '../limits/caller-group';
+import { abandonedWorkSettled } from './abandoned-work';
 import { failureResponse } from './failure-response';
 import type { SubgraphMiddleware } from './middleware';
 
@@ -52,7 +53,8 @@ export const useFairShare: SubgraphMiddleware = (info, next) => {
     try {
       return await next(options);
     } finally {
-      release();
+      // Held until the call's work has ended, also when the timeout gave up on it earlier (abandoned-work.ts).
+      void abandonedWorkSettled(options).then(() => release());
     }
   };
 };

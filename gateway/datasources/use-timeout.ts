@@ -10,6 +10,7 @@
  */
 import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { timeLeftMs } from '../limits/request-deadline';
+import { markAbandoned } from './abandoned-work';
 import { failureResponse } from './failure-response';
 import type { SubgraphMiddleware } from './middleware';
 
@@ -37,8 +38,8 @@ export const useTimeout: SubgraphMiddleware = (info, next) => {
     });
     return Promise.race([call, timedOut]).then((answer) => {
       if (answer !== 'timeout') return answer;
-      // The late answer (or failure) of the abandoned call is dropped.
-      call.catch(() => undefined);
+      // The late answer (or failure) of the abandoned call is dropped; a repository's fair share waits for it.
+      markAbandoned(options, call);
       return timedOutAnswer();
     }).finally(() => clearTimeout(timer));
   };

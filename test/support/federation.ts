@@ -2,7 +2,7 @@
  * A small federation for tests: simulated repositories of the given kinds with synthetic data, behind the real
  * gateway on a free port. Each repository's simulator is reachable for fault injection and request counting.
  */
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { FederationConfig } from '../../config/federation-config';
 import { parseFederationConfig } from '../../config/federation-config';
 import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
@@ -17,6 +17,8 @@ export interface TestRepository {
   cases?: number;
   seed?: number;
   timeoutMs?: number;
+  /** Calls the gateway runs at once at this repository (config default 4). */
+  maxConcurrentCalls?: number;
   /** A standalone subgraph URL instead of the in-process one. */
   subgraph?: string;
   collections?: Array<{ id: string; name: string; cancerSite: string }>;
@@ -45,7 +47,7 @@ export function testConfig(repositories: TestRepository[]): FederationConfig {
   return parseFederationConfig({
     repositories: repositories.map((r, i) => ({
       id: r.id, name: `Test ${r.id}`, country: r.country, institution: `Institution ${i + 1}`, apiKind: r.apiKind,
-      endpoint: 'simulator', timeoutMs: r.timeoutMs ?? 5000, subgraph: r.subgraph,
+      endpoint: 'simulator', timeoutMs: r.timeoutMs ?? 5000, subgraph: r.subgraph, maxConcurrentCalls: r.maxConcurrentCalls,
       simulate: { seed: r.seed ?? 100 + i, cases: r.cases ?? 60, subjectPrefix: `T${i}` },
       collections: r.collections ?? DEFAULT_COLLECTIONS,
     })),
@@ -73,8 +75,10 @@ export async function startTestFederation(repositories: TestRepository[], gatewa
   };
 }
 
-export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer> {
+/** `dispatcher`: e.g. an undici Pool with `localAddress`, to ask from another loopback address (another caller network). */
+export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, dispatcher?: Dispatcher): Promise<GraphQLAnswer> {
   const response = await request(url, {
+    dispatcher,
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
     body: JSON.stringify({ query, variables }),
