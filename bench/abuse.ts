@@ -30,6 +30,13 @@ import { startChild, type Child } from './ipc';
 import { int, mb, ms, ratio, summarize, table } from './stats';
 import type { DemoSimulatorsReady } from './upstream/demo-simulators';
 
+/**
+ * Where the demo's simulators run: `thread`, a thread of the gateway's process as npm start runs them (their CPU
+ * counts in the gateway's process); `main-thread`, in the gateway's own event loop; `separate`, a process of their
+ * own, as with repositories elsewhere.
+ */
+export type AbuseSimulators = 'thread' | 'main-thread' | 'separate';
+
 export interface AbuseOptions {
   /** Seconds per phase. */
   duration: number;
@@ -43,11 +50,8 @@ export interface AbuseOptions {
   maxRequestsPerKind: number;
   /** Only these abusive kinds (keys of bench/abuse-requests.ts), to tell which one costs what; all when absent. */
   abuseKinds?: string[];
-  /**
-   * Where the demo's simulators run: in the gateway's process as npm start runs them (default), or in a process of
-   * their own, so that the gateway's figures are its own work only (as with repositories elsewhere).
-   */
-  abuseSimulators: 'in-process' | 'separate';
+  /** Where the demo's simulators run (AbuseSimulators). */
+  abuseSimulators: AbuseSimulators;
 }
 
 /** Every request, normal or abusive, gives up after this long: above the 30 s request deadline and its 2 s backstop. */
@@ -260,7 +264,9 @@ export async function runAbuse(options: AbuseOptions, log: (line: string) => voi
   let dir: string | undefined;
   try {
     let simulators: Child<DemoSimulatorsReady> | undefined;
-    let env: Record<string, string> = { BENCH_CONFIG_FILE: DEFAULT_CONFIG_PATH, BENCH_DEMO: '1', BENCH_WARM_UP: '1' };
+    let env: Record<string, string> = {
+      BENCH_CONFIG_FILE: DEFAULT_CONFIG_PATH, BENCH_DEMO: options.abuseSimulators === 'main-thread' ? 'main-thread' : '1', BENCH_WARM_UP: '1',
+    };
     if (options.abuseSimulators === 'separate') {
       simulators = await startChild<DemoSimulatorsReady>('demo simulators', join(__dirname, 'upstream', 'demo-simulators.ts'), { timeoutMs: 120_000 });
       children.push(simulators);
@@ -385,7 +391,7 @@ export function printAbuse(r: AbuseResult): string {
   const failures = r.phases.flatMap((p) => Object.entries(p.normal.failures).map(([what, n]) => `${p.phase}: ${what} x${n}`));
   return [
     `abuse: the demo federation (${r.federation.repositories} repositories, ${int(r.federation.cases)} cases), `
-      + `${r.federation.simulators === 'separate' ? 'its simulators in a process of their own (--abuse-simulators separate)' : 'its simulators in the gateway\'s process as npm start runs them'}, `
+      + `${{ separate: 'its simulators in a process of their own (--abuse-simulators separate)', 'main-thread': 'its simulators in the gateway\'s own thread (--abuse-simulators main-thread)', thread: 'its simulators in a thread of the gateway\'s process as npm start runs them (their CPU counts as the gateway\'s)' }[r.federation.simulators]}, `
       + `cache ${r.gateway.cache}; ${r.phases[0]?.normal.concurrency ?? '?'} normal client(s)`
       + `${r.phases[0]?.normal.intervalMs ? `, one request per ${r.phases[0].normal.intervalMs} ms each at most` : ', closed loop'}, /healthz every ${HEALTH_POLL_MS} ms; `
       + `${r.secondsPerPhase} s baseline, then ${r.secondsPerPhase} s with the abusive clients`,

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printAbuse, runAbuse, type AbuseResult } from './abuse';
+import { printAbuse, runAbuse, type AbuseResult, type AbuseSimulators } from './abuse';
 import { abuseKinds } from './abuse-requests';
 import { BASELINE_COMMIT, ensureBaseline, findNode20, type BaselineSetup } from './baseline';
 import { FANOUT_QUERY, printFanout, runFanout, type FanoutResult, type Verdict } from './fanout';
@@ -55,13 +55,14 @@ const HELP = `npm run bench -- [options]
   --abuse-kinds <k1,k2,...>     abuse: send only these kinds (default all: manufacturer-300kb-repositories,
                                 manufacturer-300kb-europe, collections-1000, aliases-2000, aliases-5000, aliases-100,
                                 body-near-limit, body-over-limit, manifest-csv-50000, flood-distinct-filters)
-  --abuse-simulators in-process|separate
-                                abuse: the demo's simulators in the gateway's process as npm start runs them (default),
-                                or in a process of their own, so the gateway's figures are its own work only
+  --abuse-simulators thread|main-thread|separate
+                                abuse: the demo's simulators in a thread of the gateway's process as npm start runs
+                                them (default), in the gateway's own thread, or in a process of their own, so the
+                                gateway's figures are its own work only
   --out <file>                  results JSON (default bench/results/latest.json)`;
 
-function abuseSimulators(value: string): 'in-process' | 'separate' {
-  if (value !== 'in-process' && value !== 'separate') throw new Error(`--abuse-simulators must be in-process or separate\n${HELP}`);
+function abuseSimulators(value: string): AbuseSimulators {
+  if (value !== 'thread' && value !== 'main-thread' && value !== 'separate') throw new Error(`--abuse-simulators must be thread, main-thread or separate\n${HELP}`);
   return value;
 }
 
@@ -127,7 +128,7 @@ function parse(argv: string[]) {
     floodConcurrency: Math.round(number('flood-concurrency', 20, 1)),
     maxRequestsPerKind: Math.round(number('max-requests-per-kind', 5000, 1)),
     abuseKinds: abuseKindList(values.get('abuse-kinds')),
-    abuseSimulators: abuseSimulators(values.get('abuse-simulators') ?? 'in-process'),
+    abuseSimulators: abuseSimulators(values.get('abuse-simulators') ?? 'thread'),
     out: values.get('out') ?? join(__dirname, 'results', 'latest.json'),
   };
 }

@@ -7,7 +7,7 @@ import { ConfigError, loadFederationConfig } from '../config/federation-config';
 import { ADAPTER_KINDS } from '../subgraphs/kinds';
 import { cacheOptionsFromEnv } from './cache/subgraph-cache';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT } from './defaults';
-import { startDemoSimulators } from './demo';
+import { startDemoSimulatorsInThread } from './demo-thread';
 import { startGateway } from './server';
 
 async function main(): Promise<void> {
@@ -16,11 +16,12 @@ async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
   const host = process.env.HOST ?? '127.0.0.1';
   const config = loadFederationConfig(configPath, ADAPTER_KINDS);
-  const demo = await startDemoSimulators(config);
+  // The demo's simulators serve from a thread of their own, as repositories elsewhere would (demo-thread.ts).
+  const demo = await startDemoSimulatorsInThread(config);
   // The demo's fault endpoint takes changes only with this secret, made anew at every start (README "Staying up").
   const demoSecret = process.env.DEMO_FAULTS_SECRET || randomBytes(16).toString('hex');
   const gateway = await startGateway({
-    demoFaults: demo.simulators.size > 0 ? { secret: demoSecret } : undefined,
+    demoFaults: demo.simulated > 0 ? { secret: demoSecret, targetAt: (endpoint) => demo.faultTargetAt(endpoint) } : undefined,
     config: demo.config, kinds: ADAPTER_KINDS, port, host, warmUp: true, watchConfigPath: configPath, prepareConfig: demo.prepare,
     // Repository answers are cached in memory, or in Redis shared by replicas when REDIS_URL is set.
     cache: cacheOptionsFromEnv(process.env),
@@ -36,10 +37,10 @@ async function main(): Promise<void> {
   console.log([
     `EUCAIM federation gateway ready in ${seconds.toFixed(1)} s on Node ${process.version}`,
     `  ${repositories.length} repositories in ${countries.size} countries (${[...countries].join(', ')}), ${kinds.size} native API kinds (${[...kinds].join(', ')})`,
-    demo.simulators.size > 0 ? `  demo federation: ${demo.simulators.size} simulated repositories serving ${demo.cases} synthetic cases` : '',
+    demo.simulated > 0 ? `  demo federation: ${demo.simulated} simulated repositories serving ${demo.cases} synthetic cases (in a thread of their own)` : '',
     `  GraphiQL and GraphQL endpoint: http://localhost:${gateway.port}/graphql`,
     `  health: http://localhost:${gateway.port}/healthz   readiness: http://localhost:${gateway.port}/readyz`,
-    demo.simulators.size > 0 ? `  watch it degrade (README "Staying up"): curl -H 'content-type: application/json' -H 'x-demo-secret: ${demoSecret}' localhost:${gateway.port}/demo/faults/<repository id> -d '{"down":true}'` : '',
+    demo.simulated > 0 ? `  watch it degrade (README "Staying up"): curl -H 'content-type: application/json' -H 'x-demo-secret: ${demoSecret}' localhost:${gateway.port}/demo/faults/<repository id> -d '{"down":true}'` : '',
     demoToken
       ? `  anonymous callers get counts; records need a token (GraphiQL's CasesWithStudies tab carries one). A demo token (valid 12 h) with grants for ${gateway.demoTokenGrants.length} repositories:\n`
         + `    curl -s localhost:${gateway.port}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${demoToken}' -d '{"query":"{ cases(first: 3) { nodes { id sex } } }"}'`

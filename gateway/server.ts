@@ -23,7 +23,7 @@ import { corsFromEnv } from './http/cors-config';
 import { legacyJsonStatus } from './http/legacy-json-status';
 import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
 import { demoSimulatorAt } from './demo';
-import { createDemoFaultsHandler } from './resilience/demo-faults';
+import { createDemoFaultsHandler, localFaultTarget, type FaultTarget } from './resilience/demo-faults';
 import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
 import { boundedDocumentStore } from './limits/document-store';
 import { loadTrustedDocuments, markGatewayOwnOperation, trustedDocumentsPlugin } from './limits/trusted-documents';
@@ -105,7 +105,11 @@ export interface GatewayOptions {
    * (README "Staying up"), to this machine only, changes with this secret (npm start makes one per start and
    * prints it). Default: no such endpoint. It never exists for real repositories.
    */
-  demoFaults?: { secret: string };
+  demoFaults?: {
+    secret: string;
+    /** Finds the simulator serving an endpoint; default: the simulators this process started (gateway/demo.ts). */
+    targetAt?: (endpoint: string) => FaultTarget | undefined;
+  };
 }
 
 export interface RunningGateway {
@@ -197,7 +201,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken && auth.demoInForce ? `Bearer ${demoToken}` : undefined) });
   const health = createHealthHandler(() => host.current.config, () => ready);
   const demoFaults = options.demoFaults
-    && createDemoFaultsHandler(() => host.current.config, (entry) => demoSimulatorAt(entry.endpoint), options.demoFaults.secret);
+    && createDemoFaultsHandler(() => host.current.config, (entry) => {
+      if (options.demoFaults?.targetAt) return options.demoFaults.targetAt(entry.endpoint);
+      const simulator = demoSimulatorAt(entry.endpoint);
+      return simulator && localFaultTarget(simulator);
+    }, options.demoFaults.secret);
   const cache = options.cache ? new SubgraphCache(options.cache) : undefined;
   // The context object also keys per-request DataLoaders (a fresh one per request) and carries the answer cache,
   // the gateway's signing key and the audit tally to the subgraphs and their middlewares.

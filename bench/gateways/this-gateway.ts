@@ -7,7 +7,8 @@
  * process()), in windows the runner opens and closes around one request at a time.
  *
  * With BENCH_DEMO=1 (the abuse scenario) BENCH_CONFIG_FILE is the demo federation's config and this process also
- * starts its simulators (gateway/demo.ts startDemoSimulators), in process as npm start does; the command
+ * starts its simulators, in a thread of their own as npm start does (gateway/demo-thread.ts; BENCH_DEMO=main-thread:
+ * in the gateway's own thread, gateway/demo.ts); the command
  * `eventLoop` ('start' | 'stop') samples the event loop's delay (perf_hooks.monitorEventLoopDelay) in between.
  *
  * The runner also runs this file as it was at the commit before the move to Node 24 (bench/baseline.ts), on Node 20:
@@ -19,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver, type ELDHistogram } from 'node:perf_hooks';
 import { parseFederationConfig } from '../../config/federation-config';
 import { startDemoSimulators } from '../../gateway/demo';
+import { startDemoSimulatorsInThread } from '../../gateway/demo-thread';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { exitOnTerm, serveCommands } from '../ipc';
@@ -194,7 +196,12 @@ serveCommands({
   if (!file) throw new Error('BENCH_CONFIG_FILE is not set');
   let config = parseFederationConfig(JSON.parse(readFileSync(file, 'utf8')), file, ADAPTER_KINDS);
   if (process.env.BENCH_DEMO === '1') {
-    // As npm start (gateway/main.ts): the demo's simulators in this process, the entries pointed at them.
+    // As npm start (gateway/main.ts): the demo's simulators in a thread of this process, the entries pointed at them.
+    const running = await startDemoSimulatorsInThread(config);
+    demo = running;
+    config = running.config;
+  } else if (process.env.BENCH_DEMO === 'main-thread') {
+    // The demo's simulators in this process's own thread, beside the gateway (npm start before they had a thread).
     const running = await startDemoSimulators(config);
     demo = running;
     config = running.config;

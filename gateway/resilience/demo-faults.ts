@@ -24,10 +24,20 @@ export const DEMO_FAULTS_PATH = '/demo/faults';
 export const DEMO_SECRET_HEADER = 'x-demo-secret';
 const MAX_BODY_BYTES = 16 * 1024;
 
-/** What the endpoint needs of a simulator. */
+/** What the endpoint needs of a simulator: in this process, or in the demo's simulator thread (gateway/demo-thread.ts). */
 export interface FaultTarget {
-  faults: Faults;
-  requests: { total: number };
+  /** Its knobs now and the native requests it has served. */
+  read(): Promise<{ faults: Faults; nativeRequests: number }>;
+  /** Replaces its knobs (already validated). */
+  replace(knobs: Record<string, unknown>): Promise<void>;
+}
+
+/** A simulator of this process as a fault target. */
+export function localFaultTarget(simulator: { faults: Faults; requests: { total: number } }): FaultTarget {
+  return {
+    read: async () => ({ faults: { ...simulator.faults }, nativeRequests: simulator.requests.total }),
+    replace: async (knobs) => replaceFaults(simulator.faults, knobs),
+  };
 }
 
 export function createDemoFaultsHandler(
@@ -41,9 +51,15 @@ export function createDemoFaultsHandler(
       const target = simulatorFor(entry);
       return target ? [[entry, target] as [RepositoryEntry, FaultTarget]] : [];
     });
-  const describe = (entry: RepositoryEntry, target: FaultTarget) => ({
-    id: entry.id, apiKind: entry.apiKind, faults: { ...target.faults }, nativeRequests: target.requests.total, status: getRepositoryStatus(entry.id) ?? null,
-  });
+  const describe = async (entry: RepositoryEntry, target: FaultTarget) => {
+    const { faults, nativeRequests } = await target.read();
+    return { id: entry.id, apiKind: entry.apiKind, faults, nativeRequests, status: getRepositoryStatus(entry.id) ?? null };
+  };
+  // Answers what `work` gives, or 500 when the simulator could not be reached (its thread ended).
+  const answer = (res: ServerResponse, work: Promise<unknown>): true => {
+    work.then((body) => send(res, 200, body), (error: Error) => send(res, 500, { error: `the demo simulator did not answer: ${error.message}` }));
+    return true;
+  };
 
   return (req, res) => {
     const path = (req.url ?? '').split('?')[0].replace(/\/+$/, '');
@@ -54,14 +70,14 @@ export function createDemoFaultsHandler(
     const id = path === DEMO_FAULTS_PATH ? undefined : decodeURIComponent(path.slice(DEMO_FAULTS_PATH.length + 1));
     if (id === undefined) {
       if (req.method !== 'GET') return send(res, 405, { error: `${DEMO_FAULTS_PATH} answers GET; POST to ${DEMO_FAULTS_PATH}/<repositoryId>` }, { allow: 'GET' });
-      return send(res, 200, { knobs: FAULT_KNOBS, repositories: repositories.map(([entry, target]) => describe(entry, target)) });
+      return answer(res, Promise.all(repositories.map(([entry, target]) => describe(entry, target))).then((described) => ({ knobs: FAULT_KNOBS, repositories: described })));
     }
     const found = repositories.find(([entry]) => entry.id === id);
     if (!found) {
       return send(res, 404, { error: `no simulated repository "${id}"; simulated: ${repositories.map(([entry]) => entry.id).join(', ')}` });
     }
     const [entry, target] = found;
-    if (req.method === 'GET') return send(res, 200, describe(entry, target));
+    if (req.method === 'GET') return answer(res, describe(entry, target));
     if (req.method !== 'POST') return send(res, 405, { error: 'use GET or POST' }, { allow: 'GET, POST' });
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
       return send(res, 415, { error: 'send the fault knobs as JSON (content-type: application/json)' });
@@ -82,8 +98,7 @@ export function createDemoFaultsHandler(
         send(res, 400, { error: 'invalid fault knobs', problems, knobs: FAULT_KNOBS });
         return;
       }
-      replaceFaults(target.faults, knobs as Record<string, unknown>);
-      send(res, 200, describe(entry, target));
+      answer(res, target.replace(knobs as Record<string, unknown>).then(() => describe(entry, target)));
     }, (error: Error) => send(res, 413, { error: error.message }));
     return true;
   };

@@ -108,6 +108,28 @@ describe('npm start (the demo federation)', () => {
     expect(page).toContain(`Bearer ${token}`);
   });
 
+  it('serves its simulators from a thread of their own, whose faults the printed command changes', async () => {
+    expect(output).toMatch(/11 simulated repositories serving \d+ synthetic cases \(in a thread of their own\)/);
+    const origin = url.replace('/graphql', '').replace('localhost', '127.0.0.1');
+    const secret = /x-demo-secret: ([0-9a-f]+)/.exec(output)?.[1];
+    expect(secret).toBeDefined();
+    const faults = (body: string) => fetch(`${origin}/demo/faults/fi-helsinki-beacon`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-demo-secret': secret! }, body,
+    });
+    const query = '{ repository(id: "fi-helsinki-beacon") { cohort(where: {sex: [FEMALE]}) { subjects } } }';
+    const down = await faults('{"down": true}');
+    expect(down.status).toBe(200);
+    expect(((await down.json()) as { faults: object }).faults).toEqual({ down: true });
+    const failed = await postGraphQL(url.replace('localhost', '127.0.0.1'), query);
+    expect(failed.body.errors?.[0].extensions).toMatchObject({ code: 'REPOSITORY_UNAVAILABLE', repositoryId: 'fi-helsinki-beacon' });
+    const healed = await faults('{}');
+    const status = (await healed.json()) as { faults: object; nativeRequests: number };
+    expect(status.faults).toEqual({});
+    expect(status.nativeRequests).toBeGreaterThan(0); // read from the simulator in its thread
+    const back = await postGraphQL(url.replace('localhost', '127.0.0.1'), query);
+    expect(back.body.errors).toBeUndefined();
+  });
+
   it('answers health and readiness', async () => {
     const origin = url.replace('/graphql', '').replace('localhost', '127.0.0.1');
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'undici';
-import { createDemoFaultsHandler } from '../../gateway/resilience/demo-faults';
+import { createDemoFaultsHandler, localFaultTarget } from '../../gateway/resilience/demo-faults';
 import { startGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { DEMO_SECRET, resilienceConfig, startResilienceFederation, type ResilienceFederation } from './support';
@@ -81,7 +81,7 @@ describe('the demo fault endpoint', () => {
 
   it('answers requests from other machines with a refusal, whatever they carry', () => {
     const config = federation.gateway.federation.config;
-    const handler = createDemoFaultsHandler(() => config, () => ({ faults: {}, requests: { total: 0 } }), DEMO_SECRET);
+    const handler = createDemoFaultsHandler(() => config, () => localFaultTarget({ faults: {}, requests: { total: 0 } }), DEMO_SECRET);
     const remote = { url: '/demo/faults/es-demo', method: 'POST', headers: { 'content-type': 'application/json', 'x-demo-secret': DEMO_SECRET }, socket: { remoteAddress: '192.0.2.7' } };
     let status = 0;
     let body = '';
