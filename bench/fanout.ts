@@ -199,7 +199,11 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
     const supergraphFile = join(dir, 'supergraph.graphql');
     writeFileSync(supergraphFile, supergraph);
     const configFile = join(dir, 'federation.json');
-    writeFileSync(configFile, JSON.stringify({ repositories }, null, 2));
+    // The repository subgraphs run in the upstream process with their full entries; the gateways only call them, so
+    // their copy leaves out what only an adapter reads (`options`) and settings newer than the before-the-move code
+    // (`maxConcurrentCalls`, at its default here), which that code's config check would refuse.
+    const gatewayEntries = repositories.map(({ options: _options, maxConcurrentCalls: _calls, ...entry }) => entry);
+    writeFileSync(configFile, JSON.stringify({ repositories: gatewayEntries }, null, 2));
 
     for (const contender of contenders) {
       if (contender.problem) continue;
