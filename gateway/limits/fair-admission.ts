@@ -74,6 +74,8 @@ export type Release = (outcome?: 'refused') => void;
 
 export interface AdmissionStats {
   limit: number;
+  /** Caller groups remembered (running, waiting, or used lately). */
+  groups: number;
   running: number;
   queued: number;
   admitted: number;
@@ -111,6 +113,8 @@ export class RequestRefused extends Error {
 export class FairAdmission {
   private readonly options: AdmissionOptions;
   private readonly groups = new Map<string, Group>();
+  /** When idle groups were last forgotten (prune). */
+  private prunedAt = performance.now();
   private limit: number;
   private running = 0;
   private queued = 0;
@@ -126,7 +130,7 @@ export class FairAdmission {
   }
 
   get stats(): AdmissionStats {
-    return { limit: this.limit, running: this.running, queued: this.queued, ...this.counters };
+    return { limit: this.limit, running: this.running, queued: this.queued, groups: this.groups.size, ...this.counters };
   }
 
   /**
@@ -175,6 +179,7 @@ export class FairAdmission {
   private groupOf(key: string): Group {
     let group = this.groups.get(key);
     if (!group) {
+      if (performance.now() - this.prunedAt >= this.options.usageHalfLifeMs) this.prune();
       group = { key, running: 0, queue: [], usage: 0, usageAt: performance.now(), startedAt: [], refusals: 0 };
       this.groups.set(key, group);
     }
@@ -198,6 +203,21 @@ export class FairAdmission {
       if (group.running === 0 && group.queue.length === 0 && group.usage < 1 && group.refusals < 0.01) this.groups.delete(group.key);
       this.drain();
     };
+  }
+
+  /**
+   * Forgets groups with nothing running or waiting whose recent use and refusals have decayed to nothing (a caller
+   * seen once an hour ago), so that the map holds the callers of the last minutes, not every caller ever seen. Runs
+   * when a new group comes, at most once per half-life of the use.
+   */
+  private prune(): void {
+    const now = performance.now();
+    for (const [key, group] of this.groups) {
+      if (group.running > 0 || group.queue.length > 0) continue;
+      const decay = 0.5 ** ((now - group.usageAt) / this.options.usageHalfLifeMs);
+      if (group.usage * decay < 1 && group.refusals * decay < 0.01) this.groups.delete(key);
+    }
+    this.prunedAt = now;
   }
 
   /** The group's recent use now: its decayed past use plus the time its running requests have run so far. */

@@ -11,6 +11,7 @@ const busy = (ms: number) => {
 };
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** A gate whose limit stays at `limit` (the adjustment never fires during the test). */
 const fixedGate = (limit: number, extra: Partial<ConstructorParameters<typeof FairAdmission>[0]> = {}) =>
@@ -123,6 +124,17 @@ describe('fair admission', () => {
     release();
     release();
     expect(g.stats.running).toBe(0);
+  });
+
+  it('forgets callers it has not seen lately, so that it does not remember every caller ever seen', async () => {
+    const g = gate(fixedGate(5_000, { usageHalfLifeMs: 5 }));
+    const releases = await Promise.all(range(1_500).map((i) => g.admit(`net:10.0.${i >> 8}.${i & 255}/32`)));
+    await sleep(3); // each used the gateway for a few ms: remembered
+    releases.forEach((release) => release());
+    expect(g.stats.groups).toBe(1_500);
+    await sleep(100); // twenty half-lives: their use has decayed to nothing
+    (await g.admit('a new caller'))();
+    expect(g.stats.groups).toBeLessThanOrEqual(1);
   });
 
   it('runs fewer requests at once while the event loop is saturated, and more again once it is not', async () => {
