@@ -377,7 +377,7 @@ export function printAbuse(r: AbuseResult): string {
       ms(p.healthz.p99), ms(p.healthz.max), p.eventLoop ? ms(p.eventLoop.p99) : 'n/a', p.eventLoop ? ms(p.eventLoop.max) : 'n/a',
       p.eventLoop?.gc ? `${ms(p.eventLoop.gc.maxMs)}` : 'n/a', ms(p.runnerEventLoopMax),
       `${p.gatewayCores.toFixed(2)} / ${Number.isFinite(p.simulatorsCores) ? p.simulatorsCores.toFixed(2) : 'in it'}`, mb(p.rssMB * 1024 * 1024), mb(p.heapUsedAfterGcMB * 1024 * 1024),
-      p.admission ? `${p.admission.limit}/${int(p.admission.admitted)}/${int(p.admission.refusedQueueFull + p.admission.refusedWaitedTooLong)}` : 'n/a',
+      p.admission ? `${p.admission.limit}/${int(p.admission.admitted)}/${int(p.admission.refusedGroupQueueFull + p.admission.refusedQueueFull + p.admission.refusedWaitedTooLong)}` : 'n/a',
     ]);
   }
   const kinds = [['abusive request', 'clients', 'sent', 'expected', 'as expected', 'shed', 'p50', 'p99', 'max', 'largest answer', 'what came back']];

@@ -71,7 +71,16 @@ export class FederationHost {
   }
 
   /** Validates, composes and swaps in a new config. Returns the problems of a refused one. */
-  async reload(config: FederationConfig): Promise<ReloadOutcome> {
+  /** Reloads one after another: two overlapping ones would both be checked against the old state. */
+  reload(config: FederationConfig): Promise<ReloadOutcome> {
+    const outcome = this.reloading.then(() => this.reloadNow(config));
+    this.reloading = outcome.then(() => undefined, () => undefined);
+    return outcome;
+  }
+
+  private reloading: Promise<void> = Promise.resolve();
+
+  private async reloadNow(config: FederationConfig): Promise<ReloadOutcome> {
     // Before prepare, which starts the demo's simulators for the new config.
     const refusals = this.followers.flatMap((follower) => follower.refuse?.(config) ?? []);
     if (refusals.length > 0) return { ok: false, generation: this.generationNumber, problems: refusals };

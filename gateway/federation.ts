@@ -34,7 +34,7 @@ export interface Federation {
 /** Middlewares around every repository subgraph call, outermost first. */
 // Identical calls in flight share one call (and one cache lookup); the cache answers before any timeout or retry.
 // Then staying up (README "Staying up"): the breaker sees each call's outcome after retries, every attempt has its timeout.
-// Each call starts in a task of its own, so that no walk over many calls holds the event loop (use-task-boundary.ts).
+// Calls yield to the event loop every 10 ms, so that no walk over many calls holds it (use-task-boundary.ts).
 // What reaches a repository waits for its fair share there (use-fair-share.ts): cache hits and shared calls never do.
 // The audit (README "Who may see what"): the innermost reports what the attempt released with its answer, so the
 // report is cached and shared with it; the audit, outside sharing and cache, adds it to each asking request's tally.

@@ -141,6 +141,8 @@ export interface RunningGateway {
 }
 
 export const GRAPHQL_PATH = '/graphql';
+/** Time for a request's headers and body to arrive (Node's default is 300 s; a body is at most 256 KiB). */
+export const REQUEST_RECEIVE_TIMEOUT_MS = 10_000;
 
 /**
  * Lets adapters harvest their indexes in the background once the gateway listens, so the first user query does
@@ -293,7 +295,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (authenticated && await limited(callerKey(caller.context))) return;
       callers.set(req, caller.context);
     }
-    if (admission && !await admission.admit(req, res, callerKey(callers.get(req)))) return;
+    const release = admission ? await admission.admit(req, res, callerKey(callers.get(req))) : () => undefined;
+    if (!release) return;
     // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.
     const backstop = setTimeout(() => {
       if (res.headersSent) return;
@@ -305,8 +308,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (res.writableEnded) return;
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ message: 'internal gateway error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-    }).finally(() => clearTimeout(backstop));
+    }).finally(() => {
+      clearTimeout(backstop);
+      // The slot is held until the work has ended: a client that hung up, or the backstop, does not end it.
+      release(res);
+    });
   });
+  // A client sending its body slowly holds its admission slot: the whole request must arrive within this time.
+  server.requestTimeout = REQUEST_RECEIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

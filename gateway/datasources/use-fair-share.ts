@@ -6,9 +6,10 @@
  * flood's: measured, 20 clients asking new filters kept the demo's FHIR and GDC servers busy, and every other
  * caller's cold question waited seconds behind theirs, although the gateway itself had cores to spare.
  *
- * A call that waits longer than its share of the repository's timeout, or finds too many waiting, is not sent: the
- * repository answers REPOSITORY_OVERLOADED at once (state OVERLOADED Europe-wide) and the other repositories answer
- * as usual. Cache hits and shared in-flight calls never wait (this middleware sits after both), and a call's slot
+ * A call that waits longer than its share of the repository's timeout, or finds too many waiting (32 from its caller
+ * group, 256 in all), is not sent: the repository answers REPOSITORY_OVERLOADED at once (state OVERLOADED
+ * Europe-wide) and the other repositories answer as usual. A wait never runs past the request's deadline: cut by it,
+ * the repository answers REPOSITORY_TIMEOUT as the timeout would. Cache hits and shared in-flight calls never wait (this middleware sits after both), and a call's slot
  * is held until its work ends, even when the timeout middleware gave up on it earlier (abandoned-work.ts): the
  * server is still busy with it.
  */
@@ -17,6 +18,7 @@ import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { isQueryCall } from '../cache/key';
 import { FairAdmission, RequestRefused } from '../limits/fair-admission';
 import { callerGroupOf } from '../limits/caller-group';
+import { timeLeftMs } from '../limits/request-deadline';
 import { abandonedWorkSettled } from './abandoned-work';
 import { failureResponse } from './failure-response';
 import type { SubgraphMiddleware } from './middleware';
@@ -40,14 +42,24 @@ export const useFairShare: SubgraphMiddleware = (info, next) => {
   return async (options) => {
     if (!isQueryCall(options)) return next(options);
     let release: () => void;
+    // Never past the request's deadline: a call that would wait beyond it is answered as timed out instead.
+    const left = Math.max(0, Math.floor(timeLeftMs(options.context)));
+    const byDeadline = left < maxWaitMs;
     try {
-      release = await share.admit(callerGroupOf(options.context) ?? 'gateway');
+      release = await share.admit(callerGroupOf(options.context) ?? 'gateway', undefined, byDeadline ? left : maxWaitMs);
     } catch (error) {
       if (!(error instanceof RequestRefused)) throw error;
+      if (byDeadline && error.refusal.code === 'OVERLOADED') {
+        return failureResponse(options, {
+          code: ErrorCode.TIMEOUT, repositoryId: entry.id, extensions: { timeoutMs: left, requestDeadline: true },
+          message: `repository "${entry.id}": did not answer before the request's deadline (${left} ms were left, spent waiting for its turn there)`,
+        });
+      }
       return failureResponse(options, {
-        code: ErrorCode.OVERLOADED, repositoryId: entry.id,
-        message: `repository "${entry.id}": not asked, the gateway already has ${limit} requests running there and others waiting; retry in a moment`,
-        extensions: { maxConcurrentCalls: limit },
+        code: ErrorCode.OVERLOADED, repositoryId: entry.id, extensions: { maxConcurrentCalls: limit },
+        message: error.refusal.status === 429
+          ? `repository "${entry.id}": not asked, this caller already has ${MAX_WAITING_PER_GROUP} calls waiting there; retry when answers have come back`
+          : `repository "${entry.id}": not asked, its ${limit} calls at once were taken and this one waited its longest; retry in a moment`,
       });
     }
     try {

@@ -9,7 +9,7 @@
 import { yieldToEventLoop } from '../../subgraphs/sdk/concurrency';
 import type { SubgraphMiddleware } from './middleware';
 
-/** Work between two yields: well under the 200 ms the event loop may be blocked at most (README). */
+/** The shortest time between two yields: well under the 200 ms the event loop may be blocked at most (README). */
 export const YIELD_AFTER_MS = 10;
 
 let lastYield = 0;

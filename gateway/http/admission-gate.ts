@@ -1,7 +1,8 @@
 /**
  * The HTTP side of fair admission (gateway/limits/fair-admission.ts): a GraphQL request waits here for its turn,
- * in its caller's group, and is refused with the gate's status, code and Retry-After when it may not run. The
- * request's slot is given back when its response is done or its client goes away.
+ * in its caller's group, and is refused with the gate's status, code and Retry-After when it may not run. A request
+ * whose client goes away while it waits leaves the queue; one that runs gives its slot back when its work has
+ * ended, whether or not its client is still there.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerGroup, FairAdmission, RequestRefused, type AdmissionOptions, type AdmissionStats } from '../limits/fair-admission';
@@ -9,8 +10,12 @@ import { clientAddress } from '../limits/rate-limit';
 import { wasRefused } from './refused-requests';
 
 export interface AdmissionGate {
-  /** True when the request may run now (its slot is released with the response); false when it was answered. */
-  admit(req: IncomingMessage, res: ServerResponse, caller: string | undefined): Promise<boolean>;
+  /**
+   * Waits for the request's turn. Resolves with its release, to call once the request's work has ended (not when
+   * its client went away: the work goes on, and so does what it costs), or undefined when the request was answered
+   * here (refused, or its client went away while it waited).
+   */
+  admit(req: IncomingMessage, res: ServerResponse, caller: string | undefined): Promise<((res: ServerResponse) => void) | undefined>;
   readonly stats: AdmissionStats;
   close(): void;
 }
@@ -22,23 +27,30 @@ export function createAdmissionGate(options: Partial<AdmissionOptions>, trustPro
       return admission.stats;
     },
     async admit(req, res, caller) {
+      // A client that goes away while it waits gives its place in the queue back.
+      const gone = new AbortController();
+      const onClose = () => gone.abort();
+      res.once('close', onClose);
       try {
-        const release = await admission.admit(callerGroup(clientAddress(req, trustProxy), caller));
-        // A client that went away while it waited gives its slot back at once.
-        if (req.socket.destroyed || res.writableEnded) {
+        const release = await admission.admit(callerGroup(clientAddress(req, trustProxy), caller), gone.signal);
+        if (gone.signal.aborted) {
           release();
-          return false;
+          return undefined;
         }
-        res.once('close', () => release(res.statusCode >= 400 && res.statusCode !== 503 || wasRefused(req) ? 'refused' : undefined));
-        return true;
+        // Refusals of what the request is (4xx, or errors marked by refused-requests.ts) put its caller after others;
+        // the gateway's own failures (5xx) do not.
+        return (answered) => release(answered.statusCode >= 400 && answered.statusCode < 500 || wasRefused(req) ? 'refused' : undefined);
       } catch (error) {
+        if (gone.signal.aborted) return undefined;
         if (!(error instanceof RequestRefused)) throw error;
         const { refusal } = error;
         // Its body is read and dropped, so that the client receives the refusal rather than a reset connection.
         req.resume();
         if (!res.headersSent) res.writeHead(refusal.status, { 'content-type': 'application/json', 'retry-after': String(refusal.retryAfterSeconds) });
         res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code, retryAfterMs: refusal.retryAfterSeconds * 1000 } }] }));
-        return false;
+        return undefined;
+      } finally {
+        res.off('close', onClose);
       }
     },
     close: () => admission.close(),

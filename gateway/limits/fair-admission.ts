@@ -79,6 +79,9 @@ export interface AdmissionStats {
   running: number;
   queued: number;
   admitted: number;
+  /** 429: the caller's group had its most waiting. */
+  refusedGroupQueueFull: number;
+  /** 503: the queue of all callers was full (the newcomer, or the newest waiter of the fullest group). */
   refusedQueueFull: number;
   refusedWaitedTooLong: number;
 }
@@ -104,6 +107,10 @@ interface Group {
   refusals: number;
 }
 
+function overloaded(why: string): RequestRefused {
+  return new RequestRefused({ code: 'OVERLOADED', status: 503, retryAfterSeconds: 1, message: `the gateway is overloaded: ${why}; retry in a moment` });
+}
+
 export class RequestRefused extends Error {
   constructor(readonly refusal: AdmissionRefusal) {
     super(refusal.message);
@@ -113,12 +120,14 @@ export class RequestRefused extends Error {
 export class FairAdmission {
   private readonly options: AdmissionOptions;
   private readonly groups = new Map<string, Group>();
+  /** The groups with requests waiting (the only ones a free slot can go to). */
+  private readonly waiting = new Set<Group>();
   /** When idle groups were last forgotten (prune). */
   private prunedAt = performance.now();
   private limit: number;
   private running = 0;
   private queued = 0;
-  private readonly counters = { admitted: 0, refusedQueueFull: 0, refusedWaitedTooLong: 0 };
+  private readonly counters = { admitted: 0, refusedGroupQueueFull: 0, refusedQueueFull: 0, refusedWaitedTooLong: 0 };
   private readonly adjuster: NodeJS.Timeout | undefined;
   private lastUtilization = performance.eventLoopUtilization();
 
@@ -137,31 +146,52 @@ export class FairAdmission {
    * Resolves with the request's release once it may run; rejects with RequestRefused when it may not. `groupKey`
    * names the caller group (see callerGroup).
    */
-  admit(groupKey: string): Promise<Release> {
+  admit(groupKey: string, signal?: AbortSignal, maxWaitMs = this.options.maxWaitMs): Promise<Release> {
     const group = this.groupOf(groupKey);
     if (this.running < this.limit && this.queued === 0) return Promise.resolve(this.start(group));
     if (group.queue.length >= this.options.maxQueuedPerGroup) {
-      this.counters.refusedQueueFull++;
+      this.counters.refusedGroupQueueFull++;
       return Promise.reject(new RequestRefused({
         code: 'TOO_MANY_CONCURRENT_REQUESTS', status: 429, retryAfterSeconds: 1,
         message: `too many requests at once from this caller: ${group.running} running and ${group.queue.length} waiting while the gateway is busy; retry when an answer has come back`,
       }));
     }
     if (this.queued >= this.options.maxQueued) {
+      // Full: the group with the most waiting gives up its newest, unless that would be this caller's own.
+      const fullest = [...this.waiting].reduce((a, b) => (b.queue.length > a.queue.length ? b : a));
+      if (fullest.queue.length <= group.queue.length + 1) {
+        this.counters.refusedQueueFull++;
+        return Promise.reject(overloaded('too many requests are waiting'));
+      }
+      this.remove(fullest.queue[fullest.queue.length - 1], overloaded('too many requests are waiting, and others had fewer waiting than you'));
       this.counters.refusedQueueFull++;
-      return Promise.reject(new RequestRefused({
-        code: 'OVERLOADED', status: 503, retryAfterSeconds: 1, message: 'the gateway is overloaded: too many requests are waiting; retry in a moment',
-      }));
     }
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         group, since: performance.now(), resolve, reject,
-        timer: setTimeout(() => this.expire(waiter), this.options.maxWaitMs),
+        timer: setTimeout(() => {
+          this.counters.refusedWaitedTooLong++;
+          this.remove(waiter, overloaded(`the request waited ${maxWaitMs} ms without a free slot`));
+        }, maxWaitMs),
       };
+      // A caller that went away leaves the queue.
+      signal?.addEventListener('abort', () => this.remove(waiter, overloaded('the caller went away')), { once: true });
       group.queue.push(waiter);
+      this.waiting.add(group);
       this.queued++;
       this.drain();
     });
+  }
+
+  /** Takes a waiter out of the queue (when it is still there) and refuses it. */
+  private remove(waiter: Waiter, refused: RequestRefused): void {
+    const index = waiter.group.queue.indexOf(waiter);
+    if (index < 0) return;
+    waiter.group.queue.splice(index, 1);
+    if (waiter.group.queue.length === 0) this.waiting.delete(waiter.group);
+    this.queued--;
+    clearTimeout(waiter.timer);
+    waiter.reject(refused);
   }
 
   close(): void {
@@ -173,6 +203,7 @@ export class FairAdmission {
       }
       group.queue.length = 0;
     }
+    this.waiting.clear();
     this.queued = 0;
   }
 
@@ -243,6 +274,7 @@ export class FairAdmission {
     while (this.running < this.limit && this.queued > 0) {
       const group = this.nextGroup(true) ?? this.nextGroup(false)!;
       const waiter = group.queue.shift()!;
+      if (group.queue.length === 0) this.waiting.delete(group);
       this.queued--;
       clearTimeout(waiter.timer);
       waiter.resolve(this.start(group));
@@ -262,7 +294,7 @@ export class FairAdmission {
     const now = performance.now();
     let best: Group | undefined;
     let bestRank: [number, number, number] = [0, 0, 0];
-    for (const group of this.groups.values()) {
+    for (const group of this.waiting) {
       if (group.queue.length === 0 || (belowShare && group.running >= this.options.maxRunningPerGroup)) continue;
       const rank: [number, number, number] = [this.refusedLately(group, now) ? 1 : 0, this.usageOf(group, now), group.queue[0].since];
       if (!best || rank[0] < bestRank[0] || (rank[0] === bestRank[0] && (rank[1] < bestRank[1] || (rank[1] === bestRank[1] && rank[2] < bestRank[2])))) {
@@ -273,17 +305,7 @@ export class FairAdmission {
     return best;
   }
 
-  private expire(waiter: Waiter): void {
-    const index = waiter.group.queue.indexOf(waiter);
-    if (index < 0) return;
-    waiter.group.queue.splice(index, 1);
-    this.queued--;
-    this.counters.refusedWaitedTooLong++;
-    waiter.reject(new RequestRefused({
-      code: 'OVERLOADED', status: 503, retryAfterSeconds: 1,
-      message: `the gateway is overloaded: the request waited ${this.options.maxWaitMs} ms without a free slot; retry in a moment`,
-    }));
-  }
+
 
   /** Lower the limit while the loop is saturated; raise it while requests wait and it is not. */
   private adjust(): void {

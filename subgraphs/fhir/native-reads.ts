@@ -54,7 +54,9 @@ export interface FhirReadCaches {
 
 export function fhirReadCaches(seconds: number): FhirReadCaches | undefined {
   if (seconds <= 0) return undefined;
-  return { candidates: new ReadCache(seconds * 1000, 1_000), patients: new ReadCache(seconds * 1000, 200_000) };
+  // Bounded in entries: a candidate list holds up to maxCandidates ids (10,000 by default), so 64 lists are at most
+  // a few tens of MB; 50,000 records are a large repository's worth of mapped patients.
+  return { candidates: new ReadCache(seconds * 1000, 64), patients: new ReadCache(seconds * 1000, 50_000) };
 }
 
 /** Patients per `_id` or subject-list search (POST _search keeps long lists out of URLs). */

@@ -28,10 +28,18 @@ export class ReadCache<V> {
   }
 
   set(key: string, value: V): void {
+    const now = Date.now();
     this.entries.delete(key);
-    this.entries.set(key, { value, expires: Date.now() + this.ttlMs });
+    this.entries.set(key, { value, expires: now + this.ttlMs });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    // Expired entries go once per time-to-live, read or not: memory falls back after a burst.
+    if (now - this.sweptAt >= this.ttlMs) {
+      this.sweptAt = now;
+      for (const [k, entry] of this.entries) if (entry.expires <= now) this.entries.delete(k);
+    }
   }
+
+  private sweptAt = Date.now();
 
   /** The kept value, or the one a read already in flight will give, or `read()`'s (then kept). */
   load(key: string, read: () => Promise<V>): Promise<V> {

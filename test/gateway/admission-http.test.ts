@@ -72,10 +72,32 @@ describe('the admission gate over HTTP', () => {
     delete slow().faults.latencyMs;
   });
 
+  it('keeps a request\'s slot until its work has ended, even when its client hung up: the next caller waits for it', async () => {
+    slow().faults.latencyMs = 800;
+    const started = performance.now();
+    // A client that sends a question and hangs up at once.
+    const hungUp = new AbortController();
+    const agent = new Agent({ localAddress: '127.23.0.1' });
+    agents.push(agent);
+    const abandoned = request(federation.url, {
+      method: 'POST', signal: hungUp.signal, dispatcher: agent,
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: COHORT, variables: { where: freshFilter() } }),
+    }).catch(() => undefined);
+    await received(1);
+    hungUp.abort();
+    await abandoned;
+    expect(federation.gateway.admission!.stats.running).toBe(1);
+    // Another caller is let in only once the abandoned question's native request has been answered.
+    const next = await caller('127.24.0.1')(COHORT, { where: freshFilter() });
+    answered(next);
+    expect(next.at - started).toBeGreaterThanOrEqual(2 * 800 - 50);
+    expect(federation.gateway.admission!.stats.running).toBe(0);
+  });
+
   it('lets a second request from the same network wait and answers it; a third gets 429 TOO_MANY_CONCURRENT_REQUESTS with Retry-After at once', async () => {
     slow().faults.latencyMs = 250;
     const ask = caller('127.1.1.7');
-    const refusedBefore = federation.gateway.admission!.stats.refusedQueueFull;
+    const refusedBefore = federation.gateway.admission!.stats.refusedGroupQueueFull;
     const first = ask(COHORT, { where: freshFilter() });
     await received(1);
     const second = ask(COHORT, { where: freshFilter() });
@@ -92,7 +114,7 @@ describe('the admission gate over HTTP', () => {
     expect(third.at).toBeLessThan(one.at);
     expect(two.at).toBeGreaterThanOrEqual(one.at);
     expect(slow().requests.total).toBe(2);
-    expect(federation.gateway.admission!.stats.refusedQueueFull).toBe(refusedBefore + 1);
+    expect(federation.gateway.admission!.stats.refusedGroupQueueFull).toBe(refusedBefore + 1);
   });
 
   it('answers a request that waited longer than maxWaitMs with 503 OVERLOADED and Retry-After, its 200 KB body read (no reset)', async () => {

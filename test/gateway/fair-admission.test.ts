@@ -95,7 +95,7 @@ describe('fair admission', () => {
     running();
     (await other)();
     await Promise.all(queued);
-    expect(g.stats.refusedQueueFull).toBe(1);
+    expect(g.stats.refusedGroupQueueFull).toBe(1);
   });
 
   it('refuses with 503 OVERLOADED a request that waited too long, and drops it from the queue', async () => {
@@ -124,6 +124,32 @@ describe('fair admission', () => {
     release();
     release();
     expect(g.stats.running).toBe(0);
+  });
+
+  it('takes a waiter whose caller went away out of the queue', async () => {
+    const g = gate(fixedGate(1));
+    const running = await g.admit('a');
+    const gone = new AbortController();
+    const waiting = g.admit('b', gone.signal).then(() => 'admitted', () => 'refused');
+    expect(g.stats.queued).toBe(1);
+    gone.abort();
+    expect(await waiting).toBe('refused');
+    expect(g.stats.queued).toBe(0);
+    running();
+    expect(g.stats.running).toBe(0);
+  });
+
+  it('when every place in the queue is taken, makes the caller with the most waiting give up its newest', async () => {
+    const g = gate(fixedGate(1, { maxQueued: 3 }));
+    const running = await g.admit('busy');
+    // Each answers as soon as it runs.
+    const outcome = (admitted: Promise<Release>) => admitted.then((release) => (release(), 'admitted'), (error: RequestRefused) => error.refusal.code);
+    const flood = [1, 2, 3].map(() => outcome(g.admit('flood')));
+    const portal = outcome(g.admit('portal'));
+    expect(await flood[2]).toBe('OVERLOADED');
+    expect(g.stats.queued).toBe(3);
+    running();
+    expect(await Promise.all([flood[0], flood[1], portal])).toEqual(['admitted', 'admitted', 'admitted']);
   });
 
   it('forgets callers it has not seen lately, so that it does not remember every caller ever seen', async () => {
