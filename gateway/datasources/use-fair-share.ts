@@ -1,7 +1,8 @@
 /**
  * Each repository's fair share: at most `maxConcurrentCalls` calls to a repository run at once (its entry's
- * setting, default DEFAULT_MAX_CONCURRENT_CALLS); more wait, queued per caller group, and the free call goes to the
- * group that used this repository least lately (fair-admission.ts, least attained service). A native server answers
+ * setting, default DEFAULT_MAX_CONCURRENT_CALLS), one caller group at most all but one of them (the last is kept
+ * for another caller); more wait, queued per caller group, and the free call goes to the group that used this
+ * repository least lately (fair-admission.ts, least attained service). A native server answers
  * what it is sent in its own order, so this queue is the last place where a portal's question can go before a
  * flood's: measured, 20 clients asking new filters kept the demo's FHIR and GDC servers busy, and every other
  * caller's cold question waited seconds behind theirs, although the gateway itself had cores to spare.
@@ -37,7 +38,10 @@ export const useFairShare: SubgraphMiddleware = (info, next) => {
   const maxWaitMs = Math.min(MAX_WAIT_MS, Math.floor((entry.timeoutMs ?? MAX_WAIT_MS * 2) * WAIT_SHARE_OF_TIMEOUT));
   const share = new FairAdmission({
     initialConcurrent: limit, minConcurrent: limit, maxConcurrent: limit, adjustEveryMs: 0,
-    maxRunningPerGroup: Math.max(1, Math.floor(limit / 2)), maxQueuedPerGroup: MAX_WAITING_PER_GROUP, maxQueued: MAX_WAITING, maxWaitMs,
+    maxRunningPerGroup: Math.max(1, Math.floor(limit / 2)),
+    // One call is always left for another caller: a portal's question waits for no flood's call to end there.
+    hardMaxRunningPerGroup: limit > 1 ? limit - 1 : 1,
+    maxQueuedPerGroup: MAX_WAITING_PER_GROUP, maxQueued: MAX_WAITING, maxWaitMs,
   });
   return async (options) => {
     if (!isQueryCall(options)) return next(options);

@@ -35,6 +35,11 @@ export interface AdmissionOptions {
    * group may use every slot.
    */
   maxRunningPerGroup: number;
+  /**
+   * A caller group's most running at once even when nobody else waits (default: no such cap), so that a slot is
+   * always free for another caller's next request: a repository's fair share keeps one.
+   */
+  hardMaxRunningPerGroup: number;
   /** Requests waiting per caller group; more are refused at once. */
   maxQueuedPerGroup: number;
   /** Requests waiting in all. */
@@ -54,6 +59,7 @@ export const DEFAULT_ADMISSION: AdmissionOptions = {
   minConcurrent: 6,
   maxConcurrent: 256,
   maxRunningPerGroup: 2,
+  hardMaxRunningPerGroup: Number.POSITIVE_INFINITY,
   maxQueuedPerGroup: 64,
   maxQueued: 1_000,
   maxWaitMs: 5_000,
@@ -148,7 +154,7 @@ export class FairAdmission {
    */
   admit(groupKey: string, signal?: AbortSignal, maxWaitMs = this.options.maxWaitMs): Promise<Release> {
     const group = this.groupOf(groupKey);
-    if (this.running < this.limit && this.queued === 0) return Promise.resolve(this.start(group));
+    if (this.running < this.limit && this.queued === 0 && group.running < this.options.hardMaxRunningPerGroup) return Promise.resolve(this.start(group));
     if (group.queue.length >= this.options.maxQueuedPerGroup) {
       this.counters.refusedGroupQueueFull++;
       return Promise.reject(new RequestRefused({
@@ -272,7 +278,9 @@ export class FairAdmission {
 
   private drain(): void {
     while (this.running < this.limit && this.queued > 0) {
-      const group = this.nextGroup(true) ?? this.nextGroup(false)!;
+      const group = this.nextGroup(true) ?? this.nextGroup(false);
+      // Every waiting group runs its hard most: the free slots stay free for others.
+      if (!group) return;
       const waiter = group.queue.shift()!;
       if (group.queue.length === 0) this.waiting.delete(group);
       this.queued--;
@@ -295,7 +303,8 @@ export class FairAdmission {
     let best: Group | undefined;
     let bestRank: [number, number, number] = [0, 0, 0];
     for (const group of this.waiting) {
-      if (group.queue.length === 0 || (belowShare && group.running >= this.options.maxRunningPerGroup)) continue;
+      if (group.queue.length === 0 || group.running >= this.options.hardMaxRunningPerGroup
+        || (belowShare && group.running >= this.options.maxRunningPerGroup)) continue;
       const rank: [number, number, number] = [this.refusedLately(group, now) ? 1 : 0, this.usageOf(group, now), group.queue[0].since];
       if (!best || rank[0] < bestRank[0] || (rank[0] === bestRank[0] && (rank[1] < bestRank[1] || (rank[1] === bestRank[1] && rank[2] < bestRank[2])))) {
         best = group;
