@@ -9,6 +9,8 @@
 import type { FullCaseRecord } from '../sdk/records';
 import type { NbiaClient } from './client';
 import { doiOf, splitHarvest, type MappingContext } from './mapping';
+import { itemsByKey, mapKeysInSlices } from '../sdk/concurrency';
+import { sortBySubject } from '../sdk/index-pages';
 
 export interface HarvestedCollection {
   id: string;
@@ -28,6 +30,9 @@ export interface NbiaIndex {
   harvestedAt: number;
 }
 
+/** Patients mapped between two turns of the event loop. */
+const PATIENTS_PER_SLICE = 200;
+
 /** Collections harvested at the same time: the pool has 8 connections and each collection takes three calls. */
 const COLLECTIONS_IN_PARALLEL = 2;
 
@@ -39,9 +44,15 @@ export async function harvestIndex(client: NbiaClient, context: MappingContext):
     ]);
     return { studies, series, patients };
   });
-  const { records } = splitHarvest(
-    parts.flatMap((p) => p.studies), parts.flatMap((p) => p.series), parts.flatMap((p) => p.patients), context,
-  );
+  // Mapped a few hundred patients at a time (sdk/concurrency.ts mapKeysInSlices); a patient's rows stay together.
+  const studiesOf = itemsByKey(parts.flatMap((p) => p.studies), (row) => row.PatientID);
+  const seriesOf = itemsByKey(parts.flatMap((p) => p.series), (row) => row.PatientID);
+  const patientsOf = itemsByKey(parts.flatMap((p) => p.patients), (row) => row.PatientID);
+  const ids = [...new Set([...studiesOf.keys(), ...seriesOf.keys()])];
+  const rowsOf = <T>(byId: ReadonlyMap<string, T[]>, slice: ReadonlySet<string>) => [...slice].flatMap((id) => byId.get(id) ?? []);
+  const records = sortBySubject(await mapKeysInSlices(ids, PATIENTS_PER_SLICE, (slice) => splitHarvest(
+    rowsOf(studiesOf, slice), rowsOf(seriesOf, slice), rowsOf(patientsOf, slice), context,
+  ).records));
   return {
     records,
     bySubject: new Map(records.map((r) => [r.subjectId, r])),

@@ -47,3 +47,29 @@ export async function joinInSlices<T>(items: readonly T[], line: (item: T) => st
   }
   return parts.join('');
 }
+
+/**
+ * `map` over the keys in slices of `size` (each call gets one slice's keys), the event loop turning between
+ * slices: a harvest maps a whole repository's rows to records, which done in one go held the event loop for up to
+ * 190 ms. The caller gathers each slice's rows by key, so that a key's rows stay together.
+ */
+export async function mapKeysInSlices<R>(keys: readonly string[], size: number, map: (slice: ReadonlySet<string>) => R[]): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < keys.length; i += size) {
+    if (i > 0) await yieldToEventLoop();
+    results.push(...map(new Set(keys.slice(i, i + size))));
+  }
+  return results;
+}
+
+/** The items of each key, in their order. */
+export function itemsByKey<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const byKey = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = byKey.get(key);
+    if (list) list.push(item);
+    else byKey.set(key, [item]);
+  }
+  return byKey;
+}

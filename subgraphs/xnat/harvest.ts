@@ -8,10 +8,11 @@
  *   columns, i.e. two calls, in parallel;
  * - with `projects`: the same two listings per project, at most PROJECTS_IN_PARALLEL projects at a time.
  */
-import { mapWithConcurrency } from '../sdk/concurrency';
 import type { FullCaseRecord } from '../sdk/records';
 import type { XnatClient } from './client';
 import { caseRecords, type MappingContext } from './mapping';
+import { itemsByKey, mapKeysInSlices, mapWithConcurrency } from '../sdk/concurrency';
+import { sortBySubject } from '../sdk/index-pages';
 
 export interface XnatIndex {
   /** Sorted by subject id. */
@@ -23,6 +24,9 @@ export interface XnatIndex {
   harvestedAt: number;
 }
 
+/** Subject labels mapped between two turns of the event loop. */
+const SUBJECTS_PER_SLICE = 200;
+
 /** The client's pool has 4 connections and each project takes two listings. */
 const PROJECTS_IN_PARALLEL = 2;
 
@@ -30,7 +34,14 @@ export async function harvestIndex(client: XnatClient, context: MappingContext, 
   const parts = projects === null
     ? [await Promise.all([client.subjects(), client.sessionScans()])]
     : await mapWithConcurrency(projects, PROJECTS_IN_PARALLEL, (project) => Promise.all([client.subjects(project), client.sessionScans(project)]));
-  const records = caseRecords(parts.flatMap(([subjects]) => subjects.rows), parts.flatMap(([, sessions]) => sessions.rows), context);
+  // Mapped a few hundred labels at a time (sdk/concurrency.ts mapKeysInSlices). Subjects sharing a label stay in one
+  // slice, since their ids are told apart across them (mapping.ts subjectIds); each brings its own sessions.
+  const subjectsByLabel = itemsByKey(parts.flatMap(([subjects]) => subjects.rows), (row) => row.label);
+  const sessionsOf = itemsByKey(parts.flatMap(([, sessions]) => sessions.rows), (row) => row.subjectId);
+  const records = sortBySubject(await mapKeysInSlices([...subjectsByLabel.keys()], SUBJECTS_PER_SLICE, (labels) => {
+    const subjects = [...labels].flatMap((label) => subjectsByLabel.get(label) ?? []);
+    return caseRecords(subjects, [...new Set(subjects.map((s) => s.ID))].flatMap((id) => sessionsOf.get(id) ?? []), context);
+  }));
   // A column one project's listing left out is not known for the whole repository.
   const missingColumns = new Set(parts.flatMap(([subjects, sessions]) => [...subjects.missingColumns, ...sessions.missingColumns]).map((c) => c.toLowerCase()));
   return { records, missingColumns, bySubject: new Map(records.map((r) => [r.subjectId, r])), harvestedAt: Date.now() };
