@@ -14,6 +14,7 @@ import { ISO_3166_ALPHA_2 } from './iso-3166';
 import { parseAuthConfig, type AuthConfig } from '../gateway/auth/auth-config';
 import { parseCorsConfig, type CorsConfig } from '../gateway/http/cors-config';
 import type { TrustedDocumentsConfig } from '../gateway/limits/trusted-documents';
+import { isJsonObject } from '../subgraphs/sdk/parse';
 
 export interface FederationConfig {
   /** Where the config came from (a path), for messages. */
@@ -68,17 +69,16 @@ export function loadFederationConfig(path: string, kinds: readonly AdapterKind[]
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export function parseFederationConfig(json: unknown, source: string, kinds: readonly AdapterKind[]): FederationConfig {
   const problems: string[] = [];
-  if (!isObject(json) || !Array.isArray(json.repositories)) {
+  if (!isJsonObject(json) || !Array.isArray(json.repositories)) {
     throw new ConfigError(source, ['the file must be an object with a "repositories" array']);
   }
   const seen = new Map<string, number>();
   const repositories: SimulatedRepositoryEntry[] = [];
   json.repositories.forEach((raw: unknown, index: number) => {
-    const id = isObject(raw) && typeof raw.id === 'string' ? raw.id : undefined;
+    const id = isJsonObject(raw) && typeof raw.id === 'string' ? raw.id : undefined;
     const label = id !== undefined ? `repositories[${index}] ("${id}")` : `repositories[${index}]`;
     if (id !== undefined) {
       const previous = seen.get(id);
@@ -101,7 +101,7 @@ export function parseFederationConfig(json: unknown, source: string, kinds: read
  */
 function parseTrustedDocumentsConfig(raw: unknown, source: string, problems: string[]): TrustedDocumentsConfig | undefined {
   if (raw === undefined) return undefined;
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     problems.push('trustedDocuments: must be an object like { "file": "portal-operations.json", "enforce": true }');
     return undefined;
   }
@@ -134,7 +134,7 @@ export function trustedDocumentsWithEnv(configured: TrustedDocumentsConfig | und
 }
 
 function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], problems: string[]): SimulatedRepositoryEntry | null {
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     problems.push(`${label}: must be an object`);
     return null;
   }
@@ -184,12 +184,12 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
   const circuitBreaker = parseCircuitBreaker(raw.circuitBreaker, label, problems);
   const collections = parseCollections(raw.collections, label, problems);
   const options = raw.options === undefined ? {} : raw.options;
-  if (!isObject(options)) problems.push(`${label}.options: must be an object`);
+  if (!isJsonObject(options)) problems.push(`${label}.options: must be an object`);
   else if (kind?.validateOptions) for (const problem of kind.validateOptions(options)) problems.push(`${label}.options.${problem}`);
   // How its counts are protected (k, noise, rounding): checked by the SDK, which applies them in the subgraph.
   for (const problem of privacySettingsProblems(raw.privacy)) problems.push(`${label}.${problem}`);
   // Checks across fields (options naming the entry's collections) only once each part is valid on its own.
-  if (problems.length === before && kind?.validateEntry && isObject(options)) {
+  if (problems.length === before && kind?.validateEntry && isJsonObject(options)) {
     for (const problem of kind.validateEntry({ collections, options })) problems.push(`${label}.${problem}`);
   }
   if (problems.length > before) return null;
@@ -209,7 +209,7 @@ function parseCollections(raw: unknown, label: string, problems: string[]): Coll
   }
   return raw.flatMap((c: unknown, i: number) => {
     const where = `${label}.collections[${i}]`;
-    if (!isObject(c) || typeof c.id !== 'string' || typeof c.name !== 'string') {
+    if (!isJsonObject(c) || typeof c.id !== 'string' || typeof c.name !== 'string') {
       problems.push(`${where}: needs string "id" and "name"`);
       return [];
     }
@@ -228,7 +228,7 @@ function parseCollections(raw: unknown, label: string, problems: string[]): Coll
 function parseCircuitBreaker(raw: unknown, label: string, problems: string[]): { failureThreshold: number; resetAfterMs: number } {
   if (raw === undefined) return { ...DEFAULT_CIRCUIT_BREAKER };
   const ok = (v: unknown, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
-  if (!isObject(raw) || !ok(raw.failureThreshold ?? DEFAULT_CIRCUIT_BREAKER.failureThreshold, 1000) || !ok(raw.resetAfterMs ?? DEFAULT_CIRCUIT_BREAKER.resetAfterMs, 3_600_000)) {
+  if (!isJsonObject(raw) || !ok(raw.failureThreshold ?? DEFAULT_CIRCUIT_BREAKER.failureThreshold, 1000) || !ok(raw.resetAfterMs ?? DEFAULT_CIRCUIT_BREAKER.resetAfterMs, 3_600_000)) {
     problems.push(`${label}.circuitBreaker: needs integers failureThreshold (1-1000) and resetAfterMs (1-3600000)`);
     return { ...DEFAULT_CIRCUIT_BREAKER };
   }
@@ -240,7 +240,7 @@ function parseCircuitBreaker(raw: unknown, label: string, problems: string[]): {
 
 function parseSimulate(raw: unknown, label: string, problems: string[]): SimulatedRepository | null {
   if (raw === undefined) return null;
-  if (!isObject(raw) || typeof raw.seed !== 'number' || typeof raw.cases !== 'number' || typeof raw.subjectPrefix !== 'string') {
+  if (!isJsonObject(raw) || typeof raw.seed !== 'number' || typeof raw.cases !== 'number' || typeof raw.subjectPrefix !== 'string') {
     problems.push(`${label}.simulate: needs numbers "seed" and "cases" and a string "subjectPrefix"`);
     return null;
   }

@@ -11,6 +11,7 @@
  * }
  * ```
  */
+import { isJsonObject } from '../../subgraphs/sdk/parse';
 
 /** Asymmetric JWS algorithms (RFC 7518 §3.1, RFC 8037). HS* and `none` are never accepted: see verify-token.ts. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -42,8 +43,6 @@ export interface AuthConfig {
   anonymous: 'counts' | 'none';
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 function isIssuerUrl(value: string): boolean {
@@ -59,7 +58,7 @@ function isIssuerUrl(value: string): boolean {
 /** Parses the `auth` section; problems are pushed with their field (`auth.issuers[0].audiences: ...`). */
 export function parseAuthConfig(raw: unknown, problems: string[]): AuthConfig | undefined {
   if (raw === undefined) return undefined;
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     problems.push('auth: must be an object with "issuers" and "anonymous"');
     return undefined;
   }
@@ -72,7 +71,7 @@ export function parseAuthConfig(raw: unknown, problems: string[]): AuthConfig | 
   }
   const issuers = rawIssuers.flatMap((entry: unknown, index: number): IssuerConfig[] => {
     const where = `auth.issuers[${index}]`;
-    if (!isObject(entry)) {
+    if (!isJsonObject(entry)) {
       problems.push(`${where}: must be an object`);
       return [];
     }
@@ -81,9 +80,9 @@ export function parseAuthConfig(raw: unknown, problems: string[]): AuthConfig | 
     const audiences = entry.audiences;
     if (!Array.isArray(audiences) || audiences.length === 0 || !audiences.every(isString)) problems.push(`${where}.audiences: must be a non-empty list of strings`);
     const claims = entry.claims === undefined ? {} : entry.claims;
-    if (!isObject(claims)) problems.push(`${where}.claims: must be an object`);
+    if (!isJsonObject(claims)) problems.push(`${where}.claims: must be an object`);
     const claim = (name: string, fallback: string): string => {
-      const value = isObject(claims) ? claims[name] : undefined;
+      const value = isJsonObject(claims) ? claims[name] : undefined;
       if (value === undefined) return fallback;
       if (!isString(value)) problems.push(`${where}.claims.${name}: must be a claim name`);
       return isString(value) ? value : fallback;

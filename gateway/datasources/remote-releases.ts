@@ -20,6 +20,7 @@ import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, t
 import type { RequestContext } from '../../subgraphs/sdk/context';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 import { parseReleaseReport, RELEASE_REPORT_EXTENSION, releaseReport, type ReleaseReport } from '../../subgraphs/sdk/release-report';
+import { isJsonObject } from '../../subgraphs/sdk/parse';
 
 /** One `cases` connection in an answer: how many cases, whether they carry studies, how many series they list. */
 interface CaseList {
@@ -82,7 +83,7 @@ function caseListsIn(document: DocumentNode, data: Record<string, unknown>): Cas
     const fragment = fragments.get(selection.name.value);
     return fragment ? fieldsOf(fragment.selectionSet) : [];
   });
-  const valuesOf = (value: unknown, field: FieldNode): unknown => (isObject(value) ? value[field.alias?.value ?? field.name.value] : undefined);
+  const valuesOf = (value: unknown, field: FieldNode): unknown => (isJsonObject(value) ? value[field.alias?.value ?? field.name.value] : undefined);
   const subfields = (field: FieldNode, name: string) => (field.selectionSet ? fieldsOf(field.selectionSet).filter((f) => f.name.value === name) : []);
 
   // Per case: whether it carries studies, and how many series they list (undefined when not asked).
@@ -114,7 +115,7 @@ function caseListsIn(document: DocumentNode, data: Record<string, unknown>): Cas
     }
     const list: CaseList = { cases: 0, studies: false };
     for (const { field, values } of views) {
-      const figures = values.filter(isObject).map((value) => caseFigures(field, value));
+      const figures = values.filter(isJsonObject).map((value) => caseFigures(field, value));
       list.cases = Math.max(list.cases, figures.length);
       list.studies ||= figures.some((f) => f.studies);
       if (figures.some((f) => f.series !== undefined)) list.series = Math.max(list.series ?? 0, sum(figures.map((f) => f.series ?? 0)));
@@ -127,7 +128,7 @@ function caseListsIn(document: DocumentNode, data: Record<string, unknown>): Cas
       for (const item of value) walk(selectionSet, item);
       return;
     }
-    if (!isObject(value)) return;
+    if (!isJsonObject(value)) return;
     for (const field of fieldsOf(selectionSet)) {
       const child = valuesOf(value, field);
       if (!field.selectionSet || child === null || child === undefined) continue;
@@ -139,4 +140,3 @@ function caseListsIn(document: DocumentNode, data: Record<string, unknown>): Cas
   return lists;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

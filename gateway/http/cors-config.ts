@@ -8,13 +8,13 @@
  *
  * CORS_ALLOWED_ORIGINS (comma-separated) replaces the list, e.g. for one deployment of a shared config.
  */
+import { isJsonObject } from '../../subgraphs/sdk/parse';
 
 export interface CorsConfig {
   /** Serialised origins (RFC 6454 §6.2: scheme "://" host [":" port]), compared exactly with a request's Origin. */
   allowedOrigins: string[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Why `value` is not an origin the allow-list can hold, or undefined when it is one. */
 function originProblem(value: unknown): string | undefined {
@@ -46,7 +46,7 @@ function parseOrigins(list: unknown[], where: string, problems: string[]): strin
 /** Parses the `cors` section; problems are pushed with their field (`cors.allowedOrigins[0]: ...`). */
 export function parseCorsConfig(raw: unknown, problems: string[]): CorsConfig | undefined {
   if (raw === undefined) return undefined;
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     problems.push('cors: must be an object like { "allowedOrigins": ["https://portal.example.org"] }');
     return undefined;
   }

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequest, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
+import { isJsonObject } from '../../subgraphs/sdk/parse';
 
 export interface TrustedDocumentsConfig {
   /** The manifest (absolute, or as given; the config parser resolves it against the config file's folder). */
@@ -38,7 +39,6 @@ export function documentHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** One listed operation; a problem names the entry (`operations[2] ("CohortCounts")` or the map key). */
@@ -63,18 +63,18 @@ function addDocument(documents: Map<string, string>, where: string, id: unknown,
 export function parseTrustedDocumentsManifest(json: unknown, source: string): Map<string, string> {
   const problems: string[] = [];
   const documents = new Map<string, string>();
-  if (isObject(json) && json.format === APOLLO_MANIFEST_FORMAT) {
+  if (isJsonObject(json) && json.format === APOLLO_MANIFEST_FORMAT) {
     if (json.version !== 1) problems.push(`version: ${JSON.stringify(json.version)} is not supported; the gateway reads version 1`);
     if (!Array.isArray(json.operations)) problems.push('operations: must be an array of { "id", "name", "type", "body" }');
     else {
       json.operations.forEach((operation: unknown, index: number) => {
-        const name = isObject(operation) && typeof operation.name === 'string' ? ` ("${operation.name}")` : '';
+        const name = isJsonObject(operation) && typeof operation.name === 'string' ? ` ("${operation.name}")` : '';
         const where = `operations[${index}]${name}`;
-        if (!isObject(operation)) problems.push(`${where}: must be an object with "id" and "body"`);
+        if (!isJsonObject(operation)) problems.push(`${where}: must be an object with "id" and "body"`);
         else addDocument(documents, where, operation.id, operation.body, problems);
       });
     }
-  } else if (isObject(json) && !('format' in json)) {
+  } else if (isJsonObject(json) && !('format' in json)) {
     for (const [id, body] of Object.entries(json)) addDocument(documents, `"${id}"`, id, body, problems);
   } else {
     problems.push(`must be an Apollo persisted query manifest ({ "format": "${APOLLO_MANIFEST_FORMAT}", "version": 1, "operations": [...] }) or a { "<sha256>": "<document>" } map`);
@@ -119,9 +119,9 @@ function isGatewayOwnOperation(context: unknown): boolean {
 /** The id a request names its operation by, if any: the APQ hash or the GraphQL-over-HTTP `documentId`. */
 function requestedId(request: GraphQLRequest): { id: string; by: 'persistedQuery' | 'documentId' } | undefined {
   const persisted: unknown = request.extensions?.persistedQuery;
-  if (isObject(persisted) && typeof persisted.sha256Hash === 'string') return { id: persisted.sha256Hash.toLowerCase(), by: 'persistedQuery' };
+  if (isJsonObject(persisted) && typeof persisted.sha256Hash === 'string') return { id: persisted.sha256Hash.toLowerCase(), by: 'persistedQuery' };
   const http = request.http;
-  const fromBody = isObject(http?.body) ? http.body.documentId : undefined;
+  const fromBody = isJsonObject(http?.body) ? http.body.documentId : undefined;
   const fromSearch = http && http.method === 'GET' ? new URLSearchParams(http.search).get('documentId') ?? undefined : undefined;
   const documentId = fromBody ?? fromSearch;
   // GraphQL-over-HTTP persisted documents: `sha256:<hex>` (prefixed) or the bare hash.

@@ -19,6 +19,7 @@
 import type { EntryForValidation } from '../sdk/adapter';
 import { defineOptions, option, type OptionsOf, type ProblemAt } from '../sdk/options';
 import { checkSafePattern, SafePattern } from '../sdk/safe-pattern';
+import { isJsonObject } from '../sdk/parse';
 
 export type PlacementAttribute = 'ClinicalTrialProtocolID' | 'IssuerOfPatientID' | 'StudyDescription' | 'PatientID';
 
@@ -33,8 +34,6 @@ const BY = ['ClinicalTrialProtocolID', 'IssuerOfPatientID', 'StudyDescription', 
 /** Patterns per rule: each costs one linear pass over a value. */
 const MAX_PATTERNS = 50;
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export const DICOMWEB_OPTIONS = defineOptions('dicomweb', {
   mode: option.oneOf({ values: ['index', 'live'], default: 'index', description: '"index": count from a harvested index; "live": query the PACS on every request.' }),
@@ -85,7 +84,7 @@ function readRule(raw: unknown, problem: ProblemAt): CollectionRule | null {
     problems++;
     problem(field ? `.${field}` : '', message);
   };
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     at('', 'must be an object such as {"by": "ClinicalTrialProtocolID"}');
     return null;
   }
@@ -108,7 +107,7 @@ function readRule(raw: unknown, problem: ProblemAt): CollectionRule | null {
 
   if (by === 'ClinicalTrialProtocolID' || by === 'IssuerOfPatientID') {
     if (raw.values === undefined) return problems > 0 ? null : { by, values: null };
-    if (!isObject(raw.values) || Object.keys(raw.values).length === 0) {
+    if (!isJsonObject(raw.values) || Object.keys(raw.values).length === 0) {
       at('values', `must be an object mapping ${by} values to collection ids`);
       return null;
     }
@@ -128,7 +127,7 @@ function readRule(raw: unknown, problem: ProblemAt): CollectionRule | null {
   }
   const patterns: Array<{ pattern: SafePattern; collection: string }> = [];
   raw.patterns.forEach((item: unknown, i: number) => {
-    if (!isObject(item)) {
+    if (!isJsonObject(item)) {
       at(`patterns[${i}]`, 'must be {"match": "<regular expression>", "collection": "<id>"}');
       return;
     }

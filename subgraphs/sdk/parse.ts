@@ -43,6 +43,11 @@ export class ResponseReader {
   }
 }
 
+/** A JSON object (not null, not an array): what a config section or a parsed answer must be before its fields are read. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** A column of a native row by name: the exact key first, then any casing of it (NBIA and XNAT vary key case). */
 export function column(row: Record<string, unknown>, name: string): unknown {
   if (Object.hasOwn(row, name)) return row[name];

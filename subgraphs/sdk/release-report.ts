@@ -11,6 +11,7 @@
  * one request needs.
  */
 import { hash } from 'node:crypto';
+import { isJsonObject } from './parse';
 
 export const RELEASE_REPORT_EXTENSION = 'eucaimReleases';
 const VERSION = 1;
@@ -44,9 +45,9 @@ export function releaseReport(repositories: RepositoryReleaseReport[]): ReleaseR
  * none or it is not in this shape; malformed entries are dropped. It says nothing about whether to believe it.
  */
 export function parseReleaseReport(value: unknown): ReleaseReport | undefined {
-  if (!isObject(value) || value.version !== VERSION || !Array.isArray(value.repositories)) return undefined;
+  if (!isJsonObject(value) || value.version !== VERSION || !Array.isArray(value.repositories)) return undefined;
   const repositories = value.repositories.flatMap((entry): RepositoryReleaseReport[] => {
-    if (!isObject(entry) || typeof entry.repositoryId !== 'string' || !Array.isArray(entry.cases) || !Array.isArray(entry.series)) return [];
+    if (!isJsonObject(entry) || typeof entry.repositoryId !== 'string' || !Array.isArray(entry.cases) || !Array.isArray(entry.series)) return [];
     const cases = entry.cases.filter((c): c is [string, string | null] => Array.isArray(c) && c.length === 2 && isKey(c[0])
       && (c[1] === null || (typeof c[1] === 'string' && c[1].length <= MAX_COLLECTION_LENGTH)));
     const series = entry.series.filter((s): s is [string, number] => Array.isArray(s) && s.length === 2 && isKey(s[0])
@@ -56,5 +57,4 @@ export function parseReleaseReport(value: unknown): ReleaseReport | undefined {
   return releaseReport(repositories);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isKey = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]+$/.test(value) && value.length <= 64;

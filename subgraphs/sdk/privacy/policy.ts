@@ -5,6 +5,7 @@
  */
 import type { RepositoryEntry } from '../entry';
 import { noiseKey, type CountNoise } from './noise';
+import { isJsonObject } from '../parse';
 
 /** Counts below this are withheld unless a repository says otherwise (the usual k of aggregate releases). */
 export const DEFAULT_MIN_CELL_SIZE = 5;
@@ -38,7 +39,6 @@ export interface CountPrivacyPolicy {
 
 const SETTINGS = ['minCellSize', 'roundTo', 'noise'];
 const NOISE_SETTINGS = ['mechanism', 'epsilon'];
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const integerIn = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
 /**
@@ -47,14 +47,14 @@ const integerIn = (v: unknown, min: number, max: number): boolean => typeof v ==
  */
 export function privacySettingsProblems(settings: unknown): string[] {
   if (settings === undefined) return [];
-  if (!isObject(settings)) return ['privacy: must be an object like { "minCellSize": 5 }'];
+  if (!isJsonObject(settings)) return ['privacy: must be an object like { "minCellSize": 5 }'];
   const problems = Object.keys(settings).filter((key) => !SETTINGS.includes(key))
     .map((key) => `privacy.${key}: unknown setting; privacy has ${SETTINGS.join(', ')}`);
   const { minCellSize, roundTo, noise } = settings;
   if (minCellSize !== undefined && !integerIn(minCellSize, 1, 1000)) problems.push('privacy.minCellSize: must be an integer between 1 and 1000');
   if (roundTo !== undefined && !integerIn(roundTo, 2, 1000)) problems.push('privacy.roundTo: must be an integer between 2 and 1000');
   if (noise === undefined) return problems;
-  if (!isObject(noise)) return [...problems, 'privacy.noise: must be an object like { "mechanism": "laplace", "epsilon": 1 }'];
+  if (!isJsonObject(noise)) return [...problems, 'privacy.noise: must be an object like { "mechanism": "laplace", "epsilon": 1 }'];
   for (const key of Object.keys(noise)) {
     if (!NOISE_SETTINGS.includes(key)) problems.push(`privacy.noise.${key}: unknown setting; noise has ${NOISE_SETTINGS.join(', ')}`);
   }
