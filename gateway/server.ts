@@ -41,8 +41,8 @@ import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
 import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
-import { callerGroup, type AdmissionOptions } from './limits/fair-admission';
-import { bindCallerGroup } from './limits/caller-group';
+import type { AdmissionOptions } from './limits/fair-admission';
+import { bindCallerGroup, callerGroup } from './limits/caller-group';
 
 export interface GatewayOptions {
   config: FederationConfig;
@@ -221,6 +221,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return throughApollo(operation, inner);
   };
   const callers = new WeakMap<IncomingMessage, RequestContext>();
+  const groups = new WeakMap<IncomingMessage, string>();
   // No authentication configured (development, tests): every caller may read every repository's records.
   const unauthenticated = (): RequestContext => ({ accessLevel: 'anonymous', recordGrants: host.current.config.repositories.map((r) => ({ repositoryId: r.id })) });
   // A test's own context is taken as it is: without recordGrants it reads no records (subgraphs/sdk/context.ts).
@@ -231,8 +232,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const context: RequestContext = { ...(await contextFor(req)), deadline: Date.now() + deadlineMs };
     // Refusals of what it asks are noted for the admission gate (http/refused-requests.ts).
     bindIncomingRequest(context, req);
-    // Its turn at each repository is taken in its caller's group (datasources/use-fair-share.ts).
-    bindCallerGroup(context, callerGroup(clientAddress(req, rateLimitOptions.trustProxy ?? false), callerKey(context)));
+    // Its turn at each repository is taken in the caller group it waited in at the gate (datasources/use-fair-share.ts).
+    const group = groups.get(req);
+    if (group) bindCallerGroup(context, group);
     if (cache) bindSubgraphCache(context, cache);
     // Europe-wide answers ask the repositories through this gateway, with (a copy of) this context.
     bindGatewayExecutor(context, europeExecutor);
@@ -247,7 +249,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Fair admission: how many requests run at once follows the CPU, and a caller group that keeps the gateway busy
   // waits while others go first (limits/fair-admission.ts).
   const admissionOff = options.admission === false || (options.admission === undefined && env.ADMISSION === 'off');
-  const admission = admissionOff ? undefined : createAdmissionGate(options.admission || {}, rateLimitOptions.trustProxy ?? false);
+  const admission = admissionOff ? undefined : createAdmissionGate(options.admission || {});
   const server: Server = createServer(async (req, res) => {
     if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || (auth.demoInForce && demoIssuer?.handle(req, res))) return;
     const path = (req.url ?? '/').split('?')[0];
@@ -295,7 +297,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (authenticated && await limited(callerKey(caller.context))) return;
       callers.set(req, caller.context);
     }
-    const release = admission ? await admission.admit(req, res, callerKey(callers.get(req))) : () => undefined;
+    // Its caller group, once: the gate queues it there, and each repository's fair share after it.
+    const group = callerGroup(clientAddress(req, rateLimitOptions.trustProxy ?? false), callerKey(callers.get(req)));
+    groups.set(req, group);
+    const release = admission ? await admission.admit(req, res, group) : () => undefined;
     if (!release) return;
     // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.
     const backstop = setTimeout(() => {

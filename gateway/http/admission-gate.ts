@@ -1,12 +1,11 @@
 /**
  * The HTTP side of fair admission (gateway/limits/fair-admission.ts): a GraphQL request waits here for its turn,
- * in its caller's group, and is refused with the gate's status, code and Retry-After when it may not run. A request
+ * in its caller's group (gateway/limits/caller-group.ts), and is refused with the gate's status, code and Retry-After when it may not run. A request
  * whose client goes away while it waits leaves the queue; one that runs gives its slot back when its work has
  * ended, whether or not its client is still there.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { callerGroup, FairAdmission, RequestRefused, type AdmissionOptions, type AdmissionStats } from '../limits/fair-admission';
-import { clientAddress } from '../limits/rate-limit';
+import { FairAdmission, RequestRefused, type AdmissionOptions, type AdmissionStats } from '../limits/fair-admission';
 import { wasRefused } from './refused-requests';
 
 export interface AdmissionGate {
@@ -15,24 +14,24 @@ export interface AdmissionGate {
    * its client went away: the work goes on, and so does what it costs), or undefined when the request was answered
    * here (refused, or its client went away while it waited).
    */
-  admit(req: IncomingMessage, res: ServerResponse, caller: string | undefined): Promise<((res: ServerResponse) => void) | undefined>;
+  admit(req: IncomingMessage, res: ServerResponse, group: string): Promise<((res: ServerResponse) => void) | undefined>;
   readonly stats: AdmissionStats;
   close(): void;
 }
 
-export function createAdmissionGate(options: Partial<AdmissionOptions>, trustProxy: boolean): AdmissionGate {
+export function createAdmissionGate(options: Partial<AdmissionOptions>): AdmissionGate {
   const admission = new FairAdmission(options);
   return {
     get stats() {
       return admission.stats;
     },
-    async admit(req, res, caller) {
+    async admit(req, res, group) {
       // A client that goes away while it waits gives its place in the queue back.
       const gone = new AbortController();
       const onClose = () => gone.abort();
       res.once('close', onClose);
       try {
-        const release = await admission.admit(callerGroup(clientAddress(req, trustProxy), caller), gone.signal);
+        const release = await admission.admit(group, gone.signal);
         if (gone.signal.aborted) {
           release();
           return undefined;

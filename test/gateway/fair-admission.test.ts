@@ -3,7 +3,8 @@
  * when, and how the number of requests running at once follows the event loop's load. Real timers and a real busy
  * loop, no fake clock: what is asserted is an order or a bound, never a duration measured to the millisecond.
  */
-import { callerGroup, FairAdmission, RequestRefused, type Release } from '../../gateway/limits/fair-admission';
+import { callerGroup } from '../../gateway/limits/caller-group';
+import { FairAdmission, RequestRefused, type Release } from '../../gateway/limits/fair-admission';
 
 const busy = (ms: number) => {
   const end = performance.now() + ms;
