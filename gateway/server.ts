@@ -15,7 +15,7 @@ import { SubgraphCache, type SubgraphCacheOptions } from './cache/subgraph-cache
 import type { Federation } from './federation';
 import { FederationHost } from './federation-host';
 import { createGraphiqlHandler } from './graphiql';
-import { createApolloHandler } from '../subgraphs/sdk/apollo-http';
+import { createApolloHandler, writeErrorAnswer } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './http/health';
 import { maskInternalErrors } from './http/mask-internal-errors';
 import { createCorsHandler } from './http/cors';
@@ -272,8 +272,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const verdict = rateLimiter && await rateLimiter.check(req, subject);
       if (!verdict || verdict.allowed) return false;
       const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(seconds) });
-      res.end(JSON.stringify({ errors: [{ message: `too many requests from this caller: try again in ${seconds} s`, extensions: { code: 'RATE_LIMITED', retryAfterMs: verdict.retryAfterMs } }] }));
+      writeErrorAnswer(res, 429, `too many requests from this caller: try again in ${seconds} s`,
+        { code: 'RATE_LIMITED', retryAfterMs: verdict.retryAfterMs }, { 'retry-after': String(seconds) });
       return true;
     };
     // Taken as the request arrives: a config reload while it runs does not change who its caller is.
@@ -305,14 +305,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.
     const backstop = setTimeout(() => {
       if (res.headersSent) return;
-      res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: `the gateway could not answer within its request deadline of ${deadlineMs} ms`, extensions: { code: 'GATEWAY_DEADLINE_EXCEEDED' } }] }));
+      writeErrorAnswer(res, 503, `the gateway could not answer within its request deadline of ${deadlineMs} ms`, { code: 'GATEWAY_DEADLINE_EXCEEDED' });
     }, deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
     apolloHandler(req, res).catch((error: unknown) => {
       console.error(`gateway: request failed: ${(error as Error).message}`);
       if (res.writableEnded) return;
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'internal gateway error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
     }).finally(() => {
       clearTimeout(backstop);
       // The slot is held until the work has ended: a client that hung up, or the backstop, does not end it.

@@ -5,6 +5,7 @@
  * ended, whether or not its client is still there.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { writeErrorAnswer } from '../../subgraphs/sdk/apollo-http';
 import { FairAdmission, RequestRefused, type AdmissionOptions, type AdmissionStats } from '../limits/fair-admission';
 import { wasRefused } from './refused-requests';
 
@@ -45,8 +46,8 @@ export function createAdmissionGate(options: Partial<AdmissionOptions>): Admissi
         const { refusal } = error;
         // Its body is read and dropped, so that the client receives the refusal rather than a reset connection.
         req.resume();
-        if (!res.headersSent) res.writeHead(refusal.status, { 'content-type': 'application/json', 'retry-after': String(refusal.retryAfterSeconds) });
-        res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code, retryAfterMs: refusal.retryAfterSeconds * 1000 } }] }));
+        writeErrorAnswer(res, refusal.status, refusal.message, { code: refusal.code, retryAfterMs: refusal.retryAfterSeconds * 1000 },
+          { 'retry-after': String(refusal.retryAfterSeconds) });
         return undefined;
       } finally {
         res.off('close', onClose);

@@ -12,6 +12,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * A GraphQL error answer written by hand, for refusals before Apollo Server sees the request (body too large, rate
+ * limits, the gateway's gate and deadline): `{ "errors": [{ message, extensions }] }` as JSON, with `headers` (e.g.
+ * Retry-After) unless the headers went out already.
+ */
+export function writeErrorAnswer(
+  res: ServerResponse, status: number, message: string, extensions: Record<string, unknown>, headers: Record<string, string> = {},
+): void {
+  if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ errors: [{ message, extensions }] }));
+}
+
 export interface ApolloHandlerOptions {
   /** Changes Apollo's answer before it is written (the gateway's status codes for `application/json`). */
   adjustResponse?: (response: HTTPGraphQLResponse) => HTTPGraphQLResponse;
@@ -29,8 +41,7 @@ export function createApolloHandler<TContext extends BaseContext>(
     try {
       body = await readBody(req, headers.get('content-type'));
     } catch (error) {
-      res.writeHead((error as { status?: number }).status ?? 400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] }));
+      writeErrorAnswer(res, (error as { status?: number }).status ?? 400, (error as Error).message, { code: 'BAD_REQUEST' });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
