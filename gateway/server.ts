@@ -26,6 +26,7 @@ import { demoSimulatorAt } from './demo';
 import { createDemoFaultsHandler, localFaultTarget, type FaultTarget } from './resilience/demo-faults';
 import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
 import { boundedDocumentStore } from './limits/document-store';
+import { withPlansPerOperation } from './limits/plan-cache-key';
 import { loadTrustedDocuments, markGatewayOwnOperation, trustedDocumentsPlugin } from './limits/trusted-documents';
 import { clientAddress, createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
 import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
@@ -184,7 +185,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const trustedDocumentsConfig = trustedDocumentsWithEnv(options.config.trustedDocuments, env);
   const trustedDocuments = trustedDocumentsConfig && trustedDocumentsPlugin<RequestContext>(loadTrustedDocuments(trustedDocumentsConfig));
   const apollo = new ApolloServer<RequestContext>({
-    gateway,
+    // Query plans kept per operation, not per source text: a new comment does not cost a new plan.
+    gateway: withPlansPerOperation(gateway),
     introspection,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,

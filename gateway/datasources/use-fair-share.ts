@@ -22,7 +22,8 @@ import { callerGroupOf } from '../limits/caller-group';
 import { timeLeftMs } from '../limits/request-deadline';
 import { abandonedWorkSettled } from './abandoned-work';
 import { failureResponse } from './failure-response';
-import type { SubgraphMiddleware } from './middleware';
+import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
+import type { SubgraphCall, SubgraphMiddleware } from './middleware';
 
 /** Calls waiting for one repository, per caller group and in all. */
 const MAX_WAITING_PER_GROUP = 32;
@@ -31,18 +32,45 @@ const MAX_WAITING = 256;
 const WAIT_SHARE_OF_TIMEOUT = 0.5;
 const MAX_WAIT_MS = 5_000;
 
-export const useFairShare: SubgraphMiddleware = (info, next) => {
-  const entry = info.entry;
-  if (!entry) return next;
-  const limit = entry.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
-  const maxWaitMs = Math.min(MAX_WAIT_MS, Math.floor((entry.timeoutMs ?? MAX_WAIT_MS * 2) * WAIT_SHARE_OF_TIMEOUT));
-  const share = new FairAdmission({
-    initialConcurrent: limit, minConcurrent: limit, maxConcurrent: limit, adjustEveryMs: 0,
-    maxRunningPerGroup: Math.max(1, Math.floor(limit / 2)),
-    // One call is always left for another caller: a portal's question waits for no flood's call to end there.
-    hardMaxRunningPerGroup: limit > 1 ? limit - 1 : 1,
-    maxQueuedPerGroup: MAX_WAITING_PER_GROUP, maxQueued: MAX_WAITING, maxWaitMs,
-  });
+/**
+ * The share of each repository, kept per repository id across config reloads (as its circuit breaker is,
+ * resilience/repository-status.ts): calls still running when a reload swaps the federation in keep counting against
+ * the repository's limit, and the least-used-lately order of its callers goes on. A repository whose endpoint, kind,
+ * subgraph or share settings changed gets a fresh share; the calls of the old one end against the old one.
+ */
+class FairShares {
+  private readonly shares = new Map<string, { identity: string; share: FairAdmission }>();
+
+  of(entry: RepositoryEntry, limit: number, maxWaitMs: number): FairAdmission {
+    const identity = JSON.stringify([entry.apiKind, entry.endpoint, entry.subgraph, limit, maxWaitMs]);
+    const existing = this.shares.get(entry.id);
+    if (existing?.identity === identity) return existing.share;
+    const share = new FairAdmission({
+      initialConcurrent: limit, minConcurrent: limit, maxConcurrent: limit, adjustEveryMs: 0,
+      maxRunningPerGroup: Math.max(1, Math.floor(limit / 2)),
+      // One call is always left for another caller: a portal's question waits for no flood's call to end there.
+      hardMaxRunningPerGroup: limit > 1 ? limit - 1 : 1,
+      maxQueuedPerGroup: MAX_WAITING_PER_GROUP, maxQueued: MAX_WAITING, maxWaitMs,
+    });
+    this.shares.set(entry.id, { identity, share });
+    return share;
+  }
+}
+
+/** The middleware on shares of its own (tests); the gateway's is `useFairShare`, on the process's shares. */
+export function createFairShareMiddleware(shares = new FairShares()): SubgraphMiddleware {
+  return (info, next) => {
+    const entry = info.entry;
+    if (!entry) return next;
+    const limit = entry.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+    const maxWaitMs = Math.min(MAX_WAIT_MS, Math.floor((entry.timeoutMs ?? MAX_WAIT_MS * 2) * WAIT_SHARE_OF_TIMEOUT));
+    return fairShareCalls(entry.id, limit, maxWaitMs, shares.of(entry, limit, maxWaitMs), next);
+  };
+}
+
+export const useFairShare: SubgraphMiddleware = createFairShareMiddleware();
+
+function fairShareCalls(repositoryId: string, limit: number, maxWaitMs: number, share: FairAdmission, next: SubgraphCall): SubgraphCall {
   return async (options) => {
     if (!isQueryCall(options)) return next(options);
     let release: () => void;
@@ -55,15 +83,15 @@ export const useFairShare: SubgraphMiddleware = (info, next) => {
       if (!(error instanceof RequestRefused)) throw error;
       if (byDeadline && error.refusal.code === 'OVERLOADED') {
         return failureResponse(options, {
-          code: ErrorCode.TIMEOUT, repositoryId: entry.id, extensions: { timeoutMs: left, requestDeadline: true },
-          message: `repository "${entry.id}": did not answer before the request's deadline (${left} ms were left, spent waiting for its turn there)`,
+          code: ErrorCode.TIMEOUT, repositoryId, extensions: { timeoutMs: left, requestDeadline: true },
+          message: `repository "${repositoryId}": did not answer before the request's deadline (${left} ms were left, spent waiting for its turn there)`,
         });
       }
       return failureResponse(options, {
-        code: ErrorCode.OVERLOADED, repositoryId: entry.id, extensions: { maxConcurrentCalls: limit },
+        code: ErrorCode.OVERLOADED, repositoryId, extensions: { maxConcurrentCalls: limit },
         message: error.refusal.status === 429
-          ? `repository "${entry.id}": not asked, this caller already has ${MAX_WAITING_PER_GROUP} calls waiting there; retry when answers have come back`
-          : `repository "${entry.id}": not asked, its ${limit} calls at once were taken and this one waited its longest; retry in a moment`,
+          ? `repository "${repositoryId}": not asked, this caller already has ${MAX_WAITING_PER_GROUP} calls waiting there; retry when answers have come back`
+          : `repository "${repositoryId}": not asked, its ${limit} calls at once were taken and this one waited its longest; retry in a moment`,
       });
     }
     try {
@@ -72,5 +100,4 @@ export const useFairShare: SubgraphMiddleware = (info, next) => {
       // Held until the call's work has ended, also when the timeout gave up on it earlier (abandoned-work.ts).
       void abandonedWorkSettled(options).then(() => release());
     }
-  };
-};
+  };}

@@ -268,6 +268,25 @@ describe('each repository\'s fair share', () => {
     await other.close();
     expect(simulator.requests.total).toBe(4);
   });
+
+  it('keeps a repository\'s share across a config reload: a call running before it still counts after it', async () => {
+    // es-one: one call at a time. A reload that renames another repository swaps in a new federation (new data
+    // sources, new middlewares) while es-one's call is running.
+    const simulator = federation.simulator('es-one');
+    simulator.faults.latencyMs = LATENCY_MS;
+    const before = timed(COHORT, { id: 'es-one', where: freshFilter() });
+    while (simulator.requests.total < 1) await sleep(5);
+    const renamed = { ...federation.config, repositories: federation.config.repositories.map((r) => (r.id === 'it-beacon' ? { ...r, name: 'Renamed beacon' } : r)) };
+    const generation = federation.gateway.host.generation;
+    expect(await federation.gateway.host.reload(renamed)).toMatchObject({ ok: true, generation: generation + 1 });
+    const after = await timed(COHORT, { id: 'es-one', where: freshFilter() });
+    const first = await before;
+    expectAnswered(first);
+    expectAnswered(after);
+    // The second call was sent only once the first had been answered.
+    expect(mostAtOnce(arrivals.get('es-one')!, LATENCY_MS)).toBe(1);
+    expect(after.at - first.at).toBeGreaterThanOrEqual(LATENCY_MS - 20);
+  });
 });
 
 describe('config field maxConcurrentCalls', () => {
