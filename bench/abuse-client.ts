@@ -6,7 +6,7 @@
  * still in flight, and returns what became of them per kind.
  */
 import { Pool } from 'undici';
-import { abuseKinds, abusiveClientAddress, classify, SHED_CODES, type AbuseKind, type Outcome } from './abuse-requests';
+import { abuseKinds, abusiveClientAddress, classify, SHED_CODES, type AbuseKind, type AbuseNetworks, type Outcome } from './abuse-requests';
 import { exitOnTerm, serveCommands } from './ipc';
 import { summarize } from './stats';
 
@@ -18,6 +18,8 @@ export interface AbuseRunArgs {
   timeoutMs: number;
   /** Only these kinds (AbuseKind.key); all when absent. */
   kinds?: string[];
+  /** One network per kind or per client (abusiveClientAddress). */
+  networks: AbuseNetworks;
 }
 
 export interface AbuseKindResult {
@@ -57,7 +59,7 @@ async function runKind(kind: AbuseKind, index: number, args: AbuseRunArgs): Prom
   const path = new URL(args.url).pathname;
   // One connection per client, each from its own loopback address: separate anonymous callers.
   const pools = Array.from({ length: kind.concurrency }, (_, c) => new Pool(origin, {
-    connections: 1, pipelining: 1, keepAliveTimeout: 10_000, localAddress: abusiveClientAddress(index, c),
+    connections: 1, pipelining: 1, keepAliveTimeout: 10_000, localAddress: abusiveClientAddress(index, c, args.networks),
   }));
   const latencies: number[] = [];
   const result: AbuseKindResult = {

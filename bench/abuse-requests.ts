@@ -35,8 +35,15 @@ export function normalFilters(phase: number): Array<Record<string, unknown>> {
 export function normalClientAddress(client: number): string {
   return `127.0.0.${10 + client}`;
 }
-export function abusiveClientAddress(kind: number, client: number): string {
-  return `127.1.${kind}.${client + 1}`;
+/**
+ * How the abusive clients spread over networks: 'per-kind', all clients of a kind in one /24 (127.1.<kind>.<client>,
+ * one caller group at the gateway's admission gate and fair shares); 'per-client', every client in a /24 of its own
+ * (127.<2 + kind>.<client>.1), as a flood from many networks looks to the gateway.
+ */
+export type AbuseNetworks = 'per-kind' | 'per-client';
+
+export function abusiveClientAddress(kind: number, client: number, networks: AbuseNetworks = 'per-kind'): string {
+  return networks === 'per-client' ? `127.${2 + kind}.${client}.1` : `127.1.${kind}.${client + 1}`;
 }
 /** Clients per kind and normal clients: one loopback address each (see above). */
 export const MAX_CLIENTS = 200;

@@ -23,7 +23,7 @@ import { Pool } from 'undici';
 import { DEFAULT_CONFIG_PATH } from '../gateway/defaults';
 import type { AdmissionStats } from '../gateway/limits/fair-admission';
 import type { AbuseKindResult, AbuseRunArgs } from './abuse-client';
-import { abuseKinds, MAX_CLIENTS, NORMAL_QUERY, normalClientAddress, normalFilters } from './abuse-requests';
+import { abuseKinds, MAX_CLIENTS, NORMAL_QUERY, normalClientAddress, normalFilters, type AbuseNetworks } from './abuse-requests';
 import type { Verdict } from './fanout';
 import type { EventLoopDelay } from './gateways/this-gateway';
 import { startChild, type Child } from './ipc';
@@ -52,6 +52,8 @@ export interface AbuseOptions {
   abuseKinds?: string[];
   /** Where the demo's simulators run (AbuseSimulators). */
   abuseSimulators: AbuseSimulators;
+  /** The abusive clients' networks: one /24 per kind, or one per client (bench/abuse-requests.ts). */
+  abuseNetworks: AbuseNetworks;
 }
 
 /** Every request, normal or abusive, gives up after this long: above the 30 s request deadline and its 2 s backstop. */
@@ -295,7 +297,7 @@ export async function runAbuse(options: AbuseOptions, log: (line: string) => voi
     log(`abuse: baseline: normal p99 ${ms(baseline.result.normal.p99)}, ${baseline.result.normal.failed} failed, event loop max ${ms(baseline.result.eventLoop?.max ?? NaN)}`);
     const args: AbuseRunArgs = {
       url: gateway.ready.url, seconds: options.duration, floodConcurrency: options.floodConcurrency,
-      maxRequestsPerKind: options.maxRequestsPerKind, timeoutMs: REQUEST_TIMEOUT_MS, kinds: options.abuseKinds,
+      maxRequestsPerKind: options.maxRequestsPerKind, timeoutMs: REQUEST_TIMEOUT_MS, kinds: options.abuseKinds, networks: options.abuseNetworks,
     };
     const attack = await runPhase('attack', options.duration, gateway, simulators, options, () => client.call<AbuseKindResult[]>('run', args));
     log(`abuse: attack: normal p99 ${ms(attack.result.normal.p99)}, ${attack.result.normal.failed} failed, event loop max ${ms(attack.result.eventLoop?.max ?? NaN)}`);
@@ -311,7 +313,9 @@ export async function runAbuse(options: AbuseOptions, log: (line: string) => voi
     };
     notes.push('the runner (normal client, /healthz), the abusive clients\' process and the gateway with its simulators share the machine\'s cores; '
       + '"runner loop max" is the runner\'s own event-loop delay: long there too means the machine starved every process');
-    notes.push('every client connects from a loopback address of its own (normal clients 127.0.0.10+, abusive 127.1.<kind>.<client>): a per-caller rate limit counts each apart, the fair admission queue one network (/24) per kind; '
+    notes.push(`every client connects from a loopback address of its own (normal clients 127.0.0.10+, abusive ${options.abuseNetworks === 'per-client'
+      ? '127.<2 + kind>.<client>.1): a per-caller rate limit counts each apart, the fair admission queue and fair shares one network (/24) per abusive client (--abuse-networks per-client); '
+      : '127.1.<kind>.<client>): a per-caller rate limit counts each apart, the fair admission queue and fair shares one network (/24) per kind; '}`
       + 'a refusal for load (429 RATE_LIMITED or TOO_MANY_CONCURRENT_REQUESTS, 503 OVERLOADED; column "shed") is acceptable for an abusive request, a failure for a normal one');
     notes.push(`event-loop delays are monitorEventLoopDelay's samples at ${a.eventLoop?.resolutionMs ?? 10} ms resolution: each includes that interval, so an idle loop reads about ${a.eventLoop?.resolutionMs ?? 10} ms`);
     if (options.abuseKinds) notes.push(`only these abusive kinds were sent (--abuse-kinds): ${options.abuseKinds.join(', ')}`);

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printAbuse, runAbuse, type AbuseResult, type AbuseSimulators } from './abuse';
-import { abuseKinds } from './abuse-requests';
+import { abuseKinds, type AbuseNetworks } from './abuse-requests';
 import { BASELINE_COMMIT, ensureBaseline, findNode20, type BaselineSetup } from './baseline';
 import { FANOUT_QUERY, printFanout, runFanout, type FanoutResult, type Verdict } from './fanout';
 import { machineHeader, machineInfo } from './machine';
@@ -59,7 +59,15 @@ const HELP = `npm run bench -- [options]
                                 abuse: the demo's simulators in a thread of the gateway's process as npm start runs
                                 them (default), in the gateway's own thread, or in a process of their own, so the
                                 gateway's figures are its own work only
+  --abuse-networks per-kind|per-client
+                                abuse: all clients of an abusive kind in one /24 network (default: one caller group at
+                                the gateway), or every abusive client in a /24 of its own (a flood from many networks)
   --out <file>                  results JSON (default bench/results/latest.json)`;
+
+function abuseNetworks(value: string): AbuseNetworks {
+  if (value !== 'per-kind' && value !== 'per-client') throw new Error(`--abuse-networks must be per-kind or per-client\n${HELP}`);
+  return value;
+}
 
 function abuseSimulators(value: string): AbuseSimulators {
   if (value !== 'thread' && value !== 'main-thread' && value !== 'separate') throw new Error(`--abuse-simulators must be thread, main-thread or separate\n${HELP}`);
@@ -88,7 +96,7 @@ function parse(argv: string[]) {
     else throw new Error(`--${name} needs a value\n${HELP}`);
   }
   const known = new Set(['scenario', 'duration', 'concurrency', 'rounds', 'warmup', 'query', 'repositories', 'countries', 'cases', 'images', 'latency', 'cold', 'warm', 'out', 'simulator-processes', 'timeout-ms',
-    'normal-concurrency', 'normal-interval', 'flood-concurrency', 'max-requests-per-kind', 'abuse-kinds', 'abuse-simulators']);
+    'normal-concurrency', 'normal-interval', 'flood-concurrency', 'max-requests-per-kind', 'abuse-kinds', 'abuse-simulators', 'abuse-networks']);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${HELP}`);
   const number = (name: string, fallback: number, min: number) => {
     const raw = values.get(name);
@@ -129,6 +137,7 @@ function parse(argv: string[]) {
     maxRequestsPerKind: Math.round(number('max-requests-per-kind', 5000, 1)),
     abuseKinds: abuseKindList(values.get('abuse-kinds')),
     abuseSimulators: abuseSimulators(values.get('abuse-simulators') ?? 'thread'),
+    abuseNetworks: abuseNetworks(values.get('abuse-networks') ?? 'per-kind'),
     out: values.get('out') ?? join(__dirname, 'results', 'latest.json'),
   };
 }
