@@ -114,8 +114,11 @@ export interface RunningSimulator {
   /** http://127.0.0.1:<port> */
   origin: string;
   port: number;
-  /** Requests received since start (or since resetCounts), by path. */
-  requests: { total: number; byPath: Map<string, number>; log: string[] };
+  /**
+   * Requests received since start (or since resetCounts), by path; `hungUp`: those whose client closed the connection
+   * before the answer was written (a server's "client closed request", nginx's 499).
+   */
+  requests: { total: number; byPath: Map<string, number>; log: string[]; hungUp: number };
   resetCounts(): void;
   /** Change fault knobs while running. */
   faults: Faults;
@@ -123,7 +126,7 @@ export interface RunningSimulator {
 }
 
 export async function startSimulator(options: SimulatorOptions, handler: SimulatorHandler): Promise<RunningSimulator> {
-  const requests = { total: 0, byPath: new Map<string, number>(), log: [] as string[] };
+  const requests = { total: 0, byPath: new Map<string, number>(), log: [] as string[], hungUp: 0 };
   const hanging = new Set<ServerResponse>();
   const delaying = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
@@ -204,6 +207,10 @@ export async function startSimulator(options: SimulatorOptions, handler: Simulat
         return;
       }
     }
+    // Counted from here: the flapping above drops connections itself.
+    res.on('close', () => {
+      if (!res.writableFinished && !closed) requests.hungUp++;
+    });
     if (faults.hang) {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
@@ -269,6 +276,7 @@ export async function startSimulator(options: SimulatorOptions, handler: Simulat
       requests.total = 0;
       requests.byPath.clear();
       requests.log.length = 0;
+      requests.hungUp = 0;
     },
     faults,
     async close() {

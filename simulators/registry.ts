@@ -17,7 +17,7 @@ export interface RunningNativeSimulator {
   baseUrl: string;
   /** Fault knobs, changeable while running (see simulators/http-server.ts). */
   faults: Faults;
-  requests: { total: number; byPath: Map<string, number>; log: string[] };
+  requests: { total: number; byPath: Map<string, number>; log: string[]; hungUp: number };
   resetCounts(): void;
   close(): Promise<void>;
 }

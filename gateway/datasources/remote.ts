@@ -9,6 +9,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { RequestContext } from '../../subgraphs/sdk/context';
+import { currentSignal } from '../../subgraphs/sdk/cancellation';
 import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { GATEWAY_GRANT_HEADER } from '../../subgraphs/sdk/serve';
 import { forwardedGrant } from '../auth/forward-grant';
@@ -33,12 +34,17 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
+    // The call's cancellation (subgraphs/sdk/cancellation.ts): nobody waits for it any more, so its request is aborted.
+    const signal = currentSignal();
     try {
       // The caller's grant for this repository, signed by the gateway: the subgraph checks it again (README "Who may see what").
       const grant = await forwardedGrant(options.context as RequestContext | undefined, this.options.name);
-      return await this.send(request.query ?? '', request.variables, request.operationName, grant);
+      return await this.send(request.query ?? '', request.variables, request.operationName, grant, signal);
     } catch (error) {
-      return failureResponse(options, { ...this.describe(error), repositoryId: this.options.name });
+      const described = signal?.aborted
+        ? { code: ErrorCode.CANCELLED, message: `repository "${this.options.name}": call to the subgraph at ${this.options.url} cancelled: nobody waits for it any more` }
+        : this.describe(error);
+      return failureResponse(options, { ...described, repositoryId: this.options.name });
     }
   }
 
@@ -46,7 +52,7 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
     await this.pool.close();
   }
 
-  private async send(query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined, grant: string | undefined): Promise<GatewayGraphQLResponse> {
+  private async send(query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined, grant: string | undefined, signal: AbortSignal | undefined): Promise<GatewayGraphQLResponse> {
     const answer = await this.pool.request({
       method: 'POST',
       path: this.path,
@@ -55,6 +61,7 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
         ...(grant ? { [GATEWAY_GRANT_HEADER]: grant } : {}),
       },
       body: JSON.stringify({ query, variables, operationName }),
+      signal,
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs,
     });

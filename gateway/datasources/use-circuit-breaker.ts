@@ -9,6 +9,7 @@
  */
 import { callFailure, CIRCUIT_OPEN, markSingleAttempt } from '../resilience/outcome';
 import { repositoryStatuses, type RepositoryStatusRegistry } from '../resilience/repository-status';
+import { currentSignal } from '../../subgraphs/sdk/cancellation';
 import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { failureResponse } from './failure-response';
 import type { SubgraphMiddleware } from './middleware';
@@ -46,7 +47,9 @@ export function createCircuitBreakerMiddleware(settings: CircuitBreakerOptions =
         failureCode = callFailure(response)?.code;
         return response;
       } finally {
-        health.completed(admission.probe, now() - started, failureCode);
+        // Cancelled because its caller went away (subgraphs/sdk/cancellation.ts): the call says nothing of the repository.
+        if (currentSignal()?.aborted) health.cancelled(admission.probe);
+        else health.completed(admission.probe, now() - started, failureCode);
       }
     };
   };

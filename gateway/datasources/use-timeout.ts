@@ -5,9 +5,13 @@
  * other repositories are unaffected. One timer per call, cleared when the call ends (no AbortSignal.timeout:
  * DESIGN.md measured it tripling memory under load).
  *
- * In-process work cannot be cancelled: it runs on and its late answer is dropped (the adapter's native client has
- * its own per-request timeout, so it ends too). A remote call's undici request keeps its own timeouts as well.
+ * A call that timed out is cancelled (subgraphs/sdk/cancellation.ts): its native requests in flight are aborted and
+ * no new one is sent, and a remote subgraph's HTTP request is aborted. So is a call whose caller went away: the
+ * call's cancellation follows the one it runs under (the client's connection, or the shared one of a de-duplicated
+ * call, use-dedup.ts). Work that runs on regardless (a harvest several calls share) ends on its own; its late answer
+ * is dropped.
  */
+import { linkedController, withSignal } from '../../subgraphs/sdk/cancellation';
 import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { timeLeftMs } from '../limits/request-deadline';
 import { markAbandoned } from './abandoned-work';
@@ -31,14 +35,18 @@ export const useTimeout: SubgraphMiddleware = (info, next) => {
       extensions: { timeoutMs, ...(byDeadline ? { requestDeadline: true } : {}) },
     });
     if (timeoutMs === 0) return Promise.resolve(timedOutAnswer());
-    const call = next(options);
+    const cancellation = linkedController();
+    const call = withSignal(cancellation.controller.signal, () => next(options));
+    void call.then(cancellation.dispose, cancellation.dispose);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     return Promise.race([call, timedOut]).then((answer) => {
       if (answer !== 'timeout') return answer;
-      // The late answer (or failure) of the abandoned call is dropped; a repository's fair share waits for it.
+      // The abandoned call is cancelled; its late answer (or failure) is dropped, and a repository's fair share waits
+      // until it has ended.
+      cancellation.controller.abort(new Error(`repository "${repositoryId}": timed out`));
       markAbandoned(options, call);
       return timedOutAnswer();
     }).finally(() => clearTimeout(timer));

@@ -71,6 +71,14 @@ export class CircuitBreaker {
   }
 
   /**
+   * The call was cancelled before the repository answered (its caller went away): it says nothing of the repository.
+   * A probe gives its turn to the next call.
+   */
+  cancelled(probe: boolean): void {
+    if (probe) this.probing = false;
+  }
+
+  /**
    * The call failed as a repository failure. Returns true when this opened the breaker: the threshold was reached,
    * or the probe failed (open again for another resetAfterMs). Late failures of calls admitted before the breaker
    * opened count but do not move its reset time.

@@ -87,6 +87,11 @@ export class RepositoryHealth {
     this.refresh();
   }
 
+  /** A call admitted by admit() was cancelled (its caller went away): neither a success nor a failure. */
+  cancelled(probe: boolean): void {
+    this.breaker.cancelled(probe);
+  }
+
   status(): RepositoryStatus {
     this.refresh();
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

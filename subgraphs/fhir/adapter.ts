@@ -34,6 +34,7 @@ import { FhirClient } from './client';
 import { collectionRecord, referenceId, studyRecord, type MappingContext } from './mapping';
 import { codePointOrder, fhirReadCaches, NativeReads, Replan, type FhirReadCaches } from './native-reads';
 import { readFhirOptions, type FhirAdapterOptions } from './options';
+import { detached } from '../sdk/cancellation';
 import {
   escapeSearchValue, filterFingerprint, nativelyExactPart, planCandidates, ServerProfile, type CandidatePlan, type PlanOptions,
 } from './plan';
@@ -180,7 +181,8 @@ export class FhirAdapter implements RepositoryAdapter {
   /** The server's profile: its CapabilityStatement, read once (and again after a failure to read it). */
   private serverProfile(): Promise<ServerProfile> {
     if (!this.profile) {
-      const loading = this.client.capabilities().then((capabilities) => new ServerProfile(capabilities));
+      // Shared by every query: no caller going away cancels it (sdk/cancellation.ts).
+      const loading = detached(() => this.client.capabilities()).then((capabilities) => new ServerProfile(capabilities));
       loading.catch(() => {
         if (this.profile === loading) this.profile = null;
       });

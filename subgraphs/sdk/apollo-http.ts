@@ -4,6 +4,7 @@
  */
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientGoneSignal, withSignal } from './cancellation';
 
 /**
  * Largest request body accepted. The largest filter the limits let through (100 values of 200 characters in each
@@ -46,7 +47,14 @@ export function createApolloHandler<TContext extends BaseContext>(
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body };
-    const executed = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextFor(req) });
+    // Everything this request starts is cancelled if its client goes away before the answer is written (cancellation.ts).
+    const clientGone = clientGoneSignal(res);
+    let executed: Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>>;
+    try {
+      executed = await withSignal(clientGone.signal, () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextFor(req) }));
+    } finally {
+      clientGone.dispose();
+    }
     const answer = options.adjustResponse ? options.adjustResponse(executed) : executed;
     // Already answered (the gateway's deadline backstop) or the client went away: nothing more to write.
     if (res.headersSent || res.writableEnded) return;

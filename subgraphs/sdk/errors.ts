@@ -25,6 +25,11 @@ export const ErrorCode = {
   CIRCUIT_OPEN: 'REPOSITORY_CIRCUIT_OPEN',
   /** The gateway did not ask it: its calls at once were all taken and this one waited too long for its turn. */
   OVERLOADED: 'REPOSITORY_OVERLOADED',
+  /**
+   * The gateway stopped waiting for this call (its caller went away, or its timeout had already answered), so its
+   * native requests were aborted (cancellation.ts). No caller who still waits sees it; not a repository failure.
+   */
+  CANCELLED: 'REPOSITORY_CALL_CANCELLED',
   /** A defect in the adapter itself. */
   ADAPTER_ERROR: 'REPOSITORY_ADAPTER_ERROR',
 } as const;

@@ -1,3 +1,5 @@
+import { detached } from './cancellation';
+
 /**
  * A harvested copy of a repository's series-level metadata, for native APIs without counts (DICOMweb has none:
  * PS3.18 QIDO returns no total). Loaded on first use, refreshed after `ttlMs`, one harvest at a time: concurrent
@@ -31,7 +33,8 @@ export class HarvestedIndex<T> {
   }
 
   private start(): Promise<T> {
-    const run = this.harvest(this.value).then((value) => {
+    // Shared by every query that waits for it: no caller going away cancels it (cancellation.ts).
+    const run = detached(() => this.harvest(this.value)).then((value) => {
       this.value = value;
       this.harvestedAt = Date.now();
       return value;

@@ -4,6 +4,7 @@
  * values (which can hold patient identifiers) into messages or logs.
  */
 import { Pool, errors as undiciErrors } from 'undici';
+import { currentSignal } from './cancellation';
 import { ErrorCode, RepositoryError } from './errors';
 
 export type QueryValue = string | number | readonly string[] | undefined | null;
@@ -118,12 +119,15 @@ export class NativeHttp {
     const target = `${this.basePath}${path}${search ? `?${search}` : ''}`;
     const headers: Record<string, string> = { ...this.headers, ...callHeaders };
     if (this.authorization) headers.authorization = this.authorization;
+    // The call this request is for (cancellation.ts): nobody waits for it any more, so it is not sent, or aborted.
+    const signal = currentSignal();
+    if (signal?.aborted) throw this.cancelled(method, path);
     let status: number;
     let contentType: string;
     let text: string;
     try {
       const response = await this.pool.request({
-        method, path: target, headers, body,
+        method, path: target, headers, body, signal,
         headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs,
       });
       status = response.statusCode;
@@ -131,10 +135,15 @@ export class NativeHttp {
       contentType = (Array.isArray(type) ? type[0] : type) ?? '';
       text = await response.body.text();
     } catch (error) {
+      if (signal?.aborted) throw this.cancelled(method, path);
       throw this.transportError(error, method, path);
     }
     if (status >= 400 && !passStatuses.includes(status)) throw this.httpError(status, method, path);
     return { status, contentType, text };
+  }
+
+  private cancelled(method: string, path: string): RepositoryError {
+    return new RepositoryError(ErrorCode.CANCELLED, this.repositoryId, `${method} ${this.basePath}${path} cancelled: nobody waits for this call any more`);
   }
 
   private httpError(status: number, method: string, path: string): RepositoryError {

@@ -8,6 +8,8 @@
  * as the gateway's answer cache may be. Bounded in entries (least recently used go first); identical reads in
  * flight are shared; failures are never kept. Values are shared between requests: callers treat them as read-only.
  */
+import { detached } from './cancellation';
+
 export class ReadCache<V> {
   private readonly entries = new Map<string, { value: V; expires: number }>();
   private readonly inFlight = new Map<string, Promise<V>>();
@@ -47,7 +49,8 @@ export class ReadCache<V> {
     if (kept !== undefined) return Promise.resolve(kept);
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = read().then((value) => {
+      // Shared by every caller that asks for the key meanwhile: none of them going away cancels it (cancellation.ts).
+      pending = detached(read).then((value) => {
         this.set(key, value);
         return value;
       }).finally(() => this.inFlight.delete(key));
