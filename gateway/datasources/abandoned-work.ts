@@ -1,6 +1,7 @@
 /**
- * Work a middleware stopped waiting for (the timeout answered REPOSITORY_TIMEOUT) goes on until it settles: an
- * in-process adapter keeps sending native requests. A middleware further out that holds a resource for the call (a
+ * Work a middleware stopped waiting for (the timeout answered REPOSITORY_TIMEOUT) goes on until it settles: it is
+ * cancelled (subgraphs/sdk/cancellation.ts), but its native requests end only once hung up, and work it waits for
+ * that other calls share (a harvest) is not cancelled at all. A middleware further out that holds a resource for the call (a
  * repository's fair share) waits for that work too, not only for the answer it got, so that a timed-out call does
  * not free its slot while its native requests still reach the repository. Keyed by the call's options object,
  * which every middleware of one call sees.

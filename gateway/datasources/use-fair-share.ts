@@ -15,6 +15,7 @@
  * server is still busy with it.
  */
 import { DEFAULT_MAX_CONCURRENT_CALLS } from '../../config/federation-config';
+import { currentSignal } from '../../subgraphs/sdk/cancellation';
 import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { isQueryCall } from '../cache/key';
 import { FairAdmission, RequestRefused } from '../limits/fair-admission';
@@ -78,7 +79,8 @@ function fairShareCalls(repositoryId: string, limit: number, maxWaitMs: number, 
     const left = Math.max(0, Math.floor(timeLeftMs(options.context)));
     const byDeadline = left < maxWaitMs;
     try {
-      release = await share.admit(callerGroupOf(options.context) ?? 'gateway', undefined, byDeadline ? left : maxWaitMs);
+      // A call whose callers have all gone leaves the queue (subgraphs/sdk/cancellation.ts).
+      release = await share.admit(callerGroupOf(options.context) ?? 'gateway', currentSignal(), byDeadline ? left : maxWaitMs);
     } catch (error) {
       if (!(error instanceof RequestRefused)) throw error;
       if (byDeadline && error.refusal.code === 'OVERLOADED') {

@@ -12,6 +12,7 @@ import { isQueryFetch, isRetryable, isSingleAttempt, REPOSITORY_FAILURE_CODES } 
 import { repositoryStatuses, type RepositoryStatusRegistry } from '../resilience/repository-status';
 import { fullJitterDelay, type RetryBudgetSettings } from '../resilience/retry-budget';
 import { timeLeftMs } from '../limits/request-deadline';
+import { currentSignal } from '../../subgraphs/sdk/cancellation';
 import type { SubgraphMiddleware } from './middleware';
 
 export interface RetryOptions {
@@ -50,6 +51,8 @@ export function createRetryMiddleware(settings: RetryOptions = {}): SubgraphMidd
         const delay = fullJitterDelay(attempts, baseDelayMs, maxDelayMs, random);
         if (now() - started + delay >= entry.timeoutMs || delay >= timeLeftMs(options.context, now()) || !budget.withdraw()) break;
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        // Nobody waits any more (subgraphs/sdk/cancellation.ts): no retry for nobody.
+        if (currentSignal()?.aborted) break;
         response = await next(options);
         attempts++;
       }

@@ -12,7 +12,8 @@ import { wasRefused } from './refused-requests';
 export interface AdmissionGate {
   /**
    * Waits for the request's turn. Resolves with its release, to call once the request's work has ended (not when
-   * its client went away: the work goes on, and so does what it costs), or undefined when the request was answered
+   * its client went away: its work is then cancelled, subgraphs/sdk/cancellation.ts, but ends only once its native
+   * requests are hung up and what it shares with others is done), or undefined when the request was answered
    * here (refused, or its client went away while it waited).
    */
   admit(req: IncomingMessage, res: ServerResponse, group: string): Promise<((res: ServerResponse) => void) | undefined>;

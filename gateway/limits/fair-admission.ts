@@ -180,8 +180,21 @@ export class FairAdmission {
           this.remove(waiter, overloaded(`the request waited ${maxWaitMs} ms without a free slot`));
         }, maxWaitMs),
       };
-      // A caller that went away leaves the queue.
-      signal?.addEventListener('abort', () => this.remove(waiter, overloaded('the caller went away')), { once: true });
+      // A caller that went away leaves the queue; once admitted or refused, the listener goes.
+      if (signal) {
+        const leave = () => this.remove(waiter, overloaded('the caller went away'));
+        signal.addEventListener('abort', leave, { once: true });
+        const settle = waiter.resolve;
+        waiter.resolve = (release) => {
+          signal.removeEventListener('abort', leave);
+          settle(release);
+        };
+        const refuse = waiter.reject;
+        waiter.reject = (error) => {
+          signal.removeEventListener('abort', leave);
+          refuse(error);
+        };
+      }
       group.queue.push(waiter);
       this.waiting.add(group);
       this.queued++;

@@ -36,8 +36,8 @@ type ErrorJson = NonNullable<GatewayGraphQLResponse['errors']>[number];
  * Retried: REPOSITORY_UNAVAILABLE (refused, reset, DNS: a restart or a flap) and any failure carrying a transient
  * HTTP status (REPOSITORY_HTTP_ERROR 5xx/429/408; a REPOSITORY_BAD_RESPONSE that carries one, such as a proxy's
  * 502 page). Not retried: REPOSITORY_TIMEOUT (the repository is slow or overloaded: a retry doubles the user's wait
- * and adds load, and the in-process work of the timed-out attempt cannot be cancelled, so it would still be
- * running), REPOSITORY_BAD_RESPONSE without a transient status (HTML login pages, truncated or wrong JSON repeat
+ * and adds load, and work of the timed-out attempt that several calls share, such as a harvest, goes on),
+ * REPOSITORY_BAD_RESPONSE without a transient status (HTML login pages, truncated or wrong JSON repeat
  * deterministically), and never BAD_USER_INPUT, BAD_CURSOR, REPOSITORY_NOT_SUPPORTED, REPOSITORY_NOT_FOUND,
  * REPOSITORY_ADAPTER_ERROR, REPOSITORY_CIRCUIT_OPEN.
  */

@@ -9,6 +9,7 @@
  * must not cancel what others wait for.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 
 const current = new AsyncLocalStorage<AbortSignal | undefined>();
@@ -30,7 +31,7 @@ export function detached<T>(work: () => T): T {
 
 /** A cancellation of its own that also follows `parent`; `dispose()` unlinks it once the work has ended. */
 export function linkedController(parent: AbortSignal | undefined = currentSignal()): { controller: AbortController; dispose(): void } {
-  const controller = new AbortController();
+  const controller = unboundedController();
   if (!parent) return { controller, dispose: () => {} };
   if (parent.aborted) {
     controller.abort(parent.reason);
@@ -47,7 +48,7 @@ export function linkedController(parent: AbortSignal | undefined = currentSignal
  * work it joined.
  */
 export class SharedCancellation {
-  private readonly controller = new AbortController();
+  private readonly controller = unboundedController();
   private waiting = 0;
   private everlasting = false;
   private readonly unlinks: Array<() => void> = [];
@@ -62,7 +63,11 @@ export class SharedCancellation {
       this.everlasting = true;
       return;
     }
-    if (signal.aborted) return;
+    if (signal.aborted) {
+      // Gone before joining: alone, the work is cancelled at once.
+      if (this.waiting === 0 && !this.everlasting) this.controller.abort(signal.reason);
+      return;
+    }
     this.waiting++;
     const gone = () => {
       this.waiting--;
@@ -78,9 +83,22 @@ export class SharedCancellation {
   }
 }
 
+/**
+ * A controller whose signal takes any number of listeners: one request's calls to every repository of the
+ * federation, and one call's native requests, each listen to it (Node warns of a leak past 10 otherwise). Each
+ * listener is removed when its work ends.
+ */
+function unboundedController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 /** The signal of a client connection: aborts when the client goes away before its answer has been written. */
 export function clientGoneSignal(res: ServerResponse): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
+  const controller = unboundedController();
+  // Gone already (while its body was read): the close event has passed.
+  if (res.destroyed || res.socket?.destroyed) controller.abort(new Error('the client went away'));
   const onClose = () => {
     if (!res.writableFinished) controller.abort(new Error('the client went away'));
   };

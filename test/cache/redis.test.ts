@@ -203,7 +203,11 @@ describe('Redis down: requests are still answered', () => {
       answered(other);
       expect(otherMs).toBeLessThan(3_000);
       await until(() => lines.some((l) => l.includes('unavailable')), 5_000, 'the outage logged');
-      expect(lines.filter((l) => l.includes('unavailable'))).toHaveLength(1); // one line per outage, not per request
+      // One line per outage, not per request. A Redis that is stopping may let the client reconnect for a moment
+      // (seen once in CI: two outage lines in one stop); then a recovery is logged in between.
+      const downs = lines.filter((l) => l.includes('unavailable')).length;
+      expect(downs).toBe(1 + lines.filter((l) => l.includes('available again')).length);
+      expect(downs).toBeLessThanOrEqual(2);
 
       // Back on the same port: the client reconnects and the cache is used again.
       const restartedAt = lines.length;
