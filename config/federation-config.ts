@@ -46,6 +46,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Names of the federation's own subgraphs, which repository ids must not take. */
 const RESERVED_IDS = ['catalog', 'europe'];
 export const DEFAULT_CACHE_TTL_SECONDS = 60;
+/** After its TTL, how long an answer is still served while it is refreshed in the background (use-cache.ts). */
+export const DEFAULT_STALE_WHILE_REVALIDATE_SECONDS = 60;
 export const DEFAULT_RETRIES = 2;
 /** Calls to one repository the gateway runs at once (gateway/datasources/use-fair-share.ts). */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 4;
@@ -179,6 +181,7 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
     return value;
   };
   const cacheTtlSeconds = integer('cacheTtlSeconds', DEFAULT_CACHE_TTL_SECONDS, 0, 86_400);
+  const staleWhileRevalidateSeconds = integer('staleWhileRevalidateSeconds', DEFAULT_STALE_WHILE_REVALIDATE_SECONDS, 0, 86_400);
   const retries = integer('retries', DEFAULT_RETRIES, 0, 5);
   const maxConcurrentCalls = integer('maxConcurrentCalls', DEFAULT_MAX_CONCURRENT_CALLS, 1, 256);
   const circuitBreaker = parseCircuitBreaker(raw.circuitBreaker, label, problems);
@@ -196,7 +199,7 @@ function parseEntry(raw: unknown, label: string, kinds: readonly AdapterKind[], 
   return {
     id, name, country, institution, apiKind, endpoint, subgraph, credentialsEnv,
     timeoutMs: timeoutMs as number, collections, options: options as Json, simulate: simulate ?? undefined,
-    cacheTtlSeconds, retries, circuitBreaker, maxConcurrentCalls,
+    cacheTtlSeconds, staleWhileRevalidateSeconds, retries, circuitBreaker, maxConcurrentCalls,
     ...(raw.privacy === undefined ? {} : { privacy: raw.privacy as PrivacySettings }),
   };
 }

@@ -48,6 +48,13 @@ async function main(): Promise<void> {
     `  repository answers cached ${gateway.cache?.description ?? 'nowhere'} (per repository cacheTtlSeconds, default 60)`,
     `  watching ${configPath}: edits are validated and swapped in without a restart`,
   ].filter(Boolean).join('\n'));
+  // Ready means warm: /readyz answers 200 once the adapters' indexes are harvested.
+  void gateway.warmedUp.then((failures) => {
+    const warmSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const harvested = repositories.filter((r) => gateway.warmUp?.of(r.id)).length;
+    console.log(`EUCAIM federation gateway warm in ${warmSeconds.toFixed(1)} s: ${harvested} repositories' indexes harvested`
+      + `${failures.length > 0 ? `, ${failures.length} failed (they harvest at their first query)` : ''}; /readyz answers 200`);
+  });
   const shutdown = async () => {
     await gateway.close();
     await demo.close();

@@ -40,6 +40,7 @@ import { bindGatewayKey } from './auth/forward-grant';
 import { createGatewayKey, GATEWAY_JWKS_PATH } from './auth/gateway-key';
 import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
+import { WarmUp } from './warm-up';
 import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
 import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
 import type { AdmissionOptions } from './limits/fair-admission';
@@ -122,6 +123,8 @@ export interface RunningGateway {
   readonly federation: Federation;
   /** Settles when the adapters' background warm-up (option warmUp) is done, with the failures it logged. */
   warmedUp: Promise<string[]>;
+  /** That warm-up's progress per repository (option warmUp). */
+  warmUp?: WarmUp;
   host: FederationHost;
   /** The answer cache, when one is configured. */
   cache?: SubgraphCache;
@@ -144,19 +147,6 @@ export interface RunningGateway {
 export const GRAPHQL_PATH = '/graphql';
 /** Time for a request's headers and body to arrive (Node's default is 300 s; a body is at most 256 KiB). */
 export const REQUEST_RECEIVE_TIMEOUT_MS = 10_000;
-
-/**
- * Lets adapters harvest their indexes in the background once the gateway listens, so the first user query does
- * not pay for it. A failure only means the first query harvests (and reports the error) itself. Settles with the
- * failures it logged.
- */
-function warmUpAdapters(federation: Federation): Promise<string[]> {
-  return Promise.all([...federation.adapters].map(([id, adapter]) => (adapter.warmUp?.() ?? Promise.resolve()).then(() => [], (error: unknown) => {
-    const failure = `[${id}] warm-up failed: ${(error as Error).message}`;
-    console.warn(failure);
-    return [failure];
-  }))).then((failures) => failures.flat());
-}
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const env = options.env ?? process.env;
@@ -203,7 +193,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let demoToken: string | undefined;
   let demoTokenGrants: string[] = [];
   const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken && auth.demoInForce ? `Bearer ${demoToken}` : undefined) });
-  const health = createHealthHandler(() => host.current.config, () => ready);
+  // Set once the gateway listens, when it warms up (below).
+  let warmUpNow: WarmUp | undefined;
+  const health = createHealthHandler(() => host.current.config, () => ready, undefined, (id) => warmUpNow?.of(id));
   const demoFaults = options.demoFaults
     && createDemoFaultsHandler(() => host.current.config, (entry) => {
       if (options.demoFaults?.targetAt) return options.demoFaults.targetAt(entry.endpoint);
@@ -326,7 +318,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const warmedUp = options.warmUp ? warmUpAdapters(federation) : Promise.resolve([]);
+  // Adapters harvest their indexes in the background once the gateway listens (/readyz says which are warming).
+  const warmUp = options.warmUp ? new WarmUp(federation) : undefined;
+  warmUpNow = warmUp;
+  const warmedUp = warmUp ? warmUp.done : Promise.resolve([]);
   if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
   origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   auth.apply(host.current.config.auth);
@@ -345,6 +340,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     host,
     warmedUp,
+    warmUp,
     cache,
     admission,
     auth,

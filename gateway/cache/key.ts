@@ -44,7 +44,7 @@ export function stableStringify(value: unknown): string {
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Config fields that change how a repository is called, not what it answers. */
-const OPERATIONAL_FIELDS = new Set(['timeoutMs', 'retries', 'circuitBreaker', 'cacheTtlSeconds', 'maxConcurrentCalls']);
+const OPERATIONAL_FIELDS = new Set(['timeoutMs', 'retries', 'circuitBreaker', 'cacheTtlSeconds', 'staleWhileRevalidateSeconds', 'maxConcurrentCalls']);
 const fingerprints = new WeakMap<RepositoryEntry, string>();
 
 export function entryFingerprint(entry: RepositoryEntry | undefined): string {

@@ -41,8 +41,17 @@ export const DEFAULT_CACHE_MAX_BYTES = 128 * 1024 * 1024;
 /** Prefix of every Redis key the gateway writes: `eucaim-gateway::answer:<sha256>`. */
 export const CACHE_NAMESPACE = 'eucaim-gateway';
 
-/** What is stored: an answer without errors. */
-type StoredAnswer = Pick<GatewayGraphQLResponse, 'data' | 'extensions'>;
+/**
+ * What is stored: an answer without errors, and until when it is fresh (epoch ms). Kept past that for its grace
+ * period (stale-while-revalidate); an entry without `freshUntil` is fresh for as long as it is kept.
+ */
+type StoredAnswer = Pick<GatewayGraphQLResponse, 'data' | 'extensions'> & { freshUntil?: number };
+
+/** An answer found in the cache: a copy the caller may change, and whether it is past its TTL (in its grace period). */
+export interface CachedAnswer {
+  response: GatewayGraphQLResponse;
+  stale: boolean;
+}
 
 export interface SubgraphCacheStats {
   hits: number;
@@ -118,8 +127,13 @@ export class SubgraphCache {
     this.keyv.on('error', (error: unknown) => this.failed(error));
   }
 
-  /** The answer kept under `key`, as a copy the caller may change; undefined on a miss or when the cache fails. */
+  /** The answer kept under `key`, as a copy the caller may change, fresh or stale; undefined on a miss or when the cache fails. */
   async get(key: string): Promise<GatewayGraphQLResponse | undefined> {
+    return (await this.lookup(key))?.response;
+  }
+
+  /** The answer kept under `key` and whether it is stale; undefined on a miss or when the cache fails. */
+  async lookup(key: string): Promise<CachedAnswer | undefined> {
     if (!this.usable()) return undefined;
     const epoch = this.epoch;
     const failuresBefore = this.stats.failures;
@@ -138,19 +152,21 @@ export class SubgraphCache {
       return undefined;
     }
     this.stats.hits++;
+    const { freshUntil, ...answer } = stored;
     // Redis answers are parsed afresh at every read; the in-memory one is shared and must not be changed.
-    return this.kind === 'memory' ? cloneResponse(stored) : stored;
+    return { response: this.kind === 'memory' ? cloneResponse(answer) : answer, stale: freshUntil !== undefined && Date.now() >= freshUntil };
   }
 
   /**
-   * Keeps an answer for `ttlMs`. Takes its copy synchronously (the gateway changes the answer once it has it), and
-   * never rejects: a failed write only means the next identical request asks the repository again.
+   * Keeps an answer, fresh for `ttlMs` and then stale for `graceMs`. Takes its copy synchronously (the gateway
+   * changes the answer once it has it), and never rejects: a failed write only means the next identical request asks
+   * the repository again.
    */
-  set(key: string, response: GatewayGraphQLResponse, ttlMs: number): Promise<void> {
+  set(key: string, response: GatewayGraphQLResponse, ttlMs: number, graceMs = 0): Promise<void> {
     if (!this.usable() || ttlMs <= 0) return Promise.resolve();
-    const stored: StoredAnswer = cloneResponse({ data: response.data, extensions: response.extensions });
+    const stored: StoredAnswer = { ...cloneResponse({ data: response.data, extensions: response.extensions }), freshUntil: Date.now() + ttlMs };
     const epoch = this.epoch;
-    return this.bounded(this.keyv.set(key, stored, ttlMs)).then(
+    return this.bounded(this.keyv.set(key, stored, ttlMs + Math.max(0, graceMs))).then(
       (written) => {
         if (!written) return; // keyv 6 answers false for a write that failed, and has reported it as an 'error'
         this.stats.writes++;

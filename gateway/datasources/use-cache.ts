@@ -3,11 +3,17 @@
  * call (same repository, operation, variables and access level: gateway/cache/key.ts) was answered successfully
  * within the repository's `cacheTtlSeconds` (default 60; 0 turns it off for that repository). Only answers
  * without errors are kept. A cache that fails or is slow never fails the call: it goes to the repository.
+ *
+ * Stale-while-revalidate: for `staleWhileRevalidateSeconds` after its TTL (default 60; 0 turns it off) an answer is
+ * still given at once, and one call per key refreshes it in the background, so callers do not wait for a full
+ * native round each time an entry expires. A refresh that fails leaves the stale answer until its grace ends; then
+ * the next caller waits for the repository as on a miss.
  * Sits inside useEntityErrorPaths and useInFlightDedup, outside the resilience middlewares, so a hit costs neither
  * a timeout budget nor a retry.
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { DEFAULT_CACHE_TTL_SECONDS } from '../../config/federation-config';
+import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_STALE_WHILE_REVALIDATE_SECONDS } from '../../config/federation-config';
+import { detached } from '../../subgraphs/sdk/cancellation';
 import { subgraphCacheOf } from '../cache/context';
 import { isQueryCall, subgraphRequestKey } from '../cache/key';
 import type { SubgraphMiddleware } from './middleware';
@@ -21,14 +27,28 @@ export const useResponseCache: SubgraphMiddleware = (info, next) => {
   const ttlSeconds = info.entry ? info.entry.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS : 0;
   if (ttlSeconds <= 0) return next;
   const ttlMs = ttlSeconds * 1000;
+  const graceMs = (info.entry?.staleWhileRevalidateSeconds ?? DEFAULT_STALE_WHILE_REVALIDATE_SECONDS) * 1000;
+  /** Keys being refreshed in the background by this process: one refresh per key at a time. */
+  const refreshing = new Set<string>();
   return async (options) => {
     const cache = subgraphCacheOf(options.context);
     if (!cache || !isQueryCall(options)) return next(options);
     const key = subgraphRequestKey(info, options);
-    const cached = await cache.get(key);
-    if (cached) return cached;
+    const cached = await cache.lookup(key);
+    if (cached && !cached.stale) return cached.response;
+    if (cached) {
+      // Past its TTL, within its grace: answered at once, and refreshed by one call in the background.
+      if (!refreshing.has(key)) {
+        refreshing.add(key);
+        // Nobody waits for the refresh, so no caller going away cancels it; a failed one keeps the stale answer.
+        void detached(() => next(options))
+          .then((response) => (isCacheableAnswer(response) ? cache.set(key, response, ttlMs, graceMs) : undefined), () => undefined)
+          .finally(() => refreshing.delete(key));
+      }
+      return cached.response;
+    }
     const response = await next(options);
-    if (isCacheableAnswer(response)) void cache.set(key, response, ttlMs);
+    if (isCacheableAnswer(response)) void cache.set(key, response, ttlMs, graceMs);
     return response;
   };
 };

@@ -36,6 +36,11 @@ export interface RepositoryEntry {
   options: Record<string, unknown>;
   /** How long the gateway may reuse this repository's answers; 0 turns caching off. Default 60. */
   cacheTtlSeconds?: number;
+  /**
+   * After `cacheTtlSeconds`, for how long an expired answer is still given at once while one call refreshes it in
+   * the background (stale-while-revalidate); a failed refresh keeps the old answer. 0 turns it off. Default 60.
+   */
+  staleWhileRevalidateSeconds?: number;
   /** Retries of a failed query (with jitter, within a retry budget). Default 2. */
   retries?: number;
   /**

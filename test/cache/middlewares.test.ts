@@ -151,6 +151,60 @@ describe('the cache middleware', () => {
     await cache.close();
   });
 
+  describe('stale-while-revalidate', () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Fractions of a second, so that entries expire within the test (the config takes whole seconds).
+    const setupGrace = (ttlSeconds: number, graceSeconds: number, responses: GatewayGraphQLResponse[]) => {
+      const cache = new SubgraphCache();
+      const upstream = jest.fn<Promise<GatewayGraphQLResponse>, Parameters<SubgraphCall>>(async () => responses.shift() ?? answer(1));
+      const wrapped = useResponseCache({ name: 'de-a', entry: entry({ cacheTtlSeconds: ttlSeconds, staleWhileRevalidateSeconds: graceSeconds }) }, upstream);
+      const ask = async () => (await wrapped(call({ representations }, 'anonymous', cache))).data;
+      return { cache, upstream, ask };
+    };
+
+    it('past its TTL, within its grace, answers the old answer at once and refreshes it once in the background', async () => {
+      const { cache, upstream, ask } = setupGrace(0.05, 1, [answer(5), answer(6)]);
+      expect(await ask()).toEqual(answer(5).data);
+      await sleep(80);
+      // Three callers at once while it is stale: all answered with the old answer, one refresh for them all.
+      expect(await Promise.all([ask(), ask(), ask()])).toEqual([answer(5).data, answer(5).data, answer(5).data]);
+      expect(upstream).toHaveBeenCalledTimes(2);
+      await sleep(10);
+      expect(await ask()).toEqual(answer(6).data);
+      expect(upstream).toHaveBeenCalledTimes(2);
+      await cache.close();
+    });
+
+    it('keeps the old answer when a refresh fails, and takes the next refresh that works', async () => {
+      const failed: GatewayGraphQLResponse = { data: { _entities: [null] }, errors: [{ message: 'repository "de-a": HTTP 503', path: ['_entities', 0, 'cohort'] }] };
+      const { cache, upstream, ask } = setupGrace(0.05, 1, [answer(5), failed, answer(7)]);
+      expect(await ask()).toEqual(answer(5).data);
+      await sleep(80);
+      expect(await ask()).toEqual(answer(5).data);
+      await sleep(10);
+      expect(upstream).toHaveBeenCalledTimes(2);
+      // The failed refresh kept nothing: still the old answer, and another refresh.
+      expect(await ask()).toEqual(answer(5).data);
+      await sleep(10);
+      expect(upstream).toHaveBeenCalledTimes(3);
+      expect(await ask()).toEqual(answer(7).data);
+      await cache.close();
+    });
+
+    it('past the grace, or with staleWhileRevalidateSeconds 0, the caller waits for the repository\'s new answer', async () => {
+      const past = setupGrace(0.05, 0.1, [answer(5), answer(6)]);
+      expect(await past.ask()).toEqual(answer(5).data);
+      await sleep(200);
+      expect(await past.ask()).toEqual(answer(6).data);
+      const off = setupGrace(0.05, 0, [answer(5), answer(6)]);
+      expect(await off.ask()).toEqual(answer(5).data);
+      await sleep(80);
+      expect(await off.ask()).toEqual(answer(6).data);
+      expect([past.upstream.mock.calls.length, off.upstream.mock.calls.length]).toEqual([2, 2]);
+      await Promise.all([past.cache.close(), off.cache.close()]);
+    });
+  });
+
   it('with cacheTtlSeconds 0, or without a cache on the context, always calls upstream', async () => {
     const off = setup(0, []);
     await off.wrapped(call({ representations }, 'anonymous', off.cache));

@@ -136,7 +136,7 @@ describe('two gateway processes share answers through Redis', () => {
     expect(native()).toBe(0);
   });
 
-  it('Redis keys are hashes with the TTL of the repository; values are the JSON answers', async () => {
+  it('Redis keys are hashes kept for the repository\'s TTL plus its stale-while-revalidate grace; values are the JSON answers with when they go stale', async () => {
     const client = createClient({ url: redis.url });
     await client.connect();
     try {
@@ -152,9 +152,13 @@ describe('two gateway processes share answers through Redis', () => {
         expect(key).toMatch(/^eucaim-gateway::answer:[0-9a-f]{64}$/);
         const ttl = await client.pTTL(key);
         expect(ttl).toBeGreaterThan(0);
-        expect(ttl).toBeLessThanOrEqual(60_000);
-        const stored = JSON.parse((await client.get(key))!) as { value: { data: { _entities: Array<{ cohort: { subjects: number } }> } } };
+        // cacheTtlSeconds 60 and staleWhileRevalidateSeconds 60, the defaults.
+        expect(ttl).toBeGreaterThan(60_000);
+        expect(ttl).toBeLessThanOrEqual(120_000);
+        const stored = JSON.parse((await client.get(key))!) as { value: { freshUntil: number; data: { _entities: Array<{ cohort: { subjects: number } }> } } };
         expect(stored.value.data._entities[0].cohort.subjects).toEqual(expect.any(Number));
+        expect(stored.value.freshUntil - Date.now()).toBeGreaterThan(0);
+        expect(stored.value.freshUntil - Date.now()).toBeLessThanOrEqual(60_000);
       }
       expect(keys.join(' ')).not.toMatch(/LUNG|PROSTATE|FEMALE|es-med|pt-nbia|cohort/);
     } finally {

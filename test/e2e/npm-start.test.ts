@@ -133,8 +133,17 @@ describe('npm start (the demo federation)', () => {
   it('answers health and readiness', async () => {
     const origin = url.replace('/graphql', '').replace('localhost', '127.0.0.1');
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${origin}/readyz`);
+    // Ready means warm: 503 "warming" while the adapters harvest their indexes, then 200.
+    let ready = await fetch(`${origin}/readyz`);
+    for (const started = Date.now(); ready.status === 503 && Date.now() - started < 60_000;) {
+      expect(((await ready.json()) as { status: string }).status).toBe('warming');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      ready = await fetch(`${origin}/readyz`);
+    }
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as { repositories: unknown[] }).repositories.length).toBeGreaterThanOrEqual(6);
+    const body = (await ready.json()) as { warming: string[]; repositories: Array<{ warmUp?: { state: string } }> };
+    expect(body.repositories.length).toBeGreaterThanOrEqual(6);
+    expect(body.warming).toEqual([]);
+    expect(body.repositories.filter((r) => r.warmUp?.state === 'WARM').length).toBeGreaterThan(0);
   });
 });
