@@ -9,6 +9,7 @@ import { cacheOptionsFromEnv } from './cache/subgraph-cache';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT } from './defaults';
 import { startDemoSimulatorsInThread } from './demo-thread';
 import { startGateway } from './server';
+import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -55,8 +56,9 @@ async function main(): Promise<void> {
     console.log(`EUCAIM federation gateway warm in ${warmSeconds.toFixed(1)} s: ${harvested} repositories' indexes harvested`
       + `${failures.length > 0 ? `, ${failures.length} failed (they harvest at their first query)` : ''}; /readyz answers 200`);
   });
+  // SIGTERM (a rolling update, Kubernetes) drains: unready at once, requests in flight get until their deadline.
   const shutdown = async () => {
-    await gateway.close();
+    await gateway.close({ drainMs: requestDeadlineFromEnv(process.env) ?? DEFAULT_REQUEST_DEADLINE_MS });
     await demo.close();
     process.exit(0);
   };

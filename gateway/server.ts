@@ -41,10 +41,15 @@ import { createGatewayKey, GATEWAY_JWKS_PATH } from './auth/gateway-key';
 import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
+import { bindMetrics, GatewayMetrics } from './observability/metrics';
+import { getRepositoryStatus } from './resilience/repository-status';
 import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
 import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
 import type { AdmissionOptions } from './limits/fair-admission';
 import { bindCallerGroup, callerGroup } from './limits/caller-group';
+
+/** Where Prometheus scrapes the gateway's metrics. */
+export const METRICS_PATH = '/metrics';
 
 export interface GatewayOptions {
   config: FederationConfig;
@@ -98,6 +103,8 @@ export interface GatewayOptions {
    * waiting requests are queued per caller group. Default DEFAULT_ADMISSION; `false` turns the gate off.
    */
   admission?: Partial<AdmissionOptions> | false;
+  /** Prometheus metrics on GET /metrics; false turns them off. Default: on, unless METRICS=off. */
+  metrics?: boolean;
   /** Requests per caller per minute (and where they are counted). Default from RATE_LIMIT_PER_MINUTE / REDIS_URL. */
   rateLimit?: RateLimitOptions;
   /** Introspection and field suggestions for people exploring the schema. Default: on, off when NODE_ENV=production. */
@@ -141,7 +148,11 @@ export interface RunningGateway {
   demoToken?: string;
   /** The repositories that token may read. */
   demoTokenGrants: readonly string[];
-  close(): Promise<void>;
+  /**
+   * Stops: unready at once, no new connections, and requests in flight get up to `drainMs` (default 0) to be
+   * answered before the remaining connections are closed.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 export const GRAPHQL_PATH = '/graphql';
@@ -203,6 +214,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return simulator && localFaultTarget(simulator);
     }, options.demoFaults.secret);
   const cache = options.cache ? new SubgraphCache(options.cache) : undefined;
+  // Made once the admission gate exists (below); bound to each request's context for the call middleware.
+  let metrics: GatewayMetrics | undefined;
   // The context object also keys per-request DataLoaders (a fresh one per request) and carries the answer cache,
   // the gateway's signing key and the audit tally to the subgraphs and their middlewares.
   const throughApollo = executeThroughApollo(apollo);
@@ -230,6 +243,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const group = groups.get(req);
     if (group) bindCallerGroup(context, group);
     if (cache) bindSubgraphCache(context, cache);
+    if (metrics) bindMetrics(context, metrics);
     // Europe-wide answers ask the repositories through this gateway, with (a copy of) this context.
     bindGatewayExecutor(context, europeExecutor);
     bindGatewayKey(context, gatewayKey);
@@ -244,7 +258,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // waits while others go first (limits/fair-admission.ts).
   const admissionOff = options.admission === false || (options.admission === undefined && env.ADMISSION === 'off');
   const admission = admissionOff ? undefined : createAdmissionGate(options.admission || {});
+  // Prometheus metrics on GET /metrics (METRICS=off turns them off).
+  metrics = options.metrics === false || (options.metrics === undefined && env.METRICS === 'off') ? undefined : new GatewayMetrics({
+    repositoryIds: () => host.current.config.repositories.map((r) => r.id), statusOf: getRepositoryStatus,
+    cache, admission: admission && (() => admission.stats),
+  });
   const server: Server = createServer(async (req, res) => {
+    if (metrics && req.method === 'GET' && req.url?.split('?')[0] === METRICS_PATH) {
+      void metrics.render().then(({ contentType, body }) => {
+        res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+        res.end(body);
+      });
+      return;
+    }
     if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || (auth.demoInForce && demoIssuer?.handle(req, res))) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === GATEWAY_JWKS_PATH) {
@@ -347,10 +373,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     demoIssuer,
     demoToken: auth.demoInForce ? demoToken : undefined,
     demoTokenGrants,
-    async close() {
+    async close(closeOptions: { drainMs?: number } = {}) {
+      // Unready first (/readyz 503), no new connections; requests in flight get up to drainMs to finish.
       ready = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const drainUntil = Date.now() + (closeOptions.drainMs ?? 0);
+      let drained = false;
+      void closed.then(() => (drained = true));
+      while (!drained && Date.now() < drainUntil) {
+        // Keep-alive connections go as soon as their request has been answered.
+        server.closeIdleConnections();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
       await apollo.stop();
       await host.close();
       await cache?.close();

@@ -1,0 +1,84 @@
+/**
+ * The production start, as an operator runs it: `npm run build` compiles to dist/, and the compiled gateway runs
+ * on plain Node (`npm run start:prod` is `node dist/gateway/main.js`; here started as a container would start it,
+ * so that SIGTERM reaches the gateway itself). SIGTERM drains: the gateway turns unready and refuses new
+ * connections at once, answers the request still in flight, then exits 0.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, join, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { postGraphQL } from '../support/federation';
+
+const ROOT = join(__dirname, '..', '..');
+const run = promisify(execFile);
+
+/** This process's PATH without the project's node_modules/.bin folders (a user's shell). */
+function userPath(): string {
+  return (process.env.PATH ?? '').split(delimiter).filter((dir) => !dir.startsWith(ROOT) && !dir.includes(`node_modules${sep}.bin`)).join(delimiter);
+}
+
+let child: ChildProcess | undefined;
+let output = '';
+let url: string;
+
+beforeAll(async () => {
+  await run('npm', ['run', 'build'], { cwd: ROOT, env: { ...process.env, PATH: userPath() } });
+  expect(existsSync(join(ROOT, 'dist', 'gateway', 'main.js'))).toBe(true);
+  const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  expect(packageJson.scripts['start:prod']).toBe('node dist/gateway/main.js');
+  // The Node 24 that npm scripts get (node_modules/.bin/node), as `npm run start:prod` would run it.
+  child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['dist/gateway/main.js'], { cwd: ROOT, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphiQL and GraphQL endpoint: (http:\/\/localhost:\d+\/graphql)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].replace('localhost', '127.0.0.1'));
+      }
+    };
+    child!.stdout?.on('data', onData);
+    child!.stderr?.on('data', onData);
+    child!.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+});
+
+test('the compiled gateway answers a Europe-wide query on plain Node, without tsx', async () => {
+  expect(output).toMatch(/EUCAIM federation gateway ready in [\d.]+ s on Node v24\./);
+  const answer = await postGraphQL(url, '{ cohort { complete total { subjects } } }');
+  expect(answer.body.errors).toBeUndefined();
+  expect((answer.body.data?.cohort as { total: { subjects: number } }).total.subjects).toBeGreaterThan(1000);
+  // Plain Node on the compiled JavaScript: no TypeScript loader in its command line or options.
+  const { stdout } = await run('ps', ['-o', 'args=', '-p', String(child!.pid)]);
+  expect(stdout.trim()).toMatch(/node dist\/gateway\/main\.js$/);
+  expect(readFileSync(`/proc/${child!.pid}/environ`, 'utf8')).not.toMatch(/NODE_OPTIONS=[^\0]*tsx/);
+});
+
+test('SIGTERM drains: the request in flight is answered, new connections are refused, and it exits 0', async () => {
+  const secret = /x-demo-secret: ([0-9a-f]+)/.exec(output)![1];
+  const origin = new URL(url).origin;
+  // One repository made slow, so a request is in flight when the signal comes.
+  const slow = await fetch(`${origin}/demo/faults/es-valencia-chaimeleon`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-demo-secret': secret }, body: JSON.stringify({ latencyMs: 1500 }),
+  });
+  expect(slow.status).toBe(200);
+  const inFlight = postGraphQL(url, '{ repository(id: "es-valencia-chaimeleon") { cohort(where: { sex: [MALE] }) { subjects } } }');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+  child!.kill('SIGTERM');
+  const answer = await inFlight;
+  expect(answer.body.errors).toBeUndefined();
+  expect((answer.body.data?.repository as { cohort: { subjects: number } }).cohort.subjects).toBeGreaterThan(0);
+  await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
+  expect(await exited).toBe(0);
+}, 30_000);
