@@ -12,6 +12,8 @@
  * parameter without which nothing can be read (`_id`, the subject list) is a REPOSITORY_BAD_RESPONSE. A search whose
  * Bundle.total says there are more matches than it returned, without a `next` link to them, is asked once more
  * with `_count` set to that total (servers without paging links), and is a REPOSITORY_BAD_RESPONSE if still short.
+ * Searches ask `_total=accurate`: with the total and next links that address pages by offset (HAPI's paging cache),
+ * the later pages are asked `parallelRequests` at a time instead of one after another (pagesByOffset).
  *
  * A server that honours `Prefer: handling=strict` refuses instead of ignoring: HTTP 400 with an OperationOutcome.
  * The parameters it names (applied.ts `refusedParameters`) are handled as ignored ones (remembered, `Replan`); a
@@ -291,13 +293,24 @@ export class NativeReads {
   private async allPages(type: string, params: SearchParams): Promise<{ matchIds: string[]; resources: ResourceSet }> {
     let pageSize = this.options.pageSize;
     for (let attempt = 0; ; attempt++) {
-      const sent: SearchParams = [...params, ['_count', String(pageSize)]];
+      // The total (§7.4, `_total=accurate`) says how many pages follow, so that pages addressed by offset can be
+      // asked together (pagesByOffset); a server may ignore it, and then its pages are followed one by one.
+      const sent: SearchParams = [...params, ['_count', String(pageSize)], ['_total', 'accurate']];
       let page = this.complete(type, await this.strictOrLenient(type, sent, (handling) => this.client.search(type, sent, handling)));
       this.check(type, params, page.self);
       const total = page.total;
       const matchIds = [...page.matchIds];
       const sets = [page.resources];
-      while (page.next) {
+      const addressed = page.next && total !== null && total <= MAX_LISTED ? pagesByOffset(this.client.relativeLink(page.next), total) : null;
+      if (addressed) {
+        // The server's pages are addressed by offset and it said how many there are: asked together.
+        for (const later of await mapWithConcurrency(addressed, this.options.parallelRequests, (link) => this.client.page(link, type))) {
+          const checked = this.complete(type, later);
+          matchIds.push(...checked.matchIds);
+          sets.push(checked.resources);
+        }
+      }
+      while (!addressed && page.next) {
         page = this.complete(type, await this.client.page(this.client.relativeLink(page.next), type));
         matchIds.push(...page.matchIds);
         sets.push(page.resources);
@@ -376,3 +389,22 @@ export function codePointOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Every later page of a search whose `next` link addresses pages by offset in a paging cache the server keeps
+ * (HAPI FHIR's `?_getpages=<search id>&_getpagesoffset=<n>&_count=<c>`, random access by design), up to the total
+ * the server gave: these can be asked together instead of following one link after another. Null for any other
+ * form of link (opaque cursors, Medplum's, Firely's), which are followed one by one.
+ */
+export function pagesByOffset(nextLink: string, total: number): string[] | null {
+  const [path, search = ''] = nextLink.split(/\?(.*)/s, 2);
+  const params = new URLSearchParams(search);
+  const offset = params.get('_getpagesoffset');
+  const count = params.get('_count');
+  if (!params.get('_getpages') || offset === null || count === null || !/^\d+$/.test(offset) || !/^[1-9]\d*$/.test(count)) return null;
+  const links: string[] = [];
+  for (let at = Number(offset); at < total; at += Number(count)) {
+    params.set('_getpagesoffset', String(at));
+    links.push(`${path}?${params.toString()}`);
+  }
+  return links;
+}

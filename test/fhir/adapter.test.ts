@@ -407,6 +407,31 @@ describe('server quirks', () => {
     }
   });
 
+  it('asks the later pages of a search together when its next links address pages by offset (HAPI\'s paging cache), at most parallelRequests at once', async () => {
+    const paged = await startFhirSimulator({ data, quirks: { maxPageSize: 7 }, faults: { latencyMs: 60 } });
+    const onPaged = new FhirAdapter(fhirEntry(data, paged.baseUrl, { options: { parallelRequests: 3 } }));
+    // When each page request arrived: the simulator appends to its log as a request arrives.
+    const arrivals: number[] = [];
+    const log = paged.requests.log;
+    const push = log.push.bind(log);
+    log.push = (...lines: string[]) => {
+      for (const line of lines) if (line.includes('_getpagesoffset')) arrivals.push(performance.now());
+      return push(...lines);
+    };
+    try {
+      const filter = filterOf({ bodyParts: ['BREAST'], sex: ['FEMALE'] });
+      expect(await onPaged.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      expect(arrivals.length).toBeGreaterThan(6);
+      // Requests that arrived within less than the 60 ms latency of each other were at the server together.
+      const sorted = [...arrivals].sort((a, b) => a - b);
+      const atOnce = Math.max(...sorted.map((t, i) => sorted.slice(0, i + 1).filter((u) => t - u < 40).length));
+      expect(atOnce).toBe(3);
+    } finally {
+      await onPaged.close();
+      await paged.close();
+    }
+  });
+
   it('evaluates image criteria locally when told the server does not code its series', async () => {
     const local = new FhirAdapter(fhirEntry(data, simulator.baseUrl, { options: { nativeImageCriteria: false } }));
     try {

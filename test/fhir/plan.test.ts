@@ -3,6 +3,7 @@
  * the plan per filter (`_has` when declared, a two-step search otherwise, never a parameter the server lacks), and
  * the self-link check that tells which sent parameters a server ignored.
  */
+import { pagesByOffset } from '../../subgraphs/fhir/native-reads';
 import { ignoredParameters } from '../../subgraphs/fhir/applied';
 import { parseCapabilityStatement } from '../../subgraphs/fhir/parse';
 import { escapeSearchValue, nativelyExactPart, planCandidates, ServerProfile } from '../../subgraphs/fhir/plan';
@@ -138,5 +139,19 @@ describe('self links', () => {
 
   it('cannot tell without a self link (Medplum\'s router writes none)', () => {
     expect(ignoredParameters(sent, null)).toBeNull();
+  });
+});
+
+describe('pages addressed by offset', () => {
+  it('turns a HAPI next link into every later page up to the total, keeping the search id and page size', () => {
+    const links = pagesByOffset('/?_getpages=5e1f&_getpagesoffset=20&_count=20&_bundletype=searchset', 65);
+    expect(links).toEqual([20, 40, 60].map((at) => `/?_getpages=5e1f&_getpagesoffset=${at}&_count=20&_bundletype=searchset`));
+  });
+
+  it('follows any other link one by one: opaque cursors, missing or zero page sizes', () => {
+    expect(pagesByOffset('/Patient?_cursor=abc', 100)).toBeNull();
+    expect(pagesByOffset('/?_getpages=5e1f&_getpagesoffset=20', 100)).toBeNull();
+    expect(pagesByOffset('/?_getpages=5e1f&_getpagesoffset=20&_count=0', 100)).toBeNull();
+    expect(pagesByOffset('/?_getpagesoffset=20&_count=20', 100)).toBeNull();
   });
 });
