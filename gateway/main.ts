@@ -9,6 +9,7 @@ import { cacheOptionsFromEnv } from './cache/subgraph-cache';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT } from './defaults';
 import { startDemoSimulatorsInThread } from './demo-thread';
 import { startGateway } from './server';
+import pino from 'pino';
 import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
 
 async function main(): Promise<void> {
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
     cache: cacheOptionsFromEnv(process.env),
     // Without an "auth" section: anonymous counts, and records with tokens of the built-in demo issuer.
     demoIssuer: true,
+    // A JSON line per GraphQL request on stdout (ACCESS_LOG=off: none).
+    accessLog: process.env.ACCESS_LOG === 'off' ? undefined : pino.destination(1),
   });
   // A token to try record access with (README "Who may see what"): grants for every repository that lists cases.
   const demoToken = gateway.demoToken;

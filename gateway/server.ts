@@ -42,6 +42,7 @@ import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
 import { bindMetrics, GatewayMetrics } from './observability/metrics';
+import { accessLogPlugin, bindAccessRecord, createAccessLogger, startAccessRecord } from './observability/access-log';
 import { getRepositoryStatus } from './resilience/repository-status';
 import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
 import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
@@ -88,6 +89,8 @@ export interface GatewayOptions {
   demoIssuer?: boolean;
   /** Where the audit log of record releases goes (pino JSON lines). Default: standard output. */
   auditLog?: DestinationStream;
+  /** Where the access log goes: a JSON line per GraphQL request (observability/access-log.ts). Absent: no access log. */
+  accessLog?: DestinationStream;
   /**
    * Limits on each operation's shape (depth, aliases, tokens, directives, cost, field suggestions). Default
    * DEFAULT_QUERY_LIMITS, with suggestions off in production.
@@ -171,6 +174,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const auth = createAuthSwitch({ fixed: options.auth, demoIssuer, production });
   const gatewayKey = await createGatewayKey(env);
   const auditLogger = createAuditLogger(options.auditLog);
+  const accessLogger = options.accessLog && createAccessLogger(options.accessLog);
+  const accessRecords = new WeakMap<IncomingMessage, ReturnType<typeof startAccessRecord>>();
   const host = new FederationHost(options.config, options.kinds, env, options.prepareConfig);
   host.followReloads({ refuse: (config) => auth.refuse(config.auth), follow: (config) => auth.apply(config.auth) });
   const federation = host.current;
@@ -193,7 +198,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     parseOptions: limits.parseOptions,
     documentStore: boundedDocumentStore(),
     // Apollo's landing page loads Sandbox from a CDN; GraphiQL is served from local files instead.
-    plugins: [...(trustedDocuments ? [trustedDocuments] : []), ApolloServerPluginLandingPageDisabled(), ...limits.plugins, auditPlugin(auditLogger), refusalMarkerPlugin()],
+    plugins: [...(trustedDocuments ? [trustedDocuments] : []), ApolloServerPluginLandingPageDisabled(), ...limits.plugins, auditPlugin(auditLogger), refusalMarkerPlugin(), ...(accessLogger ? [accessLogPlugin()] : [])],
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors(),
     stopOnTerminationSignals: false,
@@ -244,6 +249,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (group) bindCallerGroup(context, group);
     if (cache) bindSubgraphCache(context, cache);
     if (metrics) bindMetrics(context, metrics);
+    const accessRecord = accessRecords.get(req);
+    if (accessRecord) bindAccessRecord(context, accessRecord);
     // Europe-wide answers ask the repositories through this gateway, with (a copy of) this context.
     bindGatewayExecutor(context, europeExecutor);
     bindGatewayKey(context, gatewayKey);
@@ -286,6 +293,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
     // Preflights are answered before limits and authentication (browsers send them without the token).
     if (cors(req, res)) return;
+    if (accessLogger) accessRecords.set(req, startAccessRecord(req, res, accessLogger));
     // Rate limits count a caller by its token's subject once it is authenticated, else by its address (a flood of
     // bad tokens is counted against the address it comes from).
     const limited = async (subject?: string): Promise<boolean> => {
