@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printAbuse, runAbuse, type AbuseResult, type AbuseSimulators } from './abuse';
 import { abuseKinds, type AbuseNetworks } from './abuse-requests';
+import { printDistinct, runDistinct, type DistinctResult } from './distinct';
 import { BASELINE_COMMIT, ensureBaseline, findNode20, type BaselineSetup } from './baseline';
 import { FANOUT_QUERY, printFanout, runFanout, type FanoutResult, type Verdict } from './fanout';
 import { machineHeader, machineInfo } from './machine';
@@ -21,7 +22,7 @@ import { SCALE_DEFAULTS } from './scale-data';
 const BASELINE_SHORT = BASELINE_COMMIT.slice(0, 7);
 
 const HELP = `npm run bench -- [options]
-  --scenario fanout|scale|abuse|all
+  --scenario fanout|scale|abuse|distinct|all
                                 what to run (default all: fanout, scale, then abuse, which adds about 2 x --duration
                                 + 15 to 30 s)
   --duration <s>                fanout: seconds per gateway per round; scale: seconds of warm concurrent load; abuse:
@@ -106,7 +107,7 @@ function parse(argv: string[]) {
     return value;
   };
   const scenario = values.get('scenario') ?? 'all';
-  if (!['fanout', 'scale', 'abuse', 'all'].includes(scenario)) throw new Error(`--scenario must be fanout, scale, abuse or all\n${HELP}`);
+  if (!['fanout', 'scale', 'abuse', 'distinct', 'all'].includes(scenario)) throw new Error(`--scenario must be fanout, scale, abuse, distinct or all\n${HELP}`);
   const latency = (values.get('latency') ?? SCALE_DEFAULTS.latencyMs.join('-')).split('-').map(Number);
   if (latency.length !== 2 || latency.some((v) => !Number.isInteger(v) || v < 0) || latency[0] > latency[1]) throw new Error('--latency must be <low>-<high> in ms, e.g. 50-300');
   return {
@@ -147,7 +148,7 @@ function parse(argv: string[]) {
  * use it) only Node 20 itself, for the header.
  */
 function baselineFor(node20: boolean, scenario: string, log: (line: string) => void): BaselineSetup {
-  if (scenario === 'abuse') return { node20: findNode20().node, problem: 'not used by the abuse scenario' };
+  if (scenario === 'abuse' || scenario === 'distinct') return { node20: findNode20().node, problem: `not used by the ${scenario} scenario` };
   if (node20) return ensureBaseline(log);
   const found = findNode20();
   return { node20: found.node, problem: 'left out (--no-node20)' };
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   const baseline = baselineFor(options.node20, options.scenario, log);
   const machine = machineInfo(baseline);
   console.log(machineHeader(machine));
-  const results: { fanout?: FanoutResult; scale?: ScaleResult; abuse?: AbuseResult } = {};
+  const results: { fanout?: FanoutResult; scale?: ScaleResult; abuse?: AbuseResult; distinct?: DistinctResult } = {};
   const verdicts: Verdict[] = [];
   const failures: string[] = [];
   if (options.scenario === 'fanout' || options.scenario === 'all') {
@@ -194,6 +195,16 @@ async function main(): Promise<void> {
     } catch (error) {
       failures.push(`abuse failed: ${(error as Error).stack ?? error}`);
       verdicts.push({ target: 'abuse: normal client p99 < 1 s and no failure under attack, event loop never blocked > 200 ms', met: null, figure: `scenario failed: ${(error as Error).message.split('\n')[0]}` });
+    }
+  }
+  if (options.scenario === 'distinct' || options.scenario === 'all') {
+    try {
+      results.distinct = await runDistinct({ duration: options.duration, levels: [1, 10, 50] }, log);
+      console.log(`\n${printDistinct(results.distinct)}`);
+      verdicts.push(...results.distinct.verdicts);
+    } catch (error) {
+      failures.push(`distinct failed: ${(error as Error).stack ?? error}`);
+      verdicts.push({ target: 'distinct filters: no collapse past saturation', met: null, figure: `scenario failed: ${(error as Error).message.split('\n')[0]}` });
     }
   }
   for (const failure of failures) console.error(`\n${failure}`);
