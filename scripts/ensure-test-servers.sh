@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The tests use real servers from Debian's packages: Orthanc with its DICOMweb plugin (the DICOMweb adapter's
-# contract suite), Chromium (GraphiQL in a real browser) and redis-server (the answer cache shared by gateway
-# replicas). Installs what is missing when run as root on Debian; otherwise says exactly what to install.
+# contract suite), Chromium (GraphiQL in a real browser), redis-server (the answer cache shared by gateway
+# replicas) and haproxy (the load balancer in front of them in the replicas test). Installs what is missing when
+# run as root on Debian; otherwise says exactly what to install.
 set -euo pipefail
-packages=(orthanc orthanc-dicomweb chromium redis-server)
+packages=(orthanc orthanc-dicomweb chromium redis-server haproxy)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
