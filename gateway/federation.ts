@@ -22,6 +22,7 @@ import { useTimeout } from './datasources/use-timeout';
 import { useTaskBoundary } from './datasources/use-task-boundary';
 import { useFairShare } from './datasources/use-fair-share';
 import { useCallMetrics } from './datasources/use-call-metrics';
+import { useCallSpan } from './datasources/use-call-span';
 import { composeSupergraph } from './supergraph';
 
 export interface Federation {
@@ -37,11 +38,11 @@ export interface Federation {
 // Then staying up (README "Staying up"): the breaker sees each call's outcome after retries, every attempt has its timeout.
 // Calls yield to the event loop every 10 ms, so that no walk over many calls holds it (use-task-boundary.ts).
 // What reaches a repository waits for its fair share there (use-fair-share.ts): cache hits and shared calls never do.
-// Its latency and outcome go to the metrics (use-call-metrics.ts), the wait included.
+// Its latency and outcome go to the metrics (use-call-metrics.ts) and to a trace span (use-call-span.ts), the wait included.
 // The audit (README "Who may see what"): the innermost reports what the attempt released with its answer, so the
 // report is cached and shared with it; the audit, outside sharing and cache, adds it to each asking request's tally.
 export const REPOSITORY_MIDDLEWARES: readonly SubgraphMiddleware[] = [
-  useTaskBoundary, useReleaseAudit, useEntityErrorPaths, useInFlightDedup, useResponseCache, useCallMetrics, useFairShare, useCircuitBreaker, useRetries,
+  useTaskBoundary, useReleaseAudit, useEntityErrorPaths, useInFlightDedup, useResponseCache, useCallMetrics, useCallSpan, useFairShare, useCircuitBreaker, useRetries,
   useTimeout, useReleaseReport,
 ];
 

@@ -10,10 +10,13 @@ import { DEFAULT_CONFIG_PATH, DEFAULT_PORT } from './defaults';
 import { startDemoSimulatorsInThread } from './demo-thread';
 import { startGateway } from './server';
 import pino from 'pino';
+import { startTracing } from './observability/tracing';
 import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
+  // Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (observability/tracing.ts); first, so every span has a provider.
+  const tracing = startTracing();
   const configPath = process.env.FEDERATION_CONFIG ?? DEFAULT_CONFIG_PATH;
   const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
   const host = process.env.HOST ?? '127.0.0.1';
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     await gateway.close({ drainMs: requestDeadlineFromEnv(process.env) ?? DEFAULT_REQUEST_DEADLINE_MS });
     await demo.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

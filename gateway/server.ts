@@ -5,7 +5,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trustedDocumentsWithEnv, type FederationConfig } from '../config/federation-config';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
@@ -43,6 +43,7 @@ import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
 import { bindMetrics, GatewayMetrics } from './observability/metrics';
 import { accessLogPlugin, bindAccessRecord, createAccessLogger, startAccessRecord } from './observability/access-log';
+import { inServerSpan } from './observability/tracing';
 import { getRepositoryStatus } from './resilience/repository-status';
 import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
 import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
@@ -270,7 +271,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     repositoryIds: () => host.current.config.repositories.map((r) => r.id), statusOf: getRepositoryStatus,
     cache, admission: admission && (() => admission.stats),
   });
-  const server: Server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (metrics && req.method === 'GET' && req.url?.split('?')[0] === METRICS_PATH) {
       void metrics.render().then(({ contentType, body }) => {
         res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
@@ -344,6 +345,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // The slot is held until the work has ended: a client that hung up, or the backstop, does not end it.
       release(res);
     });
+  };
+  // GraphQL requests each in a trace span (observability/tracing.ts; no-ops unless tracing is configured).
+  const server: Server = createServer((req, res) => {
+    const traced = req.url?.split('?')[0] === GRAPHQL_PATH && req.method !== 'OPTIONS';
+    void (traced ? inServerSpan(req, res, () => handle(req, res)) : handle(req, res));
   });
   // A client sending its body slowly holds its admission slot: the whole request must arrive within this time.
   server.requestTimeout = REQUEST_RECEIVE_TIMEOUT_MS;

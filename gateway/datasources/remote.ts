@@ -9,6 +9,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { RequestContext } from '../../subgraphs/sdk/context';
+import { context, propagation } from '@opentelemetry/api';
 import { currentSignal } from '../../subgraphs/sdk/cancellation';
 import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { GATEWAY_GRANT_HEADER } from '../../subgraphs/sdk/serve';
@@ -59,6 +60,8 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
       headers: {
         'content-type': 'application/json', accept: 'application/graphql-response+json, application/json',
         ...(grant ? { [GATEWAY_GRANT_HEADER]: grant } : {}),
+        // The trace goes on at the repository's subgraph (W3C traceparent), when tracing is on.
+        ...traceHeaders(),
       },
       body: JSON.stringify({ query, variables, operationName }),
       signal,
@@ -90,6 +93,12 @@ export class RemoteSubgraphDataSource implements GraphQLDataSource {
     const cause = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
     return { code: ErrorCode.UNAVAILABLE, message: `${where} could not be reached${cause ? ` (${cause})` : ''}` };
   }
+}
+
+function traceHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return headers;
 }
 
 class SubgraphAnswerError extends Error {

@@ -6,6 +6,7 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import { currentSignal } from './cancellation';
 import { ErrorCode, RepositoryError } from './errors';
+import { inSpan } from './tracing';
 
 export type QueryValue = string | number | readonly string[] | undefined | null;
 export type Query = Record<string, QueryValue>;
@@ -55,6 +56,8 @@ export class NativeHttp {
   readonly repositoryId: string;
   private readonly pool: Pool;
   private readonly basePath: string;
+  /** host:port, for traces. */
+  private readonly host: string;
   private readonly authorization?: string;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
@@ -63,6 +66,7 @@ export class NativeHttp {
     const url = new URL(options.baseUrl);
     this.repositoryId = options.repositoryId;
     this.basePath = url.pathname.replace(/\/$/, '');
+    this.host = url.host;
     this.timeoutMs = options.timeoutMs;
     this.headers = lowerCased(options.headers);
     this.pool = new Pool(url.origin, { connections: options.connections ?? 16, pipelining: 1 });
@@ -112,8 +116,16 @@ export class NativeHttp {
     await this.pool.close();
   }
 
-  private async send(
+  /** One native request, in a span of its own (tracing.ts): its method, repository and status, never its path. */
+  private send(
     method: 'GET' | 'POST', path: string, query: Query, body: string | undefined, callHeaders: Record<string, string>, passStatuses: readonly number[] = [],
+  ): Promise<NativeResponse> {
+    return inSpan(`${method} ${this.repositoryId}`, { 'http.request.method': method, 'eucaim.repository.id': this.repositoryId, 'server.address': this.host },
+      () => this.sendNow(method, path, query, body, callHeaders, passStatuses), (span, response) => span.setAttribute('http.response.status_code', response.status));
+  }
+
+  private async sendNow(
+    method: 'GET' | 'POST', path: string, query: Query, body: string | undefined, callHeaders: Record<string, string>, passStatuses: readonly number[],
   ): Promise<NativeResponse> {
     const search = toQueryString(query);
     const target = `${this.basePath}${path}${search ? `?${search}` : ''}`;
