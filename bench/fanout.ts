@@ -44,7 +44,7 @@ export interface FanoutOptions {
 
 interface GatewayReady { url: string; startMs: number; rss: number; cache?: { description: string } | null }
 
-type ContenderKey = 'this' | 'this-no-cache' | 'stock' | 'hive' | 'this-before-node20' | 'this-before-node24';
+type ContenderKey = 'this' | 'this-no-cache' | 'stock' | 'hive' | 'hive-dedup' | 'hive-cache' | 'this-before-node20' | 'this-before-node24';
 
 interface Contender {
   key: ContenderKey;
@@ -170,19 +170,23 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
     contender('stock', 'stock @apollo/gateway', join(__dirname, 'gateways', 'stock-gateway.ts')),
     contender('hive', 'Hive Gateway', join(__dirname, 'gateways', 'hive-gateway.ts')),
     runtimeContender('this-before-node20', beforeNode20),
+    // The peers as their users would configure them for this load: Hive's inbound de-duplication (the peer of this
+    // gateway with its cache off) and its response cache (the peer of this gateway as npm start runs it).
+    contender('hive-dedup', 'Hive Gateway, inbound dedup', join(__dirname, 'gateways', 'hive-gateway.ts'), { env: { BENCH_HIVE_MODE: 'dedup' } }),
+    contender('hive-cache', 'Hive Gateway, responseCaching', join(__dirname, 'gateways', 'hive-gateway.ts'), { env: { BENCH_HIVE_MODE: 'response-cache' } }),
     runtimeContender('this-before-node24', beforeNode24),
   ];
-  const hive = contenders[3];
   if (!options.cacheOffVariant) contenders[1].problem = 'left out (--no-cache-off)';
   const tree = options.baseline?.tree;
   if (tree && !beforeNode20.problem) {
     notes.push(`"before the move" is commit ${tree.short} on its own lockfile (undici ${tree.versions.undici}, keyv ${tree.versions.keyv}, `
       + `@apollo/gateway ${tree.versions['@apollo/gateway']}), its answer cache on as npm start had it; the peers run on Node ${process.version}`);
   }
-  if (options.noHive) hive.problem = 'left out (--no-hive)';
+  const hives = contenders.filter((c) => c.key.startsWith('hive'));
+  if (options.noHive) for (const h of hives) h.problem = 'left out (--no-hive)';
   else {
     const peers = ensurePeers(log);
-    if (peers.problem) hive.problem = peers.problem;
+    if (peers.problem) for (const h of hives) h.problem = peers.problem;
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'eucaim-bench-'));
@@ -229,14 +233,18 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
     const body = JSON.stringify({ query: options.query });
     const reference = await query(ours.target, options.query);
     if (reference.status !== 200 || reference.body.errors) throw new Error(`this gateway answered the fan-out query with errors: ${JSON.stringify(reference.body).slice(0, 500)}`);
-    let sameAnswers = true;
+    const sameAnswers = true;
     for (const contender of running.slice(1)) {
       const answer = await query(contender.target!, options.query);
       if (answer.status !== 200 || answer.body.errors || JSON.stringify(answer.body.data) !== JSON.stringify(reference.body.data)) {
-        sameAnswers = false;
-        notes.push(`${contender.label} answered differently: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+        // Its speed would mean nothing: left out, the others still compared.
+        contender.problem = `answered differently, so not measured: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`;
+        notes.push(`${contender.label} ${contender.problem}`);
+        await contender.target!.pool.close();
+        contender.target = undefined;
       }
     }
+    running.splice(0, running.length, ...running.filter((c) => c.target));
 
     const cpuMs = async (child: Child<unknown>) => {
       const usage = await child.call<NodeJS.CpuUsage>('cpu');
@@ -302,8 +310,17 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
       rpsCacheOffOverStock: off.rps / st.rps, rpsCacheOffOverHive: off.rps / hv.rps,
       p99CacheOffOverHive: off.p99 / hv.p99,
     };
-    const verdicts: Verdict[] = [{
-      target: 'fan-out: at least 1.2x Hive Gateway\'s RPS at equal or lower p99',
+    const fairVerdict = (ours: FanoutGatewayResult, peer: FanoutGatewayResult, what: string): Verdict => ({
+      target: `fan-out, ${what}: at least 1.2x ${peer.label}'s answers/s at equal or lower p99`,
+      met: Number.isFinite(peer.rps) && sameAnswers ? ours.rps >= 1.2 * peer.rps && ours.p99 <= peer.p99 && ours.errors === 0 : null,
+      figure: !Number.isFinite(peer.rps) ? `${peer.label} not measured: ${peer.note}`
+        : `${ratio(ours.rps / peer.rps)} (${ours.rps.toFixed(0)} vs ${peer.rps.toFixed(0)} answers/s), p99 ${ms(ours.p99)} vs ${ms(peer.p99)}, gateway CPU per answer ${ratio(ours.gatewayCpuMsPerAnswer / peer.gatewayCpuMsPerAnswer)}`,
+    });
+    const verdicts: Verdict[] = [
+      fairVerdict(t, row('hive-cache'), 'cache on (the fair peer: Hive with responseCaching)'),
+      fairVerdict(off, row('hive-dedup'), 'cache off (the fair peer: Hive with inbound de-duplication)'),
+      {
+      target: 'fan-out: at least 1.2x Hive Gateway\'s RPS (its defaults) at equal or lower p99',
       met: Number.isFinite(hv.rps) && sameAnswers ? t.rps >= 1.2 * hv.rps && t.p99 <= hv.p99 && t.errors === 0 : null,
       figure: !Number.isFinite(hv.rps) ? `Hive Gateway not measured: ${hv.note}`
         : `${ratio(ratios.rpsThisOverHive)} Hive's RPS (${t.rps.toFixed(0)} vs ${hv.rps.toFixed(0)}), p99 ${ms(t.p99)} vs ${ms(hv.p99)}`

@@ -42,8 +42,9 @@ import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
 import { bindMetrics, GatewayMetrics } from './observability/metrics';
-import { accessLogPlugin, bindAccessRecord, createAccessLogger, startAccessRecord } from './observability/access-log';
+import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, startAccessRecord } from './observability/access-log';
 import { inServerSpan } from './observability/tracing';
+import { inboundSharing } from './http/inbound-sharing';
 import { getRepositoryStatus } from './resilience/repository-status';
 import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
 import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
@@ -107,6 +108,8 @@ export interface GatewayOptions {
    * waiting requests are queued per caller group. Default DEFAULT_ADMISSION; `false` turns the gate off.
    */
   admission?: Partial<AdmissionOptions> | false;
+  /** Identical GraphQL requests in flight share one execution (http/inbound-sharing.ts); false turns it off. Default: on. */
+  inboundDedup?: boolean;
   /** Prometheus metrics on GET /metrics; false turns them off. Default: on, unless METRICS=off. */
   metrics?: boolean;
   /** Requests per caller per minute (and where they are counted). Default from RATE_LIMIT_PER_MINUTE / REDIS_URL. */
@@ -257,7 +260,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bindGatewayKey(context, gatewayKey);
     startReleaseTally(context);
     return context;
-  }, { adjustResponse: legacyJsonStatus });
+  }, { adjustResponse: legacyJsonStatus, sharing: options.inboundDedup === false ? undefined : inboundSharing((context) => markShared(context)) });
   // CORS_ALLOWED_ORIGINS replaces the config's allow-list; otherwise the list follows config reloads.
   const corsOverride = corsFromEnv(env);
   const cors = createCorsHandler(() => corsOverride ?? host.current.config.cors);

@@ -21,6 +21,8 @@ interface AccessRecord {
   operationHash?: string | null;
   accessLevel?: string;
   errorCodes?: string[];
+  /** Answered with an identical request's answer (gateway/http/inbound-sharing.ts). */
+  shared?: boolean;
 }
 
 const RECORD = Symbol('eucaim.accessRecord');
@@ -40,7 +42,7 @@ export function startAccessRecord(req: IncomingMessage, res: ServerResponse, log
     logger.info({
       event: 'request', requestId, method: req.method, status: res.statusCode, ms: Math.round(performance.now() - record.started),
       completed: res.writableFinished, operationName: record.operationName ?? null, operationHash: record.operationHash ?? null,
-      accessLevel: record.accessLevel ?? null, errorCodes: record.errorCodes ?? [],
+      accessLevel: record.accessLevel ?? null, errorCodes: record.errorCodes ?? [], shared: record.shared ?? false,
     }, 'graphql request');
   });
   return record;
@@ -49,6 +51,12 @@ export function startAccessRecord(req: IncomingMessage, res: ServerResponse, log
 /** Puts the record on the request's context, for the plugin below. */
 export function bindAccessRecord(context: object, record: AccessRecord): void {
   (context as { [RECORD]?: AccessRecord })[RECORD] = record;
+}
+
+/** Notes that the request got an identical request's answer (its operation was not executed for it). */
+export function markShared(context: object): void {
+  const record = (context as { [RECORD]?: AccessRecord })[RECORD];
+  if (record) record.shared = true;
 }
 
 /** Notes what Apollo Server knows of the request once its answer is ready: operation, access level, error codes. */

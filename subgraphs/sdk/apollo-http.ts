@@ -25,14 +25,35 @@ export function writeErrorAnswer(
   res.end(JSON.stringify({ errors: [{ message, extensions }] }));
 }
 
-export interface ApolloHandlerOptions {
+export interface ApolloHandlerOptions<TContext = BaseContext> {
   /** Changes Apollo's answer before it is written (the gateway's status codes for `application/json`). */
   adjustResponse?: (response: HTTPGraphQLResponse) => HTTPGraphQLResponse;
+  /** Identical requests in flight share one execution (InboundSharing). */
+  sharing?: InboundSharing<TContext>;
+}
+
+/**
+ * Inbound de-duplication: a request identical to one already being executed (same key: the request and whatever
+ * decides its answer, such as the caller's access) waits for that one's answer instead of being executed again,
+ * when the first answer may be given to others (`reusable`). A first answer that may not be shared (it released
+ * records, which each caller's audit must list; its client went away and it was cancelled; it streamed) makes the
+ * waiting requests execute on their own, so nothing is lost.
+ */
+export interface InboundSharing<TContext> {
+  /** The key under which identical requests share, or undefined when this one must run on its own. */
+  keyOf(request: HTTPGraphQLRequest, context: TContext): string | undefined;
+  /** Whether the answer executed for `context` may be given to the requests that waited for it. */
+  reusable(context: TContext): boolean;
+  /** A request was answered with another's answer (for its logs). */
+  onShared?(context: TContext): void;
 }
 
 export function createApolloHandler<TContext extends BaseContext>(
-  server: ApolloServer<TContext>, contextFor: (req: IncomingMessage) => Promise<TContext>, options: ApolloHandlerOptions = {},
+  server: ApolloServer<TContext>, contextFor: (req: IncomingMessage) => Promise<TContext>, options: ApolloHandlerOptions<TContext> = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  type Executed = Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>>;
+  /** Executions in flight that identical requests may share: their answer, or undefined when it may not be shared. */
+  const shared = new Map<string, Promise<Executed | undefined>>();
   return async (req, res) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -47,13 +68,43 @@ export function createApolloHandler<TContext extends BaseContext>(
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', headers, search: url.search, body };
-    // Everything this request starts is cancelled if its client goes away before the answer is written (cancellation.ts).
-    const clientGone = clientGoneSignal(res);
-    let executed: Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>>;
-    try {
-      executed = await withSignal(clientGone.signal, () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => contextFor(req) }));
-    } finally {
-      clientGone.dispose();
+    const sharing = options.sharing;
+    let context: TContext | undefined;
+    let key: string | undefined;
+    if (sharing) {
+      try {
+        context = await contextFor(req);
+        key = sharing.keyOf(httpGraphQLRequest, context);
+      } catch {
+        // Apollo Server calls it again below and answers its failure as it always does.
+        context = undefined;
+      }
+    }
+    let executed: Executed | undefined;
+    const first = key === undefined ? undefined : shared.get(key);
+    if (first) {
+      executed = await first;
+      if (executed) sharing!.onShared?.(context!);
+    }
+    if (!executed) {
+      // Everything this request starts is cancelled if its client goes away before the answer is written (cancellation.ts).
+      const clientGone = clientGoneSignal(res);
+      const known = context;
+      const run = withSignal(clientGone.signal, () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: known ? async () => known : () => contextFor(req) }));
+      if (key !== undefined && !shared.has(key)) {
+        const mine = key;
+        const offered = run.then(
+          (answer) => (answer.body.kind === 'complete' && !clientGone.signal.aborted && sharing!.reusable(known!) ? answer : undefined),
+          () => undefined,
+        );
+        shared.set(mine, offered);
+        void offered.then(() => shared.delete(mine));
+      }
+      try {
+        executed = await run;
+      } finally {
+        clientGone.dispose();
+      }
     }
     const answer = options.adjustResponse ? options.adjustResponse(executed) : executed;
     // Already answered (the gateway's deadline backstop) or the client went away: nothing more to write.
