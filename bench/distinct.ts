@@ -30,6 +30,8 @@ export interface DistinctLevel {
   /** HTTP failures or no answer at all. */
   failed: number;
   latency: ReturnType<typeof summarize>;
+  /** Every answer's latency, those with errors included (the deadline bounds them all). */
+  allAnswers: ReturnType<typeof summarize>;
   healthz: ReturnType<typeof summarize>;
 }
 
@@ -72,6 +74,7 @@ async function runLevel(url: string, clients: number, seconds: number, level: nu
   const path = new URL(url).pathname;
   const pools = Array.from({ length: clients }, (_, c) => new Pool(origin, { connections: 1, localAddress: `127.${30 + level}.${c}.1` }));
   const latencies: number[] = [];
+  const everyAnswer: number[] = [];
   const errors: Record<string, number> = {};
   let failed = 0;
   const started = performance.now();
@@ -84,6 +87,7 @@ async function runLevel(url: string, clients: number, seconds: number, level: nu
         const text = await answer.body.text();
         const done = performance.now();
         if (done > ends) break;
+        everyAnswer.push(done - at);
         if (answer.statusCode !== 200 && !text.includes('"code":')) failed++;
         else if (text.includes('"errors":')) for (const code of codesOf(text)) errors[code] = (errors[code] ?? 0) + 1;
         else latencies.push(done - at);
@@ -98,8 +102,12 @@ async function runLevel(url: string, clients: number, seconds: number, level: nu
   const polling = (async () => {
     while (performance.now() < ends) {
       const at = performance.now();
-      const answer = await health.request({ method: 'GET', path: '/healthz' });
-      await answer.body.text();
+      try {
+        const answer = await health.request({ method: 'GET', path: '/healthz', headersTimeout: 10_000 });
+        await answer.body.text();
+      } catch {
+        // No answer counts as the longest wait.
+      }
       healthTimes.push(performance.now() - at);
       await sleep(200);
     }
@@ -110,7 +118,7 @@ async function runLevel(url: string, clients: number, seconds: number, level: nu
   const measured = (performance.now() - started) / 1000;
   return {
     clients, seconds: measured, answered: latencies.length, answersPerSecond: latencies.length / seconds, errors, failed,
-    latency: summarize(latencies), healthz: summarize(healthTimes),
+    latency: summarize(latencies), allAnswers: summarize(everyAnswer), healthz: summarize(healthTimes),
   };
 }
 
@@ -140,8 +148,9 @@ export async function runDistinct(options: DistinctOptions, log: (line: string) 
         figure: `${fifty.answersPerSecond.toFixed(1)}/s at 50, ${ten.answersPerSecond.toFixed(1)}/s at 10 (${ratio(fifty.answersPerSecond / ten.answersPerSecond)})`,
       });
       verdicts.push({
-        target: `distinct filters: p99 at 50 clients bounded by the request deadline (${DEADLINE_MS / 1000} s)`, met: fifty.latency.p99 <= DEADLINE_MS + 1_000,
-        figure: `p99 ${ms(fifty.latency.p99)}, max ${ms(fifty.latency.max)}`,
+        target: `distinct filters: p99 at 50 clients bounded by the request deadline (${DEADLINE_MS / 1000} s), answers with errors included`,
+        met: fifty.allAnswers.n > 0 && fifty.allAnswers.p99 <= DEADLINE_MS + 1_000,
+        figure: `p99 ${ms(fifty.allAnswers.p99)}, max ${ms(fifty.allAnswers.max)} over ${int(fifty.allAnswers.n)} answers`,
       });
     }
     const healthMax = Math.max(...levels.map((l) => l.healthz.max));

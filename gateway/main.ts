@@ -8,7 +8,7 @@ import { ADAPTER_KINDS } from '../subgraphs/kinds';
 import { cacheOptionsFromEnv } from './cache/subgraph-cache';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT } from './defaults';
 import { startDemoSimulatorsInThread } from './demo-thread';
-import { startGateway } from './server';
+import { longestRequestMs, startGateway } from './server';
 import pino from 'pino';
 import { startTracing } from './observability/tracing';
 import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
@@ -58,15 +58,17 @@ async function main(): Promise<void> {
   // Ready means warm: /readyz answers 200 once the adapters' indexes are harvested.
   void gateway.warmedUp.then((failures) => {
     const warmSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const harvested = repositories.filter((r) => gateway.warmUp?.of(r.id)).length;
+    const harvested = repositories.filter((r) => gateway.warmUp?.of(r.id)?.state === 'WARM').length;
     console.log(`EUCAIM federation gateway warm in ${warmSeconds.toFixed(1)} s: ${harvested} repositories' indexes harvested`
       + `${failures.length > 0 ? `, ${failures.length} failed (they harvest at their first query)` : ''}; /readyz answers 200`);
   });
-  // SIGTERM (a rolling update, Kubernetes) drains: unready at once, requests in flight get until their deadline.
+  // SIGTERM (a rolling update, Kubernetes) drains: unready at once, requests in flight get until they are answered
+  // (at most the longest a request can take: body, admission wait, deadline, backstop).
   const shutdown = async () => {
-    await gateway.close({ drainMs: requestDeadlineFromEnv(process.env) ?? DEFAULT_REQUEST_DEADLINE_MS });
+    await gateway.close({ drainMs: longestRequestMs(requestDeadlineFromEnv(process.env) ?? DEFAULT_REQUEST_DEADLINE_MS) });
     await demo.close();
-    await tracing?.shutdown();
+    // Spans still buffered get 2 s to leave; the process stops regardless.
+    await Promise.race([tracing?.shutdown(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

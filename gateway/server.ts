@@ -48,8 +48,16 @@ import { inboundSharing } from './http/inbound-sharing';
 import { getRepositoryStatus } from './resilience/repository-status';
 import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
 import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
-import type { AdmissionOptions } from './limits/fair-admission';
+import { DEFAULT_ADMISSION, type AdmissionOptions } from './limits/fair-admission';
 import { bindCallerGroup, callerGroup } from './limits/caller-group';
+
+/**
+ * The longest a GraphQL request can take from its first byte: its body's arrival, its wait at the admission gate,
+ * its deadline and the backstop's grace. What a drain gives requests in flight.
+ */
+export function longestRequestMs(deadlineMs: number): number {
+  return REQUEST_RECEIVE_TIMEOUT_MS + DEFAULT_ADMISSION.maxWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS;
+}
 
 /** Where Prometheus scrapes the gateway's metrics. */
 export const METRICS_PATH = '/metrics';
@@ -260,7 +268,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bindGatewayKey(context, gatewayKey);
     startReleaseTally(context);
     return context;
-  }, { adjustResponse: legacyJsonStatus, sharing: options.inboundDedup === false ? undefined : inboundSharing((context) => markShared(context)) });
+  }, { adjustResponse: legacyJsonStatus, sharing: options.inboundDedup === false ? undefined : inboundSharing((context, first) => markShared(context, first)) });
   // CORS_ALLOWED_ORIGINS replaces the config's allow-list; otherwise the list follows config reloads.
   const corsOverride = corsFromEnv(env);
   const cors = createCorsHandler(() => corsOverride ?? host.current.config.cors);
@@ -279,7 +287,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       void metrics.render().then(({ contentType, body }) => {
         res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
         res.end(body);
-      });
+      }, (error: unknown) => writeErrorAnswer(res, 500, `metrics unavailable: ${(error as Error).message}`, { code: 'INTERNAL_SERVER_ERROR' }));
       return;
     }
     if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || (auth.demoInForce && demoIssuer?.handle(req, res))) return;
@@ -349,10 +357,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       release(res);
     });
   };
+  // GraphQL requests in flight, for the drain (close below); while draining, answers close their connection.
+  let inFlight = 0;
+  let draining = false;
   // GraphQL requests each in a trace span (observability/tracing.ts; no-ops unless tracing is configured).
   const server: Server = createServer((req, res) => {
-    const traced = req.url?.split('?')[0] === GRAPHQL_PATH && req.method !== 'OPTIONS';
-    void (traced ? inServerSpan(req, res, () => handle(req, res)) : handle(req, res));
+    const graphql = req.url?.split('?')[0] === GRAPHQL_PATH && req.method !== 'OPTIONS';
+    if (!graphql) {
+      void handle(req, res);
+      return;
+    }
+    inFlight++;
+    res.once('close', () => inFlight--);
+    if (draining) res.setHeader('connection', 'close');
+    void inServerSpan(req, res, () => handle(req, res));
   });
   // A client sending its body slowly holds its admission slot: the whole request must arrive within this time.
   server.requestTimeout = REQUEST_RECEIVE_TIMEOUT_MS;
@@ -393,11 +411,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async close(closeOptions: { drainMs?: number } = {}) {
       // Unready first (/readyz 503), no new connections; requests in flight get up to drainMs to finish.
       ready = false;
+      draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const drainUntil = Date.now() + (closeOptions.drainMs ?? 0);
       let drained = false;
       void closed.then(() => (drained = true));
-      while (!drained && Date.now() < drainUntil) {
+      while (!drained && inFlight > 0 && Date.now() < drainUntil) {
         // Keep-alive connections go as soon as their request has been answered.
         server.closeIdleConnections();
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -19,7 +19,8 @@ import type { SubgraphInfo } from '../datasources/middleware';
 
 /** Bump when the cached value's shape or meaning changes: old entries are then never read. */
 // v3: answers carry their release report (subgraphs/sdk/release-report.ts); one without would go unaudited on a hit.
-const KEY_VERSION = 'subgraph-answer/v3';
+// v4: entries carry when they go stale (stale-while-revalidate); an older replica would serve them as fresh for longer.
+const KEY_VERSION = 'subgraph-answer/v4';
 
 /** What this caller may see of this repository's records: `none`, `all`, or `collections:A,B` (sorted). */
 export function recordView(context: RequestContext | undefined, repositoryId: string): string {

@@ -132,8 +132,11 @@ export class SubgraphCache {
     return (await this.lookup(key))?.response;
   }
 
-  /** The answer kept under `key` and whether it is stale; undefined on a miss or when the cache fails. */
-  async lookup(key: string): Promise<CachedAnswer | undefined> {
+  /**
+   * The answer kept under `key` and whether it is stale; undefined on a miss, when the cache fails, or when it is
+   * older than the reader's grace (`graceMs` after it went stale: the writer's grace may have been longer).
+   */
+  async lookup(key: string, graceMs = Number.POSITIVE_INFINITY): Promise<CachedAnswer | undefined> {
     if (!this.usable()) return undefined;
     const epoch = this.epoch;
     const failuresBefore = this.stats.failures;
@@ -151,8 +154,12 @@ export class SubgraphCache {
       this.stats.misses++;
       return undefined;
     }
-    this.stats.hits++;
     const { freshUntil, ...answer } = stored;
+    if (freshUntil !== undefined && Date.now() >= freshUntil + graceMs) {
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
     // Redis answers are parsed afresh at every read; the in-memory one is shared and must not be changed.
     return { response: this.kind === 'memory' ? cloneResponse(answer) : answer, stale: freshUntil !== undefined && Date.now() >= freshUntil };
   }

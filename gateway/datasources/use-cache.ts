@@ -12,7 +12,10 @@
  * a timeout budget nor a retry.
  */
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_STALE_WHILE_REVALIDATE_SECONDS } from '../../config/federation-config';
+import { context as otelContext, ROOT_CONTEXT } from '@opentelemetry/api';
+import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_RETRIES, DEFAULT_STALE_WHILE_REVALIDATE_SECONDS } from '../../config/federation-config';
+import { RELEASE_REPORT_EXTENSION } from '../../subgraphs/sdk/release-report';
+import { bindCallerGroup } from '../limits/caller-group';
 import { detached } from '../../subgraphs/sdk/cancellation';
 import { subgraphCacheOf } from '../cache/context';
 import { isQueryCall, subgraphRequestKey } from '../cache/key';
@@ -23,6 +26,15 @@ export function isCacheableAnswer(response: GatewayGraphQLResponse): boolean {
   return response.data !== null && response.data !== undefined && (response.errors === undefined || response.errors.length === 0);
 }
 
+/** The caller group of background refreshes at a repository's fair share. */
+const REFRESH_GROUP = 'gateway:refresh';
+
+/** Whether a cached answer carries records it released (its release report lists cases). */
+function releasesRecords(response: GatewayGraphQLResponse): boolean {
+  const report = response.extensions?.[RELEASE_REPORT_EXTENSION] as { repositories?: unknown[] } | undefined;
+  return Array.isArray(report?.repositories) ? report.repositories.length > 0 : report !== undefined;
+}
+
 export const useResponseCache: SubgraphMiddleware = (info, next) => {
   const ttlSeconds = info.entry ? info.entry.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS : 0;
   if (ttlSeconds <= 0) return next;
@@ -30,19 +42,28 @@ export const useResponseCache: SubgraphMiddleware = (info, next) => {
   const graceMs = (info.entry?.staleWhileRevalidateSeconds ?? DEFAULT_STALE_WHILE_REVALIDATE_SECONDS) * 1000;
   /** Keys being refreshed in the background by this process: one refresh per key at a time. */
   const refreshing = new Set<string>();
+  const entry = info.entry!;
+  /**
+   * The refresh is nobody's request: a deadline of its own (the repository's timeout for each attempt), a caller
+   * group of its own at the repository's fair share, no caller's cancellation and no caller's trace.
+   */
+  const refresh = (options: Parameters<typeof next>[0]) => {
+    const context = { ...(options.context as object), deadline: Date.now() + entry.timeoutMs * (1 + (entry.retries ?? DEFAULT_RETRIES)) };
+    bindCallerGroup(context, REFRESH_GROUP);
+    return otelContext.with(ROOT_CONTEXT, () => detached(() => next({ ...options, context } as typeof options)));
+  };
   return async (options) => {
     const cache = subgraphCacheOf(options.context);
     if (!cache || !isQueryCall(options)) return next(options);
     const key = subgraphRequestKey(info, options);
-    const cached = await cache.lookup(key);
+    const cached = await cache.lookup(key, graceMs);
     if (cached && !cached.stale) return cached.response;
-    if (cached) {
+    // Records are not given stale: a repository may have withdrawn them since (README "Who may see what").
+    if (cached && !releasesRecords(cached.response)) {
       // Past its TTL, within its grace: answered at once, and refreshed by one call in the background.
       if (!refreshing.has(key)) {
         refreshing.add(key);
-        // Nobody waits for the refresh, so no caller going away cancels it; a failed one keeps the stale answer.
-        void detached(() => next(options))
-          .then((response) => (isCacheableAnswer(response) ? cache.set(key, response, ttlMs, graceMs) : undefined), () => undefined)
+        void refresh(options).then((response) => (isCacheableAnswer(response) ? cache.set(key, response, ttlMs, graceMs) : undefined), () => undefined)
           .finally(() => refreshing.delete(key));
       }
       return cached.response;

@@ -4,7 +4,14 @@
  * counts the calls that went to the repository's fair share and on; outside it, so waits and OVERLOADED refusals
  * are seen as callers see them.
  */
+import { ErrorCode } from '../../subgraphs/sdk/errors';
 import { metricsOf } from '../observability/metrics';
+
+/** Outcomes a label may take: the gateway's own codes; anything else a remote subgraph sends is OTHER (bounded series). */
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'INTERNAL_SERVER_ERROR']);
+export function outcomeLabel(code: unknown): string {
+  return typeof code === 'string' && KNOWN_CODES.has(code) ? code : 'OTHER';
+}
 import type { SubgraphMiddleware } from './middleware';
 
 export const useCallMetrics: SubgraphMiddleware = (info, next) => {
@@ -18,7 +25,7 @@ export const useCallMetrics: SubgraphMiddleware = (info, next) => {
     try {
       const response = await next(options);
       const code = response.errors?.[0]?.extensions?.code;
-      outcome = response.errors && response.errors.length > 0 ? (typeof code === 'string' ? code : 'ERROR') : 'OK';
+      outcome = response.errors && response.errors.length > 0 ? outcomeLabel(code) : 'OK';
       return response;
     } finally {
       stop({ outcome });

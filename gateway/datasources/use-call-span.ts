@@ -4,6 +4,7 @@
  * beside the metrics middleware: cache hits and shared calls have no span of their own.
  */
 import { inSpan } from '../../subgraphs/sdk/tracing';
+import { outcomeLabel } from './use-call-metrics';
 import type { SubgraphMiddleware } from './middleware';
 
 export const useCallSpan: SubgraphMiddleware = (info, next) => {
@@ -11,6 +12,6 @@ export const useCallSpan: SubgraphMiddleware = (info, next) => {
   if (!entry) return next;
   return (options) => inSpan(`repository ${entry.id}`, { 'eucaim.repository.id': entry.id, 'eucaim.api_kind': entry.apiKind }, () => next(options), (span, response) => {
     const code = response.errors?.[0]?.extensions?.code;
-    span.setAttribute('eucaim.outcome', response.errors && response.errors.length > 0 ? (typeof code === 'string' ? code : 'ERROR') : 'OK');
+    span.setAttribute('eucaim.outcome', response.errors && response.errors.length > 0 ? outcomeLabel(code) : 'OK');
   });
 };

@@ -53,10 +53,21 @@ export function bindAccessRecord(context: object, record: AccessRecord): void {
   (context as { [RECORD]?: AccessRecord })[RECORD] = record;
 }
 
-/** Notes that the request got an identical request's answer (its operation was not executed for it). */
-export function markShared(context: object): void {
+/**
+ * Notes that the request got the answer of an identical request (`first`), whose operation, access level and error
+ * codes are therefore its own too.
+ */
+export function markShared(context: object, first: object): void {
   const record = (context as { [RECORD]?: AccessRecord })[RECORD];
-  if (record) record.shared = true;
+  const firsts = (first as { [RECORD]?: AccessRecord })[RECORD];
+  if (!record) return;
+  record.shared = true;
+  if (firsts) {
+    record.operationName = firsts.operationName;
+    record.operationHash = firsts.operationHash;
+    record.accessLevel = firsts.accessLevel;
+    record.errorCodes = firsts.errorCodes;
+  }
 }
 
 /** Notes what Apollo Server knows of the request once its answer is ready: operation, access level, error codes. */

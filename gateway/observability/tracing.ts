@@ -10,6 +10,7 @@
  */
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -35,7 +36,8 @@ export function startTracing(options: { exporter?: SpanExporter; env?: NodeJS.Pr
   if (!options.exporter && !endpoint) return undefined;
   const provider = new BasicTracerProvider({ resource: new Resource({ 'service.name': env.OTEL_SERVICE_NAME || TRACER_NAME }) });
   provider.addSpanProcessor(options.exporter ? new SimpleSpanProcessor(options.exporter) : new BatchSpanProcessor(new OTLPTraceExporter()));
-  provider.register({ contextManager: new AsyncLocalStorageContextManager().enable() });
+  // W3C trace context only: a client's `baggage` is never carried on to the repositories.
+  provider.register({ contextManager: new AsyncLocalStorageContextManager().enable(), propagator: new W3CTraceContextPropagator() });
   return {
     flush: () => provider.forceFlush(),
     async shutdown() {

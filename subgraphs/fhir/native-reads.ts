@@ -297,20 +297,25 @@ export class NativeReads {
       // asked together (pagesByOffset); a server may ignore it, and then its pages are followed one by one.
       const sent: SearchParams = [...params, ['_count', String(pageSize)], ['_total', 'accurate']];
       let page = this.complete(type, await this.strictOrLenient(type, sent, (handling) => this.client.search(type, sent, handling)));
+      const firstPage = page;
       this.check(type, params, page.self);
       const total = page.total;
       const matchIds = [...page.matchIds];
       const sets = [page.resources];
-      const addressed = page.next && total !== null && total <= MAX_LISTED ? pagesByOffset(this.client.relativeLink(page.next), total) : null;
+      // Offsets must follow on from what the first page held, or the links are not what they seem: followed one by one.
+      const addressed = page.next && total !== null && total <= MAX_LISTED ? pagesByOffset(this.client.relativeLink(page.next), total, page.matchIds.length) : null;
       if (addressed) {
         // The server's pages are addressed by offset and it said how many there are: asked together.
-        for (const later of await mapWithConcurrency(addressed, this.options.parallelRequests, (link) => this.client.page(link, type))) {
-          const checked = this.complete(type, later);
+        const later = await mapWithConcurrency(addressed, this.options.parallelRequests, (link) => this.client.page(link, type));
+        for (const checked of later.map((p) => this.complete(type, p))) {
           matchIds.push(...checked.matchIds);
           sets.push(checked.resources);
         }
+        // A total that undercounted (an estimate): the last page still links on, and the rest is followed.
+        page = later[later.length - 1] ?? page;
+        if (matchIds.length > MAX_LISTED) throw this.tooMany(type);
       }
-      while (!addressed && page.next) {
+      while (page.next && (!addressed || page !== firstPage)) {
         page = this.complete(type, await this.client.page(this.client.relativeLink(page.next), type));
         matchIds.push(...page.matchIds);
         sets.push(page.resources);
@@ -395,12 +400,13 @@ export function codePointOrder(a: string, b: string): number {
  * the server gave: these can be asked together instead of following one link after another. Null for any other
  * form of link (opaque cursors, Medplum's, Firely's), which are followed one by one.
  */
-export function pagesByOffset(nextLink: string, total: number): string[] | null {
+export function pagesByOffset(nextLink: string, total: number, firstPageMatches?: number): string[] | null {
   const [path, search = ''] = nextLink.split(/\?(.*)/s, 2);
   const params = new URLSearchParams(search);
   const offset = params.get('_getpagesoffset');
   const count = params.get('_count');
   if (!params.get('_getpages') || offset === null || count === null || !/^\d+$/.test(offset) || !/^[1-9]\d*$/.test(count)) return null;
+  if (firstPageMatches !== undefined && Number(offset) !== firstPageMatches) return null;
   const links: string[] = [];
   for (let at = Number(offset); at < total; at += Number(count)) {
     params.set('_getpagesoffset', String(at));

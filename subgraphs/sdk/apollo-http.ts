@@ -42,18 +42,21 @@ export interface ApolloHandlerOptions<TContext = BaseContext> {
 export interface InboundSharing<TContext> {
   /** The key under which identical requests share, or undefined when this one must run on its own. */
   keyOf(request: HTTPGraphQLRequest, context: TContext): string | undefined;
-  /** Whether the answer executed for `context` may be given to the requests that waited for it. */
-  reusable(context: TContext): boolean;
-  /** A request was answered with another's answer (for its logs). */
-  onShared?(context: TContext): void;
+  /**
+   * Whether the answer executed for `context` may be given to the requests that waited for it: not when it says
+   * something of that request alone (its deadline, its caller's share, records it released).
+   */
+  reusable(context: TContext, answer: HTTPGraphQLResponse & { body: { kind: 'complete'; string: string } }): boolean;
+  /** A request (`context`) was answered with the answer executed for `first` (for its logs). */
+  onShared?(context: TContext, first: TContext): void;
 }
 
 export function createApolloHandler<TContext extends BaseContext>(
   server: ApolloServer<TContext>, contextFor: (req: IncomingMessage) => Promise<TContext>, options: ApolloHandlerOptions<TContext> = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   type Executed = Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>>;
-  /** Executions in flight that identical requests may share: their answer, or undefined when it may not be shared. */
-  const shared = new Map<string, Promise<Executed | undefined>>();
+  /** Executions in flight that identical requests may share: their answer and context, or undefined when it may not be shared. */
+  const shared = new Map<string, Promise<{ answer: Executed; context: TContext } | undefined>>();
   return async (req, res) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -83,8 +86,14 @@ export function createApolloHandler<TContext extends BaseContext>(
     let executed: Executed | undefined;
     const first = key === undefined ? undefined : shared.get(key);
     if (first) {
-      executed = await first;
-      if (executed) sharing!.onShared?.(context!);
+      const given = await first;
+      if (given) {
+        executed = given.answer;
+        sharing!.onShared?.(context!, given.context);
+      } else {
+        // Executed on its own after all: with a context (and deadline) of its own from now.
+        context = await contextFor(req);
+      }
     }
     if (!executed) {
       // Everything this request starts is cancelled if its client goes away before the answer is written (cancellation.ts).
@@ -94,7 +103,8 @@ export function createApolloHandler<TContext extends BaseContext>(
       if (key !== undefined && !shared.has(key)) {
         const mine = key;
         const offered = run.then(
-          (answer) => (answer.body.kind === 'complete' && !clientGone.signal.aborted && sharing!.reusable(known!) ? answer : undefined),
+          (answer) => (answer.body.kind === 'complete' && !clientGone.signal.aborted && sharing!.reusable(known!, answer as Parameters<InboundSharing<TContext>['reusable']>[1])
+            ? { answer, context: known! } : undefined),
           () => undefined,
         );
         shared.set(mine, offered);

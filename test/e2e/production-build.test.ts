@@ -76,9 +76,14 @@ test('SIGTERM drains: the request in flight is answered, new connections are ref
   await new Promise((resolve) => setTimeout(resolve, 300));
   const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
   child!.kill('SIGTERM');
+  // While the request is still in flight: no new connection is taken.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  let answered = false;
+  void inFlight.then(() => (answered = true));
+  await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
+  expect(answered).toBe(false);
   const answer = await inFlight;
   expect(answer.body.errors).toBeUndefined();
   expect((answer.body.data?.repository as { cohort: { subjects: number } }).cohort.subjects).toBeGreaterThan(0);
-  await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
   expect(await exited).toBe(0);
 }, 30_000);

@@ -154,4 +154,9 @@ describe('pages addressed by offset', () => {
     expect(pagesByOffset('/?_getpages=5e1f&_getpagesoffset=20&_count=0', 100)).toBeNull();
     expect(pagesByOffset('/?_getpagesoffset=20&_count=20', 100)).toBeNull();
   });
+
+  it('follows the links one by one when their offset does not follow on from the first page', () => {
+    expect(pagesByOffset('/?_getpages=5e1f&_getpagesoffset=20&_count=20', 100, 20)).toHaveLength(4);
+    expect(pagesByOffset('/?_getpages=5e1f&_getpagesoffset=20&_count=20', 100, 7)).toBeNull();
+  });
 });
