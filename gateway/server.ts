@@ -10,46 +10,44 @@ import type { AddressInfo } from 'node:net';
 import { trustedDocumentsWithEnv, type FederationConfig } from '../config/federation-config';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import { callerKey, type RequestContext } from '../subgraphs/sdk/context';
-import { bindSubgraphCache } from './cache/context';
-import { SubgraphCache, type SubgraphCacheOptions } from './cache/subgraph-cache';
+import { bindSubgraphCache } from './plugins/cache/context';
+import { SubgraphCache, type SubgraphCacheOptions } from './plugins/cache/subgraph-cache';
 import type { Federation } from './federation';
 import { FederationHost } from './federation-host';
-import { createGraphiqlHandler } from './graphiql';
+import { createGraphiqlHandler } from './plugins/graphiql';
 import { createApolloHandler, writeErrorAnswer } from '../subgraphs/sdk/apollo-http';
-import { createHealthHandler } from './http/health';
-import { maskInternalErrors } from './http/mask-internal-errors';
-import { createCorsHandler } from './http/cors';
-import { corsFromEnv } from './http/cors-config';
-import { legacyJsonStatus } from './http/legacy-json-status';
+import { createHealthHandler } from './plugins/http/health';
+import { maskInternalErrors } from './plugins/http/mask-internal-errors';
+import { createCorsHandler } from './plugins/http/cors';
+import { corsFromEnv } from './plugins/http/cors-config';
+import { legacyJsonStatus } from './plugins/http/legacy-json-status';
 import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
-import { demoSimulatorAt } from './demo';
-import { createDemoFaultsHandler, localFaultTarget, type FaultTarget } from './resilience/demo-faults';
-import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
-import { boundedDocumentStore } from './limits/document-store';
-import { withPlansPerOperation } from './limits/plan-cache-key';
-import { loadTrustedDocuments, markGatewayOwnOperation, trustedDocumentsPlugin } from './limits/trusted-documents';
-import { clientAddress, createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
-import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
+import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './plugins/limits/query-limits';
+import { boundedDocumentStore } from './plugins/limits/document-store';
+import { withPlansPerOperation } from './plugins/limits/plan-cache-key';
+import { loadTrustedDocuments, markGatewayOwnOperation, trustedDocumentsPlugin } from './plugins/limits/trusted-documents';
+import { clientAddress, createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './plugins/limits/rate-limit';
+import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './plugins/limits/request-deadline';
 import type { DestinationStream } from 'pino';
-import type { AuthConfig } from './auth/auth-config';
-import { refusalBody } from './auth/authenticate';
-import { createAuthSwitch, type AuthSwitch } from './auth/auth-switch';
+import type { AuthConfig } from './plugins/auth/auth-config';
+import { refusalBody } from './plugins/auth/authenticate';
+import { createAuthSwitch, type AuthSwitch } from './plugins/auth/auth-switch';
 import { auditPlugin, createAuditLogger, startReleaseTally } from '../subgraphs/sdk/audit-log';
-import { createDemoIssuer, type DemoIssuer } from './auth/demo-issuer';
-import { bindGatewayKey } from './auth/forward-grant';
-import { createGatewayKey, GATEWAY_JWKS_PATH } from './auth/gateway-key';
+import type { BuiltInIssuer } from './plugins/auth/built-in-issuer';
+import { bindGatewayKey } from './plugins/auth/forward-grant';
+import { createGatewayKey, GATEWAY_JWKS_PATH } from './plugins/auth/gateway-key';
 import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
-import { bindMetrics, GatewayMetrics } from './observability/metrics';
-import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, startAccessRecord } from './observability/access-log';
-import { inServerSpan } from './observability/tracing';
-import { inboundSharing } from './http/inbound-sharing';
-import { getRepositoryStatus } from './resilience/repository-status';
-import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
-import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
-import { DEFAULT_ADMISSION, type AdmissionOptions } from './limits/fair-admission';
-import { bindCallerGroup, callerGroup } from './limits/caller-group';
+import { bindMetrics, GatewayMetrics } from './plugins/observability/metrics';
+import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, startAccessRecord } from './plugins/observability/access-log';
+import { inServerSpan } from './plugins/observability/tracing';
+import { inboundSharing } from './plugins/http/inbound-sharing';
+import { getRepositoryStatus } from './plugins/resilience/repository-status';
+import { createAdmissionGate, type AdmissionGate } from './plugins/http/admission-gate';
+import { bindIncomingRequest, refusalMarkerPlugin } from './plugins/http/refused-requests';
+import { DEFAULT_ADMISSION, type AdmissionOptions } from './plugins/limits/fair-admission';
+import { bindCallerGroup, callerGroup } from './plugins/limits/caller-group';
 
 /**
  * The longest a GraphQL request can take from its first byte: its body's arrival, its wait at the admission gate,
@@ -77,7 +75,7 @@ export interface GatewayOptions {
   prepareConfig?: (config: FederationConfig) => Promise<FederationConfig>;
   /**
    * Cache repository answers (per repository `cacheTtlSeconds`): in memory, or in Redis with `redisUrl`.
-   * npm start turns it on (gateway/main.ts, REDIS_URL); absent, every query asks the repositories.
+   * npm start and the production start turn it on (gateway/launch.ts, REDIS_URL); absent, every query asks the repositories.
    */
   cache?: SubgraphCacheOptions;
   /**
@@ -88,15 +86,19 @@ export interface GatewayOptions {
   /**
    * Who may see what (README "Who may see what"): trusted OpenID issuers, and whether anonymous callers get counts.
    * Given here, it is fixed; default: the config's `auth` section, followed across reloads (auth/auth-switch.ts).
-   * With neither (and no `demoIssuer`), nobody is authenticated and every caller may read every repository's
-   * records: development and tests only; when NODE_ENV=production every caller then gets counts only.
+   * With neither (and no `builtInIssuer`), nobody is authenticated and every caller may read every repository's
+   * records: development and tests only; with `countsOnlyWithoutAuth` (the production start) or NODE_ENV=production
+   * every caller then gets counts only.
    */
   auth?: AuthConfig;
+  /** Without an `auth` section, every caller gets counts only, whatever NODE_ENV says (gateway/main.ts). */
+  countsOnlyWithoutAuth?: boolean;
   /**
-   * Run the built-in demo issuer (npm start does) while the config has no `auth` section: anonymous counts, records
-   * with its tokens. A reload that adds an `auth` section replaces it.
+   * A built-in issuer to trust while the config has no `auth` section (npm start's demo issuer, demo/issuer.ts):
+   * anonymous counts, records with its tokens. Made with the gateway's origin once it listens. A reload that adds an
+   * `auth` section replaces it.
    */
-  demoIssuer?: boolean;
+  builtInIssuer?: (originOf: () => string) => Promise<BuiltInIssuer>;
   /** Where the audit log of record releases goes (pino JSON lines). Default: standard output. */
   auditLog?: DestinationStream;
   /** Where the access log goes: a JSON line per GraphQL request (observability/access-log.ts). Absent: no access log. */
@@ -125,15 +127,11 @@ export interface GatewayOptions {
   /** Introspection and field suggestions for people exploring the schema. Default: on, off when NODE_ENV=production. */
   introspection?: boolean;
   /**
-   * Serve the demo's fault endpoint (/demo/faults) for the repositories served by simulators this process started
-   * (README "Staying up"), to this machine only, changes with this secret (npm start makes one per start and
-   * prints it). Default: no such endpoint. It never exists for real repositories.
+   * Endpoints the entry point serves beside GraphQL (npm start: the demo's fault endpoint, demo/faults.ts), made
+   * with the federation config in force. Each answers a request and returns true, or returns false. Asked after
+   * the health endpoints and GraphiQL, before GraphQL.
    */
-  demoFaults?: {
-    secret: string;
-    /** Finds the simulator serving an endpoint; default: the simulators this process started (gateway/demo.ts). */
-    targetAt?: (endpoint: string) => FaultTarget | undefined;
-  };
+  routes?: (currentConfig: () => FederationConfig) => Array<(req: IncomingMessage, res: ServerResponse) => boolean>;
 }
 
 export interface RunningGateway {
@@ -154,8 +152,8 @@ export interface RunningGateway {
   admission?: AdmissionGate;
   /** Who may see what now: follows the config's `auth` section across reloads. */
   auth: AuthSwitch;
-  /** The built-in demo issuer (option demoIssuer), trusted while the config has no `auth` section: mints tokens for trying records. */
-  demoIssuer?: DemoIssuer;
+  /** The built-in issuer (option builtInIssuer), trusted while the config has no `auth` section: mints tokens for trying records. */
+  builtInIssuer?: BuiltInIssuer;
   /**
    * Its token (12 h) with grants for every repository that lists cases, when it is trusted at start; GraphiQL's
    * record tabs carry it while it is trusted.
@@ -179,11 +177,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const production = env.NODE_ENV === 'production';
   let origin = '';
   // Made at start even when the config has an "auth" section: a reload that removes the section brings it in.
-  const demoIssuer = options.demoIssuer && !options.auth ? await createDemoIssuer(() => origin) : undefined;
+  const builtInIssuer = options.builtInIssuer && !options.auth ? await options.builtInIssuer(() => origin) : undefined;
   // Who may see what follows the config's "auth" section across reloads; in production a config without one gets
   // anonymous counts and no records at all. Switched on once the gateway listens (the demo issuer's URL is known
   // then; no request arrives before).
-  const auth = createAuthSwitch({ fixed: options.auth, demoIssuer, production });
+  const auth = createAuthSwitch({ fixed: options.auth, builtInIssuer, production: production || options.countsOnlyWithoutAuth === true });
   const gatewayKey = await createGatewayKey(env);
   const auditLogger = createAuditLogger(options.auditLog);
   const accessLogger = options.accessLog && createAccessLogger(options.accessLog);
@@ -220,16 +218,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // The demo issuer's token for the example tabs that ask for records (minted once the gateway listens, below).
   let demoToken: string | undefined;
   let demoTokenGrants: string[] = [];
-  const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken && auth.demoInForce ? `Bearer ${demoToken}` : undefined) });
+  const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken && auth.builtInInForce ? `Bearer ${demoToken}` : undefined) });
   // Set once the gateway listens, when it warms up (below).
   let warmUpNow: WarmUp | undefined;
   const health = createHealthHandler(() => host.current.config, () => ready, undefined, (id) => warmUpNow?.of(id));
-  const demoFaults = options.demoFaults
-    && createDemoFaultsHandler(() => host.current.config, (entry) => {
-      if (options.demoFaults?.targetAt) return options.demoFaults.targetAt(entry.endpoint);
-      const simulator = demoSimulatorAt(entry.endpoint);
-      return simulator && localFaultTarget(simulator);
-    }, options.demoFaults.secret);
+  const routes = options.routes?.(() => host.current.config) ?? [];
   const cache = options.cache ? new SubgraphCache(options.cache) : undefined;
   // Made once the admission gate exists (below); bound to each request's context for the call middleware.
   let metrics: GatewayMetrics | undefined;
@@ -290,10 +283,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }, (error: unknown) => writeErrorAnswer(res, 500, `metrics unavailable: ${(error as Error).message}`, { code: 'INTERNAL_SERVER_ERROR' }));
       return;
     }
-    if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || (auth.demoInForce && demoIssuer?.handle(req, res))) return;
+    if (health(req, res) || graphiql(req, res) || routes.some((route) => route(req, res)) || (auth.builtInInForce && builtInIssuer?.handle(req, res))) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === GATEWAY_JWKS_PATH) {
-      // The key remote repository subgraphs verify the gateway's grants with (gateway/auth/forward-grant.ts).
+      // The key remote repository subgraphs verify the gateway's grants with (gateway/plugins/auth/forward-grant.ts).
       res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=300' });
       res.end(JSON.stringify(gatewayKey.jwks));
       return;
@@ -386,11 +379,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
   origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   auth.apply(host.current.config.auth);
-  if (demoIssuer) {
+  if (builtInIssuer) {
     // Grants for every repository that lists cases: what a new user needs to try record access.
     demoTokenGrants = options.config.repositories
       .filter((entry) => options.kinds.find((kind) => kind.apiKind === entry.apiKind)?.granularity === 'RECORD').map((entry) => entry.id);
-    demoToken = await demoIssuer.mint('demo-researcher', demoTokenGrants);
+    demoToken = await builtInIssuer.mint('demo-researcher', demoTokenGrants);
   }
   return {
     url: `${origin}${GRAPHQL_PATH}`,
@@ -405,8 +398,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     cache,
     admission,
     auth,
-    demoIssuer,
-    demoToken: auth.demoInForce ? demoToken : undefined,
+    builtInIssuer,
+    demoToken: auth.builtInInForce ? demoToken : undefined,
     demoTokenGrants,
     async close(closeOptions: { drainMs?: number } = {}) {
       // Unready first (/readyz 503), no new connections; requests in flight get up to drainMs to finish.

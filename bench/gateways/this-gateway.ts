@@ -7,8 +7,8 @@
  * process()), in windows the runner opens and closes around one request at a time.
  *
  * With BENCH_DEMO=1 (the abuse scenario) BENCH_CONFIG_FILE is the demo federation's config and this process also
- * starts its simulators, in a thread of their own as npm start does (gateway/demo-thread.ts; BENCH_DEMO=main-thread:
- * in the gateway's own thread, gateway/demo.ts); the command
+ * starts its simulators, in a thread of their own as npm start does (demo/simulator-thread.ts; BENCH_DEMO=main-thread:
+ * in the gateway's own thread, demo/simulators.ts); the command
  * `eventLoop` ('start' | 'stop') samples the event loop's delay (perf_hooks.monitorEventLoopDelay) in between.
  *
  * The runner also runs this file as it was at the commit before the move to Node 24 (bench/baseline.ts), on Node 20:
@@ -19,8 +19,8 @@ import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver, type ELDHistogram } from 'node:perf_hooks';
 import { parseFederationConfig } from '../../config/federation-config';
-import { startDemoSimulators } from '../../gateway/demo';
-import { startDemoSimulatorsInThread } from '../../gateway/demo-thread';
+import { startDemoSimulators } from '../../demo/simulators';
+import { startDemoSimulatorsInThread } from '../../demo/simulator-thread';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { exitOnTerm, serveCommands } from '../ipc';
@@ -57,12 +57,12 @@ const EVENT_LOOP_RESOLUTION_MS = 10;
 let eventLoop: { histogram: ELDHistogram; since: number; gc: EventLoopDelay['gc']; observer: PerformanceObserver } | undefined;
 
 /**
- * The answer cache exactly as npm start configures it (gateway/main.ts: memory, or Redis with REDIS_URL), looked up
+ * The answer cache exactly as npm start configures it (gateway/launch.ts: memory, or Redis with REDIS_URL), looked up
  * at run time so the benchmark keeps working whichever gateway features this checkout has.
  */
 function productionCacheOptions(): unknown {
   try {
-    const cache = require('../../gateway/cache/subgraph-cache') as { cacheOptionsFromEnv?: (env: NodeJS.ProcessEnv) => unknown };
+    const cache = require('../../gateway/plugins/cache/subgraph-cache') as { cacheOptionsFromEnv?: (env: NodeJS.ProcessEnv) => unknown };
     return cache.cacheOptionsFromEnv?.(process.env);
   } catch {
     return undefined;
@@ -196,7 +196,7 @@ serveCommands({
   if (!file) throw new Error('BENCH_CONFIG_FILE is not set');
   let config = parseFederationConfig(JSON.parse(readFileSync(file, 'utf8')), file, ADAPTER_KINDS);
   if (process.env.BENCH_DEMO === '1') {
-    // As npm start (gateway/main.ts): the demo's simulators in a thread of this process, the entries pointed at them.
+    // As npm start (demo/main.ts): the demo's simulators in a thread of this process, the entries pointed at them.
     const running = await startDemoSimulatorsInThread(config);
     demo = running;
     config = running.config;

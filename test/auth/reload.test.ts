@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFederationConfig } from '../../config/federation-config';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
+import { createDemoIssuer } from '../../demo/issuer';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { startOpenIdProvider, type TestOpenIdProvider } from '../support/oidc-provider';
@@ -146,7 +147,7 @@ describe('the demo issuer of npm start and a reloaded auth section', () => {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     gateway = await startGateway({
       config: demo.config, kinds: ADAPTER_KINDS, port: 0, watchConfigPath: path, prepareConfig: demo.prepare,
-      auditLog: { write: () => undefined }, rateLimit: { perMinute: 0 }, demoIssuer: true,
+      auditLog: { write: () => undefined }, rateLimit: { perMinute: 0 }, builtInIssuer: createDemoIssuer,
     });
   }, 60_000);
 
@@ -164,12 +165,12 @@ describe('the demo issuer of npm start and a reloaded auth section', () => {
     await reloaded({ repositories: REPOSITORIES, auth: trusting(issuer.issuer) });
     expect((await ask(demoToken)).status).toBe(401);
     expect(released(await ask(await issuer.accessToken('researcher', { scope: 'cohort:read cases:read' })))).toBe(true);
-    expect(gateway.auth.demoInForce).toBe(false);
+    expect(gateway.auth.builtInInForce).toBe(false);
     // Its discovery document is gone with it.
     expect((await fetch(`${gateway.origin}/demo/issuer/.well-known/openid-configuration`)).status).toBe(404);
 
     await reloaded({ repositories: REPOSITORIES });
-    expect(gateway.auth.demoInForce).toBe(true);
+    expect(gateway.auth.builtInInForce).toBe(true);
     expect(released(await ask(demoToken))).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import type { RunningGateway } from '../../gateway/server';
 import {
   cachedTestConfig, freePort, postAs, startCachedFederation, startRedis, startTestGateway, until,
@@ -28,7 +28,7 @@ interface ChildGateway {
   stop(): Promise<void>;
 }
 
-/** `npm start` as a second replica: `tsx gateway/main.ts` with FEDERATION_CONFIG, REDIS_URL and a free port. */
+/** A second replica as the production start runs one: `tsx gateway/main.ts` with FEDERATION_CONFIG, REDIS_URL and a free port. */
 async function spawnGatewayProcess(configPath: string, redisUrl: string): Promise<ChildGateway> {
   // The same Node as this test (the one npm ci installed), not whichever `node` a shebang finds first on PATH.
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'gateway/main.ts'], {
@@ -141,7 +141,7 @@ describe('two gateway processes share answers through Redis', () => {
     await client.connect();
     try {
       const all = await client.keys('*');
-      // Besides answers, the replicas share their callers' request counts (gateway/limits/rate-limit.ts), under a
+      // Besides answers, the replicas share their callers' request counts (gateway/plugins/limits/rate-limit.ts), under a
       // hash of the caller: no address in a key.
       const rateKeys = all.filter((key) => key.startsWith('eucaim-gateway:rate:'));
       for (const key of rateKeys) expect(key).toMatch(/^eucaim-gateway:rate:[0-9a-f]{32}$/);

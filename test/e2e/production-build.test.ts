@@ -1,13 +1,19 @@
 /**
  * The production start, as an operator runs it: `npm run build` compiles to dist/, and the compiled gateway runs
  * on plain Node (`npm run start:prod` is `node dist/gateway/main.js`; here started as a container would start it,
- * so that SIGTERM reaches the gateway itself). SIGTERM drains: the gateway turns unready and refuses new
- * connections at once, answers the request still in flight, then exits 0.
+ * so that SIGTERM reaches the gateway itself) over a federation config whose repositories run elsewhere (the demo's
+ * simulators, started by this test: the production start starts none). SIGTERM drains: the gateway turns unready
+ * and refuses new connections at once, answers the request still in flight, then exits 0.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { loadFederationConfig } from '../../config/federation-config';
+import { demoSimulatorAt, startDemoSimulators, type RunningDemo } from '../../demo/simulators';
+import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
+import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { postGraphQL } from '../support/federation';
 
 const ROOT = join(__dirname, '..', '..');
@@ -21,14 +27,23 @@ function userPath(): string {
 let child: ChildProcess | undefined;
 let output = '';
 let url: string;
+let demo: RunningDemo | undefined;
+let folder: string | undefined;
+/** The compiled production start, as a container runs it, on the Node 24 that npm scripts get (node_modules/.bin/node). */
+const startProduction = (env: NodeJS.ProcessEnv): ChildProcess =>
+  spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['dist/gateway/main.js'], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 beforeAll(async () => {
   await run('npm', ['run', 'build'], { cwd: ROOT, env: { ...process.env, PATH: userPath() } });
   expect(existsSync(join(ROOT, 'dist', 'gateway', 'main.js'))).toBe(true);
   const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   expect(packageJson.scripts['start:prod']).toBe('node dist/gateway/main.js');
-  // The Node 24 that npm scripts get (node_modules/.bin/node), as `npm run start:prod` would run it.
-  child = spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['dist/gateway/main.js'], { cwd: ROOT, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The demo federation's repositories, served by simulators of this process: to the gateway, repositories elsewhere.
+  demo = await startDemoSimulators(loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS));
+  folder = mkdtempSync(join(tmpdir(), 'production-'));
+  const configFile = join(folder, 'federation.json');
+  writeFileSync(configFile, JSON.stringify({ repositories: demo.config.repositories }, null, 2));
+  child = startProduction({ FEDERATION_CONFIG: configFile });
   url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
@@ -51,7 +66,21 @@ afterAll(async () => {
     child.kill('SIGKILL');
     await exited;
   }
+  await demo?.close();
+  if (folder) rmSync(folder, { recursive: true, force: true });
 });
+
+test('the production start refuses the demo\'s simulated repositories, naming them, and starts no simulator', async () => {
+  const refused = startProduction({ FEDERATION_CONFIG: DEFAULT_CONFIG_PATH });
+  let said = '';
+  refused.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  refused.stdout?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => refused.once('exit', resolve));
+  expect(code).toBe(1);
+  expect(said).toContain('repository es-valencia-chaimeleon: endpoint "simulator" is served only by the demo (npm start)');
+  expect(said).toContain('set FEDERATION_CONFIG');
+  expect(said).not.toMatch(/ready in/);
+}, 30_000);
 
 test('the compiled gateway answers a Europe-wide query on plain Node, without tsx', async () => {
   expect(output).toMatch(/EUCAIM federation gateway ready in [\d.]+ s on Node v24\./);
@@ -65,13 +94,10 @@ test('the compiled gateway answers a Europe-wide query on plain Node, without ts
 });
 
 test('SIGTERM drains: the request in flight is answered, new connections are refused, and it exits 0', async () => {
-  const secret = /x-demo-secret: ([0-9a-f]+)/.exec(output)![1];
   const origin = new URL(url).origin;
   // One repository made slow, so a request is in flight when the signal comes.
-  const slow = await fetch(`${origin}/demo/faults/es-valencia-chaimeleon`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-demo-secret': secret }, body: JSON.stringify({ latencyMs: 1500 }),
-  });
-  expect(slow.status).toBe(200);
+  const endpoint = demo!.config.repositories.find((entry) => entry.id === 'es-valencia-chaimeleon')!.endpoint;
+  demoSimulatorAt(endpoint)!.faults.latencyMs = 1500;
   const inFlight = postGraphQL(url, '{ repository(id: "es-valencia-chaimeleon") { cohort(where: { sex: [MALE] }) { subjects } } }');
   await new Promise((resolve) => setTimeout(resolve, 300));
   const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));

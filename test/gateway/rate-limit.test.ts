@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'undici';
 import { startTestFederation, type TestFederation } from '../support/federation';
+import { createDemoIssuer } from '../../demo/issuer';
 import { startRedis, type RunningRedis } from '../cache/support';
 
 const QUERY = JSON.stringify({ query: '{ repositories { id } }' });
@@ -93,7 +94,7 @@ describe('the rate limit for authenticated callers', () => {
   let federation: TestFederation;
 
   beforeAll(async () => {
-    federation = await startTestFederation(REPOSITORY, { rateLimit: { perMinute: 3 }, demoIssuer: true });
+    federation = await startTestFederation(REPOSITORY, { rateLimit: { perMinute: 3 }, builtInIssuer: createDemoIssuer });
   });
 
   afterAll(async () => {
@@ -105,8 +106,8 @@ describe('the rate limit for authenticated callers', () => {
   }).then(async (response) => { await response.body.text(); return response.statusCode; }));
 
   it('counts each token subject on its own, whatever address it comes from, and bad tokens against the address', async () => {
-    const alice = await federation.gateway.demoIssuer!.mint('alice', []);
-    const bob = await federation.gateway.demoIssuer!.mint('bob', []);
+    const alice = await federation.gateway.builtInIssuer!.mint('alice', []);
+    const bob = await federation.gateway.builtInIssuer!.mint('bob', []);
     const statuses = { alice: [] as number[], bob: [] as number[], bad: [] as number[] };
     for (let i = 0; i < 4; i++) statuses.alice.push(await ask(alice));
     statuses.bob.push(await ask(bob));

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'undici';
-import { createDemoFaultsHandler, localFaultTarget } from '../../gateway/resilience/demo-faults';
+import { createDemoFaultsHandler, demoFaultRoutes, localFaultTarget } from '../../demo/faults';
 import { startGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { DEMO_SECRET, resilienceConfig, startResilienceFederation, type ResilienceFederation } from './support';
@@ -106,7 +106,7 @@ describe('the demo fault endpoint', () => {
     const real = resilienceConfig([{ id: 'de-real', country: 'DE', apiKind: 'eucaim-mediator' }]);
     const gateway = await startGateway({
       config: { ...real, repositories: real.repositories.map((r) => ({ ...r, endpoint: 'http://127.0.0.1:9/mediator' })) },
-      kinds: ADAPTER_KINDS, port: 0, demoFaults: { secret: DEMO_SECRET },
+      kinds: ADAPTER_KINDS, port: 0, routes: demoFaultRoutes(DEMO_SECRET),
     });
     try {
       const response = await request(`${gateway.origin}/demo/faults`);

@@ -4,8 +4,9 @@
  */
 import { request } from 'undici';
 import { parseFederationConfig, type FederationConfig } from '../../config/federation-config';
-import { startDemoSimulators } from '../../gateway/demo';
-import type { RepositoryStatus } from '../../gateway/resilience/repository-status';
+import { startDemoSimulators } from '../../demo/simulators';
+import { demoFaultRoutes } from '../../demo/faults';
+import type { RepositoryStatus } from '../../gateway/plugins/resilience/repository-status';
 import { startGateway } from '../../gateway/server';
 
 /** The demo fault endpoint's secret in these tests (npm start makes a random one per start). */
@@ -46,7 +47,7 @@ export function resilienceConfig(repositories: ResilientRepository[]): Federatio
 
 export async function startResilienceFederation(repositories: ResilientRepository[]): Promise<ResilienceFederation> {
   const demo = await startDemoSimulators(resilienceConfig(repositories));
-  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, demoFaults: { secret: DEMO_SECRET } });
+  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, routes: demoFaultRoutes(DEMO_SECRET) });
   const simulator = (id: string): RunningNativeSimulator => {
     const found = demo.simulators.get(id);
     if (!found) throw new Error(`no simulator for ${id}`);

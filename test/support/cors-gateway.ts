@@ -4,7 +4,8 @@
  * reads records), as `npm start` runs it.
  */
 import type { FederationConfig } from '../../config/federation-config';
-import { startDemoSimulators } from '../../gateway/demo';
+import { startDemoSimulators } from '../../demo/simulators';
+import { createDemoIssuer } from '../../demo/issuer';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { testConfig } from './federation';
@@ -26,7 +27,7 @@ export async function startCorsGateway(allowedOrigins: string[], options: Partia
     cors: { allowedOrigins },
   };
   const demo = await startDemoSimulators(config);
-  const gateway = await startGateway({ rateLimit: { perMinute: 0 }, auditLog: { write: () => undefined }, ...options, config: demo.config, kinds: ADAPTER_KINDS, port: 0, demoIssuer: true });
+  const gateway = await startGateway({ rateLimit: { perMinute: 0 }, auditLog: { write: () => undefined }, ...options, config: demo.config, kinds: ADAPTER_KINDS, port: 0, builtInIssuer: createDemoIssuer });
   if (!gateway.demoToken) throw new Error('the demo issuer minted no token');
   return {
     gateway,
