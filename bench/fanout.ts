@@ -33,6 +33,8 @@ export interface FanoutOptions {
   warmup: number;
   /** Leave Hive Gateway out (no install). */
   noHive: boolean;
+  /** Gateways call precomputed subgraph answers (replay, the default) or the live subgraphs. */
+  upstream?: 'replay' | 'live';
   /** Also measure this gateway with its answer cache off (in-flight de-duplication only), as a fourth contender. */
   cacheOffVariant: boolean;
   query: string;
@@ -44,7 +46,7 @@ export interface FanoutOptions {
 
 interface GatewayReady { url: string; startMs: number; rss: number; cache?: { description: string } | null }
 
-type ContenderKey = 'this' | 'this-no-cache' | 'stock' | 'hive' | 'hive-dedup' | 'hive-cache' | 'this-before-node20' | 'this-before-node24';
+type ContenderKey = 'this' | 'this-no-cache' | 'stock' | 'stock-undici' | 'hive' | 'hive-dedup' | 'hive-cache' | 'this-before-node20' | 'this-before-node24';
 
 interface Contender {
   key: ContenderKey;
@@ -99,6 +101,8 @@ export interface FanoutResult {
   secondsPerRound: number;
   rounds: number;
   warmupSeconds: number;
+  /** What the gateways called: precomputed subgraph answers (replay) or the live subgraphs. */
+  upstream: 'replay' | 'live';
   gateways: FanoutGatewayResult[];
   ratios: Record<string, number>;
   /** This gateway across runtimes and trees (NaN when a row is missing). */
@@ -168,6 +172,8 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
     contender('this', 'this gateway', thisModule),
     contender('this-no-cache', 'this gateway, cache off', thisModule, { env: { BENCH_CACHE: 'off' } }),
     contender('stock', 'stock @apollo/gateway', join(__dirname, 'gateways', 'stock-gateway.ts')),
+    // Its defaults fetch with make-fetch-happen; users who tune it give RemoteGraphQLDataSource an undici keep-alive fetcher.
+    contender('stock-undici', 'stock @apollo/gateway, undici fetcher', join(__dirname, 'gateways', 'stock-gateway.ts'), { env: { BENCH_STOCK_FETCHER: 'undici' } }),
     contender('hive', 'Hive Gateway', join(__dirname, 'gateways', 'hive-gateway.ts')),
     runtimeContender('this-before-node20', beforeNode20),
     // The peers as their users would configure them for this load: Hive's inbound de-duplication (the peer of this
@@ -193,7 +199,9 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
   const children: Child<unknown>[] = [];
   try {
     log('fanout: starting the demo federation\'s simulators and HTTP subgraphs ...');
-    const upstream = await startChild<FanoutUpstreamReady>('fan-out subgraphs', join(__dirname, 'upstream', 'fanout-upstream.ts'));
+    const upstream = await startChild<FanoutUpstreamReady>('fan-out subgraphs', join(__dirname, 'upstream', 'fanout-upstream.ts'), {
+      env: { BENCH_UPSTREAM: options.upstream ?? 'replay' },
+    });
     children.push(upstream);
     const { repositories, catalogUrl } = upstream.ready;
     const subgraphPorts = Object.values(upstream.ready.subgraphPorts);
@@ -308,6 +316,7 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
       rpsThisOverStock: t.rps / st.rps, rpsThisOverHive: t.rps / hv.rps,
       p99ThisOverStock: t.p99 / st.p99, p99ThisOverHive: t.p99 / hv.p99,
       rpsCacheOffOverStock: off.rps / st.rps, rpsCacheOffOverHive: off.rps / hv.rps,
+      rpsCacheOffOverStockUndici: off.rps / row('stock-undici').rps, p99CacheOffOverStockUndici: off.p99 / row('stock-undici').p99,
       p99CacheOffOverHive: off.p99 / hv.p99,
     };
     const fairVerdict = (ours: FanoutGatewayResult, peer: FanoutGatewayResult, what: string): Verdict => ({
@@ -329,7 +338,7 @@ export async function runFanout(options: FanoutOptions, log: (line: string) => v
     return {
       scenario: 'fanout', query: options.query, repositories: repositories.length, cases: upstream.ready.cases,
       concurrency: options.concurrency, secondsPerRound: options.duration, rounds: options.rounds, warmupSeconds: options.warmup,
-      gateways: results, ratios, runtimeRatios, sameAnswers, notes, verdicts,
+      upstream: upstream.ready.upstream, gateways: results, ratios, runtimeRatios, sameAnswers, notes, verdicts,
     };
   } finally {
     for (const child of children.reverse()) await child.stop();
@@ -370,10 +379,13 @@ export function printFanout(result: FanoutResult): string {
   return [
     `fan-out: ${result.repositories} repositories (${int(result.cases)} cases) behind HTTP subgraphs, ${result.concurrency} clients, `
       + `${result.rounds} round(s) of ${result.warmupSeconds} s warm-up + ${result.secondsPerRound} s measured per gateway, order reversed each round`,
+    result.upstream === 'replay'
+      ? 'upstream: precomputed subgraph answers (a replay server in front of each subgraph answers each distinct request as the subgraph did; --upstream live for the subgraphs themselves); "cores: subgraphs" is the upstream process'
+      : 'upstream: the live subgraphs and simulators, in one process ("cores: subgraphs"); it can cap gateways that do not de-duplicate',
     `query: ${result.query}`,
     table(rows),
     `ratios: this/stock RPS ${ratio(r.rpsThisOverStock)}, p99 ${ratio(r.p99ThisOverStock)};  this/Hive RPS ${ratio(r.rpsThisOverHive)}, p99 ${ratio(r.p99ThisOverHive)}`,
-    `        this with cache off: /stock RPS ${ratio(r.rpsCacheOffOverStock)};  /Hive RPS ${ratio(r.rpsCacheOffOverHive)}, p99 ${ratio(r.p99CacheOffOverHive)}`,
+    `        this with cache off: /stock RPS ${ratio(r.rpsCacheOffOverStock)};  /stock with undici RPS ${ratio(r.rpsCacheOffOverStockUndici)}, p99 ${ratio(r.p99CacheOffOverStockUndici)};  /Hive RPS ${ratio(r.rpsCacheOffOverHive)}, p99 ${ratio(r.p99CacheOffOverHive)}`,
     ...printRuntimeRatios(result),
     `same answer from every gateway: ${result.sameAnswers ? 'yes' : 'NO'}`,
     ...result.notes.map((n) => `note: ${n}`),

@@ -31,6 +31,9 @@ const HELP = `npm run bench -- [options]
   --rounds <n>                  fanout: rounds, the gateways' order reversing each round (default 2)
   --warmup <s>                  fanout: warm-up seconds before each measured window (default 3)
   --no-hive                     fanout: leave Hive Gateway out (no install of bench/peers)
+  --upstream replay|live        fanout: gateways call a replay server in front of each subgraph that answers each distinct
+                                request with the subgraph's recorded answer, so upstream capacity caps no gateway
+                                (default replay), or the subgraphs themselves (live)
   --no-cache-off                fanout: leave out the extra run of this gateway with its answer cache off
   --no-node20                   leave out this gateway before the move to Node 24 (commit ${BASELINE_SHORT}, installed once into
                                 bench/.baseline/) on Node 20 and on Node 24, in both scenarios; Node 20 is BENCH_NODE20, else
@@ -84,6 +87,11 @@ function abuseKindList(value: string | undefined): string[] | undefined {
   return kinds;
 }
 
+function upstreamOption(raw: string | undefined): 'replay' | 'live' {
+  if (raw === undefined || raw === 'replay' || raw === 'live') return raw ?? 'replay';
+  throw new Error(`--upstream must be replay or live\n${HELP}`);
+}
+
 function parse(argv: string[]) {
   const values = new Map<string, string>();
   const flags = new Set<string>();
@@ -97,7 +105,7 @@ function parse(argv: string[]) {
     else throw new Error(`--${name} needs a value\n${HELP}`);
   }
   const known = new Set(['scenario', 'duration', 'concurrency', 'rounds', 'warmup', 'query', 'repositories', 'countries', 'cases', 'images', 'latency', 'cold', 'warm', 'out', 'simulator-processes', 'timeout-ms',
-    'normal-concurrency', 'normal-interval', 'flood-concurrency', 'max-requests-per-kind', 'abuse-kinds', 'abuse-simulators', 'abuse-networks']);
+    'normal-concurrency', 'normal-interval', 'flood-concurrency', 'max-requests-per-kind', 'abuse-kinds', 'abuse-simulators', 'abuse-networks', 'upstream']);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${HELP}`);
   const number = (name: string, fallback: number, min: number) => {
     const raw = values.get(name);
@@ -118,6 +126,7 @@ function parse(argv: string[]) {
     rounds: Math.round(number('rounds', 2, 1)),
     warmup: number('warmup', 3, 0),
     noHive: flags.has('no-hive'),
+    upstream: upstreamOption(values.get('upstream')),
     cacheOffVariant: !flags.has('no-cache-off'),
     node20: !flags.has('no-node20'),
     beforeOnNode24: !flags.has('no-runtime-only'),

@@ -7,7 +7,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { trustedDocumentsWithEnv, type FederationConfig } from '../config/federation-config';
+import { DEFAULT_CACHE_TTL_SECONDS, trustedDocumentsWithEnv, type FederationConfig } from '../config/federation-config';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import { callerKey, type RequestContext } from '../subgraphs/sdk/context';
 import { bindSubgraphCache } from './plugins/cache/context';
@@ -56,6 +56,12 @@ import { bindCallerGroup, callerGroup } from './plugins/limits/caller-group';
 export function longestRequestMs(deadlineMs: number): number {
   return REQUEST_RECEIVE_TIMEOUT_MS + DEFAULT_ADMISSION.maxWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS;
 }
+
+/**
+ * With the answer cache on, an answer without errors is also given to identical requests arriving up to this long
+ * after it (http/inbound-sharing.ts), unless a repository's cache TTL is shorter.
+ */
+export const MAX_ANSWER_REUSE_MS = 1_000;
 
 /** Where Prometheus scrapes the gateway's metrics. */
 export const METRICS_PATH = '/metrics';
@@ -261,7 +267,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bindGatewayKey(context, gatewayKey);
     startReleaseTally(context);
     return context;
-  }, { adjustResponse: legacyJsonStatus, sharing: options.inboundDedup === false ? undefined : inboundSharing((context, first) => markShared(context, first)) });
+  }, {
+    adjustResponse: legacyJsonStatus,
+    sharing: options.inboundDedup === false ? undefined : inboundSharing((context, first) => markShared(context, first), () => (cache
+      ? Math.min(MAX_ANSWER_REUSE_MS, ...host.current.config.repositories.map((entry) => (entry.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) * 1000))
+      : 0)),
+    // A request takes its turn at the gate only when it executes: one sharing an execution in flight costs nothing.
+    admit: (req, res) => (admission ? admission.admit(req, res, groups.get(req) ?? 'unknown') : Promise.resolve(() => undefined)),
+  });
   // CORS_ALLOWED_ORIGINS replaces the config's allow-list; otherwise the list follows config reloads.
   const corsOverride = corsFromEnv(env);
   const cors = createCorsHandler(() => corsOverride ?? host.current.config.cors);
@@ -270,6 +283,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // waits while others go first (limits/fair-admission.ts).
   const admissionOff = options.admission === false || (options.admission === undefined && env.ADMISSION === 'off');
   const admission = admissionOff ? undefined : createAdmissionGate(options.admission || {});
+  const admissionWaitMs = admission ? { ...DEFAULT_ADMISSION, ...(options.admission || {}) }.maxWaitMs : 0;
   // Prometheus metrics on GET /metrics (METRICS=off turns them off).
   metrics = options.metrics === false || (options.metrics === undefined && env.METRICS === 'off') ? undefined : new GatewayMetrics({
     repositoryIds: () => host.current.config.repositories.map((r) => r.id), statusOf: getRepositoryStatus,
@@ -333,22 +347,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Its caller group, once: the gate queues it there, and each repository's fair share after it.
     const group = callerGroup(clientAddress(req, rateLimitOptions.trustProxy ?? false), callerKey(callers.get(req)));
     groups.set(req, group);
-    const release = admission ? await admission.admit(req, res, group) : () => undefined;
-    if (!release) return;
-    // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer.
+    // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer. The
+    // deadline starts once the request is admitted (its wait at the gate comes first).
     const backstop = setTimeout(() => {
       if (res.headersSent) return;
       writeErrorAnswer(res, 503, `the gateway could not answer within its request deadline of ${deadlineMs} ms`, { code: 'GATEWAY_DEADLINE_EXCEEDED' });
-    }, deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
+    }, admissionWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
+    // It waits for its turn at the gate inside (option admit), unless it shares an execution in flight; the slot is
+    // held until the work has ended: a client that hung up, or the backstop, does not end it.
     apolloHandler(req, res).catch((error: unknown) => {
       console.error(`gateway: request failed: ${(error as Error).message}`);
       if (res.writableEnded) return;
       writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
-    }).finally(() => {
-      clearTimeout(backstop);
-      // The slot is held until the work has ended: a client that hung up, or the backstop, does not end it.
-      release(res);
-    });
+    }).finally(() => clearTimeout(backstop));
   };
   // GraphQL requests in flight, for the drain (close below); while draining, answers close their connection.
   let inFlight = 0;

@@ -1,7 +1,9 @@
 /**
  * Child process of the fan-out scenario: the built-in demo federation's simulators, each repository's subgraph
  * served standalone over HTTP (serveRepositorySubgraph, as a provider runs it at its site), and the catalog
- * subgraph over HTTP. Every gateway under test talks to these same servers.
+ * subgraph over HTTP. Every gateway under test talks to these same servers: by default through a replay server in
+ * front of each (replay-server.ts: precomputed answers, so that upstream capacity caps no gateway), with
+ * BENCH_UPSTREAM=live directly.
  */
 import { loadFederationConfig } from '../../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
@@ -12,6 +14,7 @@ import type { SimulatedRepositoryEntry } from '../../subgraphs/sdk/entry';
 import { exitOnTerm, serveCommands } from '../ipc';
 import { serveCatalogSubgraph } from './catalog-server';
 import { countIncomingRequests, requestCounts, resetRequestCounts } from './request-counter';
+import { startReplayServer } from './replay-server';
 
 export interface FanoutUpstreamReady {
   /** The demo entries with `endpoint` at their simulator and `subgraph` at their standalone subgraph. */
@@ -23,6 +26,8 @@ export interface FanoutUpstreamReady {
   env: Record<string, string>;
   cases: number;
   startMs: number;
+  /** "replay": precomputed answers in front of each subgraph; "live": the subgraphs themselves. */
+  upstream: 'replay' | 'live';
 }
 
 countIncomingRequests();
@@ -36,6 +41,14 @@ serveCommands({
   resetRequestCounts: () => resetRequestCounts(),
 }, async (): Promise<FanoutUpstreamReady> => {
   const started = performance.now();
+  const replay = process.env.BENCH_UPSTREAM !== 'live';
+  /** What the gateways call for a subgraph: a replay server in front of it, or the subgraph itself. */
+  const front = async (url: string, port: number): Promise<{ url: string; port: number }> => {
+    if (!replay) return { url, port };
+    const server = await startReplayServer(url);
+    closers.push(() => server.close());
+    return server;
+  };
   const config = loadFederationConfig(process.env.BENCH_CONFIG ?? DEFAULT_CONFIG_PATH, ADAPTER_KINDS);
   const demo = await startDemoSimulators(config);
   closers.push(() => demo.close());
@@ -50,11 +63,16 @@ serveCommands({
     const subgraph = await serveRepositorySubgraph({ entry, kind, port: 0, credentials });
     subgraphs.push(subgraph);
     closers.push(() => subgraph.close());
-    subgraphPorts[entry.id] = subgraph.port;
-    repositories.push({ ...entry, subgraph: subgraph.url });
+    const called = await front(subgraph.url, subgraph.port);
+    subgraphPorts[entry.id] = called.port;
+    repositories.push({ ...entry, subgraph: called.url });
   }
   const catalog = await serveCatalogSubgraph(repositories, ADAPTER_KINDS);
   closers.push(() => catalog.close());
-  subgraphPorts.catalog = catalog.port;
-  return { repositories, catalogUrl: catalog.url, subgraphPorts, env, cases: demo.cases, startMs: performance.now() - started };
+  const catalogCalled = await front(catalog.url, catalog.port);
+  subgraphPorts.catalog = catalogCalled.port;
+  return {
+    repositories, catalogUrl: catalogCalled.url, subgraphPorts, env, cases: demo.cases, startMs: performance.now() - started,
+    upstream: replay ? 'replay' : 'live',
+  };
 });

@@ -30,6 +30,12 @@ export interface ApolloHandlerOptions<TContext = BaseContext> {
   adjustResponse?: (response: HTTPGraphQLResponse) => HTTPGraphQLResponse;
   /** Identical requests in flight share one execution (InboundSharing). */
   sharing?: InboundSharing<TContext>;
+  /**
+   * Waits for the request's turn to execute (the gateway's admission gate), called only for a request that will
+   * execute: one that shares an execution already running takes no turn, as it costs next to nothing. Resolves with
+   * the release, called once the answer is written, or undefined when the request was answered there (refused).
+   */
+  admit?: (req: IncomingMessage, res: ServerResponse) => Promise<((res: ServerResponse) => void) | undefined>;
 }
 
 /**
@@ -49,7 +55,17 @@ export interface InboundSharing<TContext> {
   reusable(context: TContext, answer: HTTPGraphQLResponse & { body: { kind: 'complete'; string: string } }): boolean;
   /** A request (`context`) was answered with the answer executed for `first` (for its logs). */
   onShared?(context: TContext, first: TContext): void;
+  /**
+   * For how long after its execution a reusable answer is also given to identical requests that arrive (0 or
+   * absent: only to those that came while it ran). Answers held at once are bounded by MAX_HELD_ANSWERS.
+   */
+  reuseForMs?(context: TContext, answer: HTTPGraphQLResponse & { body: { kind: 'complete'; string: string } }): number;
 }
+
+/** Answers held past their execution for identical requests (InboundSharing.reuseForMs) at most at once. */
+export const MAX_HELD_ANSWERS = 1_000;
+/** Larger answers are not held past their execution: the memory is better spent elsewhere. */
+export const MAX_HELD_ANSWER_BYTES = 64 * 1024;
 
 export function createApolloHandler<TContext extends BaseContext>(
   server: ApolloServer<TContext>, contextFor: (req: IncomingMessage) => Promise<TContext>, options: ApolloHandlerOptions<TContext> = {},
@@ -57,6 +73,24 @@ export function createApolloHandler<TContext extends BaseContext>(
   type Executed = Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>>;
   /** Executions in flight that identical requests may share: their answer and context, or undefined when it may not be shared. */
   const shared = new Map<string, Promise<{ answer: Executed; context: TContext } | undefined>>();
+  let held = 0;
+  /** Forgets an execution once it is answered, or once its answer's reuse time is over. */
+  const forget = (key: string, offered: Promise<{ answer: Executed; context: TContext } | undefined>) => {
+    void offered.then((offer) => {
+      const body = offer?.answer.body;
+      const holdMs = offer && body?.kind === 'complete' && body.string.length <= MAX_HELD_ANSWER_BYTES && held < MAX_HELD_ANSWERS
+        ? options.sharing?.reuseForMs?.(offer.context, offer.answer as Parameters<NonNullable<InboundSharing<TContext>['reuseForMs']>>[1]) ?? 0 : 0;
+      if (holdMs <= 0) {
+        shared.delete(key);
+        return;
+      }
+      held++;
+      setTimeout(() => {
+        held--;
+        if (shared.get(key) === offered) shared.delete(key);
+      }, holdMs).unref();
+    });
+  };
   return async (req, res) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -90,44 +124,64 @@ export function createApolloHandler<TContext extends BaseContext>(
       if (given) {
         executed = given.answer;
         sharing!.onShared?.(context!, given.context);
-      } else {
-        // Executed on its own after all: with a context (and deadline) of its own from now.
-        context = await contextFor(req);
       }
     }
+    let release: ((res: ServerResponse) => void) | undefined;
     if (!executed) {
+      // Followers arriving while this one waits for its turn share it too: the offer is made before the wait.
+      let settleOffer: ((offer: { answer: Executed; context: TContext } | undefined) => void) | undefined;
+      if (key !== undefined && !shared.has(key)) {
+        const mine = key;
+        const offered = new Promise<{ answer: Executed; context: TContext } | undefined>((resolve) => (settleOffer = resolve));
+        shared.set(mine, offered);
+        forget(mine, offered);
+      }
+      const admitted = options.admit ? await options.admit(req, res) : () => undefined;
+      if (!admitted) {
+        // Refused at the gate (answered there): whoever waited for it executes on its own.
+        settleOffer?.(undefined);
+        return;
+      }
+      release = admitted;
+      // Its context (and so its deadline) starts when it may run; a follower whose first could not share gets its own.
+      if (context !== undefined && (options.admit || first)) context = await contextFor(req);
       // Everything this request starts is cancelled if its client goes away before the answer is written (cancellation.ts).
       const clientGone = clientGoneSignal(res);
       const known = context;
       const run = withSignal(clientGone.signal, () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: known ? async () => known : () => contextFor(req) }));
-      if (key !== undefined && !shared.has(key)) {
-        const mine = key;
-        const offered = run.then(
-          (answer) => (answer.body.kind === 'complete' && !clientGone.signal.aborted && sharing!.reusable(known!, answer as Parameters<InboundSharing<TContext>['reusable']>[1])
-            ? { answer, context: known! } : undefined),
-          () => undefined,
-        );
-        shared.set(mine, offered);
-        void offered.then(() => shared.delete(mine));
-      }
+      void run.then(
+        (answer) => settleOffer?.(answer.body.kind === 'complete' && !clientGone.signal.aborted && sharing!.reusable(known!, answer as Parameters<InboundSharing<TContext>['reusable']>[1])
+          ? { answer, context: known! } : undefined),
+        () => settleOffer?.(undefined),
+      );
       try {
         executed = await run;
+      } catch (error) {
+        release(res);
+        throw error;
       } finally {
         clientGone.dispose();
       }
     }
-    const answer = options.adjustResponse ? options.adjustResponse(executed) : executed;
-    // Already answered (the gateway's deadline backstop) or the client went away: nothing more to write.
-    if (res.headersSent || res.writableEnded) return;
-    for (const [key, value] of answer.headers) res.setHeader(key, value);
-    res.statusCode = answer.status ?? 200;
-    if (answer.body.kind === 'complete') {
-      res.end(answer.body.string);
-      return;
+    try {
+      await writeAnswer(res, options.adjustResponse ? options.adjustResponse(executed) : executed);
+    } finally {
+      release?.(res);
     }
-    for await (const chunk of answer.body.asyncIterator) res.write(chunk);
-    res.end();
   };
+}
+
+/** Writes Apollo's answer, unless the request was answered already (the gateway's deadline backstop) or its client went away. */
+async function writeAnswer(res: ServerResponse, answer: HTTPGraphQLResponse): Promise<void> {
+  if (res.headersSent || res.writableEnded) return;
+  for (const [key, value] of answer.headers) res.setHeader(key, value);
+  res.statusCode = answer.status ?? 200;
+  if (answer.body.kind === 'complete') {
+    res.end(answer.body.string);
+    return;
+  }
+  for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+  res.end();
 }
 
 async function readBody(req: IncomingMessage, contentType: string | undefined): Promise<unknown> {

@@ -40,6 +40,9 @@ export function cachedTestConfig(repositories: CachedTestRepository[]): Federati
 export function startTestGateway(config: FederationConfig, cache: SubgraphCacheOptions | undefined, records = true): Promise<RunningGateway> {
   return startGateway({
     config, kinds: ADAPTER_KINDS, port: 0, cache,
+    // Every request executes, so what these tests count is the answer cache's work: otherwise an identical request
+    // right after another would get the gateway's last answer (http/inbound-sharing.ts, tested there).
+    inboundDedup: false,
     context: (req): RequestContext => ({
       accessLevel: (req.headers[TEST_ACCESS_LEVEL_HEADER] as AccessLevel | undefined) ?? 'anonymous',
       recordGrants: records ? config.repositories.map((r) => ({ repositoryId: r.id })) : [],

@@ -80,3 +80,69 @@ test('requests that ask another media type are executed apart', async () => {
   const lines = await linesOf([modern.requestId, legacy.requestId]);
   expect(lines.every((l) => l.shared === false)).toBe(true);
 });
+
+describe('behind an admission gate of one slot', () => {
+  let gated: TestFederation;
+  beforeAll(async () => {
+    gated = await startTestFederation([{ id: 'de-med', country: 'DE', apiKind: 'eucaim-mediator' }],
+      { admission: { initialConcurrent: 1, minConcurrent: 1, maxConcurrent: 1, adjustEveryMs: 0 } });
+  });
+  afterAll(async () => {
+    await gated?.close();
+  });
+
+  test('requests sharing an execution in flight take no turn at the gate: ten answered, one admitted', async () => {
+    gated.simulator('de-med').faults.latencyMs = 400;
+    const query = '{ repositories { id cohort(where: { sex: [MALE] }) { subjects } } }';
+    const before = gated.gateway.admission!.stats.admitted;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => request(gated.url, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }),
+    }).then(async (r) => ({ status: r.statusCode, text: await r.body.text() }))));
+    delete gated.simulator('de-med').faults.latencyMs;
+    expect(answers.every((a) => a.status === 200 && a.text.includes('"subjects":'))).toBe(true);
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    // One request took the slot; the nine that shared its execution took none (queued one by one behind it, each
+    // would have waited for the one before).
+    expect(gated.gateway.admission!.stats.admitted - before).toBe(1);
+  });
+});
+
+describe('with the answer cache on', () => {
+  let cached: TestFederation;
+  const log = jsonLines();
+  beforeAll(async () => {
+    cached = await startTestFederation([{ id: 'de-med', country: 'DE', apiKind: 'eucaim-mediator' }], { cache: {}, accessLog: log.sink });
+  });
+  afterAll(async () => {
+    await cached?.close();
+  });
+  const ask = async (query: string) => {
+    const response = await request(cached.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    return { text: await response.body.text(), requestId: String(response.headers['x-request-id']) };
+  };
+  const lineOf = async (requestId: string) => {
+    for (let i = 0; i < 100 && !log.lines.some((l) => l.requestId === requestId); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    return log.lines.find((l) => l.requestId === requestId)!;
+  };
+
+  test('an answer is given to an identical request arriving right after it, without executing it again', async () => {
+    const query = '{ repositories { id cohort(where: { sex: [FEMALE] }) { subjects } } }';
+    const first = await ask(query);
+    const second = await ask(query);
+    expect(second.text).toBe(first.text);
+    expect(first.text).toContain('"subjects":');
+    expect((await lineOf(first.requestId)).shared).toBe(false);
+    expect((await lineOf(second.requestId)).shared).toBe(true);
+  });
+
+  test('an answer with an error is not kept: the next identical request asks the failed repository again', async () => {
+    cached.simulator('de-med').faults.down = true;
+    const query = '{ repositories { id cohort(where: { sex: [MALE], cancerSites: [LUNG] }) { subjects } } }';
+    const failed = await ask(query);
+    expect(failed.text).toContain('"errors":');
+    delete cached.simulator('de-med').faults.down;
+    const next = await ask(query);
+    expect(next.text).not.toContain('"errors":');
+    expect((await lineOf(next.requestId)).shared).toBe(false);
+  });
+});

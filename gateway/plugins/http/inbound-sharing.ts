@@ -30,7 +30,16 @@ function operationText(request: HTTPGraphQLRequest): string | undefined {
 /** Errors about the first request's own circumstances, not about the question. */
 const OWN_CIRCUMSTANCES = /"code":"(REPOSITORY_OVERLOADED|REPOSITORY_CALL_CANCELLED|TOO_MANY_CONCURRENT_REQUESTS|OVERLOADED|RATE_LIMITED|GATEWAY_[A-Z_]+)"|"requestDeadline":true/;
 
-export function inboundSharing(onShared?: (context: RequestContext, first: RequestContext) => void): InboundSharing<RequestContext> {
+/**
+ * `reuseMs`: for how long an answer without errors is also given to identical requests arriving after it was
+ * executed (the gateway gives the shortest answer-cache TTL of its repositories, at most a second, and 0 without an
+ * answer cache): a second-old answer is as fresh as the repositories' cached answers it was built from, and it
+ * spares an execution per identical request. Answers with errors are not kept: a repository that failed is asked
+ * again by the next request, as its answer cache does.
+ */
+export function inboundSharing(
+  onShared?: (context: RequestContext, first: RequestContext) => void, reuseMs: () => number = () => 0,
+): InboundSharing<RequestContext> {
   return {
     keyOf(request: HTTPGraphQLRequest, context: RequestContext): string | undefined {
       if (request.method !== 'POST' && request.method !== 'GET') return undefined;
@@ -51,5 +60,8 @@ export function inboundSharing(onShared?: (context: RequestContext, first: Reque
       return !OWN_CIRCUMSTANCES.test(answer.body.string);
     },
     onShared,
+    reuseForMs(_context, answer): number {
+      return answer.body.string.includes('"errors":') ? 0 : reuseMs();
+    },
   };
 }
