@@ -70,17 +70,32 @@ export function cohortOf(records: readonly FullCaseRecord[], filter: NormalizedF
     if (!matched) continue;
     subjects++;
     studies += matched.length;
-    const series = matched.flatMap((m) => m.series);
-    seriesCount += series.length;
-    for (const s of series) images += s.instanceCount ?? 0;
-    facets.add('sex', [record.sex ?? 'UNKNOWN']);
-    facets.add('cancerSite', [record.diagnosis?.cancerSite ?? 'UNKNOWN']);
-    facets.add('ageBand', [ageBand(record.ageAtDiagnosis)]);
-    facets.add('modality', series.map((s) => s.modality ?? 'UNKNOWN'));
-    facets.add('bodyPart', series.map((s) => s.bodyPart));
-    facets.add('manufacturer', series.map((s) => manufacturerVendor(s.manufacturer) ?? 'UNKNOWN'));
+    facets.addOne('sex', record.sex ?? 'UNKNOWN');
+    facets.addOne('cancerSite', record.diagnosis?.cancerSite ?? 'UNKNOWN');
+    facets.addOne('ageBand', ageBand(record.ageAtDiagnosis));
+    // A case's series name few distinct values: arrays searched in place cost less than a Set per case (this loop
+    // runs for every case of an index at every distinct filter).
+    const modalities: string[] = [];
+    const bodyParts: string[] = [];
+    const vendors: string[] = [];
+    for (const study of matched) {
+      for (const s of study.series) {
+        seriesCount++;
+        images += s.instanceCount ?? 0;
+        pushDistinct(modalities, s.modality ?? 'UNKNOWN');
+        pushDistinct(bodyParts, s.bodyPart);
+        pushDistinct(vendors, manufacturerVendor(s.manufacturer) ?? 'UNKNOWN');
+      }
+    }
+    facets.addDistinct('modality', modalities);
+    facets.addDistinct('bodyPart', bodyParts);
+    facets.addDistinct('manufacturer', vendors);
   }
   return { subjects, studies, series: seriesCount, images, facets: facets.result(), ...reportFields(report) };
+}
+
+function pushDistinct(values: string[], value: string): void {
+  if (!values.includes(value)) values.push(value);
 }
 
 export function reportFields(report: FilterReport): Pick<CohortRecord, 'exact' | 'filtersApplied' | 'filtersNotApplied'> {

@@ -30,9 +30,25 @@ export class FacetCounter {
 
   /** Adds one subject's values for a facet. */
   add(facet: FacetName, values: Iterable<string>): void {
+    this.addDistinct(facet, [...new Set(values)]);
+  }
+
+  /** Adds one subject's value for a facet that has one value per subject. */
+  addOne(facet: FacetName, value: string): void {
+    const byValue = this.byValue(facet);
+    byValue.set(value, (byValue.get(value) ?? 0) + 1);
+  }
+
+  /** Adds one subject's values, already without repeats (the evaluation loops collect them so, without a Set per subject). */
+  addDistinct(facet: FacetName, values: readonly string[]): void {
+    const byValue = this.byValue(facet);
+    for (const value of values) byValue.set(value, (byValue.get(value) ?? 0) + 1);
+  }
+
+  private byValue(facet: FacetName): Map<string, number> {
     let byValue = this.counts.get(facet);
     if (!byValue) this.counts.set(facet, (byValue = new Map()));
-    for (const value of new Set(values)) byValue.set(value, (byValue.get(value) ?? 0) + 1);
+    return byValue;
   }
 
   /** Adds a precomputed count (from a native facet endpoint). */
