@@ -99,7 +99,10 @@ export interface ScaleResult {
   /** The first query after start (plans built, nothing cached), ms. */
   firstQueryMs: number;
   cache: string;
-  cold: { n: number; p50: number; p90: number; p99: number; overheadP50: number; overheadP90: number; overheadOverSubgraphP50: number; slowestNativeP50: number; nativeRequestsPerQuery: number };
+  cold: {
+    n: number; p50: number; p90: number; p99: number; overheadP50: number; overheadP90: number; overheadOverSubgraphP50: number; slowestNativeP50: number; nativeRequestsPerQuery: number;
+    slowest: Array<{ filter: Record<string, unknown>; e2eMs: number; repository: string | null; nativeMs: number; nativeRequests: number; problems: string[] }>;
+  };
   warm: { n: number; p50: number; p90: number; p99: number; withNativeRequests: number; overheadP50: number };
   repositories: Array<{ id: string; apiKind: string; country: string; configuredLatencyMs: number; nativeP50Ms: number | null; nativeRequestsPerColdQuery: number }>;
   memory: { rssAfterWarmUpMB: number; heapUsedAfterWarmUpMB: number; rssAfterGcMB: number; heapUsedAfterGcMB: number; rssAfterLoadMB?: number };
@@ -443,6 +446,11 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
         n: cold.length, p50: coldS.p50, p90: coldS.p90, p99: coldS.p99, overheadP50: overhead.p50, overheadP90: overhead.p90,
         overheadOverSubgraphP50: overSubgraph.p50, slowestNativeP50: summarize(cold.map((s) => s.slowestNativeMs)).p50,
         nativeRequestsPerQuery: cold.reduce((a, s) => a + s.nativeRequests, 0) / Math.max(1, cold.length),
+        // Where the tail comes from: the slowest cold queries, each with its slowest repository.
+        slowest: [...cold].sort((a, b) => b.e2eMs - a.e2eMs).slice(0, 3).map((s) => ({
+          filter: s.filter, e2eMs: s.e2eMs, repository: s.slowestNativeRepository ?? null, nativeMs: s.slowestNativeMs,
+          nativeRequests: s.slowestNativeRepository ? s.nativeCount[s.slowestNativeRepository] ?? 0 : 0, problems: s.problems.slice(0, 3),
+        })),
       },
       warm: { n: warm.length, p50: warmS.p50, p90: warmS.p90, p99: warmS.p99, withNativeRequests: withNative, overheadP50: warmOverhead.p50 },
       repositories,
@@ -513,6 +521,7 @@ export function printScale(r: ScaleResult): string {
     table(rows),
     `native time per repository, p50 over cold queries: ${nativeSummary ? `min ${ms(nativeSummary.min)}, median ${ms(nativeSummary.p50)}, max ${ms(nativeSummary.max)}` : 'no native requests'} `
       + `(${native.length}/${r.repositories.length} repositories asked natively; ${r.cold.nativeRequestsPerQuery.toFixed(1)} native requests per cold query)`,
+    `slowest cold queries: ${r.cold.slowest.map((q) => `${ms(q.e2eMs)} ${JSON.stringify(q.filter)} (slowest: ${q.repository ?? 'none'}, ${ms(q.nativeMs)} native, ${q.nativeRequests} requests${q.problems.length ? `; ${q.problems.join('; ')}` : ''})`).join(' | ')}`,
     `gateway memory: RSS ${mb(r.memory.rssAfterWarmUpMB * 1024 * 1024)} after warm-up (heap used ${mb(r.memory.heapUsedAfterWarmUpMB * 1024 * 1024)}; `
       + `after a full GC: RSS ${mb(r.memory.rssAfterGcMB * 1024 * 1024)}, heap used ${mb(r.memory.heapUsedAfterGcMB * 1024 * 1024)})`
       + `${r.memory.rssAfterLoadMB ? `, ${mb(r.memory.rssAfterLoadMB * 1024 * 1024)} after the load` : ''}`,

@@ -52,7 +52,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
       cancerSiteOfCollection: new Map<string, CancerSite>(entry.collections.map((c) => [c.id, c.cancerSite])),
       collectionRule: options.collectionFrom,
     };
-    this.index = new HarvestedIndex((previous) => this.fetchCases({}, previous), options.indexTtlSeconds * 1000);
+    this.index = new HarvestedIndex((previous) => this.fetchCases({}, previous), options.indexTtlSeconds * 1000, { large: true });
   }
 
   async cohort(filter: NormalizedFilter, _context: unknown, _options: CohortOptions): Promise<CohortRecord> {

@@ -10,8 +10,13 @@ export class HarvestedIndex<T> {
   private harvestedAt = 0;
   private inFlight: Promise<T> | undefined;
 
-  /** `harvest` gets the copy it replaces, so it can refresh incrementally. */
-  constructor(private readonly harvest: (previous: T | undefined) => Promise<T>, private readonly ttlMs: number) {}
+  /**
+   * `harvest` gets the copy it replaces, so it can refresh incrementally. A `large` index (every case of a
+   * repository) harvests in turn with the other large ones of this process, LARGE_HARVESTS_AT_ONCE at a time.
+   */
+  constructor(
+    private readonly harvest: (previous: T | undefined) => Promise<T>, private readonly ttlMs: number, private readonly options: { large?: boolean } = {},
+  ) {}
 
   async get(): Promise<T> {
     const fresh = this.value !== undefined && Date.now() - this.harvestedAt < this.ttlMs;
@@ -34,7 +39,8 @@ export class HarvestedIndex<T> {
 
   private start(): Promise<T> {
     // Shared by every query that waits for it: no caller going away cancels it (cancellation.ts).
-    const run = detached(() => this.harvest(this.value)).then((value) => {
+    const harvest = () => this.harvest(this.value);
+    const run = detached(() => (this.options.large ? largeHarvests.run(harvest) : harvest())).then((value) => {
       this.value = value;
       this.harvestedAt = Date.now();
       return value;
@@ -47,3 +53,30 @@ export class HarvestedIndex<T> {
     return run;
   }
 }
+
+/**
+ * Large harvests of this process at once. Each builds a repository's index from many native pages, and the garbage
+ * of a dozen at once (the scale scenario's warm-up) grew the gateway to over a gigabyte that V8 then kept; in turn,
+ * the peak is a few harvests' worth. Harvests wait on their repositories' latency, so a few at once keep the time.
+ */
+export const LARGE_HARVESTS_AT_ONCE = 3;
+
+class Turns {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  async run<R>(work: () => Promise<R>): Promise<R> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+const largeHarvests = new Turns(LARGE_HARVESTS_AT_ONCE);
