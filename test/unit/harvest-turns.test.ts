@@ -1,0 +1,40 @@
+/**
+ * Large index harvests take turns (subgraphs/sdk/harvested-index.ts): a dozen repositories harvesting at once kept
+ * the gateway's memory above a gigabyte; a few at a time, every one still completes.
+ */
+import { HarvestedIndex, LARGE_HARVESTS_AT_ONCE } from '../../subgraphs/sdk/harvested-index';
+
+test(`large harvests run ${LARGE_HARVESTS_AT_ONCE} at a time, small ones at once, and all complete`, async () => {
+  let running = 0;
+  let most = 0;
+  const harvest = (value: number) => async () => {
+    running++;
+    most = Math.max(most, running);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    running--;
+    return value;
+  };
+  const large = Array.from({ length: 8 }, (_, i) => new HarvestedIndex(harvest(i), 60_000, { large: true }));
+  expect(await Promise.all(large.map((index) => index.get()))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  expect(most).toBe(LARGE_HARVESTS_AT_ONCE);
+
+  // A small index (a vocabulary) does not wait for the large ones.
+  let smallDone = false;
+  const busy = Array.from({ length: 4 }, (_, i) => new HarvestedIndex(harvest(i), 60_000, { large: true }).get());
+  const small = new HarvestedIndex(async () => 'terms', 60_000).get().then((value) => {
+    smallDone = running > 0;
+    return value;
+  });
+  expect(await small).toBe('terms');
+  expect(smallDone).toBe(true);
+  await Promise.all(busy);
+});
+
+test('a failed large harvest gives its turn to the next', async () => {
+  const failing = new HarvestedIndex<number>(async () => { throw new Error('native API down'); }, 60_000, { large: true });
+  await expect(Promise.all(Array.from({ length: LARGE_HARVESTS_AT_ONCE }, () => new HarvestedIndex<number>(async () => { throw new Error('down'); }, 60_000, { large: true }).get())))
+    .rejects.toThrow('down');
+  await expect(failing.get()).rejects.toThrow('native API down');
+  const next = new HarvestedIndex(async () => 42, 60_000, { large: true });
+  expect(await next.get()).toBe(42);
+});
