@@ -39,6 +39,7 @@ import { createGatewayKey, GATEWAY_JWKS_PATH } from './plugins/auth/gateway-key'
 import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
+import { directEuropeLink } from './europe-link';
 import { bindMetrics, GatewayMetrics } from './plugins/observability/metrics';
 import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, startAccessRecord } from './plugins/observability/access-log';
 import { inServerSpan } from './plugins/observability/tracing';
@@ -235,13 +236,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // The context object also keys per-request DataLoaders (a fresh one per request) and carries the answer cache,
   // the gateway's signing key and the audit tally to the subgraphs and their middlewares.
   const throughApollo = executeThroughApollo(apollo);
+  // Europe-wide answers ask each repository straight through its data source and middlewares (europe-link.ts);
+  // anything else they ask goes through Apollo Server.
+  const europeLink = directEuropeLink({
+    dataSources: () => host.current.dataSources,
+    fallback: (operation, context) => {
+      // The gateway's own questions, not the caller's document: the trusted documents list does not hold them.
+      markGatewayOwnOperation(context);
+      return throughApollo(operation, context);
+    },
+    formatError: maskInternalErrors(),
+  });
   // Inner Europe-wide requests release records to the europe subgraph, not to the client: it tallies them itself.
   const europeExecutor: typeof throughApollo = (operation, context) => {
     const inner = { ...context };
     bindRecordReleases(inner, undefined);
-    // The gateway's own questions, not the caller's document: the trusted documents list does not hold them.
-    markGatewayOwnOperation(inner);
-    return throughApollo(operation, inner);
+    return europeLink(operation, inner);
   };
   const callers = new WeakMap<IncomingMessage, RequestContext>();
   const groups = new WeakMap<IncomingMessage, string>();

@@ -1,9 +1,11 @@
 /**
- * How the europe subgraph reaches the repositories: through the gateway itself. It never holds an adapter or a
- * data source; it sends ordinary GraphQL operations to the gateway's own Apollo Server (in process, no HTTP hop)
- * with the caller's context, so every per-repository request takes the path a client's request takes: query
- * planning, the catalog, the repository subgraph's data source and its middlewares (timeouts, retries, circuit
- * breaker, caching), auth and limits.
+ * How the europe subgraph reaches the repositories: through the gateway. It never holds an adapter or a data
+ * source; it asks ordinary GraphQL operations about one repository (`repository(id: $id) { cohort(…) { … } }`) or of
+ * the catalog, with the caller's context, and the gateway answers them. The gateway's executor
+ * (gateway/europe-link.ts) sends each straight to that repository's data source as the entity fetch the query
+ * planner would send, so every per-repository request passes the middlewares a client's request passes (timeouts,
+ * retries, circuit breaker, caching, fair share, access and audit) without a plan of its own; anything else goes
+ * through the gateway's Apollo Server.
  *
  * The executor is put on each request's context by the gateway process (gateway/server.ts), under a symbol, like
  * the answer cache: it outlives config reloads (which rebuild the subgraphs), and a symbol-keyed enumerable

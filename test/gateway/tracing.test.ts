@@ -68,3 +68,28 @@ test('one trace from the client\'s traceparent down to every native request, wit
   const everything = JSON.stringify(spans.map((s) => [s.name, s.attributes]));
   expect(everything).not.toMatch(/FEMALE|female|\/search|gender/);
 });
+
+test('a Europe-wide cohort is one planned operation: each repository is called straight from the europe subgraph\'s fetch', async () => {
+  exporter.reset();
+  const traceId = '5bf92f3577b34da6a3ce929d0e0e4737';
+  const response = await request(federation.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b8-01` },
+    body: JSON.stringify({ query: '{ cohort(where: { sex: [MALE] }) { total { subjects } repositories { repositoryId status { state } } } }' }),
+  });
+  const body = await response.body.json() as { data: { cohort: { repositories: Array<{ repositoryId: string; status: { state: string } }> } } };
+  expect(body.data.cohort.repositories.map((r) => r.status.state)).toEqual(['OK', 'OK']);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await tracing.flush();
+  const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+  // Apollo plans the client's operation only: no inner operation per repository (nor for the catalog) goes
+  // through the gateway's pipeline again.
+  expect(spans.filter((s) => s.name === 'gateway.request')).toHaveLength(1);
+  expect(spans.filter((s) => s.name === 'gateway.plan')).toHaveLength(1);
+  // Each repository asked once, through the same call middlewares (its span, its outcome).
+  for (const id of ['de-med', 'es-slow']) {
+    const calls = spans.filter((s) => s.name === `repository ${id}`);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].attributes['eucaim.outcome']).toBe('OK');
+  }
+});
