@@ -63,6 +63,8 @@ export function fhirReadCaches(seconds: number): FhirReadCaches | undefined {
 
 /** Patients per `_id` or subject-list search (POST _search keeps long lists out of URLs). */
 const IDS_PER_SEARCH = 100;
+/** What a patient's record needs beside the Patient, reverse-included in one search where the server declares it. */
+const PATIENT_REVINCLUDES = ['ImagingStudy:subject', 'Condition:subject', 'ResearchSubject:individual'];
 /** Most matches one search may list (ids of a huge repository): beyond it the adapter refuses rather than page on. */
 const MAX_LISTED = 1_000_000;
 
@@ -227,7 +229,9 @@ export class NativeReads {
   }
 
   private parallelPerChunk(): number {
-    // Each chunk may itself run up to four searches at once (patients, studies, conditions, enrolments).
+    // A chunk is one search where the server reverse-includes (resourcesOf), else up to four at once (patients,
+    // studies, conditions, enrolments).
+    if (PATIENT_REVINCLUDES.every((value) => this.profile.revIncludes('Patient', value))) return this.options.parallelRequests;
     return Math.max(1, Math.floor(this.options.parallelRequests / 2));
   }
 
@@ -250,7 +254,7 @@ export class NativeReads {
 
   private async resourcesOf(ids: readonly string[]): Promise<ResourceSet> {
     const idList: [string, string] = ['_id', ids.map(escapeSearchValue).join(',')];
-    const revIncludes = ['ImagingStudy:subject', 'Condition:subject', 'ResearchSubject:individual'];
+    const revIncludes = PATIENT_REVINCLUDES;
     let set: ResourceSet;
     if (revIncludes.every((value) => this.profile.revIncludes('Patient', value))) {
       const endpoint = this.profile.includes('ImagingStudy:endpoint') ? [['_include:iterate', 'ImagingStudy:endpoint'] as [string, string]] : [];
