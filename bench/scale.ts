@@ -105,7 +105,7 @@ export interface ScaleResult {
   };
   warm: { n: number; p50: number; p90: number; p99: number; withNativeRequests: number; overheadP50: number };
   repositories: Array<{ id: string; apiKind: string; country: string; configuredLatencyMs: number; nativeP50Ms: number | null; nativeRequestsPerColdQuery: number }>;
-  memory: { rssAfterWarmUpMB: number; heapUsedAfterWarmUpMB: number; rssAfterGcMB: number; heapUsedAfterGcMB: number; rssAfterLoadMB?: number };
+  memory: { rssAfterWarmUpMB: number; heapUsedAfterWarmUpMB: number; rssAfterGcMB: number; heapUsedAfterGcMB: number; rssAfterLoadMB?: number; heapUsedAfterLoadGcMB?: number; heapTotalAfterGcMB: number; externalAfterGcMB: number; arrayBuffersAfterGcMB: number };
   load?: { concurrency: number; seconds: number; rps: number; p50: number; p99: number; errors: number };
   /** Which repositories did not answer, in how many queries. */
   incomplete?: string;
@@ -218,6 +218,7 @@ interface GatewayMeasurement {
   afterGc: NodeJS.MemoryUsage;
   load?: ScaleResult['load'];
   rssAfterLoad?: number;
+  heapUsedAfterLoadGc?: number;
   cacheInfo: GatewayReady['cache'];
   problems: string[];
 }
@@ -267,6 +268,7 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
     const afterGc = await gateway.call<NodeJS.MemoryUsage>('gc');
     let load: ScaleResult['load'];
     let rssAfterLoad: number | undefined;
+    let heapUsedAfterLoadGc: number | undefined;
     if (options.duration > 0) {
       say(`${options.duration} s of warm load from ${options.concurrency} clients ...`);
       const run = await runLoad(target, JSON.stringify({ query: text, variables: { where: filters[0] } }), options.concurrency, options.duration);
@@ -274,10 +276,12 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
       load = { concurrency: options.concurrency, seconds: options.duration, rps: run.rps, p50: s.p50, p99: s.p99, errors: run.errors };
       if (run.firstError) problems.push(`under load: ${run.firstError}`);
       rssAfterLoad = (await gateway.call<NodeJS.MemoryUsage>('memory')).rss;
+      // What stays of the load once collected: garbage V8 had not yet collected, or something kept.
+      heapUsedAfterLoadGc = (await gateway.call<NodeJS.MemoryUsage>('gc')).heapUsed;
     }
     const cacheInfo = await gateway.call<GatewayReady['cache']>('cache');
     return {
-      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, cold, warm, afterWarmUp, afterGc, load, rssAfterLoad, cacheInfo, problems,
+      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, cold, warm, afterWarmUp, afterGc, load, rssAfterLoad, heapUsedAfterLoadGc, cacheInfo, problems,
     };
   } finally {
     await target?.pool.close();
@@ -389,7 +393,7 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       runtimeOnly: scaleRatioSet(row('before-node24'), row('before-node20')),
       codeOnly: scaleRatioSet(row('now'), row('before-node24')),
     };
-    const { cold, warm, afterWarmUp, afterGc, rssAfterLoad, cacheInfo } = m;
+    const { cold, warm, afterWarmUp, afterGc, rssAfterLoad, heapUsedAfterLoadGc, cacheInfo } = m;
 
     const coldS = summarize(cold.map((s) => s.e2eMs));
     const overhead = summarize(cold.map((s) => s.e2eMs - s.slowestNativeMs));
@@ -456,7 +460,10 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       repositories,
       memory: {
         rssAfterWarmUpMB: rssMB, heapUsedAfterWarmUpMB: afterWarmUp.heapUsed / 1024 / 1024,
-        rssAfterGcMB: afterGc.rss / 1024 / 1024, heapUsedAfterGcMB: afterGc.heapUsed / 1024 / 1024, rssAfterLoadMB: rssAfterLoad ? rssAfterLoad / 1024 / 1024 : undefined },
+        rssAfterGcMB: afterGc.rss / 1024 / 1024, heapUsedAfterGcMB: afterGc.heapUsed / 1024 / 1024, rssAfterLoadMB: rssAfterLoad ? rssAfterLoad / 1024 / 1024 : undefined,
+        heapUsedAfterLoadGcMB: heapUsedAfterLoadGc ? heapUsedAfterLoadGc / 1024 / 1024 : undefined,
+        // Where the rest of the RSS is: the heap V8 keeps (total), memory outside it (buffers).
+        heapTotalAfterGcMB: afterGc.heapTotal / 1024 / 1024, externalAfterGcMB: afterGc.external / 1024 / 1024, arrayBuffersAfterGcMB: afterGc.arrayBuffers / 1024 / 1024 },
       load: m.load,
       incomplete: incompleteOf(cold, warm),
       runtimes,
@@ -523,8 +530,10 @@ export function printScale(r: ScaleResult): string {
       + `(${native.length}/${r.repositories.length} repositories asked natively; ${r.cold.nativeRequestsPerQuery.toFixed(1)} native requests per cold query)`,
     `slowest cold queries: ${r.cold.slowest.map((q) => `${ms(q.e2eMs)} ${JSON.stringify(q.filter)} (slowest: ${q.repository ?? 'none'}, ${ms(q.nativeMs)} native, ${q.nativeRequests} requests${q.problems.length ? `; ${q.problems.join('; ')}` : ''})`).join(' | ')}`,
     `gateway memory: RSS ${mb(r.memory.rssAfterWarmUpMB * 1024 * 1024)} after warm-up (heap used ${mb(r.memory.heapUsedAfterWarmUpMB * 1024 * 1024)}; `
-      + `after a full GC: RSS ${mb(r.memory.rssAfterGcMB * 1024 * 1024)}, heap used ${mb(r.memory.heapUsedAfterGcMB * 1024 * 1024)})`
-      + `${r.memory.rssAfterLoadMB ? `, ${mb(r.memory.rssAfterLoadMB * 1024 * 1024)} after the load` : ''}`,
+      + `after a full GC: RSS ${mb(r.memory.rssAfterGcMB * 1024 * 1024)}, heap used ${mb(r.memory.heapUsedAfterGcMB * 1024 * 1024)} of ${mb(r.memory.heapTotalAfterGcMB * 1024 * 1024)} kept, `
+      + `outside the heap ${mb(r.memory.externalAfterGcMB * 1024 * 1024)})`
+      + `${r.memory.rssAfterLoadMB ? `, ${mb(r.memory.rssAfterLoadMB * 1024 * 1024)} after the load` : ''}`
+      + `${r.memory.heapUsedAfterLoadGcMB ? ` (heap used after it and a full GC: ${mb(r.memory.heapUsedAfterLoadGcMB * 1024 * 1024)})` : ''}`,
     ...(r.incomplete ? [`incomplete answers: ${r.incomplete}`] : []),
     ...r.problems.map((p) => `problem: ${p}`),
     ...printRuntimes(r),

@@ -12,6 +12,7 @@ import { sortBySubject } from '../sdk/index-pages';
 import type { CollectionRule } from './options';
 import { ageInYears, integer, isoDate, Tag, text, texts, type DicomDataset } from './parse';
 import { caseCollection } from './placement';
+import { intern } from '../sdk/intern';
 
 export interface SeriesMappingContext {
   /** The DICOMweb root the series can be retrieved from (WADO-RS, PS3.18 10.4). */
@@ -26,11 +27,11 @@ export function seriesFromDicom(series: DicomDataset, studyUid: string, context:
   return {
     uid,
     modality: normaliseModality(modalityRaw),
-    modalityRaw,
+    modalityRaw: intern(modalityRaw),
     bodyPart: normaliseBodyPart(bodyPartRaw),
-    bodyPartRaw,
-    manufacturer: text(series, Tag.Manufacturer),
-    description: text(series, Tag.SeriesDescription),
+    bodyPartRaw: intern(bodyPartRaw),
+    manufacturer: intern(text(series, Tag.Manufacturer)),
+    description: intern(text(series, Tag.SeriesDescription)),
     instanceCount: integer(series, Tag.NumberOfSeriesRelatedInstances),
     // QIDO reports no sizes.
     sizeBytes: null,

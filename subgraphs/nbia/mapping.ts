@@ -49,6 +49,7 @@ export function ageInYears(raw: string | null | undefined): number | null {
 }
 
 import { isoDate } from '../../schema/codes/date';
+import { intern } from '../sdk/intern';
 
 export { isoDate };
 
@@ -78,11 +79,11 @@ export function seriesRecord(row: SeriesRow, baseUrl: string): SeriesRecord {
   return {
     uid: row.SeriesInstanceUID,
     modality: normaliseModality(row.Modality),
-    modalityRaw: row.Modality,
+    modalityRaw: intern(row.Modality),
     bodyPart: normaliseBodyPart(row.BodyPartExamined),
-    bodyPartRaw: row.BodyPartExamined,
-    manufacturer: row.Manufacturer,
-    description: row.SeriesDescription,
+    bodyPartRaw: intern(row.BodyPartExamined),
+    manufacturer: intern(row.Manufacturer),
+    description: intern(row.SeriesDescription),
     instanceCount: row.ImageCount === null ? null : Math.trunc(row.ImageCount),
     sizeBytes: row.FileSize,
     retrieve: { protocol: 'NBIA_GET_IMAGE', url: retrieveUrl(baseUrl, row.SeriesInstanceUID) },

@@ -45,6 +45,7 @@ export function modalityFromXsiType(xsiType: string | null | undefined): Modalit
 }
 
 import { isoDate } from '../../schema/codes/date';
+import { intern } from '../sdk/intern';
 
 export { isoDate };
 
@@ -126,11 +127,11 @@ export function seriesRecord(scan: ScanColumns, session: Pick<SessionScanRow, 'e
   return {
     uid: scan.uid ?? `${session.experimentId}/${scan.id}`,
     modality: scan.modality !== null ? fromDicom : modalityFromXsiType(session.xsiType),
-    modalityRaw,
+    modalityRaw: intern(modalityRaw),
     bodyPart: normaliseBodyPart(scan.bodyPartExamined),
-    bodyPartRaw: scan.bodyPartExamined,
-    manufacturer: scan.manufacturer,
-    description: scan.seriesDescription ?? scan.type,
+    bodyPartRaw: intern(scan.bodyPartExamined),
+    manufacturer: intern(scan.manufacturer),
+    description: intern(scan.seriesDescription ?? scan.type),
     instanceCount: scan.frames === null ? null : Math.trunc(scan.frames),
     sizeBytes: null,
     retrieve: baseUrl ? { protocol: 'XNAT_REST', url: scanDownloadUrl(baseUrl, session.experimentId, scan.id) } : null,
