@@ -63,10 +63,10 @@ export class DicomWebAdapter implements RepositoryAdapter {
   }
 
   async cases(filter: NormalizedFilter, page: PageRequest): Promise<CasePage> {
-    const { records, plan } = await this.planned(filter);
+    const { records, plan, live } = await this.planned(filter);
     requireAllApplied(plan.report, this.entry.id);
-    // Index mode lists from the index and loads details live (loadStudies); live mode already has them.
-    return pageOfMatches(records, plan.evaluable, page, this.entry.id, { withStudies: this.options.mode === 'live' });
+    // Index mode lists from the index and loads details live (loadStudies); live answers already have them.
+    return pageOfMatches(records, plan.evaluable, page, this.entry.id, { withStudies: live });
   }
 
   /**
@@ -95,7 +95,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
   }
 
   async warmUp(): Promise<void> {
-    if (this.options.mode !== 'live') await this.index.get();
+    if (this.options.mode !== 'live') await this.index.warm();
   }
 
   async close(): Promise<void> {
@@ -107,9 +107,9 @@ export class DicomWebAdapter implements RepositoryAdapter {
     await this.index.refresh();
   }
 
-  private async planned(filter: NormalizedFilter): Promise<{ records: FullCaseRecord[]; plan: CohortPlan }> {
+  private async planned(filter: NormalizedFilter): Promise<{ records: FullCaseRecord[]; plan: CohortPlan; live: boolean }> {
     const harvest = await this.casesFor(filter);
-    return { records: harvest.records, plan: planCohort(filter, harvest.records, harvest.carried, { rule: this.options.collectionFrom }) };
+    return { records: harvest.records, plan: planCohort(filter, harvest.records, harvest.carried, { rule: this.options.collectionFrom }), live: harvest.live };
   }
 
   /**
@@ -117,8 +117,20 @@ export class DicomWebAdapter implements RepositoryAdapter {
    * that matched on PatientSex but returned it for no study did not say what it matched: the query is asked again
    * without that key, and the local evaluation decides.
    */
-  private async casesFor(filter: NormalizedFilter): Promise<Harvest> {
-    if (this.options.mode !== 'live') return this.index.get();
+  private async casesFor(filter: NormalizedFilter): Promise<Harvest & { live: boolean }> {
+    if (this.options.mode !== 'live') {
+      // Until the first harvest is done, a filter the PACS can narrow is answered live, as in live mode, rather
+      // than waiting for every study of the PACS (README "Ready means warm"); one it cannot narrow would ask the
+      // PACS for what the harvest asks, so it waits for the harvest.
+      if (this.index.harvested || Object.keys(pushDown(filter)).length === 0) return { ...await this.index.get(), live: false };
+      this.index.warm().catch(() => undefined);
+      return { ...await this.liveCases(filter), live: true };
+    }
+    return { ...await this.liveCases(filter), live: true };
+  }
+
+  /** The PACS's answer to the pushed-down query, grouped into cases. */
+  private async liveCases(filter: NormalizedFilter): Promise<Harvest> {
     const query = pushDown(filter);
     const harvest = await this.fetchCases(query);
     if (query.PatientSex === undefined || harvest.carried.has(Tag.PatientSex) || harvest.records.length === 0) return harvest;

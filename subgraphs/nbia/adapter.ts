@@ -131,7 +131,7 @@ export class NbiaAdapter implements RepositoryAdapter {
   }
 
   async warmUp(): Promise<void> {
-    await this.index.get();
+    await this.index.warm();
   }
 
   async close(): Promise<void> {

@@ -18,12 +18,26 @@ export class HarvestedIndex<T> {
     private readonly harvest: (previous: T | undefined) => Promise<T>, private readonly ttlMs: number, private readonly options: { large?: boolean } = {},
   ) {}
 
+  /** The index for a query: a query that must wait for the first harvest moves it to the front of the turns. */
   async get(): Promise<T> {
     const fresh = this.value !== undefined && Date.now() - this.harvestedAt < this.ttlMs;
     if (fresh) return this.value as T;
     const refresh = this.inFlight ?? this.start();
     // A stale copy answers at once; the refresh replaces it when done. Only the first load waits.
-    return this.value !== undefined ? this.value : refresh;
+    if (this.value !== undefined) return this.value;
+    if (this.options.large) largeHarvests.promote(this);
+    return refresh;
+  }
+
+  /** The index for a warm-up: harvested in its turn, ahead of nobody. */
+  warm(): Promise<T> {
+    if (this.value !== undefined && Date.now() - this.harvestedAt < this.ttlMs) return Promise.resolve(this.value);
+    return this.inFlight ?? this.start();
+  }
+
+  /** Whether a copy is there to answer from (fresh or stale). */
+  get harvested(): boolean {
+    return this.value !== undefined;
   }
 
   /** Harvests now (joining one in flight) and waits for the new copy. */
@@ -40,7 +54,7 @@ export class HarvestedIndex<T> {
   private start(): Promise<T> {
     // Shared by every query that waits for it: no caller going away cancels it (cancellation.ts).
     const harvest = () => this.harvest(this.value);
-    const run = detached(() => (this.options.large ? largeHarvests.run(harvest) : harvest())).then((value) => {
+    const run = detached(() => (this.options.large ? largeHarvests.run(this, harvest) : harvest())).then((value) => {
       this.value = value;
       this.harvestedAt = Date.now();
       return value;
@@ -61,21 +75,28 @@ export class HarvestedIndex<T> {
  */
 export const LARGE_HARVESTS_AT_ONCE = 3;
 
+/** Work of several owners, a few at a time, in arrival order unless an owner is promoted. */
 class Turns {
   private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ owner: object; start: () => void }> = [];
   constructor(private readonly limit: number) {}
 
-  async run<R>(work: () => Promise<R>): Promise<R> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async run<R>(owner: object, work: () => Promise<R>): Promise<R> {
+    if (this.running >= this.limit) await new Promise<void>((start) => this.waiting.push({ owner, start }));
     else this.running++;
     try {
       return await work();
     } finally {
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.start();
       else this.running--;
     }
+  }
+
+  /** Moves an owner's waiting work to the front (a query waits for it); nothing when it runs or is not there. */
+  promote(owner: object): void {
+    const at = this.waiting.findIndex((turn) => turn.owner === owner);
+    if (at > 0) this.waiting.unshift(...this.waiting.splice(at, 1));
   }
 }
 

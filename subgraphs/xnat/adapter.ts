@@ -84,7 +84,7 @@ export class XnatAdapter implements RepositoryAdapter {
   }
 
   async warmUp(): Promise<void> {
-    await this.index.get();
+    await this.index.warm();
   }
 
   async close(): Promise<void> {

@@ -38,3 +38,19 @@ test('a failed large harvest gives its turn to the next', async () => {
   const next = new HarvestedIndex(async () => 42, 60_000, { large: true });
   expect(await next.get()).toBe(42);
 });
+
+test('a query waiting for a harvest still in the queue moves it to the front; a warm-up does not', async () => {
+  const order: string[] = [];
+  const slow = (name: string) => async () => {
+    order.push(name);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return name;
+  };
+  const busy = Array.from({ length: LARGE_HARVESTS_AT_ONCE }, (_, i) => new HarvestedIndex(slow(`busy-${i}`), 60_000, { large: true }));
+  const queued = ['a', 'b', 'c'].map((name) => new HarvestedIndex(slow(name), 60_000, { large: true }));
+  const warming = [...busy, ...queued].map((index) => index.warm());
+  // A query for "c": it was last in the queue.
+  expect(await queued[2].get()).toBe('c');
+  await Promise.all(warming);
+  expect(order.slice(LARGE_HARVESTS_AT_ONCE)).toEqual(['c', 'a', 'b']);
+});
