@@ -20,6 +20,7 @@ import { recordRefusal, recordReleasesOf } from '../sdk/subgraph';
 import type { GatewayLink, InnerError } from './gateway-link';
 import { badCursor, encodeWalkCursor, type CaseOrderValue, type RepositoryPosition, type WalkState } from './cursor';
 import type { CaseSelection } from './selection';
+import { ErrorCode } from '../sdk/errors';
 import {
   answeredStatus, ask, codeOf, failedStatus, firstError, notSupportedStatus, type ListedRepository, type RepositoryStatusRecord,
 } from './status';
@@ -130,7 +131,7 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
     if (error || !cases) return failed(id, error, latencyMs);
     if (cases.edges.length === 0 && cases.pageInfo.hasNextPage) {
       // It would stall the walk: treated as a failure (and asked again on the next page).
-      return failed(id, { message: `repository "${id}": said it has more cases but listed none`, extensions: { code: 'REPOSITORY_BAD_RESPONSE' } }, latencyMs);
+      return failed(id, { message: `repository "${id}": said it has more cases but listed none`, extensions: { code: ErrorCode.BAD_RESPONSE } }, latencyMs);
     }
     return { id, status: answeredStatus(latencyMs), edges: cases.edges, hasNextPage: cases.pageInfo.hasNextPage, totalCount: cases.totalCount, taken: 0 };
   };
@@ -187,7 +188,7 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
       const nodes = (answer.data?.repository as { cases?: { nodes: CaseJson[] } | null } | null | undefined)?.cases?.nodes;
       const consistent = nodes && nodes.length === mine.length && nodes.every((n, i) => n.subjectId === mine[i].edge.node.subjectId);
       if (error || !consistent) {
-        const reason = error ?? { message: `repository "${f.id}": listed other cases when asked for their studies (its data changed during the page)`, extensions: { code: 'REPOSITORY_BAD_RESPONSE' } };
+        const reason = error ?? { message: `repository "${f.id}": listed other cases when asked for their studies (its data changed during the page)`, extensions: { code: ErrorCode.BAD_RESPONSE } };
         Object.assign(f, failed(f.id, reason, f.status!.latencyMs + latencyMs));
         return;
       }
@@ -267,7 +268,7 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
 }
 
 function failed(id: string, error: InnerError | undefined, latencyMs: number): Fetched {
-  const reason = error ?? { message: `repository "${id}": answered no case list`, extensions: { code: 'REPOSITORY_BAD_RESPONSE' } };
+  const reason = error ?? { message: `repository "${id}": answered no case list`, extensions: { code: ErrorCode.BAD_RESPONSE } };
   // The repository refused the cursor the walk holds for it: the composite cursor was altered.
   if (codeOf(reason) === 'BAD_CURSOR') throw badCursor(`is a damaged cursor: ${reason.message}`);
   return { id, status: failedStatus(reason, latencyMs), edges: [], hasNextPage: false, totalCount: null, taken: 0 };

@@ -17,6 +17,7 @@ import type { CohortRecord } from '../sdk/records';
 import type { NotApplied } from '../sdk/report';
 import type { GatewayLink } from './gateway-link';
 import { answeredStatus, ask, failedStatus, firstError, listRepositories, type RepositoryStatusRecord } from './status';
+import { ErrorCode } from '../sdk/errors';
 
 /**
  * A repository's cohort as this caller received it: buckets withheld from the caller are null, and what was
@@ -90,7 +91,7 @@ export async function federatedCohort(
     const repository = { __typename: typeNameOf(id), id };
     if (error || !cohort) {
       return { repositoryId: id, repository, cohort: null, inTotal: false,
-        status: failedStatus(error ?? { message: `repository "${id}": answered no cohort`, extensions: { code: 'REPOSITORY_BAD_RESPONSE' } }, latencyMs) };
+        status: failedStatus(error ?? { message: `repository "${id}": answered no cohort`, extensions: { code: ErrorCode.BAD_RESPONSE } }, latencyMs) };
     }
     if (!request.facets) cohort.facets = emptyFacets();
     return { repositoryId: id, repository, cohort, inTotal: true, status: answeredStatus(latencyMs, cohort.filtersNotApplied) };

@@ -20,8 +20,8 @@ export interface RepositoryStatusRecord {
   filtersNotApplied: NotApplied[];
 }
 
-/** The code the gateway's circuit breaker answers with (gateway/resilience) while a repository's circuit is open. */
-export const CIRCUIT_OPEN_CODE = 'REPOSITORY_CIRCUIT_OPEN';
+/** The code the gateway's circuit breaker answers with (gateway/plugins/resilience) while a repository's circuit is open. */
+export const CIRCUIT_OPEN_CODE = ErrorCode.CIRCUIT_OPEN;
 
 export function stateOfCode(code: string | null | undefined): RepositoryStateValue {
   switch (code) {

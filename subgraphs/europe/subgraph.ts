@@ -2,11 +2,10 @@
  * The europe subgraph: Europe-wide answers (`Query.cohort`, `Query.cases`, `Query.manifest`) that the query
  * planner cannot give, computed from per-repository requests sent through the gateway itself (gateway-link.ts).
  */
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
-import { GraphQLError, type DocumentNode, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import type { CaseFilter, QueryCasesArgs, QueryCohortArgs, QueryManifestArgs } from '../../schema/generated/graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { CaseFilter, Resolvers } from '../../schema/generated/graphql';
 import { MAX_PAGE_SIZE } from '../sdk/adapter';
-import type { RequestContext } from '../sdk/context';
 import type { RepositoryEntry } from '../sdk/entry';
 import { ErrorCode, RepositoryError } from '../sdk/errors';
 import { criteriaOf, normaliseFilter, type NormalizedFilter } from '../sdk/filter';
@@ -26,9 +25,8 @@ export interface EuropeSubgraph {
   schema: GraphQLSchema;
 }
 
-type EuropeArgs = QueryCohortArgs;
-type CasesArgs = QueryCasesArgs;
-type ManifestArgs = QueryManifestArgs;
+/** The europe subgraph's resolvers, typed by codegen (codegen.yml maps its answers to the records built here). */
+type EuropeResolvers = { Query: Pick<NonNullable<Resolvers['Query']>, 'cohort' | 'cases' | 'manifest'>; Cohort: Pick<NonNullable<Resolvers['Cohort']>, 'incompleteFacets' | 'exists'> };
 
 /** Validates the filter once, before any repository is asked; errors name the argument, not a repository. */
 function validFilter(where: CaseFilter | null | undefined): NormalizedFilter {
@@ -50,15 +48,15 @@ function badArgument(argument: string, message: string): GraphQLError {
 
 export function buildEuropeSubgraph(entries: readonly RepositoryEntry[], link: GatewayLink = contextGatewayLink): EuropeSubgraph {
   const typeDefs = europeTypeDefs(entries);
-  const resolvers = {
+  const resolvers: EuropeResolvers = {
     Query: {
-      cohort: async (_: unknown, args: EuropeArgs, context: RequestContext, info: GraphQLResolveInfo) => {
+      cohort: async (_, args, context, info) => {
         const filter = validFilter(args.where);
         return federatedCohort(link, context, {
           where: args.where, repositories: args.repositories, criteria: criteriaOf(filter), facets: selectsAnywhere(info, 'facets'),
         }, repositoryTypeName);
       },
-      cases: async (_: unknown, args: CasesArgs, context: RequestContext, info: GraphQLResolveInfo) => {
+      cases: async (_, args, context, info) => {
         validFilter(args.where);
         const first = args.first ?? 20;
         if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badArgument('first', `is ${first}; it must be between 1 and ${MAX_PAGE_SIZE}`);
@@ -72,7 +70,7 @@ export function buildEuropeSubgraph(entries: readonly RepositoryEntry[], link: G
           tallyReleases: true,
         });
       },
-      manifest: async (_: unknown, args: ManifestArgs, context: RequestContext) => {
+      manifest: async (_, args, context) => {
         const filter = validFilter(args.where);
         const maxSeries = args.maxSeries ?? 10_000;
         if (!Number.isInteger(maxSeries) || maxSeries < 1 || maxSeries > MAX_MANIFEST_SERIES) {
@@ -86,9 +84,10 @@ export function buildEuropeSubgraph(entries: readonly RepositoryEntry[], link: G
       },
     },
     Cohort: {
-      incompleteFacets: (cohort: { incompleteFacets?: string[] }) => cohort.incompleteFacets ?? [],
-      exists: (cohort: { exists?: boolean | null; subjects: number | null }) => cohort.exists ?? (cohort.subjects === null ? null : cohort.subjects > 0),
+      // Answers of repositories that predate these fields lack them.
+      incompleteFacets: (cohort) => cohort.incompleteFacets ?? [],
+      exists: (cohort) => cohort.exists ?? (cohort.subjects === null ? null : cohort.subjects > 0),
     },
-  } as unknown as GraphQLResolverMap<unknown>;
+  };
   return { name: EUROPE_SUBGRAPH_NAME, typeDefs, schema: buildSubgraphSchema([{ typeDefs, resolvers }]) };
 }
