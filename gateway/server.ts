@@ -260,6 +260,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // A test's own context is taken as it is: without recordGrants it reads no records (subgraphs/sdk/context.ts).
   const contextFor = options.context ?? ((req: IncomingMessage): RequestContext => callers.get(req) ?? unauthenticated());
   const deadlineMs = options.requestDeadlineMs ?? requestDeadlineFromEnv(env) ?? DEFAULT_REQUEST_DEADLINE_MS;
+  const answerPastDeadline = (res: ServerResponse) => {
+    if (res.headersSent) return;
+    writeErrorAnswer(res, 503, `the gateway could not answer within its request deadline of ${deadlineMs} ms`, { code: 'GATEWAY_DEADLINE_EXCEEDED' });
+  };
   const rateLimitOptions = options.rateLimit ?? rateLimitOptionsFromEnv(env);
   const apolloHandler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
     const context: RequestContext = { ...(await contextFor(req)), deadline: Date.now() + deadlineMs };
@@ -283,7 +287,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ? Math.min(MAX_ANSWER_REUSE_MS, ...host.current.config.repositories.map((entry) => (entry.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) * 1000))
       : 0)),
     // A request takes its turn at the gate only when it executes: one sharing an execution in flight costs nothing.
-    admit: (req, res) => (admission ? admission.admit(req, res, groups.get(req) ?? 'unknown') : Promise.resolve(() => undefined)),
+    admit: async (req, res) => {
+      const release = admission ? await admission.admit(req, res, groups.get(req) ?? 'unknown') : () => undefined;
+      if (!release) return undefined;
+      // Its deadline starts now (its context is made now). Work the deadline cannot cut (planning, a resolver stuck
+      // in process) still gets an answer past it and the grace, and that answer cancels the work (apollo-http.ts).
+      const backstop = setTimeout(() => answerPastDeadline(res), deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
+      return (answered) => {
+        clearTimeout(backstop);
+        release(answered);
+      };
+    },
   });
   // CORS_ALLOWED_ORIGINS replaces the config's allow-list; otherwise the list follows config reloads.
   const corsOverride = corsFromEnv(env);
@@ -357,12 +371,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Its caller group, once: the gate queues it there, and each repository's fair share after it.
     const group = callerGroup(clientAddress(req, rateLimitOptions.trustProxy ?? false), callerKey(callers.get(req)));
     groups.set(req, group);
-    // Backstop: work the deadline cannot cut (planning, a resolver stuck in process) still gets an answer. The
-    // deadline starts once the request is admitted (its wait at the gate comes first).
-    const backstop = setTimeout(() => {
-      if (res.headersSent) return;
-      writeErrorAnswer(res, 503, `the gateway could not answer within its request deadline of ${deadlineMs} ms`, { code: 'GATEWAY_DEADLINE_EXCEEDED' });
-    }, admissionWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
+    // Backstop of a request that shares another's execution (an executing one has its own from its admission): the
+    // longest the one it waits for may take.
+    const backstop = setTimeout(() => answerPastDeadline(res), admissionWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
     // It waits for its turn at the gate inside (option admit), unless it shares an execution in flight; the slot is
     // held until the work has ended: a client that hung up, or the backstop, does not end it.
     apolloHandler(req, res).catch((error: unknown) => {

@@ -94,7 +94,10 @@ function unboundedController(): AbortController {
   return controller;
 }
 
-/** The signal of a client connection: aborts when the client goes away before its answer has been written. */
+/**
+ * The signal of a request's work: aborts when its client goes away before its answer has been written, or when its
+ * answer was written by something else while the work still ran (the gateway's deadline backstop).
+ */
 export function clientGoneSignal(res: ServerResponse): { signal: AbortSignal; dispose(): void } {
   const controller = unboundedController();
   // Gone already (while its body was read): the close event has passed.
@@ -102,6 +105,15 @@ export function clientGoneSignal(res: ServerResponse): { signal: AbortSignal; di
   const onClose = () => {
     if (!res.writableFinished) controller.abort(new Error('the client went away'));
   };
+  // Answered while the work still runs (the gateway's deadline backstop answered it): nobody waits for the work.
+  const onFinish = () => controller.abort(new Error('the request was answered without this work'));
   res.once('close', onClose);
-  return { signal: controller.signal, dispose: () => res.off('close', onClose) };
+  res.once('finish', onFinish);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      res.off('close', onClose);
+      res.off('finish', onFinish);
+    },
+  };
 }
