@@ -34,6 +34,11 @@ export class FederationHost {
   private readonly retiring = new Set<NodeJS.Timeout>();
   private readonly retired: Federation[] = [];
   private readonly followers: ReloadFollower[] = [];
+  /**
+   * Warms a reloaded federation's adapters before it is swapped in (the gateway sets it when it warms up at start):
+   * the old federation serves, warm, meanwhile, so a config edit never makes the next queries wait for harvests.
+   */
+  warmBeforeSwap?: (next: Federation) => Promise<void>;
 
   constructor(
     config: FederationConfig,
@@ -91,6 +96,7 @@ export class FederationHost {
       const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
       return { ok: false, generation: this.generationNumber, problems };
     }
+    if (this.warmBeforeSwap) await this.warmBeforeSwap(next);
     const previous = this.federation;
     this.federation = next;
     this.generationNumber++;

@@ -64,6 +64,9 @@ export function longestRequestMs(deadlineMs: number): number {
  */
 export const MAX_ANSWER_REUSE_MS = 1_000;
 
+/** The longest a reloaded config waits for its adapters' harvests before it serves. */
+export const RELOAD_WARM_UP_MAX_MS = 120_000;
+
 /** Where Prometheus scrapes the gateway's metrics. */
 export const METRICS_PATH = '/metrics';
 
@@ -407,6 +410,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Adapters harvest their indexes in the background once the gateway listens (/readyz says which are warming).
   const warmUp = options.warmUp ? new WarmUp(federation) : undefined;
   warmUpNow = warmUp;
+  if (options.warmUp) {
+    // A reloaded federation is warmed before it serves, at most RELOAD_WARM_UP_MAX_MS (then it serves, its slow
+    // harvests going on); /readyz shows its warm-up once it serves.
+    host.warmBeforeSwap = async (next) => {
+      const warming = new WarmUp(next);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([warming.done, new Promise((resolve) => (timer = setTimeout(resolve, RELOAD_WARM_UP_MAX_MS)))]);
+      clearTimeout(timer);
+      warmUpNow = warming;
+    };
+  }
   const warmedUp = warmUp ? warmUp.done : Promise.resolve([]);
   if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
   origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;

@@ -60,3 +60,26 @@ test('answers 503 "warming" naming the harvesting repositories, then 200 once ev
   expect(byId(warm.body, 'cz-xnat').warmUp!.ms).toBeGreaterThanOrEqual(300);
   expect(byId(warm.body, 'at-down').warmUp?.state).toBe('FAILED');
 });
+
+test('a reloaded config is warmed before it serves: the first query after the reload harvests nothing', async () => {
+  demo.simulators.get('at-down')!.faults.down = false;
+  delete demo.simulators.get('cz-xnat')!.faults.latencyMs;
+  gateway ??= await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, warmUp: true });
+  await gateway.warmedUp;
+  const generation = gateway.host.generation;
+  // A changed name: every adapter of the new generation is a new one, with an index of its own to harvest.
+  const outcome = await gateway.host.reload({ ...demo.config, repositories: demo.config.repositories.map((r) => ({ ...r, name: `${r.name} (renamed)` })) });
+  expect(outcome).toEqual({ ok: true, generation: generation + 1 });
+  demo.simulators.forEach((simulator) => simulator.resetCounts());
+  const response = await request(gateway.url, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ repository(id: "cz-xnat") { name cohort { subjects } } }' }),
+  });
+  const body = await response.body.json() as { data: { repository: { name: string; cohort: { subjects: number } } } };
+  expect(body.data.repository.name).toContain('(renamed)');
+  expect(body.data.repository.cohort.subjects).toBeGreaterThan(0);
+  // Answered from the index harvested before the swap (an XNAT cohort is counted on its index only).
+  expect(demo.simulators.get('cz-xnat')!.requests.total).toBe(0);
+  const ready = await readyz(gateway);
+  expect(ready.status).toBe(200);
+  expect(ready.body.repositories.find((r) => r.id === 'cz-xnat')!.warmUp?.state).toBe('WARM');
+});
