@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG_PATH } from '../gateway/defaults';
 import { startDemoSimulators } from '../demo/simulators';
 import { ADAPTER_KINDS } from '../subgraphs/kinds';
 import { serveRepositorySubgraph } from '../subgraphs/sdk/serve';
+import { startTracing } from '../gateway/plugins/observability/tracing';
 
 function option(argv: string[], name: string): string | undefined {
   const index = argv.indexOf(name);
@@ -16,6 +17,8 @@ function option(argv: string[], name: string): string | undefined {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set: each call continues the gateway's trace.
+  startTracing();
   const id = argv.find((arg, i) => !arg.startsWith('--') && !['--config', '--port'].includes(argv[i - 1]));
   const configPath = option(argv, '--config') ?? process.env.FEDERATION_CONFIG ?? DEFAULT_CONFIG_PATH;
   const port = Number(option(argv, '--port') ?? process.env.PORT ?? 4101);

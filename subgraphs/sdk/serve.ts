@@ -18,7 +18,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream, Logger } from 'pino';
 import type { AdapterKind } from './adapter';
 import { createApolloHandler } from './apollo-http';
@@ -28,6 +28,7 @@ import type { RepositoryEntry } from './entry';
 import { RELEASE_REPORT_EXTENSION } from './release-report';
 import { ReleaseTally } from './release-tally';
 import { buildRepositorySubgraph, recordReleasesOf } from './subgraph';
+import { inServerSpan } from './tracing';
 
 export interface RunningSubgraph {
   /** The URL to put in the config entry's `subgraph`. */
@@ -150,7 +151,9 @@ export async function serveSubgraphSchema(schema: GraphQLSchema, options: {
     if (options.audit) startReleaseTally(context);
     return context;
   });
-  const server = createServer(async (req, res) => {
+  // Each call in a server span continuing the gateway's traceparent (tracing.ts; no-ops without a tracer provider).
+  const server = createServer((req, res) => void inServerSpan(req, res, () => serve(req, res)));
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       contexts.set(req, await authenticate(req));
     } catch (error) {
@@ -159,11 +162,11 @@ export async function serveSubgraphSchema(schema: GraphQLSchema, options: {
       res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }));
       return;
     }
-    handler(req, res).catch(() => {
+    await handler(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ message: 'internal subgraph error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
     });
-  });
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

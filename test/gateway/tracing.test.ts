@@ -7,7 +7,11 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { request } from 'undici';
 import { startTracing, type Tracing } from '../../gateway/plugins/observability/tracing';
-import { startTestFederation, type TestFederation } from '../support/federation';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
+import { startGateway, type RunningGateway } from '../../gateway/server';
+import { ADAPTER_KINDS } from '../../subgraphs/kinds';
+import { serveRepositorySubgraph, type RunningSubgraph } from '../../subgraphs/sdk/serve';
+import { startTestFederation, testConfig, type TestFederation } from '../support/federation';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
@@ -92,4 +96,49 @@ test('a Europe-wide cohort is one planned operation: each repository is called s
     expect(calls).toHaveLength(1);
     expect(calls[0].attributes['eucaim.outcome']).toBe('OK');
   }
+});
+
+describe('a repository subgraph served elsewhere (serveRepositorySubgraph)', () => {
+  let demo: RunningDemo;
+  let remote: RunningSubgraph;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    demo = await startDemoSimulators(testConfig([{ id: 'nl-remote', country: 'NL', apiKind: 'eucaim-mediator' }]));
+    const entry = demo.config.repositories[0];
+    const kind = ADAPTER_KINDS.find((k) => k.apiKind === entry.apiKind)!;
+    remote = await serveRepositorySubgraph({ entry, kind, port: 0, credentials: entry.credentialsEnv ? process.env[entry.credentialsEnv] : undefined });
+    gateway = await startGateway({ config: { ...demo.config, repositories: [{ ...entry, subgraph: remote.url }] }, kinds: ADAPTER_KINDS, port: 0 });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await remote?.close();
+    await demo?.close();
+  });
+
+  test('continues the trace: its server span under the gateway\'s call, its native requests under it', async () => {
+    exporter.reset();
+    const traceId = '6bf92f3577b34da6a3ce929d0e0e4738';
+    const response = await request(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b9-01` },
+      body: JSON.stringify({ query: '{ repository(id: "nl-remote") { cohort(where: { sex: [FEMALE] }) { subjects } } }' }),
+    });
+    expect(((await response.body.json()) as { data: { repository: { cohort: { subjects: number } } } }).data.repository.cohort.subjects).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await tracing.flush();
+    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+    const servers = spans.filter((s) => s.name === 'POST /graphql');
+    // The gateway's, under the client's traceparent, and the subgraph's, under the gateway's call to it.
+    expect(servers).toHaveLength(2);
+    const subgraphServer = servers.find((s) => s.parentSpanId !== '00f067aa0ba902b9')!;
+    const chain: string[] = [];
+    for (let at = byId.get(subgraphServer.parentSpanId!); at; at = at.parentSpanId ? byId.get(at.parentSpanId) : undefined) chain.push(at.name);
+    expect(chain).toEqual(expect.arrayContaining(['repository nl-remote', 'POST /graphql']));
+    const native = spans.filter((s) => s.name === 'GET nl-remote' || s.name === 'POST nl-remote');
+    expect(native.length).toBeGreaterThanOrEqual(1);
+    for (const span of native) expect(span.parentSpanId).toBe(subgraphServer.spanContext().spanId);
+  });
 });

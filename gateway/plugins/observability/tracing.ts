@@ -8,15 +8,16 @@
  * Span names and attributes carry repository ids, methods, status codes and error codes: never filter values,
  * query strings, native URLs' paths (they can hold study UIDs or patient ids), tokens or client addresses.
  */
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
 import { TRACER_NAME } from '../../../subgraphs/sdk/tracing';
+
+/** The server span of each GraphQL request: the SDK's, shared with repository subgraph servers (serve.ts). */
+export { inServerSpan } from '../../../subgraphs/sdk/tracing';
 
 export interface Tracing {
   /** Sends what is buffered (tests, shutdown). */
@@ -47,22 +48,4 @@ export function startTracing(options: { exporter?: SpanExporter; env?: NodeJS.Pr
       propagation.disable();
     },
   };
-}
-
-/**
- * Runs a GraphQL request's handling in a server span, a child of the client's `traceparent` when it sent one; the
- * span ends when the answer has gone (or the client went away), with the HTTP status.
- */
-export function inServerSpan(req: IncomingMessage, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
-  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-  const span = trace.getTracer(TRACER_NAME).startSpan(`${req.method ?? 'GET'} /graphql`, {
-    kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': '/graphql' },
-  }, parent);
-  res.once('close', () => {
-    span.setAttribute('http.response.status_code', res.statusCode);
-    if (!res.writableFinished) span.setAttribute('eucaim.client_went_away', true);
-    if (res.statusCode >= 500) span.setStatus({ code: 2 });
-    span.end();
-  });
-  return context.with(trace.setSpan(parent, span), handle);
 }
