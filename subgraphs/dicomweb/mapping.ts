@@ -13,18 +13,22 @@ import type { CollectionRule } from './options';
 import { ageInYears, integer, isoDate, Tag, text, texts, type DicomDataset } from './parse';
 import { caseCollection } from './placement';
 import { intern } from '../sdk/intern';
+import { lazyRetrieve } from '../sdk/lazy-retrieve';
 
 export interface SeriesMappingContext {
   /** The DICOMweb root the series can be retrieved from (WADO-RS, PS3.18 10.4). */
   dicomWebRoot: string;
 }
 
+/** WADO-RS (PS3.18 10.4): a series of a study, below the DICOMweb root; built when read (lazy-retrieve.ts). */
+const withWadoRs = lazyRetrieve('DICOMWEB_WADO_RS', (series, root, studyUid) => `${root}/studies/${studyUid}/series/${series.uid}`);
+
 export function seriesFromDicom(series: DicomDataset, studyUid: string, context: SeriesMappingContext): SeriesRecord | null {
   const uid = text(series, Tag.SeriesInstanceUID);
   if (!uid) return null;
   const modalityRaw = text(series, Tag.Modality);
   const bodyPartRaw = text(series, Tag.BodyPartExamined);
-  return {
+  return withWadoRs({
     uid,
     modality: normaliseModality(modalityRaw),
     modalityRaw: intern(modalityRaw),
@@ -35,11 +39,7 @@ export function seriesFromDicom(series: DicomDataset, studyUid: string, context:
     instanceCount: integer(series, Tag.NumberOfSeriesRelatedInstances),
     // QIDO reports no sizes.
     sizeBytes: null,
-    retrieve: {
-      protocol: 'DICOMWEB_WADO_RS',
-      url: `${context.dicomWebRoot}/studies/${studyUid}/series/${uid}`,
-    },
-  };
+  }, context.dicomWebRoot, studyUid);
 }
 
 /** A study with its series; modalities and body parts are derived from the series actually listed. */

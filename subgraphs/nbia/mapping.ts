@@ -50,6 +50,7 @@ export function ageInYears(raw: string | null | undefined): number | null {
 
 import { isoDate } from '../../schema/codes/date';
 import { intern } from '../sdk/intern';
+import { lazyRetrieve } from '../sdk/lazy-retrieve';
 
 export { isoDate };
 
@@ -75,8 +76,11 @@ export function diagnosisOf(collectionId: string | null, collections: ReadonlyMa
   };
 }
 
+/** NBIA getImage, built when read (sdk/lazy-retrieve.ts): an index keeps no URL per series. */
+const withGetImage = lazyRetrieve('NBIA_GET_IMAGE', (series, baseUrl) => retrieveUrl(baseUrl, series.uid));
+
 export function seriesRecord(row: SeriesRow, baseUrl: string): SeriesRecord {
-  return {
+  return withGetImage({
     uid: row.SeriesInstanceUID,
     modality: normaliseModality(row.Modality),
     modalityRaw: intern(row.Modality),
@@ -86,8 +90,7 @@ export function seriesRecord(row: SeriesRow, baseUrl: string): SeriesRecord {
     description: intern(row.SeriesDescription),
     instanceCount: row.ImageCount === null ? null : Math.trunc(row.ImageCount),
     sizeBytes: row.FileSize,
-    retrieve: { protocol: 'NBIA_GET_IMAGE', url: retrieveUrl(baseUrl, row.SeriesInstanceUID) },
-  };
+  }, baseUrl);
 }
 
 /** Normalised modalities in schema order. */

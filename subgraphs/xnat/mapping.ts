@@ -46,6 +46,7 @@ export function modalityFromXsiType(xsiType: string | null | undefined): Modalit
 
 import { isoDate } from '../../schema/codes/date';
 import { intern } from '../sdk/intern';
+import { lazyRetrieve } from '../sdk/lazy-retrieve';
 
 export { isoDate };
 
@@ -120,11 +121,14 @@ export function diagnosisOf(fields: Record<ClinicalField, string | null>): Diagn
 }
 
 /** A series from a scan of a session of the given data type. */
+/** XNAT's scan download, built when read (sdk/lazy-retrieve.ts): an index keeps no URL per series. */
+const withScanDownload = lazyRetrieve('XNAT_REST', (_series, baseUrl, experimentId, scanId) => scanDownloadUrl(baseUrl, experimentId, scanId));
+
 export function seriesRecord(scan: ScanColumns, session: Pick<SessionScanRow, 'experimentId' | 'xsiType'>, baseUrl?: string): SeriesRecord {
   const fromDicom = normaliseModality(scan.modality);
   // A scan without a DICOM modality: its data type is unknown in this listing, so the session's type stands in.
   const modalityRaw = scan.modality ?? session.xsiType;
-  return {
+  const fields = {
     uid: scan.uid ?? `${session.experimentId}/${scan.id}`,
     modality: scan.modality !== null ? fromDicom : modalityFromXsiType(session.xsiType),
     modalityRaw: intern(modalityRaw),
@@ -134,8 +138,8 @@ export function seriesRecord(scan: ScanColumns, session: Pick<SessionScanRow, 'e
     description: intern(scan.seriesDescription ?? scan.type),
     instanceCount: scan.frames === null ? null : Math.trunc(scan.frames),
     sizeBytes: null,
-    retrieve: baseUrl ? { protocol: 'XNAT_REST', url: scanDownloadUrl(baseUrl, session.experimentId, scan.id) } : null,
   };
+  return baseUrl ? withScanDownload(fields, baseUrl, session.experimentId, scan.id) : { ...fields, retrieve: null };
 }
 
 /** Scan IDs in XNAT's order: numerically where they are numbers ("2" before "10"), then as text. */

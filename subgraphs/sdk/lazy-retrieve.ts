@@ -1,0 +1,43 @@
+/**
+ * A series' retrieve reference, made when it is read rather than kept: in a harvested index of hundreds of
+ * thousands of series, each series' URL (the PACS root, the study and series UIDs: about 180 characters) and its
+ * object were a large part of the index's memory (bench:index-memory). The series keeps what its URL is built from
+ * (strings it shares with its study and its adapter) in a private field, and `retrieve` is a getter of its class,
+ * so GraphQL and the europe subgraph read it as any field, and JSON has it. A spread copy (`{ ...series }`) has no
+ * `retrieve`: read it, don't spread the record.
+ */
+import type { RetrieveProtocol } from '../../schema/generated/graphql';
+import type { SeriesRecord } from './records';
+
+type SeriesFields = Omit<SeriesRecord, 'retrieve'>;
+
+/**
+ * A maker of series whose retrieve reference of `protocol` is built when read: its URL by `urlOf` from the series
+ * and up to three strings each series is given (kept as fields, not an array: a pointer each).
+ */
+export function lazyRetrieve(
+  protocol: RetrieveProtocol, urlOf: (series: SeriesFields, a: string, b: string, c: string) => string,
+): (series: SeriesFields, a?: string, b?: string, c?: string) => SeriesRecord {
+  class LazyRetrieveSeries {
+    readonly #a: string;
+    readonly #b: string;
+    readonly #c: string;
+
+    constructor(fields: SeriesFields, a: string, b: string, c: string) {
+      Object.assign(this, fields);
+      this.#a = a;
+      this.#b = b;
+      this.#c = c;
+    }
+
+    get retrieve(): SeriesRecord['retrieve'] {
+      return { protocol, url: urlOf(this as unknown as SeriesFields, this.#a, this.#b, this.#c) };
+    }
+
+    /** Serialised with its reference, as a record that held it would be. */
+    toJSON(): SeriesRecord {
+      return { ...(this as unknown as SeriesFields), retrieve: this.retrieve };
+    }
+  }
+  return (series, a = '', b = '', c = '') => new LazyRetrieveSeries(series, a, b, c) as unknown as SeriesRecord;
+}
