@@ -15,6 +15,7 @@ import { SubgraphCache, type SubgraphCacheOptions } from './cache/subgraph-cache
 import type { Federation } from './federation';
 import { FederationHost } from './federation-host';
 import { createGraphiqlHandler } from './graphiql';
+import { createExplorer } from './explorer';
 import { createApolloHandler, writeErrorAnswer } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './http/health';
 import { maskInternalErrors } from './http/mask-internal-errors';
@@ -221,6 +222,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let demoToken: string | undefined;
   let demoTokenGrants: string[] = [];
   const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken && auth.demoInForce ? `Bearer ${demoToken}` : undefined) });
+  // The cohort explorer (Lens components) and its Spot endpoint, whose submissions are admitted as GraphQL requests are.
+  const explorer = createExplorer({ config: () => host.current.config, graphqlPath: GRAPHQL_PATH, authorization: () => (demoToken && auth.demoInForce ? `Bearer ${demoToken}` : undefined) });
   // Set once the gateway listens, when it warms up (below).
   let warmUpNow: WarmUp | undefined;
   const health = createHealthHandler(() => host.current.config, () => ready, undefined, (id) => warmUpNow?.of(id));
@@ -252,7 +255,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const contextFor = options.context ?? ((req: IncomingMessage): RequestContext => callers.get(req) ?? unauthenticated());
   const deadlineMs = options.requestDeadlineMs ?? requestDeadlineFromEnv(env) ?? DEFAULT_REQUEST_DEADLINE_MS;
   const rateLimitOptions = options.rateLimit ?? rateLimitOptionsFromEnv(env);
-  const apolloHandler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
+  const requestContext = async (req: IncomingMessage): Promise<RequestContext> => {
     const context: RequestContext = { ...(await contextFor(req)), deadline: Date.now() + deadlineMs };
     // Refusals of what it asks are noted for the admission gate (http/refused-requests.ts).
     bindIncomingRequest(context, req);
@@ -268,7 +271,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bindGatewayKey(context, gatewayKey);
     startReleaseTally(context);
     return context;
-  }, { adjustResponse: legacyJsonStatus, sharing: options.inboundDedup === false ? undefined : inboundSharing((context, first) => markShared(context, first)) });
+  };
+  const apolloHandler = createApolloHandler(apollo, requestContext, { adjustResponse: legacyJsonStatus, sharing: options.inboundDedup === false ? undefined : inboundSharing((context, first) => markShared(context, first)) });
   // CORS_ALLOWED_ORIGINS replaces the config's allow-list; otherwise the list follows config reloads.
   const corsOverride = corsFromEnv(env);
   const cors = createCorsHandler(() => corsOverride ?? host.current.config.cors);
@@ -290,7 +294,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }, (error: unknown) => writeErrorAnswer(res, 500, `metrics unavailable: ${(error as Error).message}`, { code: 'INTERNAL_SERVER_ERROR' }));
       return;
     }
-    if (health(req, res) || graphiql(req, res) || demoFaults?.(req, res) || (auth.demoInForce && demoIssuer?.handle(req, res))) return;
+    if (health(req, res) || graphiql(req, res) || explorer.handle(req, res) || demoFaults?.(req, res) || (auth.demoInForce && demoIssuer?.handle(req, res))) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === GATEWAY_JWKS_PATH) {
       // The key remote repository subgraphs verify the gateway's grants with (gateway/auth/forward-grant.ts).
@@ -298,7 +302,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end(JSON.stringify(gatewayKey.jwks));
       return;
     }
-    if (path !== GRAPHQL_PATH) {
+    if (path !== GRAPHQL_PATH && !explorer.spot.isSubmission(req)) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: `not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }));
       return;
@@ -347,7 +351,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (res.headersSent) return;
       writeErrorAnswer(res, 503, `the gateway could not answer within its request deadline of ${deadlineMs} ms`, { code: 'GATEWAY_DEADLINE_EXCEEDED' });
     }, deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
-    apolloHandler(req, res).catch((error: unknown) => {
+    (explorer.spot.isSubmission(req) ? requestContext(req).then((context) => explorer.spot.submit(req, res, context)) : apolloHandler(req, res)).catch((error: unknown) => {
       console.error(`gateway: request failed: ${(error as Error).message}`);
       if (res.writableEnded) return;
       writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
