@@ -87,6 +87,11 @@ const EUCAIM_SEX: Readonly<Record<string, Sex>> = {
   SNOMEDCT248153007: 'MALE', SNOMEDCT248152002: 'FEMALE', SNOMEDCT74964007: 'OTHER', SNOMEDCT261665006: 'UNKNOWN',
 };
 
+/** EUCAIM Diagnosis values (SNOMED CT malignant neoplasm of colon, breast, lung, prostate). */
+const EUCAIM_DIAGNOSIS: Readonly<Record<string, CancerSite>> = {
+  SNOMEDCT363406005: 'COLON', SNOMEDCT254837009: 'BREAST', SNOMEDCT363358000: 'LUNG', SNOMEDCT399068003: 'PROSTATE',
+};
+
 /** EUCAIM Modality values (RadLex). SPECT is handled apart: see SPECT_AS_NM. */
 const EUCAIM_MODALITY: Readonly<Record<string, Modality>> = { RID10312: 'MR', RID10321: 'CT', RID10337: 'PT' };
 
@@ -132,7 +137,7 @@ export function valueOf(criterion: Exclude<CriterionName, 'ageAtDiagnosis' | 'ye
       if (raw === EUCAIM_PELVIS_CANCER) {
         return { refused: 'EUCAIM\'s "Pelvis Cancer" names no organ (it could be rectum, cervix, bladder or an ill-defined pelvic site), so no cancer site of this federation equals it' };
       }
-      const named = enumValue(ALL_CANCER_SITES, raw);
+      const named = EUCAIM_DIAGNOSIS[raw] ?? enumValue(ALL_CANCER_SITES, raw);
       if (named) return { value: named };
       const code = snomedCode(raw);
       const site: CancerSite | undefined = code ? SNOMED_CANCER_DISORDER_SITE[code] : undefined;
