@@ -34,7 +34,7 @@ export const EXPLORER_PAGE_CSP = [
 
 export function renderExplorerPage(config: ExplorerPageConfig): string {
   const asset = (file: string) => escapeHtml(`${config.assetsPath}/${file}`);
-  const charts = EXPLORER_CHARTS.map((c) => `<lens-chart title="${escapeHtml(c.title)}" datakey="${c.dataKey}" charttype="${c.chartType}" displaylegends="${c.chartType === 'pie'}" data-chart="${c.dataKey}"></lens-chart>`).join('\n      ');
+  const charts = EXPLORER_CHARTS.map((c) => `<lens-chart title="${escapeHtml(c.title)}" datakey="${c.dataKey}" charttype="${c.chartType}" ${c.chartType === 'pie' ? 'displaylegends="true" ' : ''}data-chart="${c.dataKey}"></lens-chart>`).join('\n      ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

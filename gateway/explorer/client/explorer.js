@@ -143,6 +143,7 @@ function render() {
       const report = row.report;
       const state = report.status.state;
       tr.dataset.state = state;
+      tr.dataset.arrivedMs = String(row.arrivedMs);
       if (!['OK', 'PARTIAL'].includes(state)) failed++;
       if (report.suppressed) withheld++;
       if (COUNTS.some((c) => report.counts[c].kind === 'upper')) upper++;
