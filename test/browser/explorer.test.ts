@@ -105,7 +105,7 @@ test('the table fills in as repositories answer: the slow one pending, then time
   await page.locator('#repositories tbody tr').nth(ids.length - 1).waitFor();
   // Then the quick ones answer while the slow one is still pending: what the page shows at that moment.
   const moment = await page.waitForFunction(({ slow, total }) => {
-    const rows = [...document.querySelectorAll<HTMLElement>('#repositories tbody tr')];
+    const rows = Array.from(document.querySelectorAll<HTMLElement>('#repositories tbody tr'));
     const slowRow = rows.find((r) => r.dataset.repository === slow);
     if (rows.filter((r) => r.dataset.state !== 'PENDING').length < total - 2 || slowRow?.dataset.state !== 'PENDING') return false;
     return {
