@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { DEFAULT_CONFIG_PATH } from '../gateway/defaults';
-import type { AdmissionStats } from '../gateway/limits/fair-admission';
+import type { AdmissionStats } from '../gateway/plugins/limits/fair-admission';
 import type { AbuseKindResult, AbuseRunArgs } from './abuse-client';
 import { abuseKinds, MAX_CLIENTS, NORMAL_QUERY, normalClientAddress, normalFilters, type AbuseNetworks } from './abuse-requests';
 import type { Verdict } from './fanout';

@@ -11,9 +11,9 @@ import type { CollectionMetadata, SimulatedRepository, SimulatedRepositoryEntry 
 import { privacySettingsProblems, type PrivacySettings } from '../subgraphs/sdk/privacy';
 import { REPOSITORY_ID_PATTERN } from '../subgraphs/sdk/type-name';
 import { ISO_3166_ALPHA_2 } from './iso-3166';
-import { parseAuthConfig, type AuthConfig } from '../gateway/auth/auth-config';
-import { parseCorsConfig, type CorsConfig } from '../gateway/http/cors-config';
-import type { TrustedDocumentsConfig } from '../gateway/limits/trusted-documents';
+import { parseAuthConfig, type AuthConfig } from '../gateway/plugins/auth/auth-config';
+import { parseCorsConfig, type CorsConfig } from '../gateway/plugins/http/cors-config';
+import type { TrustedDocumentsConfig } from '../gateway/plugins/limits/trusted-documents';
 import { isJsonObject } from '../subgraphs/sdk/parse';
 
 export interface FederationConfig {
@@ -21,15 +21,15 @@ export interface FederationConfig {
   source: string;
   repositories: SimulatedRepositoryEntry[];
   /**
-   * Who may see what (gateway/auth/auth-config.ts): trusted OpenID issuers and whether anonymous callers get counts.
+   * Who may see what (gateway/plugins/auth/auth-config.ts): trusted OpenID issuers and whether anonymous callers get counts.
    * Absent: the gateway authenticates nobody (development only: refused when NODE_ENV=production; npm start runs
    * its built-in demo issuer instead).
    */
   auth?: AuthConfig;
-  /** Browser origins (portals) allowed to call the GraphQL endpoint (gateway/http/cors-config.ts). Absent: none. */
+  /** Browser origins (portals) allowed to call the GraphQL endpoint (gateway/plugins/http/cors-config.ts). Absent: none. */
   cors?: CorsConfig;
   /**
-   * The allow-list of operations for production portals (gateway/limits/trusted-documents.ts): the manifest, its
+   * The allow-list of operations for production portals (gateway/plugins/limits/trusted-documents.ts): the manifest, its
    * path resolved against the config file's folder, and whether only its operations run. Absent: every operation.
    */
   trustedDocuments?: TrustedDocumentsConfig;
@@ -49,7 +49,7 @@ export const DEFAULT_CACHE_TTL_SECONDS = 60;
 /** After its TTL, how long an answer is still served while it is refreshed in the background (use-cache.ts). */
 export const DEFAULT_STALE_WHILE_REVALIDATE_SECONDS = 60;
 export const DEFAULT_RETRIES = 2;
-/** Calls to one repository the gateway runs at once (gateway/datasources/use-fair-share.ts). */
+/** Calls to one repository the gateway runs at once (gateway/plugins/datasources/use-fair-share.ts). */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 4;
 export const DEFAULT_CIRCUIT_BREAKER = { failureThreshold: 5, resetAfterMs: 30_000 };
 
@@ -99,7 +99,7 @@ export function parseFederationConfig(json: unknown, source: string, kinds: read
 
 /**
  * The `trustedDocuments` section: `{ "file": "portal-operations.json", "enforce": true }`, the file relative to the
- * config file, `enforce` true unless set to false. The manifest itself is read and checked when the gateway starts (gateway/limits/trusted-documents.ts).
+ * config file, `enforce` true unless set to false. The manifest itself is read and checked when the gateway starts (gateway/plugins/limits/trusted-documents.ts).
  */
 function parseTrustedDocumentsConfig(raw: unknown, source: string, problems: string[]): TrustedDocumentsConfig | undefined {
   if (raw === undefined) return undefined;

@@ -5,7 +5,7 @@
  * subgraph URLs carry a generation, so the gateway builds fresh data sources for the new federation while requests
  * that started before keep the data sources they planned with (the gateway snapshots its service map per request).
  * The old federation is closed once those requests have had time to finish. What lives outside the federation and
- * follows the config (the gateway's authentication, gateway/auth/auth-switch.ts) is told through a ReloadFollower,
+ * follows the config (the gateway's authentication, gateway/plugins/auth/auth-switch.ts) is told through a ReloadFollower,
  * which may also refuse a config.
  */
 import type { GraphQLDataSource, ServiceEndpointDefinition, SupergraphSdlHook } from '@apollo/gateway';

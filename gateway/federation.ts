@@ -8,21 +8,21 @@ import { buildCatalogSubgraph, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalo
 import type { AdapterKind, RepositoryAdapter } from '../subgraphs/sdk/adapter';
 import { buildRepositorySubgraph } from '../subgraphs/sdk/subgraph';
 import { buildEuropeSubgraph, EUROPE_SUBGRAPH_NAME } from '../subgraphs/europe';
-import { InProcessDataSource } from './datasources/in-process';
-import { RemoteSubgraphDataSource } from './datasources/remote';
-import { useEntityErrorPaths } from './datasources/entity-error-paths';
-import { useResponseCache } from './datasources/use-cache';
-import { useInFlightDedup } from './datasources/use-dedup';
-import { useReleaseAudit } from './datasources/use-release-audit';
-import { useReleaseReport } from './datasources/use-release-report';
-import { withMiddleware, type SubgraphMiddleware } from './datasources/middleware';
-import { useCircuitBreaker } from './datasources/use-circuit-breaker';
-import { useRetries } from './datasources/use-retries';
-import { useTimeout } from './datasources/use-timeout';
-import { useTaskBoundary } from './datasources/use-task-boundary';
-import { useFairShare } from './datasources/use-fair-share';
-import { useCallMetrics } from './datasources/use-call-metrics';
-import { useCallSpan } from './datasources/use-call-span';
+import { InProcessDataSource } from './plugins/datasources/in-process';
+import { RemoteSubgraphDataSource } from './plugins/datasources/remote';
+import { useEntityErrorPaths } from './plugins/datasources/entity-error-paths';
+import { useResponseCache } from './plugins/datasources/use-cache';
+import { useInFlightDedup } from './plugins/datasources/use-dedup';
+import { useReleaseAudit } from './plugins/datasources/use-release-audit';
+import { useReleaseReport } from './plugins/datasources/use-release-report';
+import { withMiddleware, type SubgraphMiddleware } from './plugins/datasources/middleware';
+import { useCircuitBreaker } from './plugins/datasources/use-circuit-breaker';
+import { useRetries } from './plugins/datasources/use-retries';
+import { useTimeout } from './plugins/datasources/use-timeout';
+import { useTaskBoundary } from './plugins/datasources/use-task-boundary';
+import { useFairShare } from './plugins/datasources/use-fair-share';
+import { useCallMetrics } from './plugins/datasources/use-call-metrics';
+import { useCallSpan } from './plugins/datasources/use-call-span';
 import { composeSupergraph } from './supergraph';
 
 export interface Federation {

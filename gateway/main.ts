@@ -5,13 +5,13 @@ import './runtime/require-node'; // first: a clear message on a Node older than 
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadFederationConfig } from '../config/federation-config';
 import { ADAPTER_KINDS } from '../subgraphs/kinds';
-import { cacheOptionsFromEnv } from './cache/subgraph-cache';
+import { cacheOptionsFromEnv } from './plugins/cache/subgraph-cache';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT } from './defaults';
-import { startDemoSimulatorsInThread } from './demo-thread';
+import { startDemoSimulatorsInThread } from '../demo/simulator-thread';
 import { longestRequestMs, startGateway } from './server';
 import pino from 'pino';
-import { startTracing } from './observability/tracing';
-import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
+import { startTracing } from './plugins/observability/tracing';
+import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './plugins/limits/request-deadline';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();

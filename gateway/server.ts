@@ -10,47 +10,47 @@ import type { AddressInfo } from 'node:net';
 import { trustedDocumentsWithEnv, type FederationConfig } from '../config/federation-config';
 import type { AdapterKind } from '../subgraphs/sdk/adapter';
 import { callerKey, type RequestContext } from '../subgraphs/sdk/context';
-import { bindSubgraphCache } from './cache/context';
-import { SubgraphCache, type SubgraphCacheOptions } from './cache/subgraph-cache';
+import { bindSubgraphCache } from './plugins/cache/context';
+import { SubgraphCache, type SubgraphCacheOptions } from './plugins/cache/subgraph-cache';
 import type { Federation } from './federation';
 import { FederationHost } from './federation-host';
-import { createGraphiqlHandler } from './graphiql';
-import { createExplorer } from './explorer';
+import { createGraphiqlHandler } from './plugins/graphiql';
+import { createExplorer } from './plugins/explorer';
 import { createApolloHandler, writeErrorAnswer } from '../subgraphs/sdk/apollo-http';
-import { createHealthHandler } from './http/health';
-import { maskInternalErrors } from './http/mask-internal-errors';
-import { createCorsHandler } from './http/cors';
-import { corsFromEnv } from './http/cors-config';
-import { legacyJsonStatus } from './http/legacy-json-status';
+import { createHealthHandler } from './plugins/http/health';
+import { maskInternalErrors } from './plugins/http/mask-internal-errors';
+import { createCorsHandler } from './plugins/http/cors';
+import { corsFromEnv } from './plugins/http/cors-config';
+import { legacyJsonStatus } from './plugins/http/legacy-json-status';
 import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
-import { demoSimulatorAt } from './demo';
-import { createDemoFaultsHandler, localFaultTarget, type FaultTarget } from './resilience/demo-faults';
-import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './limits/query-limits';
-import { boundedDocumentStore } from './limits/document-store';
-import { withPlansPerOperation } from './limits/plan-cache-key';
-import { loadTrustedDocuments, markGatewayOwnOperation, trustedDocumentsPlugin } from './limits/trusted-documents';
-import { clientAddress, createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './limits/rate-limit';
-import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './limits/request-deadline';
+import { demoSimulatorAt } from '../demo/simulators';
+import { createDemoFaultsHandler, localFaultTarget, type FaultTarget } from '../demo/faults';
+import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './plugins/limits/query-limits';
+import { boundedDocumentStore } from './plugins/limits/document-store';
+import { withPlansPerOperation } from './plugins/limits/plan-cache-key';
+import { loadTrustedDocuments, markGatewayOwnOperation, trustedDocumentsPlugin } from './plugins/limits/trusted-documents';
+import { clientAddress, createRateLimiter, rateLimitOptionsFromEnv, type RateLimitOptions } from './plugins/limits/rate-limit';
+import { DEADLINE_BACKSTOP_GRACE_MS, DEFAULT_REQUEST_DEADLINE_MS, requestDeadlineFromEnv } from './plugins/limits/request-deadline';
 import type { DestinationStream } from 'pino';
-import type { AuthConfig } from './auth/auth-config';
-import { refusalBody } from './auth/authenticate';
-import { createAuthSwitch, type AuthSwitch } from './auth/auth-switch';
+import type { AuthConfig } from './plugins/auth/auth-config';
+import { refusalBody } from './plugins/auth/authenticate';
+import { createAuthSwitch, type AuthSwitch } from './plugins/auth/auth-switch';
 import { auditPlugin, createAuditLogger, startReleaseTally } from '../subgraphs/sdk/audit-log';
-import { createDemoIssuer, type DemoIssuer } from './auth/demo-issuer';
-import { bindGatewayKey } from './auth/forward-grant';
-import { createGatewayKey, GATEWAY_JWKS_PATH } from './auth/gateway-key';
+import { createDemoIssuer, type DemoIssuer } from '../demo/issuer';
+import { bindGatewayKey } from './plugins/auth/forward-grant';
+import { createGatewayKey, GATEWAY_JWKS_PATH } from './plugins/auth/gateway-key';
 import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
-import { bindMetrics, GatewayMetrics } from './observability/metrics';
-import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, startAccessRecord } from './observability/access-log';
-import { inServerSpan } from './observability/tracing';
-import { inboundSharing } from './http/inbound-sharing';
-import { getRepositoryStatus } from './resilience/repository-status';
-import { createAdmissionGate, type AdmissionGate } from './http/admission-gate';
-import { bindIncomingRequest, refusalMarkerPlugin } from './http/refused-requests';
-import { DEFAULT_ADMISSION, type AdmissionOptions } from './limits/fair-admission';
-import { bindCallerGroup, callerGroup } from './limits/caller-group';
+import { bindMetrics, GatewayMetrics } from './plugins/observability/metrics';
+import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, startAccessRecord } from './plugins/observability/access-log';
+import { inServerSpan } from './plugins/observability/tracing';
+import { inboundSharing } from './plugins/http/inbound-sharing';
+import { getRepositoryStatus } from './plugins/resilience/repository-status';
+import { createAdmissionGate, type AdmissionGate } from './plugins/http/admission-gate';
+import { bindIncomingRequest, refusalMarkerPlugin } from './plugins/http/refused-requests';
+import { DEFAULT_ADMISSION, type AdmissionOptions } from './plugins/limits/fair-admission';
+import { bindCallerGroup, callerGroup } from './plugins/limits/caller-group';
 
 /**
  * The longest a GraphQL request can take from its first byte: its body's arrival, its wait at the admission gate,
@@ -132,7 +132,7 @@ export interface GatewayOptions {
    */
   demoFaults?: {
     secret: string;
-    /** Finds the simulator serving an endpoint; default: the simulators this process started (gateway/demo.ts). */
+    /** Finds the simulator serving an endpoint; default: the simulators this process started (demo/simulators.ts). */
     targetAt?: (endpoint: string) => FaultTarget | undefined;
   };
 }
@@ -297,7 +297,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (health(req, res) || graphiql(req, res) || explorer.handle(req, res) || demoFaults?.(req, res) || (auth.demoInForce && demoIssuer?.handle(req, res))) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === GATEWAY_JWKS_PATH) {
-      // The key remote repository subgraphs verify the gateway's grants with (gateway/auth/forward-grant.ts).
+      // The key remote repository subgraphs verify the gateway's grants with (gateway/plugins/auth/forward-grant.ts).
       res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=300' });
       res.end(JSON.stringify(gatewayKey.jwks));
       return;

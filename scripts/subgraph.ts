@@ -6,7 +6,7 @@
 import '../gateway/runtime/require-node'; // first: a clear message on a Node older than 24, before any dependency loads
 import { ConfigError, loadFederationConfig } from '../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../gateway/defaults';
-import { startDemoSimulators } from '../gateway/demo';
+import { startDemoSimulators } from '../demo/simulators';
 import { ADAPTER_KINDS } from '../subgraphs/kinds';
 import { serveRepositorySubgraph } from '../subgraphs/sdk/serve';
 

@@ -7,8 +7,8 @@
  * process()), in windows the runner opens and closes around one request at a time.
  *
  * With BENCH_DEMO=1 (the abuse scenario) BENCH_CONFIG_FILE is the demo federation's config and this process also
- * starts its simulators, in a thread of their own as npm start does (gateway/demo-thread.ts; BENCH_DEMO=main-thread:
- * in the gateway's own thread, gateway/demo.ts); the command
+ * starts its simulators, in a thread of their own as npm start does (demo/simulator-thread.ts; BENCH_DEMO=main-thread:
+ * in the gateway's own thread, demo/simulators.ts); the command
  * `eventLoop` ('start' | 'stop') samples the event loop's delay (perf_hooks.monitorEventLoopDelay) in between.
  *
  * The runner also runs this file as it was at the commit before the move to Node 24 (bench/baseline.ts), on Node 20:
@@ -19,8 +19,8 @@ import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver, type ELDHistogram } from 'node:perf_hooks';
 import { parseFederationConfig } from '../../config/federation-config';
-import { startDemoSimulators } from '../../gateway/demo';
-import { startDemoSimulatorsInThread } from '../../gateway/demo-thread';
+import { startDemoSimulators } from '../../demo/simulators';
+import { startDemoSimulatorsInThread } from '../../demo/simulator-thread';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { exitOnTerm, serveCommands } from '../ipc';
@@ -62,7 +62,7 @@ let eventLoop: { histogram: ELDHistogram; since: number; gc: EventLoopDelay['gc'
  */
 function productionCacheOptions(): unknown {
   try {
-    const cache = require('../../gateway/cache/subgraph-cache') as { cacheOptionsFromEnv?: (env: NodeJS.ProcessEnv) => unknown };
+    const cache = require('../../gateway/plugins/cache/subgraph-cache') as { cacheOptionsFromEnv?: (env: NodeJS.ProcessEnv) => unknown };
     return cache.cacheOptionsFromEnv?.(process.env);
   } catch {
     return undefined;

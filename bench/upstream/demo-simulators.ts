@@ -1,11 +1,11 @@
 /**
  * Child process of the abuse scenario with `--abuse-simulators separate`: the demo federation's simulators
- * (gateway/demo.ts startDemoSimulators) alone, so that the gateway's process does only the gateway's work, as
+ * (demo/simulators.ts startDemoSimulators) alone, so that the gateway's process does only the gateway's work, as
  * with repositories elsewhere. (By default the abuse scenario runs them in the gateway's process, as npm start.)
  */
 import { loadFederationConfig } from '../../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
-import { startDemoSimulators } from '../../gateway/demo';
+import { startDemoSimulators } from '../../demo/simulators';
 import type { SimulatedRepositoryEntry } from '../../subgraphs/sdk/entry';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { exitOnTerm, serveCommands } from '../ipc';

@@ -5,7 +5,7 @@
  */
 import { loadFederationConfig } from '../../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
-import { startDemoSimulators } from '../../gateway/demo';
+import { startDemoSimulators } from '../../demo/simulators';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { serveRepositorySubgraph, type RunningSubgraph } from '../../subgraphs/sdk/serve';
 import type { SimulatedRepositoryEntry } from '../../subgraphs/sdk/entry';

@@ -9,7 +9,7 @@
  * repository's own subgraph at its site for each call that released its records (serve.ts), so the owner keeps a
  * record of what left the site. `by` says which wrote a line. The gateway's request tally gets what its repository
  * calls released from the reports their answers carry (release-report.ts), so answers from the cache, shared with
- * another request, or from a remote subgraph are in its line too (gateway/datasources/use-release-audit.ts).
+ * another request, or from a remote subgraph are in its line too (gateway/plugins/datasources/use-release-audit.ts).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import pino, { type DestinationStream, type Logger } from 'pino';

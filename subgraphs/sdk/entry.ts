@@ -45,7 +45,7 @@ export interface RepositoryEntry {
   retries?: number;
   /**
    * Calls to this repository the gateway runs at once; more wait in a fair queue per caller, and one that waits too
-   * long is answered REPOSITORY_OVERLOADED (gateway/datasources/use-fair-share.ts). Default 4.
+   * long is answered REPOSITORY_OVERLOADED (gateway/plugins/datasources/use-fair-share.ts). Default 4.
    */
   maxConcurrentCalls?: number;
   /** Opens after `failureThreshold` consecutive failures; a probe is let through after `resetAfterMs`. */

@@ -2,7 +2,7 @@
  * What one subgraph call released, reported with the call's answer in its `extensions` (RELEASE_REPORT_EXTENSION),
  * so the report goes wherever the answer goes: into the gateway's answer cache and out of it on a hit, to every
  * request sharing a call in flight, and from a repository subgraph at its owner's site to the gateway. The gateway's
- * audit middleware takes it out of every answer before the gateway sees it (gateway/datasources/use-release-audit.ts);
+ * audit middleware takes it out of every answer before the gateway sees it (gateway/plugins/datasources/use-release-audit.ts);
  * @apollo/gateway 2.14 reads only `ftv1` of a subgraph's extensions and forwards none of them to clients.
  *
  * Cases travel as keys (releaseKey: a truncated sha256 of the case id), never as ids: the report is stored where

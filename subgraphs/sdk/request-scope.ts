@@ -15,7 +15,7 @@ export function perRequest<T>(context: object, key: string, create: () => T): T 
 
 /**
  * A copy of a request's context for one subgraph call, to carry what belongs to the call alone (its release tally:
- * gateway/datasources/use-release-report.ts), while per-request state (DataLoaders) stays the request's.
+ * gateway/plugins/datasources/use-release-report.ts), while per-request state (DataLoaders) stays the request's.
  */
 export function callContext<T extends object>(context: T): T {
   return { ...context, [REQUEST]: (context as { [REQUEST]?: object })[REQUEST] ?? context };

@@ -36,7 +36,7 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
-/** The header a gateway's grant travels in, and the issuer it names (gateway/auth/forward-grant.ts signs it). */
+/** The header a gateway's grant travels in, and the issuer it names (gateway/plugins/auth/forward-grant.ts signs it). */
 export const GATEWAY_GRANT_HEADER = 'x-eucaim-grant';
 export const GATEWAY_GRANT_ISSUER = 'eucaim-gateway';
 

@@ -147,7 +147,7 @@ function withinGrantedCollections<T extends { collections?: readonly string[] | 
 
 /**
  * Where the record-level answers are tallied for the audit log (audit-log.ts): the gateway puts a sink on each
- * repository subgraph call's context (gateway/datasources/use-release-report.ts, which reports it with the call's
+ * repository subgraph call's context (gateway/plugins/datasources/use-release-report.ts, which reports it with the call's
  * answer), a standalone subgraph (serve.ts) on each call's; the subgraph tells it which cases (and how many series)
  * it released. Identifiers stay in memory; the log gets counts and collections only.
  */

@@ -1,6 +1,6 @@
 /**
  * Spans of the gateway's and the adapters' own work (a repository call, a native HTTP request), through the
- * OpenTelemetry API only: without a registered tracer provider (gateway/observability/tracing.ts) they are no-ops.
+ * OpenTelemetry API only: without a registered tracer provider (gateway/plugins/observability/tracing.ts) they are no-ops.
  * Attributes name repositories, methods, status and error codes, never filter values or native paths.
  */
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';

@@ -4,7 +4,7 @@
  * apart: each has its own rate-limit budget, and the audit log names the issuer beside the subject.
  */
 import type { IncomingMessage } from 'node:http';
-import { callerOf } from '../../gateway/limits/rate-limit';
+import { callerOf } from '../../gateway/plugins/limits/rate-limit';
 import { callerKey } from '../../subgraphs/sdk/context';
 import { startTestFederation, type TestFederation } from '../support/federation';
 import { startOpenIdProvider, type TestOpenIdProvider } from '../support/oidc-provider';

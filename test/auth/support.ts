@@ -6,8 +6,8 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
-import type { AuthConfig } from '../../gateway/auth/auth-config';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import type { AuthConfig } from '../../gateway/plugins/auth/auth-config';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { serveRepositorySubgraph, type RunningSubgraph } from '../../subgraphs/sdk/serve';

@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { EXPLORER_ASSETS_PATH, SPOT_BASE_PATH } from '../../gateway/explorer';
-import type { ExplorerSiteResult } from '../../gateway/explorer/repository-answer';
+import { EXPLORER_ASSETS_PATH, SPOT_BASE_PATH } from '../../gateway/plugins/explorer';
+import type { ExplorerSiteResult } from '../../gateway/plugins/explorer/repository-answer';
 import { postGraphQL } from '../support/federation';
 import { startDemoGateway, type DemoGateway } from '../support/gateway';
 

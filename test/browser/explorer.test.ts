@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadFederationConfig } from '../../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { postGraphQL } from '../support/federation';

@@ -24,7 +24,7 @@ import {
   GRAPHIQL_ASSETS_PATH,
   GRAPHIQL_PAGE_CSP,
   renderGraphiqlPage,
-} from '../../gateway/graphiql';
+} from '../../gateway/plugins/graphiql';
 
 // What Chromium sends when the user types the URL into the address bar.
 const BROWSER_ACCEPT =

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { EXAMPLE_OPERATIONS, GRAPHIQL_ASSETS_PATH } from '../../gateway/graphiql';
+import { EXAMPLE_OPERATIONS, GRAPHIQL_ASSETS_PATH } from '../../gateway/plugins/graphiql';
 import { startDemoGateway } from '../support/gateway';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -2,9 +2,9 @@
  * The in-process answer cache is bounded in bytes as well as in entries: huge answers (a 15 MB manifest) cannot
  * take the gateway's memory with them, and one larger than an eighth of the bound is not kept at all.
  */
-import { approximateBytes } from '../../gateway/cache/approximate-size';
-import { BoundedMemoryStore } from '../../gateway/cache/memory-store';
-import { SubgraphCache } from '../../gateway/cache/subgraph-cache';
+import { approximateBytes } from '../../gateway/plugins/cache/approximate-size';
+import { BoundedMemoryStore } from '../../gateway/plugins/cache/memory-store';
+import { SubgraphCache } from '../../gateway/plugins/cache/subgraph-cache';
 
 const MB = 1024 * 1024;
 

@@ -5,14 +5,14 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
-import { cloneJson } from '../../gateway/cache/clone';
-import { bindSubgraphCache } from '../../gateway/cache/context';
-import { isQueryCall, stableStringify, subgraphRequestKey } from '../../gateway/cache/key';
-import { BoundedMemoryStore } from '../../gateway/cache/memory-store';
-import { SubgraphCache } from '../../gateway/cache/subgraph-cache';
-import type { SubgraphCall, SubgraphInfo } from '../../gateway/datasources/middleware';
-import { useResponseCache } from '../../gateway/datasources/use-cache';
-import { useInFlightDedup } from '../../gateway/datasources/use-dedup';
+import { cloneJson } from '../../gateway/plugins/cache/clone';
+import { bindSubgraphCache } from '../../gateway/plugins/cache/context';
+import { isQueryCall, stableStringify, subgraphRequestKey } from '../../gateway/plugins/cache/key';
+import { BoundedMemoryStore } from '../../gateway/plugins/cache/memory-store';
+import { SubgraphCache } from '../../gateway/plugins/cache/subgraph-cache';
+import type { SubgraphCall, SubgraphInfo } from '../../gateway/plugins/datasources/middleware';
+import { useResponseCache } from '../../gateway/plugins/datasources/use-cache';
+import { useInFlightDedup } from '../../gateway/plugins/datasources/use-dedup';
 import type { AccessLevel } from '../../subgraphs/sdk/context';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import type { RunningGateway } from '../../gateway/server';
 import {
   cachedTestConfig, freePort, postAs, startCachedFederation, startRedis, startTestGateway, until,
@@ -141,7 +141,7 @@ describe('two gateway processes share answers through Redis', () => {
     await client.connect();
     try {
       const all = await client.keys('*');
-      // Besides answers, the replicas share their callers' request counts (gateway/limits/rate-limit.ts), under a
+      // Besides answers, the replicas share their callers' request counts (gateway/plugins/limits/rate-limit.ts), under a
       // hash of the caller: no address in a key.
       const rateKeys = all.filter((key) => key.startsWith('eucaim-gateway:rate:'));
       for (const key of rateKeys) expect(key).toMatch(/^eucaim-gateway:rate:[0-9a-f]{32}$/);

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { freePort, startRedis, type RunningRedis } from '../cache/support';
 import { postGraphQL, testConfig } from '../support/federation';
 

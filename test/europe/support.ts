@@ -4,7 +4,7 @@
  * each repository's ground truth in unified form. The gateway is the real one, on a free port.
  */
 import { parseFederationConfig, type FederationConfig } from '../../config/federation-config';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { demoDataFor } from '../../simulators/demo-data';

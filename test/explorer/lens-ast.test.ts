@@ -1,11 +1,11 @@
 /**
- * Lens queries mean what they say (gateway/explorer/lens-ast.ts, catalogue-keys.ts): the AST Lens builds (outer OR
+ * Lens queries mean what they say (gateway/plugins/explorer/lens-ast.ts, catalogue-keys.ts): the AST Lens builds (outer OR
  * of AND groups of per-criterion ORs) becomes one CaseFilter when it fits and a union of filter groups otherwise;
  * EUCAIM's own catalogue keys are read like this project's names; whatever cannot be stated is refused with an
  * error naming the part of the query, never dropped.
  */
-import { LensQueryError, MAX_FILTER_GROUPS, translateLensAst } from '../../gateway/explorer/lens-ast';
-import { decodeSpotQuery } from '../../gateway/explorer/spot';
+import { LensQueryError, MAX_FILTER_GROUPS, translateLensAst } from '../../gateway/plugins/explorer/lens-ast';
+import { decodeSpotQuery } from '../../gateway/plugins/explorer/spot';
 
 const leaf = (key: string, value: unknown, type = 'EQUALS') => ({ key, type, system: '', value });
 const any = (key: string, ...values: unknown[]) => ({ key, operand: 'OR', children: values.map((v) => leaf(key, v)) });

@@ -1,5 +1,5 @@
 /**
- * The access log (gateway/observability/access-log.ts) as an operator reads it: one JSON line per GraphQL request
+ * The access log (gateway/plugins/observability/access-log.ts) as an operator reads it: one JSON line per GraphQL request
  * with the request id the client sent (or a new one, also returned in `x-request-id`), status, duration, operation
  * name and hash, access level and error codes; never variables, filter values or the operation's text.
  */

@@ -1,5 +1,5 @@
 /**
- * The admission gate over HTTP (gateway/http/admission-gate.ts, gateway/limits/fair-admission.ts): what a client
+ * The admission gate over HTTP (gateway/plugins/http/admission-gate.ts, gateway/plugins/limits/fair-admission.ts): what a client
  * sees of it through a real gateway, with a fixed gate of one request at a time, one waiting per caller network
  * and a wait of at most 1000 ms, over a repository made slow (`faults.latencyMs`). Each caller is a loopback
  * address of its own /24 (the gateway groups anonymous callers by network), so tests do not share a group.

@@ -5,7 +5,7 @@
  */
 import { request } from 'undici';
 import { ConfigError, parseFederationConfig } from '../../config/federation-config';
-import { corsFromEnv } from '../../gateway/http/cors-config';
+import { corsFromEnv } from '../../gateway/plugins/http/cors-config';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { startCorsGateway, type CorsGateway } from '../support/cors-gateway';
 

@@ -3,7 +3,7 @@
  * referencing: operations padded with comments cannot make it hold megabytes each beyond its bound.
  */
 import { parse } from 'graphql';
-import { boundedDocumentStore, documentBytes } from '../../gateway/limits/document-store';
+import { boundedDocumentStore, documentBytes } from '../../gateway/plugins/limits/document-store';
 
 const MB = 1024 * 1024;
 

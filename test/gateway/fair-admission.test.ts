@@ -1,10 +1,10 @@
 /**
- * The gate every GraphQL request passes (gateway/limits/fair-admission.ts): who runs next, what is refused and
+ * The gate every GraphQL request passes (gateway/plugins/limits/fair-admission.ts): who runs next, what is refused and
  * when, and how the number of requests running at once follows the event loop's load. Real timers and a real busy
  * loop, no fake clock: what is asserted is an order or a bound, never a duration measured to the millisecond.
  */
-import { callerGroup } from '../../gateway/limits/caller-group';
-import { FairAdmission, RequestRefused, type Release } from '../../gateway/limits/fair-admission';
+import { callerGroup } from '../../gateway/plugins/limits/caller-group';
+import { FairAdmission, RequestRefused, type Release } from '../../gateway/plugins/limits/fair-admission';
 
 const busy = (ms: number) => {
   const end = performance.now() + ms;

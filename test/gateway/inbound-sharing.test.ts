@@ -1,5 +1,5 @@
 /**
- * Inbound de-duplication (gateway/http/inbound-sharing.ts): identical GraphQL requests in flight at once share one
+ * Inbound de-duplication (gateway/plugins/http/inbound-sharing.ts): identical GraphQL requests in flight at once share one
  * execution, seen as an operator sees it in the access log (`shared: true`) and as clients see it (identical
  * answers). Answers that released records are never shared (each caller's audit line lists what it got), and
  * requests that differ in what decides the answer (the media type asked for) are executed apart.

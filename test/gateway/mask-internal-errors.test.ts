@@ -1,4 +1,4 @@
-import { maskInternalErrors } from '../../gateway/http/mask-internal-errors';
+import { maskInternalErrors } from '../../gateway/plugins/http/mask-internal-errors';
 
 describe('errors that reach clients', () => {
   const lines: string[] = [];

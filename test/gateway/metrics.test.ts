@@ -1,5 +1,5 @@
 /**
- * Prometheus metrics on GET /metrics (gateway/observability/metrics.ts), scraped as Prometheus would after a few
+ * Prometheus metrics on GET /metrics (gateway/plugins/observability/metrics.ts), scraped as Prometheus would after a few
  * queries through a real gateway: each repository's calls by outcome with their latency, the breakers, the answer
  * cache and the admission gate, and Node's process metrics. No filter value reaches a label.
  */

@@ -10,7 +10,7 @@
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { QueryPlanner } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
-import { withPlansPerOperation } from '../../gateway/limits/plan-cache-key';
+import { withPlansPerOperation } from '../../gateway/plugins/limits/plan-cache-key';
 import { catalogSchema, REPOSITORIES, repositorySchema, supergraphSdlOf } from '../traps/two-repository-federation';
 
 const QUIET = { debug() {}, info() {}, warn() {}, error() {} };

@@ -2,8 +2,8 @@
  * Operation shapes no portal needs are refused while the operation is validated, before any repository is asked
  * (graphql-armor on the gateway), and the example operations a new user opens in GraphiQL all pass.
  */
-import { EXAMPLE_OPERATIONS } from '../../gateway/graphiql/examples';
-import { DEFAULT_QUERY_LIMITS } from '../../gateway/limits/query-limits';
+import { EXAMPLE_OPERATIONS } from '../../gateway/plugins/graphiql/examples';
+import { DEFAULT_QUERY_LIMITS } from '../../gateway/plugins/limits/query-limits';
 import { startTestFederation, type GraphQLAnswer, type TestFederation } from '../support/federation';
 
 const IDS = ['de-a', 'es-c'];

@@ -5,7 +5,7 @@
  * unready. Count-only repositories have nothing to harvest and show no warm-up.
  */
 import { request } from 'undici';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { testConfig } from '../support/federation';

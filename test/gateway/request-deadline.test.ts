@@ -3,7 +3,7 @@
  * reported REPOSITORY_TIMEOUT (saying it was the deadline), the others' answers arrive, Europe-wide answers share
  * the caller's deadline, and a repository cut short by it is not held responsible (its breaker counts no failure).
  */
-import { getRepositoryStatus } from '../../gateway/resilience/repository-status';
+import { getRepositoryStatus } from '../../gateway/plugins/resilience/repository-status';
 import { startTestFederation, type TestFederation } from '../support/federation';
 
 const DEADLINE_MS = 800;

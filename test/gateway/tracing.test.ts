@@ -1,12 +1,12 @@
 /**
- * OpenTelemetry traces (gateway/observability/tracing.ts), collected with the SDK's in-memory exporter: one trace
+ * OpenTelemetry traces (gateway/plugins/observability/tracing.ts), collected with the SDK's in-memory exporter: one trace
  * per GraphQL request, continuing the client's `traceparent`, from the server span through @apollo/gateway's spans
  * and a span per repository call down to each native HTTP request the adapters made, with outcomes and status
  * codes and without what was asked.
  */
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { request } from 'undici';
-import { startTracing, type Tracing } from '../../gateway/observability/tracing';
+import { startTracing, type Tracing } from '../../gateway/plugins/observability/tracing';
 import { startTestFederation, type TestFederation } from '../support/federation';
 
 const exporter = new InMemorySpanExporter();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { ConfigError, parseFederationConfig, trustedDocumentsWithEnv } from '../../config/federation-config';
 import { startGateway } from '../../gateway/server';
-import { documentHash, parseTrustedDocumentsManifest } from '../../gateway/limits/trusted-documents';
+import { documentHash, parseTrustedDocumentsManifest } from '../../gateway/plugins/limits/trusted-documents';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { startTestFederation, testConfig, type GraphQLAnswer, type TestFederation } from '../support/federation';
 

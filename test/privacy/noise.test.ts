@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { createSecretKey } from 'node:crypto';
 import { request } from 'undici';
 import { ConfigError, parseFederationConfig, type FederationConfig } from '../../config/federation-config';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { demoDataFor } from '../../simulators/demo-data';

@@ -5,14 +5,14 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
-import { withMiddleware, type SubgraphCall, type SubgraphMiddleware } from '../../gateway/datasources/middleware';
-import { createCircuitBreakerMiddleware } from '../../gateway/datasources/use-circuit-breaker';
-import { createRetryMiddleware } from '../../gateway/datasources/use-retries';
-import { useTimeout } from '../../gateway/datasources/use-timeout';
-import { CircuitBreaker } from '../../gateway/resilience/circuit-breaker';
-import { isQueryFetch, isSingleAttempt, isTransient } from '../../gateway/resilience/outcome';
-import { RepositoryStatusRegistry } from '../../gateway/resilience/repository-status';
-import { fullJitterDelay, RetryBudget } from '../../gateway/resilience/retry-budget';
+import { withMiddleware, type SubgraphCall, type SubgraphMiddleware } from '../../gateway/plugins/datasources/middleware';
+import { createCircuitBreakerMiddleware } from '../../gateway/plugins/datasources/use-circuit-breaker';
+import { createRetryMiddleware } from '../../gateway/plugins/datasources/use-retries';
+import { useTimeout } from '../../gateway/plugins/datasources/use-timeout';
+import { CircuitBreaker } from '../../gateway/plugins/resilience/circuit-breaker';
+import { isQueryFetch, isSingleAttempt, isTransient } from '../../gateway/plugins/resilience/outcome';
+import { RepositoryStatusRegistry } from '../../gateway/plugins/resilience/repository-status';
+import { fullJitterDelay, RetryBudget } from '../../gateway/plugins/resilience/retry-budget';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 
 const QUERY = '{ repository(id: "xx-unit") { id } }';

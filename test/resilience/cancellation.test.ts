@@ -6,7 +6,7 @@
  * the requests it received and those whose client hung up before the answer).
  */
 import { Client } from 'undici';
-import { getRepositoryStatus } from '../../gateway/resilience/repository-status';
+import { getRepositoryStatus } from '../../gateway/plugins/resilience/repository-status';
 import { postGraphQL, startTestFederation, type TestFederation } from '../support/federation';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request } from 'undici';
-import { createDemoFaultsHandler, localFaultTarget } from '../../gateway/resilience/demo-faults';
+import { createDemoFaultsHandler, localFaultTarget } from '../../demo/faults';
 import { startGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { DEMO_SECRET, resilienceConfig, startResilienceFederation, type ResilienceFederation } from './support';

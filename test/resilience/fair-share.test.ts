@@ -1,5 +1,5 @@
 /**
- * Each repository's fair share (gateway/datasources/use-fair-share.ts), through a real gateway over simulated
+ * Each repository's fair share (gateway/plugins/datasources/use-fair-share.ts), through a real gateway over simulated
  * repositories made slow (`faults.latencyMs`): how many calls a repository sees at once (measured at its
  * simulator), who gets its next free call, what a caller sees when its call waited too long (REPOSITORY_OVERLOADED,
  * state OVERLOADED Europe-wide), that cache hits never wait, and how the config field is checked.

@@ -4,8 +4,8 @@
  */
 import { request } from 'undici';
 import { parseFederationConfig, type FederationConfig } from '../../config/federation-config';
-import { startDemoSimulators } from '../../gateway/demo';
-import type { RepositoryStatus } from '../../gateway/resilience/repository-status';
+import { startDemoSimulators } from '../../demo/simulators';
+import type { RepositoryStatus } from '../../gateway/plugins/resilience/repository-status';
 import { startGateway } from '../../gateway/server';
 
 /** The demo fault endpoint's secret in these tests (npm start makes a random one per start). */

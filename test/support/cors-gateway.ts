@@ -4,7 +4,7 @@
  * reads records), as `npm start` runs it.
  */
 import type { FederationConfig } from '../../config/federation-config';
-import { startDemoSimulators } from '../../gateway/demo';
+import { startDemoSimulators } from '../../demo/simulators';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { testConfig } from './federation';

@@ -5,7 +5,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { FederationConfig } from '../../config/federation-config';
 import { parseFederationConfig } from '../../config/federation-config';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import type { RunningNativeSimulator } from '../../simulators/registry';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';

@@ -4,7 +4,7 @@
  */
 import { loadFederationConfig } from '../../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
-import { startDemoSimulators, type RunningDemo } from '../../gateway/demo';
+import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 

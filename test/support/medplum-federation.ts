@@ -4,7 +4,7 @@
  * The gateway sees an ordinary `fhir` entry pointing at a real FHIR base URL.
  */
 import type { FederationConfig } from '../../config/federation-config';
-import { startDemoSimulators } from '../../gateway/demo';
+import { startDemoSimulators } from '../../demo/simulators';
 import { startGateway } from '../../gateway/server';
 import { demoDataFor } from '../../simulators/demo-data';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';

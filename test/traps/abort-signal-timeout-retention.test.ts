@@ -3,7 +3,7 @@
  * under load from 157 MB to 415 MB. A timeout signal with an abort listener is kept alive until it fires, and with
  * it everything the listener reaches: the raced call and its answer, for the whole timeout (10 s by default) after
  * the answer was sent. At hundreds of calls a second that is thousands of answers held for nothing. The timeout
- * middleware (gateway/datasources/use-timeout.ts) uses one plain timer per call, cleared when the call ends.
+ * middleware (gateway/plugins/datasources/use-timeout.ts) uses one plain timer per call, cleared when the call ends.
  *
  * Measured with weak references after a full garbage collection, so the result does not depend on the machine's
  * load: the first test shows whether this Node still has the trap; the second fails if the middleware regains it.
@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { useTimeout } from '../../gateway/datasources/use-timeout';
+import { useTimeout } from '../../gateway/plugins/datasources/use-timeout';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 
 setFlagsFromString('--expose-gc');

@@ -1,15 +1,15 @@
 /**
  * Trap (DESIGN.md, measured on @apollo/gateway 2.14.4): an error inside an `_entities` fetch carries the index
  * within that fetch's batch, and the gateway maps it onto the entities at the fetch's path, so with one subgraph
- * per repository every repository's error lands on `repositories.0`. Fixed by gateway/datasources/entity-error-paths.ts.
+ * per repository every repository's error lands on `repositories.0`. Fixed by gateway/plugins/datasources/entity-error-paths.ts.
  *
  * The first test shows whether the trap is still there in the installed @apollo/gateway: when an upgrade fixes it,
  * that test fails, and the fix can go.
  */
 import { LocalGraphQLDataSource } from '@apollo/gateway';
-import { useEntityErrorPaths } from '../../gateway/datasources/entity-error-paths';
-import { InProcessDataSource } from '../../gateway/datasources/in-process';
-import { withMiddleware } from '../../gateway/datasources/middleware';
+import { useEntityErrorPaths } from '../../gateway/plugins/datasources/entity-error-paths';
+import { InProcessDataSource } from '../../gateway/plugins/datasources/in-process';
+import { withMiddleware } from '../../gateway/plugins/datasources/middleware';
 import { askFederation, catalogSchema, errorPlaces, repositorySchema } from './two-repository-federation';
 import { installedVersion } from './installed-version';
 

@@ -1,13 +1,13 @@
 /**
  * Trap (DESIGN.md, measured on keyv 5): keyv JSON-serialises even an in-memory store, a stringify on every write and
  * a parse on every read (0.8 ms per read of 500 rows) for values that never leave the process. The gateway's
- * in-process answer cache turns it off (gateway/cache/subgraph-cache.ts, inProcessKeyv). keyv 6 still serialises by
+ * in-process answer cache turns it off (gateway/plugins/cache/subgraph-cache.ts, inProcessKeyv). keyv 6 still serialises by
  * default, and renamed the switch: keyv 5's `serialize: undefined` is ignored by keyv 6, so the old fix would have
  * regressed silently on the upgrade.
  */
 import { Keyv, type KeyvOptions } from 'keyv';
-import { BoundedMemoryStore } from '../../gateway/cache/memory-store';
-import { inProcessKeyv } from '../../gateway/cache/subgraph-cache';
+import { BoundedMemoryStore } from '../../gateway/plugins/cache/memory-store';
+import { inProcessKeyv } from '../../gateway/plugins/cache/subgraph-cache';
 import { installedVersion } from './installed-version';
 
 const KEYV_VERSION = installedVersion('keyv');

@@ -1,17 +1,17 @@
 /**
  * Trap (DESIGN.md, measured on @apollo/gateway 2.14.4): when a subgraph cannot be reached, the data source throws
  * and the gateway reports one error with no path and no repository, so a portal cannot tell which repository is
- * missing. Fixed by gateway/datasources/remote.ts (a transport failure becomes a GraphQL answer with a path per
+ * missing. Fixed by gateway/plugins/datasources/remote.ts (a transport failure becomes a GraphQL answer with a path per
  * field, a stable code and the repository id) with entity-error-paths.ts placing it on the right list index.
  *
  * The first test shows whether the trap is still there in the installed @apollo/gateway: when an upgrade fixes it,
  * that test fails, and the fix can be reconsidered.
  */
 import { LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { useEntityErrorPaths } from '../../gateway/datasources/entity-error-paths';
-import { InProcessDataSource } from '../../gateway/datasources/in-process';
-import { withMiddleware } from '../../gateway/datasources/middleware';
-import { RemoteSubgraphDataSource } from '../../gateway/datasources/remote';
+import { useEntityErrorPaths } from '../../gateway/plugins/datasources/entity-error-paths';
+import { InProcessDataSource } from '../../gateway/plugins/datasources/in-process';
+import { withMiddleware } from '../../gateway/plugins/datasources/middleware';
+import { RemoteSubgraphDataSource } from '../../gateway/plugins/datasources/remote';
 import { askFederation, catalogSchema, errorPlaces, repositorySchema } from './two-repository-federation';
 import { installedVersion } from './installed-version';
 
