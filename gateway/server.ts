@@ -15,6 +15,7 @@ import { SubgraphCache, type SubgraphCacheOptions } from './plugins/cache/subgra
 import type { Federation } from './federation';
 import { FederationHost } from './federation-host';
 import { createGraphiqlHandler } from './plugins/graphiql';
+import { createExplorer } from './plugins/explorer';
 import { createApolloHandler, writeErrorAnswer } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './plugins/http/health';
 import { maskInternalErrors } from './plugins/http/mask-internal-errors';
@@ -229,6 +230,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let demoToken: string | undefined;
   let demoTokenGrants: string[] = [];
   const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken && auth.builtInInForce ? `Bearer ${demoToken}` : undefined) });
+  // The cohort explorer (Lens components) and its Spot endpoint, whose submissions are admitted as GraphQL requests are.
+  const explorer = createExplorer({ config: () => host.current.config, graphqlPath: GRAPHQL_PATH, authorization: () => (demoToken && auth.builtInInForce ? `Bearer ${demoToken}` : undefined) });
   // Set once the gateway listens, when it warms up (below).
   let warmUpNow: WarmUp | undefined;
   const health = createHealthHandler(() => host.current.config, () => ready, undefined, (id) => warmUpNow?.of(id));
@@ -268,7 +271,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     writeErrorAnswer(res, 503, `the gateway could not answer within its request deadline of ${deadlineMs} ms`, { code: 'GATEWAY_DEADLINE_EXCEEDED' });
   };
   const rateLimitOptions = options.rateLimit ?? rateLimitOptionsFromEnv(env);
-  const apolloHandler = createApolloHandler(apollo, async (req): Promise<RequestContext> => {
+  const requestContext = async (req: IncomingMessage): Promise<RequestContext> => {
     const context: RequestContext = { ...(await contextFor(req)), deadline: Date.now() + deadlineMs };
     // Refusals of what it asks are noted for the admission gate (http/refused-requests.ts).
     bindIncomingRequest(context, req);
@@ -284,7 +287,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bindGatewayKey(context, gatewayKey);
     startReleaseTally(context);
     return context;
-  }, {
+  };
+  const apolloHandler = createApolloHandler(apollo, requestContext, {
     adjustResponse: legacyJsonStatus,
     sharing: options.inboundDedup === false ? undefined : inboundSharing((context, first) => markShared(context, first), () => (cache
       ? Math.min(MAX_ANSWER_REUSE_MS, ...host.current.config.repositories.map((entry) => (entry.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) * 1000))
@@ -324,7 +328,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }, (error: unknown) => writeErrorAnswer(res, 500, `metrics unavailable: ${(error as Error).message}`, { code: 'INTERNAL_SERVER_ERROR' }));
       return;
     }
-    if (health(req, res) || graphiql(req, res) || routes.some((route) => route(req, res)) || (auth.builtInInForce && builtInIssuer?.handle(req, res))) return;
+    if (health(req, res) || graphiql(req, res) || explorer.handle(req, res) || routes.some((route) => route(req, res)) || (auth.builtInInForce && builtInIssuer?.handle(req, res))) return;
     const path = (req.url ?? '/').split('?')[0];
     if (path === GATEWAY_JWKS_PATH) {
       // The key remote repository subgraphs verify the gateway's grants with (gateway/plugins/auth/forward-grant.ts).
@@ -332,7 +336,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       res.end(JSON.stringify(gatewayKey.jwks));
       return;
     }
-    if (path !== GRAPHQL_PATH) {
+    if (path !== GRAPHQL_PATH && !explorer.spot.isSubmission(req)) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: `not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }));
       return;
@@ -374,6 +378,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Its caller group, once: the gate queues it there, and each repository's fair share after it.
     const group = callerGroup(clientAddress(req, rateLimitOptions.trustProxy ?? false), callerKey(callers.get(req)));
     groups.set(req, group);
+    if (explorer.spot.isSubmission(req)) {
+      // A Spot submission (the explorer's query) takes its turn at the gate as a GraphQL request does, and gets the
+      // same backstop from then on.
+      const release = admission ? await admission.admit(req, res, group) : () => undefined;
+      if (!release) return;
+      const backstop = setTimeout(() => answerPastDeadline(res), deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
+      requestContext(req).then((context) => explorer.spot.submit(req, res, context)).catch((error: unknown) => {
+        console.error(`gateway: explorer submission failed: ${(error as Error).message}`);
+        if (res.writableEnded) return;
+        writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
+      }).finally(() => {
+        clearTimeout(backstop);
+        release(res);
+      });
+      return;
+    }
     // Backstop of a request that shares another's execution (an executing one has its own from its admission): the
     // longest the one it waits for may take.
     const backstop = setTimeout(() => answerPastDeadline(res), admissionWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);

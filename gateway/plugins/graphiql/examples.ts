@@ -18,6 +18,56 @@ export interface ExampleOperation {
 
 export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   {
+    name: 'EuropeWideCohort',
+    variables: { where: { cancerSites: ['PROSTATE'], modalities: ['MR'] } },
+    query: `# Europe-wide: how many prostate-cancer subjects with MR imaging,
+# summed over every repository, with each repository's part and
+# status (OK, PARTIAL, NOT_SUPPORTED, FAILED, TIMED_OUT, CIRCUIT_OPEN,
+# OVERLOADED). Change the filter in the variables below.
+# (The cohort explorer at /explorer asks the same by clicking.)
+query EuropeWideCohort($where: CaseFilter) {
+  cohort(where: $where) {
+    complete
+    total {
+      subjects
+      studies
+      series
+      exact
+      suppressed
+      facets {
+        sex {
+          value
+          subjects
+        }
+      }
+    }
+    contributors {
+      subjects
+      series
+    }
+    repositories {
+      repository {
+        name
+        country
+      }
+      cohort {
+        subjects
+      }
+      status {
+        state
+        code
+        latencyMs
+        filtersNotApplied {
+          criterion
+          reason
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
     name: 'CohortByCancerSiteAndModality',
     query: `# Feasibility: lung-cancer subjects with CT or PET imaging,
 # counted in every repository, with modality and site facets.
@@ -128,45 +178,67 @@ query RepositoriesByCountry {
 `,
   },
   {
-    name: 'EuropeWideCohort',
-    query: `# Europe-wide: prostate-cancer subjects with MR imaging, summed
-# over every repository, with each repository's part and status
-# (OK, PARTIAL, NOT_SUPPORTED, FAILED, TIMED_OUT, CIRCUIT_OPEN).
-query EuropeWideCohort {
-  cohort(where: { cancerSites: [PROSTATE], modalities: [MR] }) {
+    name: 'EuropeWideCasesPaging',
+    records: true,
+    variables: { where: { cancerSites: ['LUNG'] }, after: null },
+    query: `# Records, Europe-wide: one list of lung-cancer cases across the
+# repositories that list cases, 20 per page. For the next page, set
+# "after" in the variables to the answer's pageInfo.endCursor.
+query EuropeWideCasesPaging($where: CaseFilter, $after: String) {
+  cases(where: $where, first: 20, after: $after) {
+    totalCount
     complete
-    total {
-      subjects
-      studies
-      series
-      exact
-      facets {
-        sex {
-          value
-          subjects
-        }
-      }
+    pageInfo {
+      hasNextPage
+      endCursor
     }
-    contributors {
-      subjects
-      series
+    nodes {
+      id
+      subjectId
+      sex
+      ageAtDiagnosis
+      diagnosis {
+        cancerSite
+      }
     }
     repositories {
-      repository {
-        name
-        country
-      }
-      cohort {
-        subjects
-      }
+      repositoryId
+      returned
       status {
         state
-        code
-        latencyMs
-        filtersNotApplied {
-          criterion
-          reason
-        }
+        message
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    name: 'DownloadManifest',
+    records: true,
+    variables: { where: { cancerSites: ['PROSTATE'], modalities: ['MR'] }, format: 'URL_LIST' },
+    query: `# Records: the MR series of the prostate-cancer cases, with a file
+# for native download tools (format URL_LIST, TCIA or CSV). Each
+# file's content is the text to save under its name; the cohort
+# explorer (/explorer) downloads it as a file.
+query DownloadManifest($where: CaseFilter, $format: ManifestFormat) {
+  manifest(where: $where, format: $format, maxSeries: 1000) {
+    seriesCount
+    sizeBytes
+    truncated
+    complete
+    files {
+      name
+      mediaType
+      series
+      content
+    }
+    repositories {
+      repositoryId
+      series
+      status {
+        state
+        message
       }
     }
   }

@@ -28,11 +28,18 @@ const BOOT_SCRIPT = `
 (function () {
   'use strict';
   var config = JSON.parse(document.getElementById('graphiql-config').textContent);
-  var first = config.tabs[0];
+  // Opened with ?query=...&variables=... (the cohort explorer's "Open in GraphiQL"): that operation comes first.
+  var params = new URLSearchParams(location.search);
+  var query = params.get('query') || undefined;
+  var variables = params.get('variables') || undefined;
+  var tabs = query ? [{ query: query, variables: variables }].concat(config.tabs) : config.tabs;
+  var first = tabs[0];
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {
       fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
-      defaultTabs: config.tabs,
+      defaultTabs: tabs,
+      query: query,
+      variables: variables,
       // Open the variables pane only when the first example has variables; an empty pane is noise.
       defaultEditorToolsVisibility: first && first.variables ? 'variables' : false
     })
