@@ -46,6 +46,7 @@ export async function launchGateway(launch: Launch): Promise<RunningGateway> {
     `EUCAIM federation gateway ready in ${seconds.toFixed(1)} s on Node ${process.version}`,
     `  ${repositories.length} repositories in ${countries.size} countries (${[...countries].join(', ')}), ${kinds.size} native API kinds (${[...kinds].join(', ')})`,
     `  GraphiQL and GraphQL endpoint: http://localhost:${gateway.port}/graphql`,
+    `  cohort explorer: http://localhost:${gateway.port}/explorer`,
     `  health: http://localhost:${gateway.port}/healthz   readiness: http://localhost:${gateway.port}/readyz   metrics: http://localhost:${gateway.port}/metrics`,
     ...(launch.describe?.(gateway) ?? []),
     `  repository answers cached ${gateway.cache?.description ?? 'nowhere'} (per repository cacheTtlSeconds, default 60)`,

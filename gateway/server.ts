@@ -15,6 +15,7 @@ import { SubgraphCache, type SubgraphCacheOptions } from './plugins/cache/subgra
 import type { Federation } from './federation';
 import { FederationHost } from './federation-host';
 import { createGraphiqlHandler } from './plugins/graphiql';
+import { describeFederationSchema } from './plugins/graphiql/schema-description';
 import { createExplorer } from './plugins/explorer';
 import { createApolloHandler, writeErrorAnswer } from '../subgraphs/sdk/apollo-http';
 import { createHealthHandler } from './plugins/http/health';
@@ -205,6 +206,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphSdl: host.supergraphHook,
     buildService: (definition) => host.dataSourceFor(definition),
   });
+  // GraphiQL's documentation explorer opens on the federation's description (graphiql/schema-description.ts).
+  describeFederationSchema(gateway);
   const introspection = options.introspection ?? !production;
   const limits = queryLimitProtection({ ...DEFAULT_QUERY_LIMITS, fieldSuggestions: introspection, ...options.limits });
   // The allow-list of operations (config `trustedDocuments`, env TRUSTED_DOCUMENTS_*), checked at start; first of

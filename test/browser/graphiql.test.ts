@@ -124,8 +124,13 @@ test('running the example shows subject counts per repository', async () => {
   expect((await editorText('.result-window')).trimStart()).toMatch(/^\{/);
 });
 
-test('the documentation explorer shows the Query fields', async () => {
+test('the documentation explorer opens on the federation\'s description, then shows the Query fields', async () => {
   await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+  // Its root: what the federation is, where to start, and the generated per-repository types told apart.
+  const root = await page.locator('.graphiql-doc-explorer-content').innerText();
+  expect(root).toContain('Europe\'s cancer-imaging repositories (EUCAIM, Cancer Image Europe), federated');
+  expect(root).toContain('Query.cohort');
+  expect(root).toMatch(/<Repository>Repository \(one per repository/);
   // The explorer opens on the schema's root types; following "Query" lists its fields, from introspection.
   await page
     .locator('div:has(> .graphiql-doc-explorer-root-type) > a.graphiql-doc-explorer-type-name', { hasText: /^Query$/ })

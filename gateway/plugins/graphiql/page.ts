@@ -41,7 +41,9 @@ const BOOT_SCRIPT = `
       query: query,
       variables: variables,
       // Open the variables pane only when the first example has variables; an empty pane is noise.
-      defaultEditorToolsVisibility: first && first.variables ? 'variables' : false
+      defaultEditorToolsVisibility: first && first.variables ? 'variables' : false,
+      // Introspection asks for the schema's description: the documentation explorer opens on it.
+      schemaDescription: true
     })
   );
 })();
