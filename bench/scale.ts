@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayRuntimes, type BaselineSetup, type GatewayRuntime } from './baseline';
 import type { Window } from './gateways/this-gateway';
+import { PRODUCTION_MALLOC_ENV } from './production-env';
 import { startChild, type Child } from './ipc';
 import { loadTarget, query, runLoad, type LoadTarget } from './load';
 import { scaleFederation, type ScaleOptions } from './scale-data';
@@ -234,7 +235,8 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
   // Every gateway harvests from scratch: the native latency is off for its harvest again (unless kept on), on for its queries.
   await simulators.call('latency', options.latencyDuringHarvest);
   const gateway = await startChild<GatewayReady>(`${runtime.label} (scale)`, runtime.module, {
-    env: { BENCH_CONFIG_FILE: ctx.configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1', RATE_LIMIT_PER_MINUTE: '0' },
+    // The C library's memory settings the production image sets (deploy/Dockerfile, deploy/runtime.env).
+    env: { BENCH_CONFIG_FILE: ctx.configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1', RATE_LIMIT_PER_MINUTE: '0', ...PRODUCTION_MALLOC_ENV },
     // Only to read the live memory after a full collection as well; the gateway never calls gc itself.
     execArgv: ['--expose-gc'],
     execPath: runtime.execPath,
