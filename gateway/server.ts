@@ -412,16 +412,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let inFlight = 0;
   let draining = false;
   // GraphQL requests each in a trace span (observability/tracing.ts; no-ops unless tracing is configured).
+  // Whatever a request makes a handler throw is its own failure, answered 500 and logged: never the process's.
+  const handleSafely = (req: IncomingMessage, res: ServerResponse): Promise<void> => handle(req, res).catch((error: unknown) => {
+    console.error(`gateway: request failed: ${(error as Error).message}`);
+    if (!res.writableEnded) writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
+  });
   const server: Server = createServer((req, res) => {
     const graphql = req.url?.split('?')[0] === GRAPHQL_PATH && req.method !== 'OPTIONS';
     if (!graphql) {
-      void handle(req, res);
+      void handleSafely(req, res);
       return;
     }
     inFlight++;
     res.once('close', () => inFlight--);
     if (draining) res.setHeader('connection', 'close');
-    void inServerSpan(req, res, () => handle(req, res));
+    void inServerSpan(req, res, () => handleSafely(req, res));
   });
   // A client sending its body slowly holds its admission slot: the whole request must arrive within this time.
   server.requestTimeout = REQUEST_RECEIVE_TIMEOUT_MS;

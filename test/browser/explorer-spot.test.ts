@@ -158,6 +158,12 @@ test('aborting mid-stream hangs up the repositories still working and sends them
   }
 }, 60_000);
 
+test('a malformed task id in the stream\'s path is refused, and the gateway goes on answering', async () => {
+  const malformed = await fetch(`${gateway.origin}/explorer/spot/beam/%E0%A4%A`);
+  expect(malformed.status).toBe(400);
+  expect((await fetch(`${gateway.origin}/healthz`)).status).toBe(200);
+});
+
 test('every request stayed on the gateway', () => {
   expect(requested.filter((url) => !url.startsWith(`${gateway.origin}/`))).toEqual([]);
   expect(requested.some((url) => url.includes(`${SPOT_BASE_PATH}/beam/`))).toBe(true);

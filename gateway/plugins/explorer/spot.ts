@@ -187,7 +187,12 @@ export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): Spot
       const path = pathOf(req);
       const prefix = `${SPOT_BASE_PATH}/beam/`;
       if (req.method !== 'GET' || !path.startsWith(prefix)) return false;
-      const id = decodeURIComponent(path.slice(prefix.length));
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice(prefix.length));
+      } catch {
+        return answerJson(res, 400, { error: 'the task id in the path is not valid percent-encoding' });
+      }
       const task = tasks.get(id);
       if (!task) return answerJson(res, 404, { error: `no task ${id}: POST it to ${SPOT_BASE_PATH}/beam first` });
       if (task.streaming) return answerJson(res, 409, { error: `task ${id} is being streamed to another client already` });
