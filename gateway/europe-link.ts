@@ -51,12 +51,26 @@ export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGate
   const mask = (errors: readonly InnerError[] | undefined): InnerError[] | undefined =>
     errors?.map((error) => options.formatError(error as GraphQLFormattedError, error) as InnerError);
 
+  /** A data source that threw (a middleware's bug): masked as the gateway masks it, placed on the question's root. */
+  const thrown = (error: unknown, root: string, repositoryId?: string): InnerAnswer => ({
+    data: root === 'repository' ? { repository: null } : null,
+    errors: mask([{
+      message: (error as Error)?.message ?? String(error), path: [root],
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(repositoryId ? { repositoryId } : {}) },
+    }]),
+  });
+
   return async (operation: InnerOperation, context: RequestContext): Promise<InnerAnswer> => {
     const plan = planOf(operation.query);
     if (!plan) return options.fallback(operation, context);
     if (plan.kind === 'catalog') {
       const catalog = options.dataSources().get(CATALOG_SUBGRAPH_NAME)!;
-      const response = await send(catalog, { query: operation.query, operationName: operation.operationName, variables: operation.variables }, context);
+      let response: GatewayGraphQLResponse;
+      try {
+        response = await send(catalog, { query: operation.query, operationName: operation.operationName, variables: operation.variables }, context);
+      } catch (error) {
+        return thrown(error, 'repositories');
+      }
       return { data: response.data as InnerAnswer['data'], errors: mask(response.errors as InnerError[] | undefined) };
     }
     const { [plan.idVariable]: id, ...variables } = operation.variables ?? {};
@@ -70,9 +84,14 @@ export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGate
       if (entityQueries.size >= MAX_PLANS) entityQueries.clear();
       entityQueries.set(key, (query = plan.entityQuery(typeName)));
     }
-    const response = await send(dataSource, {
-      query, operationName: operation.operationName, variables: { ...variables, representations: [{ __typename: typeName, id }] },
-    }, context);
+    let response: GatewayGraphQLResponse;
+    try {
+      response = await send(dataSource, {
+        query, operationName: operation.operationName, variables: { ...variables, representations: [{ __typename: typeName, id }] },
+      }, context);
+    } catch (error) {
+      return thrown(error, 'repository', id);
+    }
     const entities = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
     const errors = response.errors?.map((error): InnerError => ({
       ...(error as InnerError),
@@ -107,7 +126,8 @@ function planOperation(query: string): Plan | null {
   if (operation.operation !== 'query' || operation.selectionSet.selections.length !== 1) return null;
   const root = operation.selectionSet.selections[0];
   if (root.kind !== Kind.FIELD || root.alias || root.directives?.length) return null;
-  if (root.name.value === 'repositories') return { kind: 'catalog' };
+  // The catalog's list, asking only what the catalog holds (the in-process catalog does not validate what it runs).
+  if (root.name.value === 'repositories') return root.selectionSet && !selectsRepositoryData(root.selectionSet) ? { kind: 'catalog' } : null;
   if (root.name.value !== 'repository' || !root.selectionSet) return null;
   const idArgument = root.arguments?.length === 1 && root.arguments[0].name.value === 'id' ? root.arguments[0].value : undefined;
   if (idArgument?.kind !== Kind.VARIABLE) return null;
@@ -125,4 +145,10 @@ function planOperation(query: string): Plan | null {
     entityQuery: (typeName) => `query${name}(${['$representations: [_Any!]!', ...definitions].join(', ')}) `
       + `{ _entities(representations: $representations) { ... on ${typeName} ${selection} } }`,
   };
+}
+
+/** Whether a selection under `repositories` asks for a repository's own data (served by its subgraph, not the catalog). */
+function selectsRepositoryData(selectionSet: NonNullable<FieldNode['selectionSet']>): boolean {
+  return selectionSet.selections.some((selection) => selection.kind !== Kind.FIELD
+    || (REPOSITORY_DATA_FIELDS.has(selection.name.value) && !['id', '__typename'].includes(selection.name.value)));
 }

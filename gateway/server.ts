@@ -103,6 +103,8 @@ export interface GatewayOptions {
    * every caller then gets counts only.
    */
   auth?: AuthConfig;
+  /** Problems that refuse a reloaded config, beside the gateway's own checks (the production start: simulated entries). */
+  refuseConfig?: (config: FederationConfig) => string[];
   /** Without an `auth` section, every caller gets counts only, whatever NODE_ENV says (gateway/main.ts). */
   countsOnlyWithoutAuth?: boolean;
   /**
@@ -200,6 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const accessRecords = new WeakMap<IncomingMessage, ReturnType<typeof startAccessRecord>>();
   const host = new FederationHost(options.config, options.kinds, env, options.prepareConfig);
   host.followReloads({ refuse: (config) => auth.refuse(config.auth), follow: (config) => auth.apply(config.auth) });
+  if (options.refuseConfig) host.followReloads({ refuse: options.refuseConfig, follow: () => undefined });
   const federation = host.current;
   keepVendorTelemetryOff();
   const gateway = new ApolloGateway({
@@ -382,24 +385,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const group = callerGroup(clientAddress(req, rateLimitOptions.trustProxy ?? false), callerKey(callers.get(req)));
     groups.set(req, group);
     if (explorer.spot.isSubmission(req)) {
-      // A Spot submission (the explorer's query) takes its turn at the gate as a GraphQL request does, and gets the
-      // same backstop from then on.
+      // A Spot submission (the explorer's query) takes its turn at the gate as a GraphQL request does; its fan-out's
+      // repository calls are bounded by the request deadline of its context (no HTTP backstop: the POST is answered
+      // at once, the results go to the stream).
       const release = admission ? await admission.admit(req, res, group) : () => undefined;
       if (!release) return;
-      const backstop = setTimeout(() => answerPastDeadline(res), deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
       requestContext(req).then((context) => explorer.spot.submit(req, res, context)).catch((error: unknown) => {
         console.error(`gateway: explorer submission failed: ${(error as Error).message}`);
         if (res.writableEnded) return;
         writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
-      }).finally(() => {
-        clearTimeout(backstop);
-        release(res);
-      });
+      }).finally(() => release(res));
       return;
     }
     // Backstop of a request that shares another's execution (an executing one has its own from its admission): the
-    // longest the one it waits for may take.
-    const backstop = setTimeout(() => answerPastDeadline(res), admissionWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
+    // longest the one it waits for may take, from its body's arrival on.
+    const backstop = setTimeout(() => answerPastDeadline(res), REQUEST_RECEIVE_TIMEOUT_MS + admissionWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
     // It waits for its turn at the gate inside (option admit), unless it shares an execution in flight; the slot is
     // held until the work has ended: a client that hung up, or the backstop, does not end it.
     apolloHandler(req, res).catch((error: unknown) => {
@@ -444,9 +444,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     host.warmBeforeSwap = async (next) => {
       const warming = new WarmUp(next);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([warming.done, new Promise((resolve) => (timer = setTimeout(resolve, RELOAD_WARM_UP_MAX_MS)))]);
+      const warmed = await Promise.race([warming.done.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), RELOAD_WARM_UP_MAX_MS)))]);
       clearTimeout(timer);
-      warmUpNow = warming;
+      // A reload never makes a serving gateway unready: a warm-up past its limit goes on, and /readyz keeps the
+      // start's account until a reload's warm-up has ended.
+      if (warmed) warmUpNow = warming;
     };
   }
   const warmedUp = warmUp ? warmUp.done : Promise.resolve([]);

@@ -136,15 +136,21 @@ export function createApolloHandler<TContext extends BaseContext>(
         shared.set(mine, offered);
         forget(mine, offered);
       }
-      const admitted = options.admit ? await options.admit(req, res) : () => undefined;
-      if (!admitted) {
+      try {
+        release = options.admit ? await options.admit(req, res) : () => undefined;
+        // Its context (and so its deadline) starts when it may run; a follower whose first could not share gets its own.
+        if (release && context !== undefined && (options.admit || first)) context = await contextFor(req);
+      } catch (error) {
+        // Nothing may leave the waiting requests hanging, nor keep the slot.
+        settleOffer?.(undefined);
+        release?.(res);
+        throw error;
+      }
+      if (!release) {
         // Refused at the gate (answered there): whoever waited for it executes on its own.
         settleOffer?.(undefined);
         return;
       }
-      release = admitted;
-      // Its context (and so its deadline) starts when it may run; a follower whose first could not share gets its own.
-      if (context !== undefined && (options.admit || first)) context = await contextFor(req);
       // Everything this request starts is cancelled if its client goes away before the answer is written (cancellation.ts).
       const clientGone = clientGoneSignal(res);
       const known = context;

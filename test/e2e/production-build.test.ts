@@ -93,6 +93,19 @@ test('the compiled gateway answers a Europe-wide query on plain Node, without ts
   expect(readFileSync(`/proc/${child!.pid}/environ`, 'utf8')).not.toMatch(/NODE_OPTIONS=[^\0]*tsx/);
 });
 
+test('a config edit that adds a simulated repository is refused, naming it, and the federation stays', async () => {
+  const configFile = join(folder!, 'federation.json');
+  const simulated = { ...loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS).repositories[0], id: 'xx-simulated' };
+  const before = output.length;
+  writeFileSync(configFile, JSON.stringify({ repositories: [...demo!.config.repositories, { ...simulated, endpoint: 'simulator' }] }, null, 2));
+  for (let i = 0; i < 100 && !/config change refused/.test(output.slice(before)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(output.slice(before)).toContain('repository xx-simulated: endpoint "simulator" is served only by the demo');
+  const answer = await postGraphQL(url, '{ repositories { id } }');
+  expect((answer.body.data?.repositories as Array<{ id: string }>).map((r) => r.id)).not.toContain('xx-simulated');
+  // Back to the served config, for the next test.
+  writeFileSync(configFile, JSON.stringify({ repositories: demo!.config.repositories }, null, 2));
+}, 30_000);
+
 test('SIGTERM drains: the request in flight is answered, new connections are refused, and it exits 0', async () => {
   const origin = new URL(url).origin;
   // One repository made slow, so a request is in flight when the signal comes.

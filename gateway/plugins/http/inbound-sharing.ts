@@ -16,6 +16,7 @@ import type { InboundSharing } from '../../../subgraphs/sdk/apollo-http';
 import type { RequestContext } from '../../../subgraphs/sdk/context';
 import { ReleaseTally } from '../../../subgraphs/sdk/release-tally';
 import { recordReleasesOf } from '../../../subgraphs/sdk/subgraph';
+import { callerGroupOf } from '../limits/caller-group';
 
 const ANSWER_HEADERS = ['accept', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name'];
 /** The fields that hand records over (README "Who may see what"), as they may appear in an operation's text. */
@@ -27,6 +28,8 @@ function operationText(request: HTTPGraphQLRequest): string | undefined {
   const body = request.body as { query?: unknown } | undefined;
   return typeof body?.query === 'string' ? body.query : undefined;
 }
+/** A repository's state in a Europe-wide answer that says it did not answer. */
+const FAILED_STATE = /"state":"(FAILED|TIMED_OUT|CIRCUIT_OPEN|OVERLOADED)"/;
 /** Errors about the first request's own circumstances, not about the question. */
 const OWN_CIRCUMSTANCES = /"code":"(REPOSITORY_OVERLOADED|REPOSITORY_CALL_CANCELLED|TOO_MANY_CONCURRENT_REQUESTS|OVERLOADED|RATE_LIMITED|GATEWAY_[A-Z_]+)"|"requestDeadline":true/;
 
@@ -52,6 +55,9 @@ export function inboundSharing(
       return createHash('sha256').update(JSON.stringify([
         request.method, request.search, request.body ?? null, ANSWER_HEADERS.map((name) => request.headers.get(name) ?? null),
         context.accessLevel ?? null, context.issuer ?? null, context.subject ?? null, context.recordGrants ?? null,
+        // Shared within a caller group only: a request waits for its first one's turn at the admission gate, and a
+        // turn taken in another group's queue would let that group's backlog hold it (limits/fair-admission.ts).
+        callerGroupOf(context) ?? null,
       ])).digest('hex');
     },
     reusable(context, answer): boolean {
@@ -61,7 +67,8 @@ export function inboundSharing(
     },
     onShared,
     reuseForMs(_context, answer): number {
-      return answer.body.string.includes('"errors":') ? 0 : reuseMs();
+      // A repository that failed is in the errors, or, in a Europe-wide answer, in a repository's status.
+      return answer.body.string.includes('"errors":') || FAILED_STATE.test(answer.body.string) ? 0 : reuseMs();
     },
   };
 }
