@@ -102,9 +102,12 @@ test('a config edit that adds a simulated repository is refused, naming it, and 
   expect(output.slice(before)).toContain('repository xx-simulated: endpoint "simulator" is served only by the demo');
   const answer = await postGraphQL(url, '{ repositories { id } }');
   expect((answer.body.data?.repositories as Array<{ id: string }>).map((r) => r.id)).not.toContain('xx-simulated');
-  // Back to the served config, for the next test.
+  // Back to the served config, for the next test: reloaded (its adapters warmed before it serves) before that starts.
+  const reloaded = output.length;
   writeFileSync(configFile, JSON.stringify({ repositories: demo!.config.repositories }, null, 2));
-}, 30_000);
+  for (let i = 0; i < 300 && !/config reloaded: generation/.test(output.slice(reloaded)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(output.slice(reloaded)).toMatch(/config reloaded: generation \d+, 11 repositories/);
+}, 60_000);
 
 test('SIGTERM drains: the request in flight is answered, new connections are refused, and it exits 0', async () => {
   const origin = new URL(url).origin;
