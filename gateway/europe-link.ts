@@ -16,6 +16,7 @@ import type { GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apol
 import { Kind, parse, print, type FieldNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
 import type { RequestContext } from '../subgraphs/sdk/context';
+import { boundedMemo } from '../subgraphs/sdk/bounded-memo';
 import { repositoryTypeName } from '../subgraphs/sdk/type-name';
 import type { ExecuteThroughGateway, InnerAnswer, InnerError, InnerOperation } from '../subgraphs/europe/gateway-link';
 
@@ -38,39 +39,17 @@ export interface EuropeLinkOptions {
 }
 
 export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGateway {
-  const plans = new Map<string, Plan | null>();
-  const entityQueries = new Map<string, string>();
-  const planOf = (query: string): Plan | null => {
-    let plan = plans.get(query);
-    if (plan === undefined) {
-      if (plans.size >= MAX_PLANS) plans.clear();
-      plans.set(query, (plan = planOperation(query)));
-    }
-    return plan;
-  };
+  const planOf = boundedMemo<string, Plan | null>(MAX_PLANS);
+  const entityQueries = boundedMemo<string, string>(MAX_PLANS);
   const mask = (errors: readonly InnerError[] | undefined): InnerError[] | undefined =>
     errors?.map((error) => options.formatError(error as GraphQLFormattedError, error) as InnerError);
 
-  /** A data source that threw (a middleware's bug): masked as the gateway masks it, placed on the question's root. */
-  const thrown = (error: unknown, root: string, repositoryId?: string): InnerAnswer => ({
-    data: root === 'repository' ? { repository: null } : null,
-    errors: mask([{
-      message: (error as Error)?.message ?? String(error), path: [root],
-      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(repositoryId ? { repositoryId } : {}) },
-    }]),
-  });
-
   return async (operation: InnerOperation, context: RequestContext): Promise<InnerAnswer> => {
-    const plan = planOf(operation.query);
+    const plan = planOf(operation.query, planOperation);
     if (!plan) return options.fallback(operation, context);
     if (plan.kind === 'catalog') {
       const catalog = options.dataSources().get(CATALOG_SUBGRAPH_NAME)!;
-      let response: GatewayGraphQLResponse;
-      try {
-        response = await send(catalog, { query: operation.query, operationName: operation.operationName, variables: operation.variables }, context);
-      } catch (error) {
-        return thrown(error, 'repositories');
-      }
+      const response = await send(catalog, { query: operation.query, operationName: operation.operationName, variables: operation.variables }, context);
       return { data: response.data as InnerAnswer['data'], errors: mask(response.errors as InnerError[] | undefined) };
     }
     const { [plan.idVariable]: id, ...variables } = operation.variables ?? {};
@@ -78,20 +57,10 @@ export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGate
     // Not (or no longer, after a reload) a repository of the federation: the catalog would answer null.
     if (typeof id !== 'string' || !dataSource || id === CATALOG_SUBGRAPH_NAME) return { data: { repository: null } };
     const typeName = repositoryTypeName(id);
-    const key = `${typeName}\n${operation.query}`;
-    let query = entityQueries.get(key);
-    if (query === undefined) {
-      if (entityQueries.size >= MAX_PLANS) entityQueries.clear();
-      entityQueries.set(key, (query = plan.entityQuery(typeName)));
-    }
-    let response: GatewayGraphQLResponse;
-    try {
-      response = await send(dataSource, {
-        query, operationName: operation.operationName, variables: { ...variables, representations: [{ __typename: typeName, id }] },
-      }, context);
-    } catch (error) {
-      return thrown(error, 'repository', id);
-    }
+    const query = entityQueries(`${typeName}\n${operation.query}`, () => plan.entityQuery(typeName));
+    const response = await send(dataSource, {
+      query, operationName: operation.operationName, variables: { ...variables, representations: [{ __typename: typeName, id }] },
+    }, context, id);
     const entities = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
     const errors = response.errors?.map((error): InnerError => ({
       ...(error as InnerError),
@@ -102,12 +71,27 @@ export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGate
   };
 }
 
-/** One fetch to a data source, as the gateway's executor sends one (the caller's context, its cancellation with it). */
-function send(dataSource: GraphQLDataSource, request: { query: string; operationName?: string; variables?: Record<string, unknown> }, context: RequestContext): Promise<GatewayGraphQLResponse> {
+/**
+ * One fetch to a data source, as the gateway's executor sends one (the caller's context, its cancellation with it).
+ * A data source that throws (a middleware's bug) gives an internal error placed as the gateway places one (on the
+ * entity for a repository, on the root for the catalog), which the caller masks like any other.
+ */
+async function send(
+  dataSource: GraphQLDataSource, request: { query: string; operationName?: string; variables?: Record<string, unknown> }, context: RequestContext,
+  repositoryId?: string,
+): Promise<GatewayGraphQLResponse> {
   // Middlewares read the request and context; the incoming request is the europe subgraph's question itself.
   const incomingRequestContext = { request, context } as unknown as GatewayGraphQLRequestContext<RequestContext>;
-  // The enum's value ('incoming operation'): @apollo/gateway exports its type, not the enum.
-  return dataSource.process({ kind: 'incoming operation', request, context, incomingRequestContext } as unknown as GraphQLDataSourceProcessOptions);
+  try {
+    // The enum's value ('incoming operation'): @apollo/gateway exports its type, not the enum.
+    return await dataSource.process({ kind: 'incoming operation', request, context, incomingRequestContext } as unknown as GraphQLDataSourceProcessOptions);
+  } catch (error) {
+    const extensions = { code: 'INTERNAL_SERVER_ERROR', ...(repositoryId ? { repositoryId } : {}) };
+    const message = (error as Error)?.message ?? String(error);
+    return repositoryId
+      ? { data: { _entities: [null] }, errors: [{ message, path: ['_entities', 0], extensions }] as GatewayGraphQLResponse['errors'] }
+      : { data: null, errors: [{ message, path: ['repositories'], extensions }] as GatewayGraphQLResponse['errors'] };
+  }
 }
 
 /**

@@ -390,11 +390,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // at once, the results go to the stream).
       const release = admission ? await admission.admit(req, res, group) : () => undefined;
       if (!release) return;
-      requestContext(req).then((context) => explorer.spot.submit(req, res, context)).catch((error: unknown) => {
-        console.error(`gateway: explorer submission failed: ${(error as Error).message}`);
-        if (res.writableEnded) return;
-        writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
-      }).finally(() => release(res));
+      try {
+        await explorer.spot.submit(req, res, await requestContext(req));
+      } finally {
+        release(res);
+      }
       return;
     }
     // Backstop of a request that shares another's execution (an executing one has its own from its admission): the
@@ -402,17 +402,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const backstop = setTimeout(() => answerPastDeadline(res), REQUEST_RECEIVE_TIMEOUT_MS + admissionWaitMs + deadlineMs + DEADLINE_BACKSTOP_GRACE_MS);
     // It waits for its turn at the gate inside (option admit), unless it shares an execution in flight; the slot is
     // held until the work has ended: a client that hung up, or the backstop, does not end it.
-    apolloHandler(req, res).catch((error: unknown) => {
-      console.error(`gateway: request failed: ${(error as Error).message}`);
-      if (res.writableEnded) return;
-      writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
-    }).finally(() => clearTimeout(backstop));
+    try {
+      await apolloHandler(req, res);
+    } finally {
+      clearTimeout(backstop);
+    }
   };
   // GraphQL requests in flight, for the drain (close below); while draining, answers close their connection.
   let inFlight = 0;
   let draining = false;
   // GraphQL requests each in a trace span (observability/tracing.ts; no-ops unless tracing is configured).
-  // Whatever a request makes a handler throw is its own failure, answered 500 and logged: never the process's.
+  // Whatever a request makes a handler throw (GraphQL, Spot submissions, every other route) is its own failure,
+  // answered 500 and logged: never the process's.
   const handleSafely = (req: IncomingMessage, res: ServerResponse): Promise<void> => handle(req, res).catch((error: unknown) => {
     console.error(`gateway: request failed: ${(error as Error).message}`);
     if (!res.writableEnded) writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });

@@ -4,16 +4,13 @@
  * part of its memory (bench:index-memory). Values kept are those of the repositories' vocabularies, bounded:
  * emptied when full, so that unusual data cannot grow it without end (it is then only less shared).
  */
-const interned = new Map<string, string>();
-const MAX_INTERNED = 100_000;
+import { boundedMemo } from './bounded-memo';
+
+const interned = boundedMemo<string, string>(100_000);
 /** Longer strings are rarely repeated (descriptions with ids, free text): not worth a lookup. */
 const MAX_INTERNED_LENGTH = 64;
 
 export function intern<T extends string | null | undefined>(value: T): T {
   if (typeof value !== 'string' || value.length > MAX_INTERNED_LENGTH) return value;
-  const known = interned.get(value);
-  if (known !== undefined) return known as T;
-  if (interned.size >= MAX_INTERNED) interned.clear();
-  interned.set(value, value);
-  return value;
+  return interned(value, (first) => first) as T;
 }

@@ -32,19 +32,28 @@ afterAll(async () => {
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-test('one trace from the client\'s traceparent down to every native request, with outcomes and no filter values', async () => {
-  federation.simulator('es-slow').faults.latencyMs = 1000;
+/**
+ * Sends a GraphQL request as a client inside a trace (its `traceparent` names `traceId` and the client's span
+ * `parentSpanId`); resolves with the answer's body and the finished spans of that trace.
+ */
+async function traced(url: string, traceId: string, parentSpanId: string, body: object): Promise<{ answer: unknown; spans: ReadableSpan[] }> {
   exporter.reset();
-  const response = await request(federation.url, {
+  const response = await request(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
-    body: JSON.stringify({ query: 'query ($where: CaseFilter) { repositories { id cohort(where: $where) { subjects } } }', variables: { where: { sex: ['FEMALE'] } } }),
+    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${parentSpanId}-01` },
+    body: JSON.stringify(body),
   });
-  await response.body.text();
-  delete federation.simulator('es-slow').faults.latencyMs;
+  const answer = await response.body.json();
   await new Promise((resolve) => setTimeout(resolve, 100)); // the server span ends once the answer has gone
   await tracing.flush();
-  const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === TRACE_ID);
+  return { answer, spans: exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId) };
+}
+
+test('one trace from the client\'s traceparent down to every native request, with outcomes and no filter values', async () => {
+  federation.simulator('es-slow').faults.latencyMs = 1000;
+  const { spans } = await traced(federation.url, TRACE_ID, '00f067aa0ba902b7',
+    { query: 'query ($where: CaseFilter) { repositories { id cohort(where: $where) { subjects } } }', variables: { where: { sex: ['FEMALE'] } } });
+  delete federation.simulator('es-slow').faults.latencyMs;
   const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
   const ancestors = (span: ReadableSpan): string[] => {
     const names: string[] = [];
@@ -74,18 +83,10 @@ test('one trace from the client\'s traceparent down to every native request, wit
 });
 
 test('a Europe-wide cohort is one planned operation: each repository is called straight from the europe subgraph\'s fetch', async () => {
-  exporter.reset();
-  const traceId = '5bf92f3577b34da6a3ce929d0e0e4737';
-  const response = await request(federation.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b8-01` },
-    body: JSON.stringify({ query: '{ cohort(where: { sex: [MALE] }) { total { subjects } repositories { repositoryId status { state } } } }' }),
-  });
-  const body = await response.body.json() as { data: { cohort: { repositories: Array<{ repositoryId: string; status: { state: string } }> } } };
+  const { answer, spans } = await traced(federation.url, '5bf92f3577b34da6a3ce929d0e0e4737', '00f067aa0ba902b8',
+    { query: '{ cohort(where: { sex: [MALE] }) { total { subjects } repositories { repositoryId status { state } } } }' });
+  const body = answer as { data: { cohort: { repositories: Array<{ repositoryId: string; status: { state: string } }> } } };
   expect(body.data.cohort.repositories.map((r) => r.status.state)).toEqual(['OK', 'OK']);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  await tracing.flush();
-  const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
   // Apollo plans the client's operation only: no inner operation per repository (nor for the catalog) goes
   // through the gateway's pipeline again.
   expect(spans.filter((s) => s.name === 'gateway.request')).toHaveLength(1);
@@ -118,17 +119,9 @@ describe('a repository subgraph served elsewhere (serveRepositorySubgraph)', () 
   });
 
   test('continues the trace: its server span under the gateway\'s call, its native requests under it', async () => {
-    exporter.reset();
-    const traceId = '6bf92f3577b34da6a3ce929d0e0e4738';
-    const response = await request(gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b9-01` },
-      body: JSON.stringify({ query: '{ repository(id: "nl-remote") { cohort(where: { sex: [FEMALE] }) { subjects } } }' }),
-    });
-    expect(((await response.body.json()) as { data: { repository: { cohort: { subjects: number } } } }).data.repository.cohort.subjects).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await tracing.flush();
-    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    const { answer, spans } = await traced(gateway.url, '6bf92f3577b34da6a3ce929d0e0e4738', '00f067aa0ba902b9',
+      { query: '{ repository(id: "nl-remote") { cohort(where: { sex: [FEMALE] }) { subjects } } }' });
+    expect((answer as { data: { repository: { cohort: { subjects: number } } } }).data.repository.cohort.subjects).toBeGreaterThan(0);
     const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
     const servers = spans.filter((s) => s.name === 'POST /graphql');
     // The gateway's, under the client's traceparent, and the subgraph's, under the gateway's call to it.
