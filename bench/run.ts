@@ -50,6 +50,8 @@ const HELP = `npm run bench -- [options]
   --cold <n> --warm <n>         scale: cold and warm samples (default 20 and 30)
   --latency-during-harvest      scale: keep native latency on while adapters harvest their indexes
   --simulator-processes <n>     scale: processes the simulators are spread over (default 2)
+  --profile-cold <file>         scale: write a CPU profile (.cpuprofile, for Chrome DevTools) of this gateway during its
+                                cold queries: where the overhead above the slowest repository goes
   --normal-concurrency <n>      abuse: concurrent normal clients (default 2)
   --normal-interval <ms>        abuse: each normal client sends at most one request per this many ms (default 200, under a
                                 per-caller limit of 600 a minute; 0: closed loop)
@@ -104,7 +106,7 @@ function parse(argv: string[]) {
     else if (i + 1 < argv.length) values.set(name, argv[++i]);
     else throw new Error(`--${name} needs a value\n${HELP}`);
   }
-  const known = new Set(['scenario', 'duration', 'concurrency', 'rounds', 'warmup', 'query', 'repositories', 'countries', 'cases', 'images', 'latency', 'cold', 'warm', 'out', 'simulator-processes', 'timeout-ms',
+  const known = new Set(['scenario', 'duration', 'concurrency', 'rounds', 'warmup', 'query', 'repositories', 'countries', 'cases', 'images', 'latency', 'cold', 'warm', 'out', 'simulator-processes', 'timeout-ms', 'profile-cold',
     'normal-concurrency', 'normal-interval', 'flood-concurrency', 'max-requests-per-kind', 'abuse-kinds', 'abuse-simulators', 'abuse-networks', 'upstream']);
   for (const name of values.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${HELP}`);
   const number = (name: string, fallback: number, min: number) => {
@@ -141,6 +143,7 @@ function parse(argv: string[]) {
     warm: Math.round(number('warm', 30, 1)),
     latencyDuringHarvest: flags.has('latency-during-harvest'),
     simulatorProcesses: Math.round(number('simulator-processes', 2, 1)),
+    profileCold: values.get('profile-cold'),
     normalConcurrency: Math.round(number('normal-concurrency', 2, 1)),
     normalIntervalMs: Math.round(number('normal-interval', 200, 0)),
     floodConcurrency: Math.round(number('flood-concurrency', 20, 1)),

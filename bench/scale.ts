@@ -9,7 +9,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gatewayRuntimes, type BaselineSetup, type GatewayRuntime } from './baseline';
 import type { Window } from './gateways/this-gateway';
 import { PRODUCTION_MALLOC_ENV } from './production-env';
@@ -32,6 +32,8 @@ export interface ScaleRunOptions extends ScaleOptions {
   latencyDuringHarvest: boolean;
   /** Processes the simulators are spread over (generation runs in parallel). */
   simulatorProcesses: number;
+  /** Where to write a CPU profile of this gateway (work tree) during its cold queries. */
+  profileCold?: string;
   /** Also run the gateway from before the move on Node 20 (and on Node 24 with beforeOnNode24). */
   node20: boolean;
   beforeOnNode24: boolean;
@@ -80,6 +82,11 @@ interface Sample {
   slowestNativeRepository?: string;
   /** Slowest repository subgraph call (adapter + native). */
   slowestSubgraphMs: number;
+  /**
+   * The slowest repository's own work inside its subgraph call: before its first native request was sent, and
+   * after its last native answer came (parsing, mapping, counting). Where the overhead above it goes.
+   */
+  slowestAdapterMs?: { before: number; after: number };
   nativeRequests: number;
   native: Record<string, number>;
   nativeCount: Record<string, number>;
@@ -102,6 +109,8 @@ export interface ScaleResult {
   cache: string;
   cold: {
     n: number; p50: number; p90: number; p99: number; overheadP50: number; overheadP90: number; overheadOverSubgraphP50: number; slowestNativeP50: number; nativeRequestsPerQuery: number;
+    /** The slowest repository's adapter work before its first and after its last native request, p50 (ms), and its kinds. */
+    slowestAdapter: { beforeP50: number; afterP50: number; kinds: Record<string, number> };
     slowest: Array<{ filter: Record<string, unknown>; e2eMs: number; repository: string | null; nativeMs: number; nativeRequests: number; problems: string[] }>;
   };
   warm: { n: number; p50: number; p90: number; p99: number; withNativeRequests: number; overheadP50: number };
@@ -188,11 +197,17 @@ async function sample(
       slowestNativeRepository = id;
     }
   }
+  const slowestCall = slowestNativeRepository ? window.subgraph[slowestNativeRepository] : undefined;
+  const slowestRequests = slowestNativeRepository ? window.native[slowestNativeRepository].filter(([sent]) => !slowestCall || sent >= slowestCall.first - 1) : [];
+  const slowestAdapterMs = slowestCall && slowestRequests.length > 0 ? {
+    before: Math.max(0, Math.min(...slowestRequests.map(([sent]) => sent)) - slowestCall.first),
+    after: Math.max(0, slowestCall.last - Math.max(...slowestRequests.map(([, answered]) => answered))),
+  } : undefined;
   // Repository subgraph calls only: the catalog's and the Europe-wide subgraph's calls are the gateway's own work.
   const repositorySpans = Object.entries(window.subgraph).filter(([name]) => repositoryIds.has(name));
   const slowestSubgraphMs = Math.max(0, ...repositorySpans.map(([, span]) => span.last - span.first));
   return {
-    filter, e2eMs: answer.ms, slowestNativeMs, slowestNativeRepository, slowestSubgraphMs, nativeRequests, native, nativeCount,
+    filter, e2eMs: answer.ms, slowestNativeMs, slowestNativeRepository, slowestSubgraphMs, slowestAdapterMs, nativeRequests, native, nativeCount,
     ...(answer.status === 200 ? problemsOf(answer.body, form) : { problems: [`HTTP ${answer.status}`], failed: [] }),
   };
 }
@@ -259,7 +274,10 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
     const first = await sample(gateway, target, text, PRIMING_FILTER, form, ids);
     problems.push(...first.problems.map((p) => `first query: ${p}`));
     const cold: Sample[] = [];
+    const profile = runtime.key === 'now' ? options.profileCold : undefined;
+    if (profile) await gateway.call('profile', { action: 'start' });
     for (const filter of filters) cold.push(await sample(gateway, target, text, filter, form, ids));
+    if (profile) say(`CPU profile of the cold queries: ${await gateway.call<string>('profile', { action: 'stop', file: resolve(profile) })}`);
     // Untimed: fills the cache again should the first cold answer have expired since (cacheTtlSeconds).
     await query(target, text, { where: filters[0] });
     const warm: Sample[] = [];
@@ -414,6 +432,7 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
         nativeRequestsPerColdQuery: cold.reduce((a, s) => a + (s.nativeCount[id] ?? 0), 0) / Math.max(1, cold.length),
       };
     });
+    const kindOf = new Map(entries.map((e) => [e.raw.id as string, e.raw.apiKind as string]));
     const kindCounts: Record<string, number> = {};
     for (const e of entries) kindCounts[e.raw.apiKind as string] = (kindCounts[e.raw.apiKind as string] ?? 0) + 1;
     const cacheDescription = cacheInfo ? `${cacheInfo.description}${cacheInfo.stats ? ` (hits ${cacheInfo.stats.hits}, misses ${cacheInfo.stats.misses})` : ''}` : 'none';
@@ -451,6 +470,11 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       cold: {
         n: cold.length, p50: coldS.p50, p90: coldS.p90, p99: coldS.p99, overheadP50: overhead.p50, overheadP90: overhead.p90,
         overheadOverSubgraphP50: overSubgraph.p50, slowestNativeP50: summarize(cold.map((s) => s.slowestNativeMs)).p50,
+        slowestAdapter: {
+          beforeP50: summarize(cold.map((s) => s.slowestAdapterMs?.before ?? 0)).p50,
+          afterP50: summarize(cold.map((s) => s.slowestAdapterMs?.after ?? 0)).p50,
+          kinds: countBy(cold.map((s) => kindOf.get(s.slowestNativeRepository ?? '') ?? 'none')),
+        },
         nativeRequestsPerQuery: cold.reduce((a, s) => a + s.nativeRequests, 0) / Math.max(1, cold.length),
         // Where the tail comes from: the slowest cold queries, each with its slowest repository.
         slowest: [...cold].sort((a, b) => b.e2eMs - a.e2eMs).slice(0, 3).map((s) => ({
@@ -518,6 +542,8 @@ export function printScale(r: ScaleResult): string {
     ['  slowest repository (native)', ms(r.cold.slowestNativeP50), '', '', ''],
     ['  gateway overhead above it', ms(r.cold.overheadP50), ms(r.cold.overheadP90), '', ''],
     ['  overhead above slowest subgraph call', ms(r.cold.overheadOverSubgraphP50), '', '', ''],
+    ['  its adapter before its first request', ms(r.cold.slowestAdapter.beforeP50), '', '', ''],
+    ['  its adapter after its last answer', ms(r.cold.slowestAdapter.afterP50), '', '', ''],
     ['warm cohort, end to end', ms(r.warm.p50), ms(r.warm.p90), ms(r.warm.p99), String(r.warm.n)],
   ];
   if (r.load) rows.push([`warm load, ${r.load.concurrency} clients: ${r.load.rps.toFixed(0)} answers/s`, ms(r.load.p50), '', ms(r.load.p99), `${r.load.errors} err`]);
@@ -529,7 +555,8 @@ export function printScale(r: ScaleResult): string {
     `query: ${r.queryForm} (${r.query.replace(/\s+/g, ' ')}); cache: ${r.cache}`,
     table(rows),
     `native time per repository, p50 over cold queries: ${nativeSummary ? `min ${ms(nativeSummary.min)}, median ${ms(nativeSummary.p50)}, max ${ms(nativeSummary.max)}` : 'no native requests'} `
-      + `(${native.length}/${r.repositories.length} repositories asked natively; ${r.cold.nativeRequestsPerQuery.toFixed(1)} native requests per cold query)`,
+      + `(${native.length}/${r.repositories.length} repositories asked natively; ${r.cold.nativeRequestsPerQuery.toFixed(1)} native requests per cold query); `
+      + `the slowest repository's kind, per cold query: ${Object.entries(r.cold.slowestAdapter.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     `slowest cold queries: ${r.cold.slowest.map((q) => `${ms(q.e2eMs)} ${JSON.stringify(q.filter)} (slowest: ${q.repository ?? 'none'}, ${ms(q.nativeMs)} native, ${q.nativeRequests} requests${q.problems.length ? `; ${q.problems.join('; ')}` : ''})`).join(' | ')}`,
     `gateway memory: RSS ${mb(r.memory.rssAfterWarmUpMB * 1024 * 1024)} after warm-up (heap used ${mb(r.memory.heapUsedAfterWarmUpMB * 1024 * 1024)}; `
       + `after a full GC: RSS ${mb(r.memory.rssAfterGcMB * 1024 * 1024)}, heap used ${mb(r.memory.heapUsedAfterGcMB * 1024 * 1024)} of ${mb(r.memory.heapTotalAfterGcMB * 1024 * 1024)} kept, `
@@ -540,4 +567,10 @@ export function printScale(r: ScaleResult): string {
     ...r.problems.map((p) => `problem: ${p}`),
     ...printRuntimes(r),
   ].join('\n');
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }

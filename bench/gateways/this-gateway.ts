@@ -16,7 +16,9 @@
  * able to handle that old file too (it has neither BENCH_DEMO nor eventLoop; only the abuse scenario uses them).
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, PerformanceObserver, type ELDHistogram } from 'node:perf_hooks';
 import { parseFederationConfig } from '../../config/federation-config';
 import { startDemoSimulators } from '../../demo/simulators';
@@ -129,6 +131,9 @@ function instrument(running: RunningGateway, repositoryByOrigin: Map<string, str
   }
 }
 
+/** The CPU profiler's session while a profile is being taken. */
+let profiler: Session | undefined;
+
 serveCommands({
   gc: () => {
     (globalThis as { gc?: () => void }).gc?.();
@@ -143,6 +148,23 @@ serveCommands({
     return window;
   },
   cache: () => cacheReport(),
+  /** 'start' starts V8's CPU profiler in this process; 'stop' ends it and writes the profile to `file` (its path back). */
+  profile: async ({ action, file }: { action: 'start' | 'stop'; file?: string }) => {
+    if (action === 'start') {
+      profiler ??= new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+      return null;
+    }
+    if (!profiler || !file) throw new Error('profile: stop needs a file, after a start');
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    profiler = undefined;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  },
   /** The fair admission gate's limit and counters (null for a gateway without one). */
   admission: () => (gateway as { admission?: { stats: unknown } } | undefined)?.admission?.stats ?? null,
   /**

@@ -402,6 +402,36 @@ export function parseInclude(name: string, value: string, searchType: string, co
   return { reverse, iterate: modifier !== undefined, sourceType, param, targetType };
 }
 
+/**
+ * The resources of `sourceType` that reference each target (`Type/id`) through `param`: built once per store and
+ * parameter, as a real server keeps its references indexed (HAPI's resource-link table) instead of scanning every
+ * resource of the type for each page's `_revinclude`. The store never changes once built.
+ */
+const referenceIndexes = new WeakMap<FhirStore, Map<string, Map<string, FhirResource[]>>>();
+
+function referenceIndex(store: FhirStore, sourceType: string, param: string): Map<string, FhirResource[]> {
+  let perStore = referenceIndexes.get(store);
+  if (!perStore) referenceIndexes.set(store, (perStore = new Map()));
+  const name = `${sourceType}:${param}`;
+  let index = perStore.get(name);
+  if (!index) {
+    index = new Map();
+    const definition = parameterOf(sourceType, param)!;
+    for (const source of store.byType.get(sourceType) ?? []) {
+      for (const ref of definition.extract(source)) {
+        const target = parseReference(ref as string);
+        if (!target?.type) continue;
+        const key = `${target.type}/${target.id}`;
+        const list = index.get(key);
+        if (!list) index.set(key, [source]);
+        else if (list[list.length - 1] !== source) list.push(source);
+      }
+    }
+    perStore.set(name, index);
+  }
+  return index;
+}
+
 /** The resources the include specs add to a page of matches (iterating specs also run over what was added). */
 export function includedResources(matches: readonly FhirResource[], specs: readonly IncludeSpec[], store: FhirStore): FhirResource[] {
   const key = (r: FhirResource) => `${r.resourceType}/${r.id}`;
@@ -425,11 +455,8 @@ export function includedResources(matches: readonly FhirResource[], specs: reado
         }
       }
     } else {
-      const targets = new Set(from.map(key));
-      for (const source of store.byType.get(spec.sourceType) ?? []) {
-        const refs = definition.extract(source).map((ref) => parseReference(ref as string));
-        if (refs.some((t) => t?.type && targets.has(`${t.type}/${t.id}`))) add(source);
-      }
+      const index = referenceIndex(store, spec.sourceType, spec.param);
+      for (const target of from) for (const source of index.get(key(target)) ?? []) add(source);
     }
     return added;
   };

@@ -70,11 +70,8 @@ export class FhirAdapter implements RepositoryAdapter {
   async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {
     // Facets cost nothing beyond the records the counts need, so they are always counted.
     return this.planned(filter, async (plan, reads, profile) => {
-      const candidates = await reads.candidateIds(plan, this.options.maxCandidates);
-      if ('ids' in candidates) {
-        const { records } = await reads.records(candidates.ids);
-        return cohortOf(records, filter, { applied: criteriaOf(filter), notApplied: [] });
-      }
+      const candidates = await reads.candidateRecords(plan, this.options.maxCandidates);
+      if ('records' in candidates) return cohortOf(candidates.records, filter, { applied: criteriaOf(filter), notApplied: [] });
       const exactPart = nativelyExactPart(filter, plan);
       const subjects = plan.exact ? candidates.more : await reads.countCandidates(planCandidates(exactPart, profile, this.planOptions));
       const reason = `evaluated on the candidate patients FHIR search pre-selects, and this filter pre-selects ${candidates.more}, `

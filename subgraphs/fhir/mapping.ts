@@ -46,8 +46,21 @@ export interface MappingContext {
 /** The logical id a reference points to when it names `type` (`Type/id`, `[base]/Type/id`, `…/_history/n`). */
 export function referenceId(reference: string | null | undefined, type: string): string | null {
   if (!reference) return null;
-  const match = new RegExp(`(?:^|/)${type}/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$`).exec(reference);
+  const match = referencePattern(type).exec(reference);
   return match ? match[1] : null;
+}
+
+/** One compiled pattern per resource type: a cold cohort reads tens of thousands of references. */
+const REFERENCE_PATTERNS = new Map<string, RegExp>();
+
+function referencePattern(type: string): RegExp {
+  let pattern = REFERENCE_PATTERNS.get(type);
+  if (!pattern) {
+    // Only the adapter's own type names come here, never input: the map stays a handful of entries.
+    pattern = new RegExp(`(?:^|/)${type}/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?$`);
+    REFERENCE_PATTERNS.set(type, pattern);
+  }
+  return pattern;
 }
 
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})/;

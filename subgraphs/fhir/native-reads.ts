@@ -42,6 +42,12 @@ export interface ReadOptions {
   parallelRequests: number;
 }
 
+/** Patients' records, and the primary cancer Condition id of those that have one (to find its stage). */
+export interface RecordsRead {
+  records: FullCaseRecord[];
+  primaryConditions: Map<string, string>;
+}
+
 /** One patient's record as read, or null when the server has no such Patient. */
 type PatientRead = { record: FullCaseRecord; primaryCondition?: string } | null;
 
@@ -101,9 +107,12 @@ export class NativeReads {
    */
   async candidateIds(plan: CandidatePlan, limit: number | null): Promise<CandidateIds> {
     if (!this.caches) return this.readCandidateIds(plan, limit);
-    // The native part of the plan decides the list: criteria evaluated locally are not in the key.
-    const key = JSON.stringify([plan.patientParams, plan.idSets, limit]);
-    return this.caches.candidates.load(key, () => this.readCandidateIds(plan, limit));
+    return this.caches.candidates.load(this.candidatesKey(plan, limit), () => this.readCandidateIds(plan, limit));
+  }
+
+  /** The native part of the plan decides the list: criteria evaluated locally are not in the key. */
+  private candidatesKey(plan: CandidatePlan, limit: number | null): string {
+    return JSON.stringify([plan.patientParams, plan.idSets, limit]);
   }
 
   private async readCandidateIds(plan: CandidatePlan, limit: number | null): Promise<CandidateIds> {
@@ -127,6 +136,56 @@ export class NativeReads {
     return limit !== null && sorted.length > limit ? { more: sorted.length } : { ids: sorted };
   }
 
+  /**
+   * The records of the patients the plan admits, or how many there are when more than `limit`. Where the plan is
+   * one Patient search and the server reverse-includes what a record needs, the candidates' own search pages bring
+   * their records (readCandidateRecords): a cold cohort then costs one paged search instead of a count, the pages of
+   * ids and then the records a chunk at a time, about half the round trips. Otherwise the ids are listed first.
+   */
+  async candidateRecords(plan: CandidatePlan, limit: number): Promise<RecordsRead | { more: number }> {
+    const caches = this.caches;
+    if (!caches) {
+      const read = await this.readCandidateRecords(plan, limit);
+      if (read !== 'unbounded') return read;
+      const candidates = await this.readCandidateIds(plan, limit);
+      return 'ids' in candidates ? this.records(candidates.ids) : candidates;
+    }
+    // With the read caches, the records read in the search are kept per patient as `records` keeps them, and the
+    // id list as `candidateIds` keeps it: the next filter with the same native part reads nothing.
+    const candidates = await caches.candidates.load(this.candidatesKey(plan, limit), async () => {
+      const read = await this.readCandidateRecords(plan, limit);
+      if (read === 'unbounded') return this.readCandidateIds(plan, limit);
+      if ('more' in read) return read;
+      for (const record of read.records) caches.patients.set(record.subjectId, { record, primaryCondition: read.primaryConditions.get(record.subjectId) });
+      return { ids: read.records.map((r) => r.subjectId).sort(codePointOrder) };
+    });
+    return 'ids' in candidates ? this.records(candidates.ids) : candidates;
+  }
+
+  /** See candidateRecords: `unbounded` when it cannot be one search, or the server gave no total to bound it by. */
+  private async readCandidateRecords(plan: CandidatePlan, limit: number): Promise<RecordsRead | { more: number } | 'unbounded'> {
+    if (plan.idSets.length > 0 || !this.recordsInOneSearch()) return 'unbounded';
+    const read = await this.pages('Patient', [...plan.patientParams, ...this.recordIncludes()], async (page) => {
+      await this.addEndpoints(page.resources);
+      return caseRecords(page.matchIds, page.resources, this.mapping);
+    }, limit);
+    if (read === 'unbounded' || 'more' in read) return read;
+    // A patient on two pages (a server whose order moved between them) is counted once.
+    const records: FullCaseRecord[] = [];
+    const primaryConditions = new Map<string, string>();
+    const seen = new Set<string>();
+    for (const part of read.mapped) {
+      for (const record of part.records) {
+        if (seen.has(record.subjectId)) continue;
+        seen.add(record.subjectId);
+        records.push(record);
+        const condition = part.primaryConditions.get(record.subjectId);
+        if (condition !== undefined) primaryConditions.set(record.subjectId, condition);
+      }
+    }
+    return { records, primaryConditions };
+  }
+
   /** How many patients the plan admits: a `_summary=count` when one Patient search says it, else the ids listed. */
   async countCandidates(plan: CandidatePlan): Promise<number> {
     if (plan.idSets.length === 0 && this.profile.supports('Patient', '_summary')) return this.count('Patient', plan.patientParams);
@@ -142,7 +201,7 @@ export class NativeReads {
   }
 
   /** The full records of the given patients (sorted ids), in that order; ids without a Patient are left out. */
-  async records(ids: readonly string[]): Promise<{ records: FullCaseRecord[]; primaryConditions: Map<string, string> }> {
+  async records(ids: readonly string[]): Promise<RecordsRead> {
     if (!this.caches) return this.readRecords(ids);
     const patients = this.caches.patients;
     // Read what is neither kept nor being read for another request, in one go.
@@ -171,7 +230,7 @@ export class NativeReads {
     return { records, primaryConditions };
   }
 
-  private async readRecords(ids: readonly string[]): Promise<{ records: FullCaseRecord[]; primaryConditions: Map<string, string> }> {
+  private async readRecords(ids: readonly string[]): Promise<RecordsRead> {
     const parts = await mapWithConcurrency(chunk(ids, IDS_PER_SEARCH), this.parallelPerChunk(), async (part) => {
       const wanted = new Set(part);
       const resources = await this.resourcesOf(part);
@@ -231,7 +290,7 @@ export class NativeReads {
   private parallelPerChunk(): number {
     // A chunk is one search where the server reverse-includes (resourcesOf), else up to four at once (patients,
     // studies, conditions, enrolments).
-    if (PATIENT_REVINCLUDES.every((value) => this.profile.revIncludes('Patient', value))) return this.options.parallelRequests;
+    if (this.recordsInOneSearch()) return this.options.parallelRequests;
     return Math.max(1, Math.floor(this.options.parallelRequests / 2));
   }
 
@@ -254,11 +313,9 @@ export class NativeReads {
 
   private async resourcesOf(ids: readonly string[]): Promise<ResourceSet> {
     const idList: [string, string] = ['_id', ids.map(escapeSearchValue).join(',')];
-    const revIncludes = PATIENT_REVINCLUDES;
     let set: ResourceSet;
-    if (revIncludes.every((value) => this.profile.revIncludes('Patient', value))) {
-      const endpoint = this.profile.includes('ImagingStudy:endpoint') ? [['_include:iterate', 'ImagingStudy:endpoint'] as [string, string]] : [];
-      set = (await this.allPages('Patient', [idList, ...revIncludes.map((v) => ['_revinclude', v] as [string, string]), ...endpoint])).resources;
+    if (this.recordsInOneSearch()) {
+      set = (await this.allPages('Patient', [idList, ...this.recordIncludes()])).resources;
     } else {
       const list = patientList(ids);
       const sets = await Promise.all([
@@ -271,6 +328,17 @@ export class NativeReads {
     }
     await this.addEndpoints(set);
     return set;
+  }
+
+  /** Whether a Patient search can bring whole records: the server declares every reverse include they need. */
+  private recordsInOneSearch(): boolean {
+    return PATIENT_REVINCLUDES.every((value) => this.profile.revIncludes('Patient', value));
+  }
+
+  /** What a Patient search adds to bring whole records (where recordsInOneSearch). */
+  private recordIncludes(): SearchParams {
+    const endpoint: SearchParams = this.profile.includes('ImagingStudy:endpoint') ? [['_include:iterate', 'ImagingStudy:endpoint']] : [];
+    return [...PATIENT_REVINCLUDES.map((value): [string, string] => ['_revinclude', value]), ...endpoint];
   }
 
   private async studiesOfChunk(ids: readonly string[]): Promise<ResourceSet> {
@@ -295,6 +363,18 @@ export class NativeReads {
 
   /** Every page of a search, its first page checked; a server that drops matches without a next link is refused. */
   private async allPages(type: string, params: SearchParams): Promise<{ matchIds: string[]; resources: ResourceSet }> {
+    const read = await this.pages(type, params, (page) => page.resources, null);
+    if (typeof read !== 'object' || !('mapped' in read)) throw new Error('unreachable: a search without a limit lists every page');
+    return { matchIds: read.matchIds, resources: mergeResourceSets(read.mapped) };
+  }
+
+  /**
+   * Every page of a search, each handed to `map` as it arrives (so its resources need not wait for the last page),
+   * its first page checked. With a `limit`: how many matches there are when the first page's total says more than
+   * that, or `unbounded` when the server gave no total and more pages follow (nothing bounds the read).
+   */
+  private async pages<T>(type: string, params: SearchParams, map: (page: SearchPage) => T | Promise<T>, limit: number | null):
+    Promise<{ matchIds: string[]; mapped: T[] } | { more: number } | 'unbounded'> {
     let pageSize = this.options.pageSize;
     for (let attempt = 0; ; attempt++) {
       // The total (§7.4, `_total=accurate`) says how many pages follow, so that pages addressed by offset can be
@@ -304,29 +384,34 @@ export class NativeReads {
       const firstPage = page;
       this.check(type, params, page.self);
       const total = page.total;
+      if (limit !== null && total !== null && total > limit) return { more: total };
+      if (limit !== null && total === null && page.next) return 'unbounded';
       const matchIds = [...page.matchIds];
-      const sets = [page.resources];
+      const mapped: Array<Promise<T>> = [awaitedLater(map(page))];
       // Offsets must follow on from what the first page held, or the links are not what they seem: followed one by one.
       const addressed = page.next && total !== null && total <= MAX_LISTED ? pagesByOffset(this.client.relativeLink(page.next), total, page.matchIds.length) : null;
       if (addressed) {
         // The server's pages are addressed by offset and it said how many there are: asked together.
-        const later = await mapWithConcurrency(addressed, this.options.parallelRequests, (link) => this.client.page(link, type));
-        for (const checked of later.map((p) => this.complete(type, p))) {
-          matchIds.push(...checked.matchIds);
-          sets.push(checked.resources);
+        const later = await mapWithConcurrency(addressed, this.options.parallelRequests, async (link) => {
+          const checked = this.complete(type, await this.client.page(link, type));
+          return { page: checked, mapped: await map(checked) };
+        });
+        for (const each of later) {
+          matchIds.push(...each.page.matchIds);
+          mapped.push(Promise.resolve(each.mapped));
         }
         // A total that undercounted (an estimate): the last page still links on, and the rest is followed.
-        page = later[later.length - 1] ?? page;
+        page = later[later.length - 1]?.page ?? page;
         if (matchIds.length > MAX_LISTED) throw this.tooMany(type);
       }
       while (page.next && (!addressed || page !== firstPage)) {
         page = this.complete(type, await this.client.page(this.client.relativeLink(page.next), type));
         matchIds.push(...page.matchIds);
-        sets.push(page.resources);
+        mapped.push(awaitedLater(map(page)));
         if (matchIds.length > MAX_LISTED) throw this.tooMany(type);
       }
       const distinct = new Set(matchIds).size;
-      if (total === null || distinct >= total) return { matchIds, resources: mergeResourceSets(sets) };
+      if (total === null || distinct >= total) return { matchIds, mapped: await Promise.all(mapped) };
       // The server stopped short of its own total without a next link (Medplum's router writes no paging links).
       if (attempt > 0 || total > MAX_LISTED) {
         throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.repositoryId,
@@ -383,6 +468,16 @@ export class NativeReads {
     return new RepositoryError(ErrorCode.NOT_SUPPORTED, this.repositoryId,
       `a ${type} search of this filter matches more than ${MAX_LISTED} resources; narrow the filter`, { argument: 'where' });
   }
+}
+
+/**
+ * A page's mapping, awaited once every page is in: marked handled now, so that its failure while a later page is
+ * still being read is not an unhandled rejection (the failure still reaches the caller through Promise.all).
+ */
+function awaitedLater<T>(value: T | Promise<T>): Promise<T> {
+  const promise = Promise.resolve(value);
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function intersection(a: ReadonlySet<string> | null, b: Set<string>): Set<string> {
