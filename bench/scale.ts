@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gatewayRuntimes, type BaselineSetup, type GatewayRuntime } from './baseline';
 import type { Window } from './gateways/this-gateway';
-import { PRODUCTION_MALLOC_ENV } from './production-env';
+import { PRODUCTION_RUNTIME_ENV } from './production-env';
 import { startChild, type Child } from './ipc';
 import { loadTarget, query, runLoad, type LoadTarget } from './load';
 import { scaleFederation, type ScaleOptions } from './scale-data';
@@ -251,7 +251,7 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
   await simulators.call('latency', options.latencyDuringHarvest);
   const gateway = await startChild<GatewayReady>(`${runtime.label} (scale)`, runtime.module, {
     // The C library's memory settings the production image sets (deploy/Dockerfile, deploy/runtime.env).
-    env: { BENCH_CONFIG_FILE: ctx.configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1', RATE_LIMIT_PER_MINUTE: '0', ...PRODUCTION_MALLOC_ENV },
+    env: { BENCH_CONFIG_FILE: ctx.configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1', RATE_LIMIT_PER_MINUTE: '0', ...PRODUCTION_RUNTIME_ENV },
     // Only to read the live memory after a full collection as well; the gateway never calls gc itself.
     execArgv: ['--expose-gc'],
     execPath: runtime.execPath,

@@ -91,7 +91,7 @@ export class FederationHost {
     if (refusals.length > 0) return { ok: false, generation: this.generationNumber, problems: refusals };
     let next: Federation;
     try {
-      next = buildFederation(await this.prepare(config), this.kinds, this.env, this.generationNumber + 1);
+      next = buildFederation(await this.prepare(config), this.kinds, this.env, this.generationNumber + 1, this.federation);
     } catch (error) {
       const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
       return { ok: false, generation: this.generationNumber, problems };

@@ -2,6 +2,7 @@
  * Builds what the gateway serves from a federation config: the catalog and every local repository subgraph
  * (adapter + schema), a data source per subgraph, and the composed supergraph.
  */
+import { createHash } from 'node:crypto';
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { FederationConfig } from '../config/federation-config';
 import { buildCatalogSubgraph, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
@@ -30,7 +31,20 @@ export interface Federation {
   supergraphSdl: string;
   dataSources: ReadonlyMap<string, GraphQLDataSource>;
   adapters: ReadonlyMap<string, RepositoryAdapter>;
+  /** Per local repository, a digest of what its adapter was made from (entry and credentials): see buildFederation. */
+  adapterFingerprints: ReadonlyMap<string, string>;
   close(): Promise<void>;
+}
+
+/**
+ * How many federations use each adapter. A reload keeps the adapters of the entries it leaves unchanged, with their
+ * harvested indexes and connections, so an edit to one repository does not harvest all thirty again; an adapter is
+ * closed when the last federation using it is retired.
+ */
+const adapterUsers = new WeakMap<RepositoryAdapter, number>();
+
+function adapterFingerprint(entry: unknown, credentials: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([entry, credentials ?? null])).digest('base64url');
 }
 
 /** Middlewares around every repository subgraph call, outermost first. */
@@ -46,7 +60,13 @@ export const REPOSITORY_MIDDLEWARES: readonly SubgraphMiddleware[] = [
   useTimeout, useReleaseReport,
 ];
 
-export function buildFederation(config: FederationConfig, kinds: readonly AdapterKind[], env: NodeJS.ProcessEnv = process.env, generation = 1): Federation {
+/**
+ * `previous`: the federation being replaced, whose adapters are taken over where an entry and its credentials are
+ * exactly as they were (anything else about a repository changed makes a new adapter).
+ */
+export function buildFederation(
+  config: FederationConfig, kinds: readonly AdapterKind[], env: NodeJS.ProcessEnv = process.env, generation = 1, previous?: Federation,
+): Federation {
   const supergraphSdl = composeSupergraph(config, generation);
   const catalog = buildCatalogSubgraph(config.repositories, kinds);
   const dataSources = new Map<string, GraphQLDataSource>([
@@ -56,6 +76,7 @@ export function buildFederation(config: FederationConfig, kinds: readonly Adapte
   // middlewares), so it gets none itself.
   dataSources.set(EUROPE_SUBGRAPH_NAME, withMiddleware(new InProcessDataSource(buildEuropeSubgraph(config.repositories).schema, false), { name: EUROPE_SUBGRAPH_NAME }, [useTaskBoundary]));
   const adapters = new Map<string, RepositoryAdapter>();
+  const fingerprints = new Map<string, string>();
   const remotes: RemoteSubgraphDataSource[] = [];
   for (const entry of config.repositories) {
     if (entry.subgraph !== 'local') {
@@ -66,18 +87,30 @@ export function buildFederation(config: FederationConfig, kinds: readonly Adapte
     }
     const kind = kinds.find((k) => k.apiKind === entry.apiKind);
     if (!kind) throw new Error(`no adapter kind "${entry.apiKind}" for repository "${entry.id}"`);
-    const adapter = kind.create(entry, { credentials: entry.credentialsEnv ? env[entry.credentialsEnv] : undefined });
+    const credentials = entry.credentialsEnv ? env[entry.credentialsEnv] : undefined;
+    const fingerprint = adapterFingerprint(entry, credentials);
+    const kept = previous?.adapterFingerprints.get(entry.id) === fingerprint ? previous.adapters.get(entry.id) : undefined;
+    const adapter = kept ?? kind.create(entry, { credentials });
     adapters.set(entry.id, adapter);
+    fingerprints.set(entry.id, fingerprint);
     const local = new InProcessDataSource(buildRepositorySubgraph(entry, kind, adapter).schema, false);
     dataSources.set(entry.id, withMiddleware(local, { name: entry.id, entry }, REPOSITORY_MIDDLEWARES));
   }
+  for (const adapter of adapters.values()) adapterUsers.set(adapter, (adapterUsers.get(adapter) ?? 0) + 1);
   return {
     config,
     supergraphSdl,
     dataSources,
     adapters,
+    adapterFingerprints: fingerprints,
     async close() {
-      await Promise.all([...[...adapters.values()].map((a) => a.close?.()), ...remotes.map((r) => r.close())]);
+      const unused = [...adapters.values()].filter((adapter) => {
+        const users = (adapterUsers.get(adapter) ?? 1) - 1;
+        adapterUsers.set(adapter, users);
+        return users === 0;
+      });
+      adapters.clear();
+      await Promise.all([...unused.map((a) => a.close?.()), ...remotes.map((r) => r.close())]);
     },
   };
 }

@@ -99,6 +99,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
   }
 
   async close(): Promise<void> {
+    this.index.close();
     await this.http.close();
   }
 

@@ -135,6 +135,7 @@ export class NbiaAdapter implements RepositoryAdapter {
   }
 
   async close(): Promise<void> {
+    this.index.close();
     await this.client.close();
   }
 

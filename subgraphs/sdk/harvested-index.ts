@@ -57,6 +57,14 @@ export class HarvestedIndex<T> {
     return this.inFlight ?? this.start();
   }
 
+  /**
+   * For the adapter's close: a harvest still waiting for its turn among the large ones gives its turn up (a
+   * retired federation's adapter would otherwise harvest for nobody, ahead of the federation being served).
+   */
+  close(): void {
+    largeHarvests.drop(this);
+  }
+
   /** Drops the copy so the next query harvests again. */
   invalidate(): void {
     this.value = undefined;
@@ -90,11 +98,12 @@ export const LARGE_HARVESTS_AT_ONCE = 3;
 /** Work of several owners, a few at a time, in arrival order unless an owner is promoted. */
 class Turns {
   private running = 0;
-  private readonly waiting: Array<{ owner: object; start: () => void }> = [];
+  private readonly waiting: Array<{ owner: object; start: () => void; cancel: (reason: Error) => void }> = [];
   constructor(private readonly limit: number) {}
 
   async run<R>(owner: object, work: () => Promise<R>): Promise<R> {
-    if (this.running >= this.limit) await new Promise<void>((start) => this.waiting.push({ owner, start }));
+    // A cancelled wait throws here, before the slot it never took would be handed on.
+    if (this.running >= this.limit) await new Promise<void>((start, cancel) => this.waiting.push({ owner, start, cancel }));
     else this.running++;
     try {
       return await work();
@@ -102,6 +111,13 @@ class Turns {
       const next = this.waiting.shift();
       if (next) next.start();
       else this.running--;
+    }
+  }
+
+  /** Removes an owner's waiting work, which fails (its owner was closed); work already running goes on. */
+  drop(owner: object): void {
+    for (let at = this.waiting.findIndex((turn) => turn.owner === owner); at >= 0; at = this.waiting.findIndex((turn) => turn.owner === owner)) {
+      this.waiting.splice(at, 1)[0].cancel(new Error('the adapter was closed before its harvest had its turn'));
     }
   }
 

@@ -88,6 +88,7 @@ export class XnatAdapter implements RepositoryAdapter {
   }
 
   async close(): Promise<void> {
+    this.index.close();
     await this.client.close();
   }
 }

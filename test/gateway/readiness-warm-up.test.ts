@@ -83,3 +83,32 @@ test('a reloaded config is warmed before it serves: the first query after the re
   expect(ready.status).toBe(200);
   expect(ready.body.repositories.find((r) => r.id === 'cz-xnat')!.warmUp?.state).toBe('WARM');
 });
+
+test('a reload keeps the adapters of unchanged repositories, warm: only the changed one harvests again, and retiring the old generation closes only what is no longer used', async () => {
+  gateway ??= await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, warmUp: true });
+  await gateway.warmedUp;
+  const before = gateway.host.current;
+  demo.simulators.forEach((simulator) => simulator.resetCounts());
+  const config = before.config;
+  const outcome = await gateway.host.reload({ ...config, repositories: config.repositories.map((r) => (r.id === 'at-down' ? { ...r, timeoutMs: r.timeoutMs + 1 } : r)) });
+  expect(outcome.ok).toBe(true);
+  const after = gateway.host.current;
+  expect(after).not.toBe(before);
+  expect(after.adapters.get('cz-xnat')).toBe(before.adapters.get('cz-xnat'));
+  expect(after.adapters.get('at-down')).not.toBe(before.adapters.get('at-down'));
+  // Warmed before the swap: the changed repository harvested again, the unchanged one was not asked at all.
+  expect(demo.simulators.get('at-down')!.requests.total).toBeGreaterThan(0);
+  expect(demo.simulators.get('cz-xnat')!.requests.total).toBe(0);
+
+  const kept = after.adapters.get('cz-xnat')!;
+  const replaced = before.adapters.get('at-down')!;
+  const keptClose = jest.spyOn(kept, 'close');
+  const replacedClose = jest.spyOn(replaced, 'close');
+  await before.close(); // what retiring does once the old generation's calls can no longer be running
+  expect(replacedClose).toHaveBeenCalledTimes(1);
+  expect(keptClose).not.toHaveBeenCalled();
+  const response = await request(gateway.url, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ repository(id: "cz-xnat") { cohort { subjects } } }' }),
+  });
+  expect(((await response.body.json()) as { data: { repository: { cohort: { subjects: number } } } }).data.repository.cohort.subjects).toBeGreaterThan(0);
+});

@@ -54,3 +54,25 @@ test('a query waiting for a harvest still in the queue moves it to the front; a 
   await Promise.all(warming);
   expect(order.slice(LARGE_HARVESTS_AT_ONCE)).toEqual(['c', 'a', 'b']);
 });
+
+test('a closed adapter\'s harvest still waiting for its turn gives it up and never runs; the others all complete', async () => {
+  const ran: string[] = [];
+  const slow = (name: string) => async () => {
+    ran.push(name);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return name;
+  };
+  const busy = Array.from({ length: LARGE_HARVESTS_AT_ONCE }, (_, i) => new HarvestedIndex(slow(`busy-${i}`), 60_000, { large: true }));
+  const retired = new HarvestedIndex(slow('retired'), 60_000, { large: true });
+  const after = new HarvestedIndex(slow('after'), 60_000, { large: true });
+  const warming = busy.map((index) => index.warm());
+  const waiting = retired.warm();
+  const next = after.warm();
+  retired.close();
+  await expect(waiting).rejects.toThrow('the adapter was closed before its harvest had its turn');
+  expect(await Promise.all([...warming, next])).toEqual([...busy.map((_, i) => `busy-${i}`), 'after']);
+  expect(ran).not.toContain('retired');
+  // Closing an index whose harvest already ran (or never queued) changes nothing.
+  busy[0].close();
+  expect(await busy[0].get()).toBe('busy-0');
+});
