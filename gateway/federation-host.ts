@@ -143,7 +143,8 @@ export class FederationHost {
     const timer = setTimeout(() => {
       this.retiring.delete(timer);
       this.retired.splice(this.retired.indexOf(federation), 1);
-      void federation.close();
+      // A connection that fails to close harms nobody now; an unhandled rejection would end the process.
+      federation.close().catch(() => undefined);
     }, Math.min(longest * 2, 120_000));
     timer.unref();
     this.retiring.add(timer);

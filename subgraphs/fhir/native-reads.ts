@@ -169,7 +169,14 @@ export class NativeReads {
       await this.addEndpoints(page.resources);
       return caseRecords(page.matchIds, page.resources, this.mapping);
     }, limit);
-    if (read === 'unbounded' || 'more' in read) return read;
+    if (read === 'unbounded') return read;
+    // Too many: the number comes from `_summary=count`, as on the id path, not from a total that may be an estimate
+    // or count the included resources.
+    if ('more' in read) {
+      if (!this.profile.supports('Patient', '_summary')) return 'unbounded';
+      const count = await this.count('Patient', plan.patientParams);
+      return count > limit ? { more: count } : 'unbounded';
+    }
     // A patient on two pages (a server whose order moved between them) is counted once.
     const records: FullCaseRecord[] = [];
     const primaryConditions = new Map<string, string>();
@@ -370,8 +377,9 @@ export class NativeReads {
 
   /**
    * Every page of a search, each handed to `map` as it arrives (so its resources need not wait for the last page),
-   * its first page checked. With a `limit`: how many matches there are when the first page's total says more than
-   * that, or `unbounded` when the server gave no total and more pages follow (nothing bounds the read).
+   * its first page checked. With a `limit`: `more` with the first page's total when that is above the limit (the
+   * caller confirms it), and `unbounded` when nothing bounds the read by it: no total while more pages follow, more
+   * matches seen than the limit whatever the total said, or a server that must be asked again for everything at once.
    */
   private async pages<T>(type: string, params: SearchParams, map: (page: SearchPage) => T | Promise<T>, limit: number | null):
     Promise<{ matchIds: string[]; mapped: T[] } | { more: number } | 'unbounded'> {
@@ -389,7 +397,9 @@ export class NativeReads {
       const matchIds = [...page.matchIds];
       const mapped: Array<Promise<T>> = [awaitedLater(map(page))];
       // Offsets must follow on from what the first page held, or the links are not what they seem: followed one by one.
-      const addressed = page.next && total !== null && total <= MAX_LISTED ? pagesByOffset(this.client.relativeLink(page.next), total, page.matchIds.length) : null;
+      const offsets = page.next && total !== null && total <= MAX_LISTED ? pagesByOffset(this.client.relativeLink(page.next), total, page.matchIds.length) : null;
+      // None addressed (the first page already held the total yet links on): the rest is followed one by one.
+      const addressed = offsets && offsets.length > 0 ? offsets : null;
       if (addressed) {
         // The server's pages are addressed by offset and it said how many there are: asked together.
         const later = await mapWithConcurrency(addressed, this.options.parallelRequests, async (link) => {
@@ -404,14 +414,19 @@ export class NativeReads {
         page = later[later.length - 1]?.page ?? page;
         if (matchIds.length > MAX_LISTED) throw this.tooMany(type);
       }
+      // A bounded read stops once it has seen more matches than its limit, whatever the total said.
+      if (limit !== null && matchIds.length > limit) return 'unbounded';
       while (page.next && (!addressed || page !== firstPage)) {
         page = this.complete(type, await this.client.page(this.client.relativeLink(page.next), type));
         matchIds.push(...page.matchIds);
         mapped.push(awaitedLater(map(page)));
+        if (limit !== null && matchIds.length > limit) return 'unbounded';
         if (matchIds.length > MAX_LISTED) throw this.tooMany(type);
       }
       const distinct = new Set(matchIds).size;
       if (total === null || distinct >= total) return { matchIds, mapped: await Promise.all(mapped) };
+      // A bounded read is not asked again in one page of everything: the id path lists ids, then reads in chunks.
+      if (limit !== null) return 'unbounded';
       // The server stopped short of its own total without a next link (Medplum's router writes no paging links).
       if (attempt > 0 || total > MAX_LISTED) {
         throw new RepositoryError(ErrorCode.BAD_RESPONSE, this.repositoryId,
