@@ -6,6 +6,9 @@
  * - records: the patients of a list of ids with their ImagingStudies, Conditions, ResearchSubjects and Endpoints,
  *   in one `_id` search with `_revinclude` when the server declares those, else one search per resource type by
  *   subject list. Stage Observations for the cases of a page.
+ * - candidate records (a cohort): where the plan is one Patient search and the server reverse-includes, that search
+ *   itself with `_revinclude`, its first page's total bounding the read by maxCandidates (candidateRecords); else
+ *   the candidate ids, then their records.
  *
  * Every first page's self link is compared with what was sent (applied.ts). A parameter the server left out is
  * remembered on the ServerProfile and the work starts again with a plan that no longer uses it (`Replan`); a
