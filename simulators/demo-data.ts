@@ -2,11 +2,20 @@
  * Synthetic data for a simulated config entry: its collections and the `simulate` block decide everything, so
  * the same config always serves the same data.
  */
-import type { SimulatedRepositoryEntry } from '../subgraphs/sdk/entry';
-import { generateRepositoryData } from './synthetic/generate';
+import { generateRepositoryData, type CollectionSpec, type RepositoryDataSpec } from './synthetic/generate';
 import type { SyntheticRepositoryData } from './synthetic/model';
 
-export function demoDataFor(entry: SimulatedRepositoryEntry): SyntheticRepositoryData {
+/**
+ * What a federation config entry tells its simulator, read as the config file states it (README "Configuration"),
+ * not through the adapters' types: its id, its collections and its `simulate` block.
+ */
+export interface SimulatedEntryData {
+  id: string;
+  collections: ReadonlyArray<Omit<CollectionSpec, 'weight'>>;
+  simulate?: Pick<RepositoryDataSpec, 'seed' | 'cases' | 'subjectPrefix' | 'language'> & { weights?: Record<string, number> };
+}
+
+export function demoDataFor(entry: SimulatedEntryData): SyntheticRepositoryData {
   const simulate = entry.simulate;
   if (!simulate) throw new Error(`repository "${entry.id}" has no "simulate" block`);
   return generateRepositoryData({

@@ -118,8 +118,8 @@ class Turns {
 
   /** Removes an owner's waiting work, which fails (its owner was closed); work already running goes on. */
   drop(owner: object): void {
-    for (let at = this.waiting.findIndex((turn) => turn.owner === owner); at >= 0; at = this.waiting.findIndex((turn) => turn.owner === owner)) {
-      this.waiting.splice(at, 1)[0].cancel(new Error('the adapter was closed before its harvest had its turn'));
+    for (let at = this.waiting.length - 1; at >= 0; at--) {
+      if (this.waiting[at].owner === owner) this.waiting.splice(at, 1)[0].cancel(new Error('the adapter was closed before its harvest had its turn'));
     }
   }
 

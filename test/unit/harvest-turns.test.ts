@@ -4,6 +4,15 @@
  */
 import { HarvestedIndex, LARGE_HARVESTS_AT_ONCE } from '../../subgraphs/sdk/harvested-index';
 
+/** A harvest maker: each harvest notes its name in `started` when it runs, takes 20 ms and gives its name. */
+function slowHarvest(started: string[]): (name: string) => () => Promise<string> {
+  return (name) => async () => {
+    started.push(name);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return name;
+  };
+}
+
 test(`large harvests run ${LARGE_HARVESTS_AT_ONCE} at a time, small ones at once, and all complete`, async () => {
   let running = 0;
   let most = 0;
@@ -41,11 +50,7 @@ test('a failed large harvest gives its turn to the next', async () => {
 
 test('a query waiting for a harvest still in the queue moves it to the front; a warm-up does not', async () => {
   const order: string[] = [];
-  const slow = (name: string) => async () => {
-    order.push(name);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    return name;
-  };
+  const slow = slowHarvest(order);
   const busy = Array.from({ length: LARGE_HARVESTS_AT_ONCE }, (_, i) => new HarvestedIndex(slow(`busy-${i}`), 60_000, { large: true }));
   const queued = ['a', 'b', 'c'].map((name) => new HarvestedIndex(slow(name), 60_000, { large: true }));
   const warming = [...busy, ...queued].map((index) => index.warm());
@@ -57,11 +62,7 @@ test('a query waiting for a harvest still in the queue moves it to the front; a 
 
 test('a closed adapter\'s harvest still waiting for its turn gives it up and never runs; the others all complete', async () => {
   const ran: string[] = [];
-  const slow = (name: string) => async () => {
-    ran.push(name);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    return name;
-  };
+  const slow = slowHarvest(ran);
   const busy = Array.from({ length: LARGE_HARVESTS_AT_ONCE }, (_, i) => new HarvestedIndex(slow(`busy-${i}`), 60_000, { large: true }));
   const retired = new HarvestedIndex(slow('retired'), 60_000, { large: true });
   const after = new HarvestedIndex(slow('after'), 60_000, { large: true });
