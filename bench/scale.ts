@@ -8,6 +8,7 @@
  * and on Node 24, measured the same way over the same simulators, one after another.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gatewayRuntimes, type BaselineSetup, type GatewayRuntime } from './baseline';
@@ -71,6 +72,11 @@ export interface ScaleRatioSet { coldP50: number; coldP99: number; warmP50: numb
 export const OVERHEAD_TARGET_MS = 3;
 export const WARM_TARGET_MS = 50;
 export const RSS_TARGET_MB = 300;
+/**
+ * Quiet time before the second memory reading of each phase: past the gateway's idle memory release (2 s without a
+ * request, gateway/runtime/idle-memory-release.ts), which gives back what V8 keeps after a burst of garbage.
+ */
+const QUIET_MS = 3000;
 
 interface GatewayReady { url: string; startMs: number; rss: number; cache?: { description: string; stats?: Record<string, number> } | null }
 
@@ -115,7 +121,7 @@ export interface ScaleResult {
   };
   warm: { n: number; p50: number; p90: number; p99: number; withNativeRequests: number; overheadP50: number };
   repositories: Array<{ id: string; apiKind: string; country: string; configuredLatencyMs: number; nativeP50Ms: number | null; nativeRequestsPerColdQuery: number }>;
-  memory: { rssAfterWarmUpMB: number; heapUsedAfterWarmUpMB: number; rssAfterGcMB: number; heapUsedAfterGcMB: number; rssAfterLoadMB?: number; heapUsedAfterLoadGcMB?: number; heapTotalAfterGcMB: number; externalAfterGcMB: number; arrayBuffersAfterGcMB: number };
+  memory: { rssAfterWarmUpMB: number; rssAfterQuietMB: number; rssAfterLoadQuietMB?: number; memoryReleases: GatewayMeasurement['memoryReleases']; heapUsedAfterWarmUpMB: number; rssAfterGcMB: number; heapUsedAfterGcMB: number; rssAfterLoadMB?: number; heapUsedAfterLoadGcMB?: number; heapTotalAfterGcMB: number; externalAfterGcMB: number; arrayBuffersAfterGcMB: number };
   load?: { concurrency: number; seconds: number; rps: number; p50: number; p99: number; errors: number };
   /** Which repositories did not answer, in how many queries. */
   incomplete?: string;
@@ -231,7 +237,12 @@ interface GatewayMeasurement {
   cold: Sample[];
   warm: Sample[];
   afterWarmUp: NodeJS.MemoryUsage;
+  /** After QUIET_MS without a request: the gateway's idle memory release has had its chance. */
+  afterQuiet: NodeJS.MemoryUsage;
   afterGc: NodeJS.MemoryUsage;
+  rssAfterLoadQuiet?: number;
+  /** The idle memory release's counters at the end (null: the gateway has none). */
+  memoryReleases: { releases: number; seconds: number; bytesReleased: number } | null;
   load?: ScaleResult['load'];
   rssAfterLoad?: number;
   heapUsedAfterLoadGc?: number;
@@ -285,9 +296,12 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
     for (const s of [...cold, ...warm]) for (const p of s.problems) problems.push(`${JSON.stringify(s.filter)}: ${p}`);
 
     const afterWarmUp = await gateway.call<NodeJS.MemoryUsage>('memory');
+    await sleep(QUIET_MS);
+    const afterQuiet = await gateway.call<NodeJS.MemoryUsage>('memory');
     const afterGc = await gateway.call<NodeJS.MemoryUsage>('gc');
     let load: ScaleResult['load'];
     let rssAfterLoad: number | undefined;
+    let rssAfterLoadQuiet: number | undefined;
     let heapUsedAfterLoadGc: number | undefined;
     if (options.duration > 0) {
       say(`${options.duration} s of warm load from ${options.concurrency} clients ...`);
@@ -296,12 +310,17 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
       load = { concurrency: options.concurrency, seconds: options.duration, rps: run.rps, p50: s.p50, p99: s.p99, errors: run.errors };
       if (run.firstError) problems.push(`under load: ${run.firstError}`);
       rssAfterLoad = (await gateway.call<NodeJS.MemoryUsage>('memory')).rss;
+      await sleep(QUIET_MS);
+      rssAfterLoadQuiet = (await gateway.call<NodeJS.MemoryUsage>('memory')).rss;
       // What stays of the load once collected: garbage V8 had not yet collected, or something kept.
       heapUsedAfterLoadGc = (await gateway.call<NodeJS.MemoryUsage>('gc')).heapUsed;
     }
     const cacheInfo = await gateway.call<GatewayReady['cache']>('cache');
+    // A gateway of older code has no such command.
+    const memoryReleases = await gateway.call<GatewayMeasurement['memoryReleases']>('memoryRelease').catch(() => null);
     return {
-      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, cold, warm, afterWarmUp, afterGc, load, rssAfterLoad, heapUsedAfterLoadGc, cacheInfo, problems,
+      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, cold, warm, afterWarmUp, afterQuiet, afterGc, load, rssAfterLoad, rssAfterLoadQuiet,
+      heapUsedAfterLoadGc, cacheInfo, memoryReleases, problems,
     };
   } finally {
     await target?.pool.close();
@@ -413,7 +432,7 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       runtimeOnly: scaleRatioSet(row('before-node24'), row('before-node20')),
       codeOnly: scaleRatioSet(row('now'), row('before-node24')),
     };
-    const { cold, warm, afterWarmUp, afterGc, rssAfterLoad, heapUsedAfterLoadGc, cacheInfo } = m;
+    const { cold, warm, afterWarmUp, afterQuiet, afterGc, rssAfterLoad, rssAfterLoadQuiet, heapUsedAfterLoadGc, cacheInfo, memoryReleases } = m;
 
     const coldS = summarize(cold.map((s) => s.e2eMs));
     const overhead = summarize(cold.map((s) => s.e2eMs - s.slowestNativeMs));
@@ -437,6 +456,7 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
     for (const e of entries) kindCounts[e.raw.apiKind as string] = (kindCounts[e.raw.apiKind as string] ?? 0) + 1;
     const cacheDescription = cacheInfo ? `${cacheInfo.description}${cacheInfo.stats ? ` (hits ${cacheInfo.stats.hits}, misses ${cacheInfo.stats.misses})` : ''}` : 'none';
     const rssMB = afterWarmUp.rss / 1024 / 1024;
+    const quietRssMB = Math.max(afterQuiet.rss, rssAfterLoadQuiet ?? 0) / 1024 / 1024;
     const verdicts: Verdict[] = [
       {
         target: `scale: gateway overhead above the slowest repository at most ${OVERHEAD_TARGET_MS} ms p50`,
@@ -451,9 +471,10 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
           + (warmFailed.length ? `; ${warmFailed.length}/${warm.length} incomplete (${[...new Set(warmFailed.flatMap((s) => s.failed))].join(', ')} did not answer)` : ''),
       },
       {
-        target: `scale: gateway RSS at most ${RSS_TARGET_MB} MB after warm-up`,
-        met: rssMB <= RSS_TARGET_MB,
-        figure: `${mb(afterWarmUp.rss)}${rssAfterLoad ? ` (${mb(rssAfterLoad)} after ${options.duration} s of load)` : ''}`,
+        target: `scale: gateway RSS at most ${RSS_TARGET_MB} MB after warm-up${rssAfterLoad ? ' and after the load' : ''}, each once quiet for ${QUIET_MS / 1000} s (idle memory release)`,
+        met: quietRssMB <= RSS_TARGET_MB,
+        figure: `${mb(afterQuiet.rss)} after warm-up${rssAfterLoadQuiet ? `, ${mb(rssAfterLoadQuiet)} after ${options.duration} s of load` : ''}; `
+          + `read at once, before the gateway was quiet: ${mb(afterWarmUp.rss)}${rssAfterLoad ? ` and ${mb(rssAfterLoad)}` : ''}`,
       },
     ];
     return {
@@ -485,7 +506,8 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       warm: { n: warm.length, p50: warmS.p50, p90: warmS.p90, p99: warmS.p99, withNativeRequests: withNative, overheadP50: warmOverhead.p50 },
       repositories,
       memory: {
-        rssAfterWarmUpMB: rssMB, heapUsedAfterWarmUpMB: afterWarmUp.heapUsed / 1024 / 1024,
+        rssAfterWarmUpMB: rssMB, rssAfterQuietMB: afterQuiet.rss / 1024 / 1024, rssAfterLoadQuietMB: rssAfterLoadQuiet ? rssAfterLoadQuiet / 1024 / 1024 : undefined,
+        memoryReleases, heapUsedAfterWarmUpMB: afterWarmUp.heapUsed / 1024 / 1024,
         rssAfterGcMB: afterGc.rss / 1024 / 1024, heapUsedAfterGcMB: afterGc.heapUsed / 1024 / 1024, rssAfterLoadMB: rssAfterLoad ? rssAfterLoad / 1024 / 1024 : undefined,
         heapUsedAfterLoadGcMB: heapUsedAfterLoadGc ? heapUsedAfterLoadGc / 1024 / 1024 : undefined,
         // Where the rest of the RSS is: the heap V8 keeps (total), memory outside it (buffers).
@@ -558,11 +580,13 @@ export function printScale(r: ScaleResult): string {
       + `(${native.length}/${r.repositories.length} repositories asked natively; ${r.cold.nativeRequestsPerQuery.toFixed(1)} native requests per cold query); `
       + `the slowest repository's kind, per cold query: ${Object.entries(r.cold.slowestAdapter.kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     `slowest cold queries: ${r.cold.slowest.map((q) => `${ms(q.e2eMs)} ${JSON.stringify(q.filter)} (slowest: ${q.repository ?? 'none'}, ${ms(q.nativeMs)} native, ${q.nativeRequests} requests${q.problems.length ? `; ${q.problems.join('; ')}` : ''})`).join(' | ')}`,
-    `gateway memory: RSS ${mb(r.memory.rssAfterWarmUpMB * 1024 * 1024)} after warm-up (heap used ${mb(r.memory.heapUsedAfterWarmUpMB * 1024 * 1024)}; `
+    `gateway memory: RSS ${mb(r.memory.rssAfterWarmUpMB * 1024 * 1024)} after warm-up, ${mb(r.memory.rssAfterQuietMB * 1024 * 1024)} once quiet for ${QUIET_MS / 1000} s`
+      + `${r.memory.rssAfterLoadQuietMB ? `; ${mb((r.memory.rssAfterLoadMB ?? NaN) * 1024 * 1024)} after the load, ${mb(r.memory.rssAfterLoadQuietMB * 1024 * 1024)} once quiet` : ''}`
+      + `${r.memory.memoryReleases ? ` (idle memory releases: ${r.memory.memoryReleases.releases}, ${ms(r.memory.memoryReleases.seconds * 1000, 0)} in all, ${mb(r.memory.memoryReleases.bytesReleased)} given back)` : ''}`,
+    `  heap: used ${mb(r.memory.heapUsedAfterWarmUpMB * 1024 * 1024)} after warm-up; `
       + `after a full GC: RSS ${mb(r.memory.rssAfterGcMB * 1024 * 1024)}, heap used ${mb(r.memory.heapUsedAfterGcMB * 1024 * 1024)} of ${mb(r.memory.heapTotalAfterGcMB * 1024 * 1024)} kept, `
       + `outside the heap ${mb(r.memory.externalAfterGcMB * 1024 * 1024)})`
-      + `${r.memory.rssAfterLoadMB ? `, ${mb(r.memory.rssAfterLoadMB * 1024 * 1024)} after the load` : ''}`
-      + `${r.memory.heapUsedAfterLoadGcMB ? ` (heap used after it and a full GC: ${mb(r.memory.heapUsedAfterLoadGcMB * 1024 * 1024)})` : ''}`,
+      + `${r.memory.heapUsedAfterLoadGcMB ? `; heap used after the load and a full GC: ${mb(r.memory.heapUsedAfterLoadGcMB * 1024 * 1024)}` : ''}`,
     ...(r.incomplete ? [`incomplete answers: ${r.incomplete}`] : []),
     ...r.problems.map((p) => `problem: ${p}`),
     ...printRuntimes(r),

@@ -51,6 +51,7 @@ import { createAdmissionGate, type AdmissionGate } from './plugins/http/admissio
 import { bindIncomingRequest, refusalMarkerPlugin } from './plugins/http/refused-requests';
 import { DEFAULT_ADMISSION, type AdmissionOptions } from './plugins/limits/fair-admission';
 import { bindCallerGroup, callerGroup } from './plugins/limits/caller-group';
+import { DEFAULT_IDLE_MEMORY_RELEASE, IdleMemoryRelease, type IdleMemoryReleaseOptions } from './runtime/idle-memory-release';
 
 /**
  * The longest a GraphQL request can take from its first byte: its body's arrival, its wait at the admission gate,
@@ -136,6 +137,11 @@ export interface GatewayOptions {
   inboundDedup?: boolean;
   /** Prometheus metrics on GET /metrics; false turns them off. Default: on, unless METRICS=off. */
   metrics?: boolean;
+  /**
+   * Memory given back to the system once no GraphQL request has run for a while after the memory grew
+   * (runtime/idle-memory-release.ts); false turns it off. Default: on, unless MEMORY_RELEASE=off.
+   */
+  memoryRelease?: Partial<IdleMemoryReleaseOptions> | false;
   /** Requests per caller per minute (and where they are counted). Default from RATE_LIMIT_PER_MINUTE / REDIS_URL. */
   rateLimit?: RateLimitOptions;
   /** Introspection and field suggestions for people exploring the schema. Default: on, off when NODE_ENV=production. */
@@ -164,6 +170,8 @@ export interface RunningGateway {
   cache?: SubgraphCache;
   /** The fair admission gate, unless turned off: its limit and counters. */
   admission?: AdmissionGate;
+  /** Idle memory release, unless turned off: how often it gave memory back. */
+  memoryRelease?: IdleMemoryRelease;
   /** Who may see what now: follows the config's `auth` section across reloads. */
   auth: AuthSwitch;
   /** The built-in issuer (option builtInIssuer), trusted while the config has no `auth` section: mints tokens for trying records. */
@@ -321,10 +329,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const admissionOff = options.admission === false || (options.admission === undefined && env.ADMISSION === 'off');
   const admission = admissionOff ? undefined : createAdmissionGate(options.admission || {});
   const admissionWaitMs = admission ? { ...DEFAULT_ADMISSION, ...(options.admission || {}) }.maxWaitMs : 0;
+  const memoryReleaseOff = options.memoryRelease === false || (options.memoryRelease === undefined && env.MEMORY_RELEASE === 'off');
+  const memoryRelease = memoryReleaseOff ? undefined : new IdleMemoryRelease({ ...DEFAULT_IDLE_MEMORY_RELEASE, ...(options.memoryRelease || {}) });
   // Prometheus metrics on GET /metrics (METRICS=off turns them off).
   metrics = options.metrics === false || (options.metrics === undefined && env.METRICS === 'off') ? undefined : new GatewayMetrics({
     repositoryIds: () => host.current.config.repositories.map((r) => r.id), statusOf: getRepositoryStatus,
-    cache, admission: admission && (() => admission.stats),
+    cache, admission: admission && (() => admission.stats), memoryRelease: memoryRelease && (() => memoryRelease.stats),
   });
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (metrics && req.method === 'GET' && req.url?.split('?')[0] === METRICS_PATH) {
@@ -425,7 +435,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return;
     }
     inFlight++;
-    res.once('close', () => inFlight--);
+    memoryRelease?.begin();
+    res.once('close', () => {
+      inFlight--;
+      memoryRelease?.end();
+    });
     if (draining) res.setHeader('connection', 'close');
     void inServerSpan(req, res, () => handleSafely(req, res));
   });
@@ -453,6 +467,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     };
   }
   const warmedUp = warmUp ? warmUp.done : Promise.resolve([]);
+  // The harvests made most of the garbage a start makes: given back once the gateway is quiet.
+  void warmedUp.then(() => memoryRelease?.schedule());
   if (options.watchConfigPath) host.watchConfig(options.watchConfigPath);
   origin = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`;
   auth.apply(host.current.config.auth);
@@ -474,6 +490,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     warmUp,
     cache,
     admission,
+    memoryRelease,
     auth,
     builtInIssuer,
     demoToken: auth.builtInInForce ? demoToken : undefined,
@@ -498,6 +515,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await cache?.close();
       await rateLimiter?.close();
       admission?.close();
+      memoryRelease?.close();
     },
   };
 }

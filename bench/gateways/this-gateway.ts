@@ -167,6 +167,8 @@ serveCommands({
   },
   /** The fair admission gate's limit and counters (null for a gateway without one). */
   admission: () => (gateway as { admission?: { stats: unknown } } | undefined)?.admission?.stats ?? null,
+  /** The idle memory release's counters (null for a gateway without one). */
+  memoryRelease: () => (gateway as { memoryRelease?: { stats: unknown } } | undefined)?.memoryRelease?.stats ?? null,
   /**
    * 'start' (re)starts sampling the event loop's delay (monitorEventLoopDelay, 10 ms resolution); 'stop' ends it
    * and returns what it saw (EventLoopDelay).

@@ -10,12 +10,12 @@ import type { CasePage, CohortOptions, PageRequest, RepositoryAdapter } from '..
 import { collectionsFromCases } from '../sdk/collections';
 import { chunk, mapWithConcurrency } from '../sdk/concurrency';
 import type { RepositoryEntry } from '../sdk/entry';
-import { cohortOf } from '../sdk/evaluate';
 import type { NormalizedFilter } from '../sdk/filter';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
 import { NativeHttp } from '../sdk/native-http';
-import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyRecord } from '../sdk/records';
+import { CaseIndex } from '../sdk/case-index';
+import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
 import { requireAllApplied } from '../sdk/report';
 import { QidoClient, type QidoQuery } from './client';
 import { casesFromDicom, type CaseMappingContext } from './mapping';
@@ -32,7 +32,7 @@ const PARALLEL_REQUESTS = 4;
 
 /** Cases as harvested, with the checked attributes the PACS returned at least once. */
 interface Harvest {
-  records: FullCaseRecord[];
+  cases: CaseIndex;
   /** Tags of CHECKED_STUDY_TAGS and CHECKED_SERIES_TAGS some result carried. */
   carried: Set<string>;
 }
@@ -56,17 +56,17 @@ export class DicomWebAdapter implements RepositoryAdapter {
   }
 
   async cohort(filter: NormalizedFilter, _context: unknown, _options: CohortOptions): Promise<CohortRecord> {
-    const { records, plan } = await this.planned(filter);
-    const cohort = cohortOf(records, plan.evaluable, plan.report);
+    const { cases, plan } = await this.planned(filter);
+    const cohort = cases.cohort(plan.evaluable, plan.report);
     for (const facet of plan.blankFacets) cohort.facets[facet] = [];
     return cohort;
   }
 
   async cases(filter: NormalizedFilter, page: PageRequest): Promise<CasePage> {
-    const { records, plan, live } = await this.planned(filter);
+    const { cases, plan, live } = await this.planned(filter);
     requireAllApplied(plan.report, this.entry.id);
     // Index mode lists from the index and loads details live (loadStudies); live answers already have them.
-    return pageOfMatches(records, plan.evaluable, page, this.entry.id, { withStudies: live });
+    return pageOfMatches(cases, plan.evaluable, page, this.entry.id, { withStudies: live });
   }
 
   /**
@@ -78,8 +78,11 @@ export class DicomWebAdapter implements RepositoryAdapter {
   async loadStudies(cases: readonly CaseRecord[]): Promise<StudyRecord[][]> {
     const literal = cases.filter((c) => !UNMATCHABLE.test(c.subjectId)).map((c) => c.subjectId);
     const others = cases.filter((c) => UNMATCHABLE.test(c.subjectId));
-    const indexed = others.length > 0 ? new Map((await this.index.get()).records.map((r) => [r.subjectId, r])) : new Map<string, FullCaseRecord>();
-    const otherUids = others.flatMap((c) => indexed.get(c.subjectId)?.studies.map((s) => s.uid) ?? []);
+    const indexed = others.length > 0 ? (await this.index.get()).cases : null;
+    const otherUids = others.flatMap((c) => {
+      const at = indexed?.find(c.subjectId) ?? -1;
+      return at < 0 || !indexed ? [] : indexed.studiesOf(at).map((s) => s.uid);
+    });
     const studies = (await Promise.all([
       mapWithConcurrency(chunk(literal, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (ids) => this.client.allStudies({ PatientID: ids.join(',') }, this.options.pageSize)),
       mapWithConcurrency(chunk(otherUids, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (uids) => this.client.studiesByUid(uids)),
@@ -91,7 +94,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
   }
 
   async collections(): Promise<CollectionRecord[]> {
-    return collectionsFromCases((await this.casesFor({})).records, this.entry.collections);
+    return collectionsFromCases((await this.casesFor({})).cases.records(), this.entry.collections);
   }
 
   async warmUp(): Promise<void> {
@@ -108,9 +111,9 @@ export class DicomWebAdapter implements RepositoryAdapter {
     await this.index.refresh();
   }
 
-  private async planned(filter: NormalizedFilter): Promise<{ records: FullCaseRecord[]; plan: CohortPlan; live: boolean }> {
+  private async planned(filter: NormalizedFilter): Promise<{ cases: CaseIndex; plan: CohortPlan; live: boolean }> {
     const harvest = await this.casesFor(filter);
-    return { records: harvest.records, plan: planCohort(filter, harvest.records, harvest.carried, { rule: this.options.collectionFrom }), live: harvest.live };
+    return { cases: harvest.cases, plan: planCohort(filter, harvest.cases, harvest.carried, { rule: this.options.collectionFrom }), live: harvest.live };
   }
 
   /**
@@ -134,7 +137,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
   private async liveCases(filter: NormalizedFilter): Promise<Harvest> {
     const query = pushDown(filter);
     const harvest = await this.fetchCases(query);
-    if (query.PatientSex === undefined || harvest.carried.has(Tag.PatientSex) || harvest.records.length === 0) return harvest;
+    if (query.PatientSex === undefined || harvest.carried.has(Tag.PatientSex) || harvest.cases.size === 0) return harvest;
     const { PatientSex: _unreliable, ...rest } = query;
     return this.fetchCases(rest);
   }
@@ -147,7 +150,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
    */
   private async fetchCases(query: QidoQuery, previous?: Harvest): Promise<Harvest> {
     const studies = await this.client.allStudies(query, this.options.pageSize);
-    const known = new Map((previous?.records ?? []).flatMap((c) => c.studies.map((s) => [s.uid, s] as const)));
+    const known = new Map((previous?.cases.studySummaries() ?? []).map((s) => [s.uid, s]));
     const knownSeries = new Map<string, StudyRecord['series']>();
     const toAsk: string[] = [];
     for (const study of studies) {
@@ -155,14 +158,14 @@ export class DicomWebAdapter implements RepositoryAdapter {
       if (uid === null) continue;
       const before = known.get(uid);
       if (before && before.seriesCount === integer(study, Tag.NumberOfStudyRelatedSeries)
-        && before.instanceCount === integer(study, Tag.NumberOfStudyRelatedInstances)) knownSeries.set(uid, before.series);
+        && before.instanceCount === integer(study, Tag.NumberOfStudyRelatedInstances)) knownSeries.set(uid, before.series());
       else toAsk.push(uid);
     }
     const series = (await mapWithConcurrency(chunk(toAsk, UIDS_PER_REQUEST), PARALLEL_REQUESTS, (batch) => this.client.seriesOfStudies(batch))).flat();
     const carried = new Set([...carriedTags(studies, CHECKED_STUDY_TAGS), ...carriedTags(series, CHECKED_SERIES_TAGS)]);
     // Series kept from the previous harvest were returned with the attributes that harvest saw.
     if (knownSeries.size > 0) for (const tag of CHECKED_SERIES_TAGS) if (previous?.carried.has(tag)) carried.add(tag);
-    return { records: casesFromDicom(studies, groupByStudy(series), this.context, knownSeries), carried };
+    return { cases: CaseIndex.from(casesFromDicom(studies, groupByStudy(series), this.context, knownSeries)), carried };
   }
 }
 

@@ -16,10 +16,9 @@
  */
 import type { FilterCriterion } from '../../schema/generated/graphql';
 import { dicomSexCode } from '../../schema/codes/sex';
-import { matchCase } from '../sdk/evaluate';
+import type { CaseIndex } from '../sdk/case-index';
 import type { FacetName } from '../sdk/facets';
 import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../sdk/filter';
-import type { FullCaseRecord } from '../sdk/records';
 import type { FilterReport, NotApplied } from '../sdk/report';
 import type { QidoQuery } from './client';
 import type { CollectionRule } from './options';
@@ -54,17 +53,17 @@ export interface CohortPlan {
 }
 
 /**
- * Splits `filter` by what `records` (with the tags the PACS `carried`) let the adapter evaluate exactly.
- * `records` must be every case that could match (the whole index, or a live result fetched without a collection
+ * Splits `filter` by what `cases` (with the tags the PACS `carried`) let the adapter evaluate exactly.
+ * `cases` must be every case that could match (the whole index, or a live result fetched without a collection
  * constraint).
  */
-export function planCohort(filter: NormalizedFilter, records: readonly FullCaseRecord[], carried: ReadonlySet<string>, context: PlanContext): CohortPlan {
+export function planCohort(filter: NormalizedFilter, cases: CaseIndex, carried: ReadonlySet<string>, context: PlanContext): CohortPlan {
   const requested = criteriaOf(filter);
   const notApplied: NotApplied[] = [];
   if (filter.yearOfDiagnosis) notApplied.push({ criterion: 'YEAR_OF_DIAGNOSIS', reason: YEAR_NOT_AVAILABLE });
   const blankFacets: FacetName[] = [];
   // Without any result of a level there is nothing the attribute could have been returned on.
-  const returned = { study: records.length > 0, series: records.some((r) => r.studies.some((s) => s.series.length > 0)) };
+  const returned = { study: cases.size > 0, series: cases.seriesCount > 0 };
   for (const need of NEEDS) {
     if (carried.has(need.tag) || !returned[need.level]) continue;
     blankFacets.push(need.facet);
@@ -75,7 +74,7 @@ export function planCohort(filter: NormalizedFilter, records: readonly FullCaseR
   if (filter.collections || filter.cancerSites) {
     // The cases the other criteria select: only their placement matters.
     const others = withoutCriteria(filter, [...notApplied.map((n) => n.criterion), 'COLLECTIONS', 'CANCER_SITES']);
-    const candidates = records.filter((record) => matchCase(record, others) !== null);
+    const candidates = cases.matching(others).map((at) => cases.head(at));
     const unplaced = candidates.filter((record) => record.collection === null).length;
     const how = describeRule(context.rule);
     if (filter.collections && unplaced > 0) {

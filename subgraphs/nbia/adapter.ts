@@ -1,6 +1,6 @@
 /**
  * The TCIA/NBIA v4 adapter (README §2a, §7.3).
- * - cohort: exact counts and facets from a harvested index (harvest.ts) evaluated with the SDK's cohortOf.
+ * - cohort: exact counts and facets from a harvested index (harvest.ts), evaluated on the SDK's compact case index.
  *   Year of diagnosis does not exist in NBIA and is reported as not applied; age at diagnosis is the PatientAge
  *   of the first study (mapping.ts).
  * - cases: pushed down to getSimpleSearch (sorted by subject, paged with start/size) when every criterion is
@@ -22,7 +22,6 @@ import type { RequestContext } from '../sdk/context';
 import { cursorOffset, decodeCursor, encodeCursor } from '../sdk/cursor';
 import type { RepositoryEntry } from '../sdk/entry';
 import { ErrorCode, RepositoryError } from '../sdk/errors';
-import { cohortOf, matchCase } from '../sdk/evaluate';
 import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
@@ -77,7 +76,7 @@ export class NbiaAdapter implements RepositoryAdapter {
     // Facets cost nothing extra on the index, so they are always counted.
     const { evaluable, report } = splitFilter(filter, NBIA_CRITERIA, () => YEAR_NOT_AVAILABLE);
     const index = await this.index.get();
-    return cohortOf(index.records, evaluable, report);
+    return index.cases.cohort(evaluable, report);
   }
 
   async cases(filter: NormalizedFilter, page: PageRequest, _context: RequestContext): Promise<CasePage> {
@@ -115,13 +114,16 @@ export class NbiaAdapter implements RepositoryAdapter {
   async loadStudies(cases: readonly CaseRecord[], _context: RequestContext): Promise<StudyRecord[][]> {
     const index = await this.indexHolding(cases.map((c) => c.subjectId));
     // A subject NBIA no longer lists (even after a refresh) has no studies to show.
-    return cases.map((c) => index.bySubject.get(c.subjectId)?.studies ?? []);
+    return cases.map((c) => {
+      const at = index.cases.find(c.subjectId);
+      return at < 0 ? [] : index.cases.studiesOf(at);
+    });
   }
 
   async collections(_context: RequestContext): Promise<CollectionRecord[]> {
     const index = await this.index.get();
     const members = new Map<string, FullCaseRecord[]>();
-    for (const record of index.records) {
+    for (const record of index.cases.records()) {
       const key = record.collection ?? '';
       let list = members.get(key);
       if (!list) members.set(key, (list = []));
@@ -153,7 +155,7 @@ export class NbiaAdapter implements RepositoryAdapter {
   /** A page from the index, with cursors that carry the filter's fingerprint (pageOfMatches reads their key). */
   private async indexPage(filter: NormalizedFilter, page: PageRequest, fingerprint: string): Promise<CasePage> {
     const index = await this.index.get();
-    const result = pageOfMatches(index.records, filter, page, this.entry.id, { withStudies: false });
+    const result = pageOfMatches(index.cases, filter, page, this.entry.id, { withStudies: false });
     return { ...result, edges: result.edges.map((edge) => ({ ...edge, cursor: encodeCursor(this.entry.id, { f: fingerprint, k: edge.node.subjectId }) })) };
   }
 
@@ -164,7 +166,7 @@ export class NbiaAdapter implements RepositoryAdapter {
    */
   private async agreesWithIndex(filter: NormalizedFilter, result: SimpleSearchResult): Promise<boolean> {
     const index = await this.index.get();
-    return result.totalPatients === index.records.filter((record) => matchCase(record, filter) !== null).length;
+    return result.totalPatients === index.cases.matching(filter).length;
   }
 
   /**
@@ -187,15 +189,15 @@ export class NbiaAdapter implements RepositoryAdapter {
   private async casesNamed(result: SimpleSearchResult): Promise<CaseRecord[]> {
     const index = await this.indexHolding(result.resultSet.map((s) => s.subjectId));
     return result.resultSet.map((subject) => {
-      const record = index.bySubject.get(subject.subjectId);
-      return record ? withoutStudies(record) : caseFromSearch(subject, this.mapping);
+      const at = index.cases.find(subject.subjectId);
+      return at >= 0 ? index.cases.head(at) : caseFromSearch(subject, this.mapping);
     });
   }
 
   /** The index, harvested again once if it lacks a subject the native search named and is not brand new. */
   private async indexHolding(subjectIds: readonly string[]): Promise<NbiaIndex> {
     const index = await this.index.get();
-    const missing = subjectIds.some((id) => !index.bySubject.has(id));
+    const missing = subjectIds.some((id) => index.cases.find(id) < 0);
     if (!missing || Date.now() - index.harvestedAt < MIN_REFRESH_AGE_MS) return index;
     this.index.invalidate();
     return this.index.get();
@@ -204,9 +206,4 @@ export class NbiaAdapter implements RepositoryAdapter {
 
 function filterFingerprint(filter: NormalizedFilter): string {
   return createHash('sha256').update(JSON.stringify(filter)).digest('base64url').slice(0, 12);
-}
-
-function withoutStudies(record: FullCaseRecord): CaseRecord {
-  const { studies: _studies, ...rest } = record;
-  return rest;
 }

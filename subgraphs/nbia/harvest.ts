@@ -6,7 +6,7 @@
  * getSeries and getPatient (each answers a whole collection in one array: NBIA does not page them); getPatient is
  * the call that tells which subjects are phantoms (`Phantom: "YES"`), which are set apart.
  */
-import type { FullCaseRecord } from '../sdk/records';
+import { CaseIndex } from '../sdk/case-index';
 import type { NbiaClient } from './client';
 import { doiOf, splitHarvest, type MappingContext } from './mapping';
 import { itemsByKey, mapKeysInSlices } from '../sdk/concurrency';
@@ -22,8 +22,7 @@ export interface HarvestedCollection {
 
 export interface NbiaIndex {
   /** Patients, sorted by subject id. Phantoms are not in here. */
-  records: FullCaseRecord[];
-  bySubject: ReadonlyMap<string, FullCaseRecord>;
+  cases: CaseIndex;
   /** getCollectionValues, in its order. */
   collections: HarvestedCollection[];
   /** Epoch milliseconds. */
@@ -54,8 +53,7 @@ export async function harvestIndex(client: NbiaClient, context: MappingContext):
     rowsOf(studiesOf, slice), rowsOf(seriesOf, slice), rowsOf(patientsOf, slice), context,
   ).records));
   return {
-    records,
-    bySubject: new Map(records.map((r) => [r.subjectId, r])),
+    cases: CaseIndex.from(records),
     collections: collections.map(({ Collection }, i) => ({
       id: Collection,
       phantomSubjects: new Set([...parts[i].patients, ...parts[i].series].filter((row) => row.Phantom).map((row) => row.PatientID)).size,

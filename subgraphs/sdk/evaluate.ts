@@ -60,38 +60,68 @@ export function matchCase(record: FullCaseRecord, filter: NormalizedFilter): Mat
 
 /** Counts and facets of the cases a filter selects. */
 export function cohortOf(records: readonly FullCaseRecord[], filter: NormalizedFilter, report: FilterReport): CohortRecord {
-  let subjects = 0;
-  let studies = 0;
-  let seriesCount = 0;
-  let images = 0;
-  const facets = new FacetCounter();
+  const tally = new CohortTally();
   for (const record of records) {
     const matched = matchCase(record, filter);
     if (!matched) continue;
-    subjects++;
-    studies += matched.length;
-    facets.addOne('sex', record.sex ?? 'UNKNOWN');
-    facets.addOne('cancerSite', record.diagnosis?.cancerSite ?? 'UNKNOWN');
-    facets.addOne('ageBand', ageBand(record.ageAtDiagnosis));
-    // A case's series name few distinct values: arrays searched in place cost less than a Set per case (this loop
-    // runs for every case of an index at every distinct filter).
-    const modalities: string[] = [];
-    const bodyParts: string[] = [];
-    const vendors: string[] = [];
+    tally.beginCase(record);
     for (const study of matched) {
-      for (const s of study.series) {
-        seriesCount++;
-        images += s.instanceCount ?? 0;
-        pushDistinct(modalities, s.modality ?? 'UNKNOWN');
-        pushDistinct(bodyParts, s.bodyPart);
-        pushDistinct(vendors, manufacturerVendor(s.manufacturer) ?? 'UNKNOWN');
-      }
+      tally.addStudy();
+      for (const s of study.series) tally.addSeries(s.modality ?? 'UNKNOWN', s.bodyPart, manufacturerVendor(s.manufacturer) ?? 'UNKNOWN', s.instanceCount);
     }
-    facets.addDistinct('modality', modalities);
-    facets.addDistinct('bodyPart', bodyParts);
-    facets.addDistinct('manufacturer', vendors);
+    tally.endCase();
   }
-  return { subjects, studies, series: seriesCount, images, facets: facets.result(), ...reportFields(report) };
+  return tally.result(report);
+}
+
+/**
+ * The counts and facets of a cohort, case by case: cohortOf over records and the compact index (case-index.ts)
+ * count through this one tally. A case's series name few distinct values: arrays searched in place cost less than
+ * a Set per case (this runs for every case of an index at every distinct filter).
+ */
+export class CohortTally {
+  private subjects = 0;
+  private studies = 0;
+  private series = 0;
+  private images = 0;
+  private readonly facets = new FacetCounter();
+  private modalities: string[] = [];
+  private bodyParts: string[] = [];
+  private vendors: string[] = [];
+
+  /** A matching case; its matched studies and series follow, then endCase. */
+  beginCase(record: CaseRecord): void {
+    this.subjects++;
+    this.facets.addOne('sex', record.sex ?? 'UNKNOWN');
+    this.facets.addOne('cancerSite', record.diagnosis?.cancerSite ?? 'UNKNOWN');
+    this.facets.addOne('ageBand', ageBand(record.ageAtDiagnosis));
+    this.modalities = [];
+    this.bodyParts = [];
+    this.vendors = [];
+  }
+
+  addStudy(): void {
+    this.studies++;
+  }
+
+  /** A matched series, by its facet values (modality or UNKNOWN, body part, vendor or UNKNOWN). */
+  addSeries(modality: string, bodyPart: string, vendor: string, instanceCount: number | null | undefined): void {
+    this.series++;
+    this.images += instanceCount ?? 0;
+    pushDistinct(this.modalities, modality);
+    pushDistinct(this.bodyParts, bodyPart);
+    pushDistinct(this.vendors, vendor);
+  }
+
+  endCase(): void {
+    this.facets.addDistinct('modality', this.modalities);
+    this.facets.addDistinct('bodyPart', this.bodyParts);
+    this.facets.addDistinct('manufacturer', this.vendors);
+  }
+
+  result(report: FilterReport): CohortRecord {
+    return { subjects: this.subjects, studies: this.studies, series: this.series, images: this.images, facets: this.facets.result(), ...reportFields(report) };
+  }
 }
 
 function pushDistinct(values: string[], value: string): void {

@@ -9,7 +9,26 @@
 import type { RetrieveProtocol } from '../../schema/generated/graphql';
 import type { SeriesRecord } from './records';
 
-type SeriesFields = Omit<SeriesRecord, 'retrieve'>;
+export type SeriesFields = Omit<SeriesRecord, 'retrieve'>;
+
+/** A maker of lazy series, as lazyRetrieve returns it. */
+export type LazySeriesMaker = (series: SeriesFields, a?: string, b?: string, c?: string) => SeriesRecord;
+
+/** What a lazy series was made from, so that a compact index can store it and make it again (case-index.ts). */
+export interface LazyRetrieveParts {
+  make: LazySeriesMaker;
+  a: string;
+  b: string;
+  c: string;
+}
+
+const PARTS = Symbol('lazy retrieve parts');
+
+/** The maker and strings of a series lazyRetrieve made; undefined for any other series record. */
+export function lazyRetrieveParts(series: SeriesRecord): LazyRetrieveParts | undefined {
+  const parts = (series as { [PARTS]?: () => LazyRetrieveParts })[PARTS];
+  return parts ? parts.call(series) : undefined;
+}
 
 /**
  * A maker of series whose retrieve reference of `protocol` is built when read: its URL by `urlOf` from the series
@@ -17,7 +36,8 @@ type SeriesFields = Omit<SeriesRecord, 'retrieve'>;
  */
 export function lazyRetrieve(
   protocol: RetrieveProtocol, urlOf: (series: SeriesFields, a: string, b: string, c: string) => string,
-): (series: SeriesFields, a?: string, b?: string, c?: string) => SeriesRecord {
+): LazySeriesMaker {
+  const make: LazySeriesMaker = (series, a = '', b = '', c = '') => new LazyRetrieveSeries(series, a, b, c) as unknown as SeriesRecord;
   class LazyRetrieveSeries {
     readonly #a: string;
     readonly #b: string;
@@ -34,10 +54,14 @@ export function lazyRetrieve(
       return { protocol, url: urlOf(this as unknown as SeriesFields, this.#a, this.#b, this.#c) };
     }
 
+    [PARTS](): LazyRetrieveParts {
+      return { make, a: this.#a, b: this.#b, c: this.#c };
+    }
+
     /** Serialised with its reference, as a record that held it would be. */
     toJSON(): SeriesRecord {
       return { ...(this as unknown as SeriesFields), retrieve: this.retrieve };
     }
   }
-  return (series, a = '', b = '', c = '') => new LazyRetrieveSeries(series, a, b, c) as unknown as SeriesRecord;
+  return make;
 }

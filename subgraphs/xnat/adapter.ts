@@ -1,6 +1,6 @@
 /**
  * The XNAT REST adapter (README §2g), RECORD granularity.
- * - cohort: exact counts and facets from the harvested index (harvest.ts), evaluated with the SDK's cohortOf.
+ * - cohort: exact counts and facets from the harvested index (harvest.ts), evaluated on the SDK's compact case index.
  *   Clinical criteria are evaluated on the subject custom variables, image criteria on the scans, each only when
  *   XNAT returned the columns it needs (plan.ts): a column XNAT left out makes its criterion "not applied".
  * - cases: paged from the index with keyset cursors (pageOfMatches), ordered by subject id, studies included, so a
@@ -13,7 +13,6 @@ import type { FilterCriterion } from '../../schema/generated/graphql';
 import type { AdapterEnvironment, CasePage, CohortOptions, PageRequest, RepositoryAdapter } from '../sdk/adapter';
 import type { RequestContext } from '../sdk/context';
 import type { RepositoryEntry } from '../sdk/entry';
-import { cohortOf } from '../sdk/evaluate';
 import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
@@ -54,7 +53,7 @@ export class XnatAdapter implements RepositoryAdapter {
     // Facets cost nothing extra on the index, so they are always counted (those whose column XNAT left out: none).
     const index = await this.index.get();
     const plan = planCohort(filter, index.missingColumns, this.columns);
-    const cohort = cohortOf(index.records, plan.evaluable, plan.report);
+    const cohort = index.cases.cohort(plan.evaluable, plan.report);
     for (const facet of plan.blankFacets) cohort.facets[facet] = [];
     return cohort;
   }
@@ -62,25 +61,28 @@ export class XnatAdapter implements RepositoryAdapter {
   async cases(filter: NormalizedFilter, page: PageRequest, _context: RequestContext): Promise<CasePage> {
     const index = await this.index.get();
     requireAllApplied(planCohort(filter, index.missingColumns, this.columns).report, this.entry.id);
-    return pageOfMatches(index.records, filter, page, this.entry.id, { withStudies: true });
+    return pageOfMatches(index.cases, filter, page, this.entry.id, { withStudies: true });
   }
 
   /** Studies of cases listed without them (cases() includes them; this serves records from elsewhere). */
   async loadStudies(cases: readonly CaseRecord[], _context: RequestContext): Promise<StudyRecord[][]> {
     let index = await this.index.get();
-    const missing = cases.some((c) => !index.bySubject.has(c.subjectId));
+    const missing = cases.some((c) => index.cases.find(c.subjectId) < 0);
     if (missing && Date.now() - index.harvestedAt >= MIN_REFRESH_AGE_MS) {
       this.index.invalidate();
       index = await this.index.get();
     }
     // A subject XNAT no longer lists has no studies to show.
-    return cases.map((c) => index.bySubject.get(c.subjectId)?.studies ?? []);
+    return cases.map((c) => {
+      const at = index.cases.find(c.subjectId);
+      return at < 0 ? [] : index.cases.studiesOf(at);
+    });
   }
 
   async collections(_context: RequestContext): Promise<CollectionRecord[]> {
     const [projects, index] = await Promise.all([this.client.projects(), this.index.get()]);
     const metadata = new Map(this.entry.collections.map((c) => [c.id, c]));
-    return collectionRecords(projects, index.records, metadata, this.options.projects);
+    return collectionRecords(projects, index.cases.records(), metadata, this.options.projects);
   }
 
   async warmUp(): Promise<void> {

@@ -8,7 +8,7 @@
  *   columns, i.e. two calls, in parallel;
  * - with `projects`: the same two listings per project, at most PROJECTS_IN_PARALLEL projects at a time.
  */
-import type { FullCaseRecord } from '../sdk/records';
+import { CaseIndex } from '../sdk/case-index';
 import type { XnatClient } from './client';
 import { caseRecords, type MappingContext } from './mapping';
 import { itemsByKey, mapKeysInSlices, mapWithConcurrency } from '../sdk/concurrency';
@@ -16,10 +16,9 @@ import { sortBySubject } from '../sdk/index-pages';
 
 export interface XnatIndex {
   /** Sorted by subject id. */
-  records: FullCaseRecord[];
+  cases: CaseIndex;
   /** Columns asked for that some listing of the harvest left out (lower-cased). */
   missingColumns: ReadonlySet<string>;
-  bySubject: ReadonlyMap<string, FullCaseRecord>;
   /** Epoch milliseconds. */
   harvestedAt: number;
 }
@@ -44,5 +43,5 @@ export async function harvestIndex(client: XnatClient, context: MappingContext, 
   }));
   // A column one project's listing left out is not known for the whole repository.
   const missingColumns = new Set(parts.flatMap(([subjects, sessions]) => [...subjects.missingColumns, ...sessions.missingColumns]).map((c) => c.toLowerCase()));
-  return { records, missingColumns, bySubject: new Map(records.map((r) => [r.subjectId, r])), harvestedAt: Date.now() };
+  return { cases: CaseIndex.from(records), missingColumns, harvestedAt: Date.now() };
 }

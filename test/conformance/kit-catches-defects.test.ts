@@ -6,6 +6,7 @@ import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import { toUnifiedCases } from '../../simulators/synthetic/unified';
 import type { AdapterKind, RepositoryAdapter } from '../../subgraphs/sdk/adapter';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
+import { CaseIndex } from '../../subgraphs/sdk/case-index';
 import { pageOfMatches } from '../../subgraphs/sdk/index-pages';
 import { serveRepositorySubgraph } from '../../subgraphs/sdk/serve';
 import { splitFilter } from '../../subgraphs/sdk/report';
@@ -22,7 +23,7 @@ function honest(): RepositoryAdapter {
       return cohortOf(records, evaluable, report);
     },
     async cases(filter, page) {
-      return pageOfMatches(records, filter, page, 'xx-defect', { withStudies: true });
+      return pageOfMatches(CaseIndex.from(records), filter, page, 'xx-defect', { withStudies: true });
     },
     async collections() {
       return [{ id: 'LUNG', name: 'Lung', description: null, licence: null, doi: null, landingPage: null, subjects: 60, studies: null, cancerSites: ['LUNG'], modalities: [] }];
@@ -58,7 +59,7 @@ describe('the conformance kit catches defects', () => {
   it('fails an adapter whose pages overlap', async () => {
     const adapter = honest();
     adapter.cases = async (filter, page) => {
-      const result = pageOfMatches(records, filter, page, 'xx-defect', { withStudies: true });
+      const result = pageOfMatches(CaseIndex.from(records), filter, page, 'xx-defect', { withStudies: true });
       // Repeats the previous page's last case at the top of every later page.
       if (page.after) result.edges.unshift({ ...result.edges[0] });
       return result;

@@ -9,6 +9,7 @@ import { casesFromDicom, type CaseMappingContext } from '../../subgraphs/dicomwe
 import { dicomWebOptions, type CollectionRule } from '../../subgraphs/dicomweb/options';
 import { carriedTags, datasets, Tag, type DicomDataset } from '../../subgraphs/dicomweb/parse';
 import { caseCollection, studyCollection } from '../../subgraphs/dicomweb/placement';
+import { CaseIndex } from '../../subgraphs/sdk/case-index';
 import { CHECKED_SERIES_TAGS, CHECKED_STUDY_TAGS, planCohort, pushDown } from '../../subgraphs/dicomweb/plan';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import { normaliseFilter } from '../../subgraphs/sdk/filter';
@@ -31,7 +32,7 @@ function contextFor(rule: CollectionRule, sites: Array<[string, 'LUNG' | 'PROSTA
 /** What the adapter answers for `where` over recorded studies (no series asked: image criteria stay out). */
 function answer(studies: DicomDataset[], where: CaseFilter, rule: CollectionRule, sites?: Array<[string, 'LUNG' | 'PROSTATE']>) {
   const records = casesFromDicom(studies, new Map(), contextFor(rule, sites));
-  const plan = planCohort(normaliseFilter(where, 'nl-test'), records, carriedTags(studies, CHECKED_STUDY_TAGS), { rule });
+  const plan = planCohort(normaliseFilter(where, 'nl-test'), CaseIndex.from(records), carriedTags(studies, CHECKED_STUDY_TAGS), { rule });
   const cohort = cohortOf(records, plan.evaluable, plan.report);
   for (const facet of plan.blankFacets) cohort.facets[facet] = [];
   return cohort;

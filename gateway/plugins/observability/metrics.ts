@@ -7,6 +7,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SubgraphCache } from '../cache/subgraph-cache';
+import type { MemoryReleaseStats } from '../../runtime/idle-memory-release';
 import type { AdmissionStats } from '../limits/fair-admission';
 import type { RepositoryStatus } from '../resilience/repository-status';
 
@@ -16,6 +17,7 @@ export interface MetricSources {
   statusOf(repositoryId: string): RepositoryStatus | undefined;
   cache?: SubgraphCache;
   admission?: () => AdmissionStats;
+  memoryRelease?: () => MemoryReleaseStats;
 }
 
 const CIRCUIT_VALUE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 } as const;
@@ -88,6 +90,15 @@ export class GatewayMetrics {
             [{ decision: 'refused_waited_too_long' }, stats.refusedWaitedTooLong],
           ];
         });
+    }
+    const memoryRelease = sources.memoryRelease;
+    if (memoryRelease) {
+      counterOf(registry, 'eucaim_memory_releases_total', 'Memory-reducing collections run once the gateway was quiet after its memory grew', [],
+        () => [[{}, memoryRelease().releases]]);
+      counterOf(registry, 'eucaim_memory_release_seconds_total', 'Time those collections took (no GraphQL request was running)', [],
+        () => [[{}, memoryRelease().seconds]]);
+      counterOf(registry, 'eucaim_memory_released_bytes_total', 'Resident memory they gave back to the system', [],
+        () => [[{}, memoryRelease().bytesReleased]]);
     }
   }
 
