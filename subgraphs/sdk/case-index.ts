@@ -55,10 +55,40 @@ function stringKey(value: string | null | undefined): string {
   return value === null || value === undefined ? '\u0000' : `=${value}`;
 }
 
-/** NaN stands for null in the number columns. */
-function numberOrNull(value: number): number | null {
-  return Number.isNaN(value) ? null : value;
+/**
+ * A column of nullable numbers in as few bytes as its values need: none when every one is null, 4 each when all are
+ * whole and from 0 to 2^31 - 1 (counts), else 8.
+ */
+class NullableNumbers {
+  private readonly whole?: Int32Array;
+  private readonly any?: Float64Array;
+
+  /** What a column holding `values` needs (see NullableNumbers); fold over the values, starting from 'none'. */
+  static widen(kind: 'none' | 'whole' | 'any', value: number | null | undefined): 'none' | 'whole' | 'any' {
+    if (value === null || value === undefined || kind === 'any') return kind;
+    return Number.isInteger(value) && value >= 0 && value <= 0x7fffffff ? 'whole' : 'any';
+  }
+
+  constructor(length: number, kind: 'none' | 'whole' | 'any') {
+    // -1 and NaN stand for null.
+    if (kind === 'whole') this.whole = new Int32Array(length).fill(-1);
+    if (kind === 'any') this.any = new Float64Array(length).fill(NaN);
+  }
+
+  set(at: number, value: number | null | undefined): void {
+    if (value === null || value === undefined) return;
+    if (this.whole) this.whole[at] = value;
+    else if (this.any) this.any[at] = value;
+  }
+
+  get(at: number): number | null {
+    if (this.whole) return this.whole[at] < 0 ? null : this.whole[at];
+    if (this.any) return Number.isNaN(this.any[at]) ? null : this.any[at];
+    return null;
+  }
 }
+
+type NumberKind = 'none' | 'whole' | 'any';
 
 export class CaseIndex {
   /** Each case without its studies, sorted by subject id (code-unit order, the order cursors rely on). */
@@ -70,19 +100,23 @@ export class CaseIndex {
   private readonly studyDescriptions: Uint32Array;
   private readonly studyModalities: Uint32Array;
   private readonly studyBodyParts: Uint32Array;
-  private readonly studySeriesCounts: Float64Array;
-  private readonly studyInstanceCounts: Float64Array;
+  private readonly studySeriesCounts: NullableNumbers;
+  private readonly studyInstanceCounts: NullableNumbers;
   private readonly studySeries: Uint32Array;
 
   private readonly seriesUids = new PackedStrings();
   private readonly seriesKinds: Uint32Array;
   private readonly seriesDescriptions: Uint32Array;
-  private readonly seriesInstanceCounts: Float64Array;
-  private readonly seriesSizes: Float64Array;
-  /** 0: the series' retrieve is in `plainRetrieves`; n: made by makers[n - 1] from its three strings. */
-  private readonly seriesMakers: Uint8Array;
-  private readonly seriesRetrieveStrings: Uint32Array;
+  private readonly seriesInstanceCounts: NullableNumbers;
+  private readonly seriesSizes: NullableNumbers;
+  /** 0: the series' retrieve is in `plainRetrieves`; n: made as lazy retrieve n - 1 says. */
+  private readonly seriesRetrieves: Uint32Array;
   private readonly plainRetrieves = new Map<number, RetrieveReference | null>();
+  /**
+   * Each distinct lazy retrieve (one per study in DICOMweb, per series in XNAT) as four numbers: its maker's
+   * position in `makers`, then its three strings' positions in `retrieveStrings`.
+   */
+  private readonly lazyRetrieves: Uint32Array;
   private readonly makers: LazySeriesMaker[] = [];
 
   private readonly texts = new Dictionary<string | null>();
@@ -98,9 +132,20 @@ export class CaseIndex {
   private constructor(records: readonly FullCaseRecord[]) {
     let studies = 0;
     let series = 0;
+    const kinds: Record<'studySeries' | 'studyInstances' | 'seriesInstances' | 'seriesSizes', NumberKind> = {
+      studySeries: 'none', studyInstances: 'none', seriesInstances: 'none', seriesSizes: 'none',
+    };
     for (const record of records) {
       studies += record.studies.length;
-      for (const study of record.studies) series += study.series.length;
+      for (const study of record.studies) {
+        series += study.series.length;
+        kinds.studySeries = NullableNumbers.widen(kinds.studySeries, study.seriesCount);
+        kinds.studyInstances = NullableNumbers.widen(kinds.studyInstances, study.instanceCount);
+        for (const one of study.series) {
+          kinds.seriesInstances = NullableNumbers.widen(kinds.seriesInstances, one.instanceCount);
+          kinds.seriesSizes = NullableNumbers.widen(kinds.seriesSizes, one.sizeBytes);
+        }
+      }
     }
     this.heads = new Array<CaseRecord>(records.length);
     this.caseStudies = new Uint32Array(records.length + 1);
@@ -108,17 +153,18 @@ export class CaseIndex {
     this.studyDescriptions = new Uint32Array(studies);
     this.studyModalities = new Uint32Array(studies);
     this.studyBodyParts = new Uint32Array(studies);
-    this.studySeriesCounts = new Float64Array(studies);
-    this.studyInstanceCounts = new Float64Array(studies);
+    this.studySeriesCounts = new NullableNumbers(studies, kinds.studySeries);
+    this.studyInstanceCounts = new NullableNumbers(studies, kinds.studyInstances);
     this.studySeries = new Uint32Array(studies + 1);
     this.seriesKinds = new Uint32Array(series);
     this.seriesDescriptions = new Uint32Array(series);
-    this.seriesInstanceCounts = new Float64Array(series);
-    this.seriesSizes = new Float64Array(series);
-    this.seriesMakers = new Uint8Array(series);
-    this.seriesRetrieveStrings = new Uint32Array(series * 3);
+    this.seriesInstanceCounts = new NullableNumbers(series, kinds.seriesInstances);
+    this.seriesSizes = new NullableNumbers(series, kinds.seriesSizes);
+    this.seriesRetrieves = new Uint32Array(series);
 
     const diagnoses = new Dictionary<CaseRecord['diagnosis']>();
+    const lazyRetrievePositions = new Map<string, number>();
+    const lazyRetrieves: number[] = [];
     const retrieveStringPositions = new Map<string, number>();
     const retrieveString = (value: string): number => {
       let at = retrieveStringPositions.get(value);
@@ -138,23 +184,24 @@ export class CaseIndex {
         this.studyDescriptions[study] = this.text(s.description);
         this.studyModalities[study] = this.valueList(s.modalities);
         this.studyBodyParts[study] = this.valueList(s.bodyParts);
-        this.studySeriesCounts[study] = s.seriesCount ?? NaN;
-        this.studyInstanceCounts[study] = s.instanceCount ?? NaN;
+        this.studySeriesCounts.set(study, s.seriesCount);
+        this.studyInstanceCounts.set(study, s.instanceCount);
         this.studySeries[study] = seriesAt;
         for (const one of s.series) {
           this.seriesUids.push(one.uid);
           this.seriesKinds[seriesAt] = this.kindOf(one);
           this.seriesDescriptions[seriesAt] = this.text(one.description);
-          this.seriesInstanceCounts[seriesAt] = one.instanceCount ?? NaN;
-          this.seriesSizes[seriesAt] = one.sizeBytes ?? NaN;
+          this.seriesInstanceCounts.set(seriesAt, one.instanceCount);
+          this.seriesSizes.set(seriesAt, one.sizeBytes);
           const parts = lazyRetrieveParts(one);
           if (parts) {
             let maker = this.makers.indexOf(parts.make);
             if (maker < 0) maker = this.makers.push(parts.make) - 1;
-            this.seriesMakers[seriesAt] = maker + 1;
-            this.seriesRetrieveStrings[seriesAt * 3] = retrieveString(parts.a);
-            this.seriesRetrieveStrings[seriesAt * 3 + 1] = retrieveString(parts.b);
-            this.seriesRetrieveStrings[seriesAt * 3 + 2] = retrieveString(parts.c);
+            const tuple = [maker, retrieveString(parts.a), retrieveString(parts.b), retrieveString(parts.c)];
+            const key = tuple.join(' ');
+            let at = lazyRetrievePositions.get(key);
+            if (at === undefined) lazyRetrievePositions.set(key, (at = lazyRetrieves.push(...tuple) / 4 - 1));
+            this.seriesRetrieves[seriesAt] = at + 1;
           } else {
             this.plainRetrieves.set(seriesAt, one.retrieve ?? null);
           }
@@ -165,13 +212,13 @@ export class CaseIndex {
     });
     this.caseStudies[records.length] = study;
     this.studySeries[studies] = seriesAt;
-    if (this.makers.length > 255) throw new Error('a case index holds series of at most 255 retrieve makers');
     this.studyUids.trim();
     this.seriesUids.trim();
     this.retrieveStrings.trim();
     this.texts.seal();
     this.valueLists.seal();
     this.kinds.seal();
+    this.lazyRetrieves = Uint32Array.from(lazyRetrieves);
   }
 
   /** Number of cases. */
@@ -237,7 +284,7 @@ export class CaseIndex {
         for (let s = first; s < end; s++) {
           const kind = kinds[this.seriesKinds[s]];
           if (selected && !selected[this.seriesKinds[s]]) continue;
-          tally.addSeries(kind.modalityFacet, kind.bodyPart, kind.vendor, numberOrNull(this.seriesInstanceCounts[s]));
+          tally.addSeries(kind.modalityFacet, kind.bodyPart, kind.vendor, this.seriesInstanceCounts.get(s));
         }
       }
       // A case without studies matches a filter without image criteria.
@@ -264,10 +311,10 @@ export class CaseIndex {
    * studies whose counts did not change (DICOMweb).
    */
   studySummaries(): Array<{ uid: string; seriesCount: number | null; instanceCount: number | null; series: () => SeriesRecord[] }> {
-    return Array.from({ length: this.studySeriesCounts.length }, (_, study) => ({
+    return Array.from({ length: this.studyUids.length }, (_, study) => ({
       uid: this.studyUids.get(study) as string,
-      seriesCount: numberOrNull(this.studySeriesCounts[study]),
-      instanceCount: numberOrNull(this.studyInstanceCounts[study]),
+      seriesCount: this.studySeriesCounts.get(study),
+      instanceCount: this.studyInstanceCounts.get(study),
       series: () => this.seriesOf(study),
     }));
   }
@@ -282,8 +329,8 @@ export class CaseIndex {
         description: this.texts.values[this.studyDescriptions[study]],
         modalities: [...this.valueLists.values[this.studyModalities[study]]] as Modality[],
         bodyParts: [...this.valueLists.values[this.studyBodyParts[study]]] as BodyPart[],
-        seriesCount: numberOrNull(this.studySeriesCounts[study]),
-        instanceCount: numberOrNull(this.studyInstanceCounts[study]),
+        seriesCount: this.studySeriesCounts.get(study),
+        instanceCount: this.studyInstanceCounts.get(study),
         series: this.seriesOf(study),
       });
     }
@@ -302,16 +349,17 @@ export class CaseIndex {
         bodyPartRaw: kind.bodyPartRaw,
         manufacturer: kind.manufacturer,
         description: this.texts.values[this.seriesDescriptions[s]],
-        instanceCount: numberOrNull(this.seriesInstanceCounts[s]),
-        sizeBytes: numberOrNull(this.seriesSizes[s]),
+        instanceCount: this.seriesInstanceCounts.get(s),
+        sizeBytes: this.seriesSizes.get(s),
       };
-      const maker = this.seriesMakers[s];
-      if (maker === 0) {
+      const retrieve = this.seriesRetrieves[s];
+      if (retrieve === 0) {
         series.push({ ...fields, retrieve: this.plainRetrieves.get(s) ?? null });
         continue;
       }
-      const [a, b, c] = [0, 1, 2].map((i) => this.retrieveStrings.get(this.seriesRetrieveStrings[s * 3 + i]) as string);
-      series.push(this.makers[maker - 1](fields, a, b, c));
+      const at = (retrieve - 1) * 4;
+      const text = (offset: number) => this.retrieveStrings.get(this.lazyRetrieves[at + offset]) as string;
+      series.push(this.makers[this.lazyRetrieves[at]](fields, text(1), text(2), text(3)));
     }
     return series;
   }
