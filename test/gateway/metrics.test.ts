@@ -53,6 +53,10 @@ test('counts each repository\'s calls by outcome, with latency, and shows breake
   expect(sample(text, 'eucaim_answer_cache_operations_total{result="hits"}')).toBeGreaterThanOrEqual(1);
   expect(sample(text, 'eucaim_admission_requests{kind="running"}')).toBe(0);
   expect(sample(text, 'eucaim_admission_decisions_total{decision="admitted"}')).toBeGreaterThanOrEqual(2);
+  // The idle memory release (unit-tested in test/unit/idle-memory-release.test.ts) reports what it did.
+  for (const name of ['eucaim_memory_releases_total', 'eucaim_memory_release_seconds_total', 'eucaim_memory_released_bytes_total']) {
+    expect(sample(text, name)).toBeGreaterThanOrEqual(0);
+  }
   expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
   expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
   // Labels name repositories and codes, never what was asked.
