@@ -94,7 +94,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
   }
 
   async collections(): Promise<CollectionRecord[]> {
-    return collectionsFromCases((await this.casesFor({})).cases.records(), this.entry.collections);
+    return collectionsFromCases((await this.casesFor({})).cases.outlines(), this.entry.collections);
   }
 
   async warmUp(): Promise<void> {

@@ -25,7 +25,7 @@ import { ErrorCode, RepositoryError } from '../sdk/errors';
 import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
-import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyRecord } from '../sdk/records';
+import type { CaseOutline, CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
 import { splitFilter } from '../sdk/report';
 import { NbiaClient } from './client';
 import { harvestIndex, type NbiaIndex } from './harvest';
@@ -122,8 +122,8 @@ export class NbiaAdapter implements RepositoryAdapter {
 
   async collections(_context: RequestContext): Promise<CollectionRecord[]> {
     const index = await this.index.get();
-    const members = new Map<string, FullCaseRecord[]>();
-    for (const record of index.cases.records()) {
+    const members = new Map<string, CaseOutline[]>();
+    for (const record of index.cases.outlines()) {
       const key = record.collection ?? '';
       let list = members.get(key);
       if (!list) members.set(key, (list = []));

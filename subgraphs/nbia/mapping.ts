@@ -21,7 +21,7 @@ import { normaliseSex } from '../../schema/codes/sex';
 import { checkedAgeYears } from '../sdk/age';
 import type { CollectionMetadata } from '../sdk/entry';
 import { sortBySubject } from '../sdk/index-pages';
-import type { CaseRecord, CollectionRecord, FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
+import type { CaseOutline, CaseRecord, CollectionRecord, FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
 import type { PatientRow, PatientStudyRow, SeriesRow, SimpleSearchSubject } from './native-types';
 
 export interface MappingContext {
@@ -223,7 +223,7 @@ export function caseFromSearch(subject: SimpleSearchSubject, context: MappingCon
  * series link to, and the config's catalogue metadata (which wins).
  */
 export function collectionRecord(
-  id: string, patients: readonly FullCaseRecord[], phantomSubjects: number, nativeDoi: string | null, metadata: CollectionMetadata | undefined,
+  id: string, patients: readonly CaseOutline[], phantomSubjects: number, nativeDoi: string | null, metadata: CollectionMetadata | undefined,
 ): CollectionRecord {
   const description = metadata?.description ?? null;
   const testObjects = phantomSubjects === 0 ? null

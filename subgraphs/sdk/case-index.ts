@@ -17,7 +17,7 @@ import { clinicalMatches, CohortTally, hasImageCriteria, seriesMatches } from '.
 import type { NormalizedFilter } from './filter';
 import { lazyRetrieveParts, type LazySeriesMaker, type SeriesFields } from './lazy-retrieve';
 import { PackedStrings } from './packed-strings';
-import type { CaseRecord, CohortRecord, FullCaseRecord, SeriesRecord, StudyRecord } from './records';
+import type { CaseOutline, CaseRecord, CohortRecord, FullCaseRecord, SeriesRecord, StudyRecord } from './records';
 import type { FilterReport } from './report';
 
 /** The attributes of a series that filters and facets read, and their raw forms, as one dictionary entry. */
@@ -240,9 +240,26 @@ export class CaseIndex {
     return { ...this.heads[at], studies: this.studiesOf(at) };
   }
 
-  /** Every case with its studies, built now: for what reads a whole repository seldom (collections). */
+  /** Every case with its studies, built now (tests; a query reads outlines or a page of records). */
   records(): FullCaseRecord[] {
     return this.heads.map((_, at) => this.record(at));
+  }
+
+  /**
+   * Every case as collection statistics read it, without UIDs or retrieve references (a repository of 20,000 cases
+   * and 250,000 series: 2-9 ms, where building every record takes 250-300 ms).
+   */
+  outlines(): CaseOutline[] {
+    const kinds = this.kinds.values;
+    return this.heads.map((head, at) => {
+      const studies: CaseOutline['studies'][number][] = [];
+      for (let study = this.caseStudies[at]; study < this.caseStudies[at + 1]; study++) {
+        const series: SeriesKind[] = [];
+        for (let s = this.studySeries[study]; s < this.studySeries[study + 1]; s++) series.push(kinds[this.seriesKinds[s]]);
+        studies.push({ modalities: this.valueLists.values[this.studyModalities[study]] as Modality[], series });
+      }
+      return { subjectId: head.subjectId, collection: head.collection, diagnosis: head.diagnosis, studies };
+    });
   }
 
   /** Position of the case with this subject id, or -1. */

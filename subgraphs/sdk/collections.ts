@@ -7,7 +7,7 @@ import { ALL_CANCER_SITES } from '../../schema/codes/cancer-site';
 import { ALL_MODALITIES } from '../../schema/codes/modality';
 import type { CancerSite, Modality } from '../../schema/generated/graphql';
 import type { CollectionMetadata } from './entry';
-import type { CollectionRecord, FullCaseRecord } from './records';
+import type { CaseOutline, CollectionRecord } from './records';
 
 export interface NativeCollection {
   id: string;
@@ -16,7 +16,7 @@ export interface NativeCollection {
 }
 
 export function collectionsFromCases(
-  records: readonly FullCaseRecord[], metadata: readonly CollectionMetadata[],
+  records: readonly CaseOutline[], metadata: readonly CollectionMetadata[],
   options: { native?: readonly NativeCollection[]; only?: readonly string[] | null } = {},
 ): CollectionRecord[] {
   const stats = new Map<string, { subjects: number; studies: number; modalities: Set<Modality>; sites: Set<CancerSite> }>();

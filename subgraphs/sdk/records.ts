@@ -9,6 +9,13 @@ export type StudyRecord = Omit<ImagingStudy, '__typename' | 'series'> & { series
 /** A case; `studies` may be left out and loaded in a batch when a query selects them. */
 export type CaseRecord = Omit<Case, '__typename' | 'studies'> & { studies?: StudyRecord[] };
 export type FullCaseRecord = CaseRecord & { studies: StudyRecord[] };
+/**
+ * What collection statistics read of a case: its collection and diagnosis, its studies' modalities and their series'
+ * modalities. A FullCaseRecord is one; the compact index gives these without building whole records (case-index.ts).
+ */
+export type CaseOutline = Readonly<Pick<CaseRecord, 'subjectId' | 'collection' | 'diagnosis'>> & {
+  readonly studies: ReadonlyArray<{ readonly modalities: readonly StudyRecord['modalities'][number][]; readonly series: ReadonlyArray<Pick<SeriesRecord, 'modality' | 'modalityRaw'>> }>;
+};
 /** `unmappedModalities` may be left out where the repository lists only values that map. */
 export type CollectionRecord = Omit<Collection, '__typename' | 'unmappedModalities'> & { unmappedModalities?: string[] };
 /** `incompleteFacets` may be left out: most adapters count every value of the facets they give. */

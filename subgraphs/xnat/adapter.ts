@@ -82,7 +82,7 @@ export class XnatAdapter implements RepositoryAdapter {
   async collections(_context: RequestContext): Promise<CollectionRecord[]> {
     const [projects, index] = await Promise.all([this.client.projects(), this.index.get()]);
     const metadata = new Map(this.entry.collections.map((c) => [c.id, c]));
-    return collectionRecords(projects, index.cases.records(), metadata, this.options.projects);
+    return collectionRecords(projects, index.cases.outlines(), metadata, this.options.projects);
   }
 
   async warmUp(): Promise<void> {

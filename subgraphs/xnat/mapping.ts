@@ -23,7 +23,7 @@ import { checkedAgeYears } from '../sdk/age';
 import type { CollectionMetadata } from '../sdk/entry';
 import { collectionsFromCases } from '../sdk/collections';
 import { sortBySubject } from '../sdk/index-pages';
-import type { CollectionRecord, FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
+import type { CaseOutline, CollectionRecord, FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
 import type { ClinicalField, ProjectRow, ScanColumns, SessionScanRow, SubjectRow } from './native-types';
 
 export interface MappingContext {
@@ -209,7 +209,7 @@ export function caseRecords(subjects: readonly SubjectRow[], sessionRows: readon
  * the harvest holds is still listed. With `only`, projects outside it are left out.
  */
 export function collectionRecords(
-  projects: readonly ProjectRow[], records: readonly FullCaseRecord[], metadata: ReadonlyMap<string, CollectionMetadata>,
+  projects: readonly ProjectRow[], records: readonly CaseOutline[], metadata: ReadonlyMap<string, CollectionMetadata>,
   only: readonly string[] | null,
 ): CollectionRecord[] {
   return collectionsFromCases(records, [...metadata.values()], { native: projects.map((p) => ({ id: p.ID, name: p.name, description: p.description })), only });

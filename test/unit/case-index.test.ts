@@ -8,7 +8,7 @@ import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
 import { normaliseFilter } from '../../subgraphs/sdk/filter';
 import { lazyRetrieve } from '../../subgraphs/sdk/lazy-retrieve';
 import { PackedStrings } from '../../subgraphs/sdk/packed-strings';
-import type { FullCaseRecord } from '../../subgraphs/sdk/records';
+import type { CaseOutline, FullCaseRecord } from '../../subgraphs/sdk/records';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import { toUnifiedCases } from '../../simulators/synthetic/unified';
@@ -92,6 +92,14 @@ describe('the compact case index', () => {
     expect(index.find('ZZ-missing')).toBe(-1);
     expect(index.find('')).toBe(-1);
     expect(index.studiesOf(index.find('ZZ-no-studies'))).toEqual([]);
+  });
+
+  it('outlines every case as collection statistics read it', () => {
+    const outline = (cases: readonly CaseOutline[]) => plain(cases.map((c) => ({
+      subjectId: c.subjectId, collection: c.collection, diagnosis: c.diagnosis,
+      studies: c.studies.map((study) => ({ modalities: study.modalities, series: study.series.map((s) => ({ modality: s.modality, modalityRaw: s.modalityRaw })) })),
+    })));
+    expect(outline(index.outlines())).toEqual(outline(source));
   });
 
   it('hands out copies: a caller changing a record changes nothing it holds', () => {
