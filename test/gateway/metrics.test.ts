@@ -14,7 +14,7 @@ beforeAll(async () => {
   federation = await startTestFederation([
     { id: 'de-ok', country: 'DE', apiKind: 'eucaim-mediator' },
     { id: 'es-slow', country: 'ES', apiKind: 'eucaim-mediator', timeoutMs: 300 },
-  ], { cache: {} });
+  ], { cache: {}, memoryRelease: {} });
 });
 
 afterAll(async () => {
