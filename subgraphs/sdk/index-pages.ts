@@ -1,6 +1,6 @@
 /**
- * Paging over a harvested index of cases (case-index.ts), sorted by subject id, with keyset cursors (the last subject id seen), so
- * pages stay correct when the index is refreshed between two requests.
+ * Paging over a harvested index of cases (case-index.ts), sorted by subject id, with keyset cursors (the last
+ * subject id seen), so pages stay correct when the index is refreshed between two requests.
  */
 import type { CasePage, PageRequest } from './adapter';
 import { decodeCursor, encodeCursor } from './cursor';

@@ -163,9 +163,11 @@ describe('the cache middleware', () => {
     };
 
     it('past its TTL, within its grace, answers the old answer at once and refreshes it once in the background', async () => {
-      const { cache, upstream, ask } = setupGrace(0.05, 1, [answer(5), answer(6)]);
+      // A TTL long enough that the refreshed answer is still fresh when asked again on a busy machine (at 50 ms, a
+      // stall of the test process made it stale again, and a third call refreshed it).
+      const { cache, upstream, ask } = setupGrace(0.3, 1, [answer(5), answer(6)]);
       expect(await ask()).toEqual(answer(5).data);
-      await sleep(80);
+      await sleep(350);
       // Three callers at once while it is stale: all answered with the old answer, one refresh for them all.
       expect(await Promise.all([ask(), ask(), ask()])).toEqual([answer(5).data, answer(5).data, answer(5).data]);
       expect(upstream).toHaveBeenCalledTimes(2);
