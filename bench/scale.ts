@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gatewayRuntimes, type BaselineSetup, type GatewayRuntime } from './baseline';
 import type { Window } from './gateways/this-gateway';
-import { PRODUCTION_RUNTIME_ENV } from './production-env';
+import { PRODUCTION_NODE_FLAGS, PRODUCTION_RUNTIME_ENV } from './production-env';
 import { startChild, type Child } from './ipc';
 import { loadTarget, query, runLoad, type LoadTarget } from './load';
 import { scaleFederation, type ScaleOptions } from './scale-data';
@@ -263,8 +263,9 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
   const gateway = await startChild<GatewayReady>(`${runtime.label} (scale)`, runtime.module, {
     // The C library's memory settings the production image sets (deploy/Dockerfile, deploy/runtime.env).
     env: { BENCH_CONFIG_FILE: ctx.configFile, BENCH_INSTRUMENT: '1', BENCH_WARM_UP: '1', RATE_LIMIT_PER_MINUTE: '0', ...PRODUCTION_RUNTIME_ENV },
-    // Only to read the live memory after a full collection as well; the gateway never calls gc itself.
-    execArgv: ['--expose-gc'],
+    // --expose-gc only to read the live memory after a full collection as well (the gateway's own idle release
+    // makes its collector apart); and the V8 flags of the production start (package.json start:prod).
+    execArgv: ['--expose-gc', ...PRODUCTION_NODE_FLAGS],
     execPath: runtime.execPath,
     cwd: runtime.cwd,
   });

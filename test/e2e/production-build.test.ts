@@ -1,6 +1,6 @@
 /**
  * The production start, as an operator runs it: `npm run build` compiles to dist/, and the compiled gateway runs
- * on plain Node (`npm run start:prod` is `node dist/gateway/main.js`; here started as a container would start it,
+ * on plain Node (`npm run start:prod` is `node --heap-growing-percent=50 dist/gateway/main.js`; here started as a container would start it,
  * so that SIGTERM reaches the gateway itself) over a federation config whose repositories run elsewhere (the demo's
  * simulators, started by this test: the production start starts none). SIGTERM drains: the gateway turns unready
  * and refuses new connections at once, answers the request still in flight, then exits 0.
@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { delimiter, join, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { PRODUCTION_NODE_FLAGS } from '../../bench/production-env';
 import { loadFederationConfig } from '../../config/federation-config';
 import { demoSimulatorAt, startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
@@ -31,13 +32,16 @@ let demo: RunningDemo | undefined;
 let folder: string | undefined;
 /** The compiled production start, as a container runs it, on the Node 24 that npm scripts get (node_modules/.bin/node). */
 const startProduction = (env: NodeJS.ProcessEnv): ChildProcess =>
-  spawn(join(ROOT, 'node_modules', '.bin', 'node'), ['dist/gateway/main.js'], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawn(join(ROOT, 'node_modules', '.bin', 'node'), [...PRODUCTION_NODE_FLAGS, 'dist/gateway/main.js'], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 beforeAll(async () => {
   await run('npm', ['run', 'build'], { cwd: ROOT, env: { ...process.env, PATH: userPath() } });
   expect(existsSync(join(ROOT, 'dist', 'gateway', 'main.js'))).toBe(true);
   const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  expect(packageJson.scripts['start:prod']).toBe('node dist/gateway/main.js');
+  // The production start gives node V8 flags (bench/production-env.ts says why); the image starts it the same way.
+  expect(packageJson.scripts['start:prod']).toBe(`node ${PRODUCTION_NODE_FLAGS.join(' ')} dist/gateway/main.js`);
+  expect(PRODUCTION_NODE_FLAGS).toEqual(['--heap-growing-percent=50']);
+  expect(readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8')).toContain(`CMD ["/app/node_modules/node/bin/node", ${PRODUCTION_NODE_FLAGS.map((flag) => `"${flag}"`).join(', ')}, "dist/gateway/main.js"]`);
   // The demo federation's repositories, served by simulators of this process: to the gateway, repositories elsewhere.
   demo = await startDemoSimulators(loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS));
   folder = mkdtempSync(join(tmpdir(), 'production-'));
@@ -89,7 +93,8 @@ test('the compiled gateway answers a Europe-wide query on plain Node, without ts
   expect((answer.body.data?.cohort as { total: { subjects: number } }).total.subjects).toBeGreaterThan(1000);
   // Plain Node on the compiled JavaScript: no TypeScript loader in its command line or options.
   const { stdout } = await run('ps', ['-o', 'args=', '-p', String(child!.pid)]);
-  expect(stdout.trim()).toMatch(/node dist\/gateway\/main\.js$/);
+  expect(stdout.trim()).toMatch(/\/node --heap-growing-percent=50 dist\/gateway\/main\.js$/);
+  expect(stdout).not.toMatch(/tsx/);
   expect(readFileSync(`/proc/${child!.pid}/environ`, 'utf8')).not.toMatch(/NODE_OPTIONS=[^\0]*tsx/);
 });
 
