@@ -8,6 +8,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 30000,
+  setupFiles: ['<rootDir>/test/support/jest-env.ts'],
   // Real servers (Orthanc, Chromium) are started per test file; two workers fit the 2-core machines.
   maxWorkers: 2,
 };

@@ -719,7 +719,13 @@ export type RepositoryState =
   /** Answered, but could not evaluate some criteria (see `filtersNotApplied`): its counts are upper bounds. */
   | 'PARTIAL'
   /** Did not answer within its timeout. */
-  | 'TIMED_OUT';
+  | 'TIMED_OUT'
+  /**
+   * Not answered yet: it answers from an index the gateway harvests, and the first harvest after the gateway started
+   * was not done within the wait a call gives it (code REPOSITORY_WARMING). The harvest goes on; retry in a moment
+   * (/readyz lists the repositories still warming).
+   */
+  | 'WARMING';
 
 export type RepositoryStatus = {
   __typename?: 'RepositoryStatus';

@@ -11,7 +11,7 @@ import { collectionsFromCases } from '../sdk/collections';
 import { chunk, mapWithConcurrency } from '../sdk/concurrency';
 import type { RepositoryEntry } from '../sdk/entry';
 import type { NormalizedFilter } from '../sdk/filter';
-import { HarvestedIndex } from '../sdk/harvested-index';
+import { firstHarvestWaitMs, HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
 import { NativeHttp } from '../sdk/native-http';
 import { CaseIndex } from '../sdk/case-index';
@@ -52,7 +52,9 @@ export class DicomWebAdapter implements RepositoryAdapter {
       cancerSiteOfCollection: new Map<string, CancerSite>(entry.collections.map((c) => [c.id, c.cancerSite])),
       collectionRule: options.collectionFrom,
     };
-    this.index = new HarvestedIndex((previous) => this.fetchCases({}, previous), options.indexTtlSeconds * 1000, { large: true });
+    this.index = new HarvestedIndex((previous) => this.fetchCases({}, previous), options.indexTtlSeconds * 1000, {
+      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs) },
+    });
   }
 
   async cohort(filter: NormalizedFilter, _context: unknown, _options: CohortOptions): Promise<CohortRecord> {

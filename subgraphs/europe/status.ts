@@ -28,6 +28,7 @@ export function stateOfCode(code: string | null | undefined): RepositoryStateVal
     case ErrorCode.TIMEOUT: return 'TIMED_OUT';
     case CIRCUIT_OPEN_CODE: return 'CIRCUIT_OPEN';
     case ErrorCode.OVERLOADED: return 'OVERLOADED';
+    case ErrorCode.WARMING: return 'WARMING';
     case ErrorCode.NOT_SUPPORTED: return 'NOT_SUPPORTED';
     default: return 'FAILED';
   }

@@ -23,7 +23,7 @@ import { cursorOffset, decodeCursor, encodeCursor } from '../sdk/cursor';
 import type { RepositoryEntry } from '../sdk/entry';
 import { ErrorCode, RepositoryError } from '../sdk/errors';
 import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
-import { HarvestedIndex } from '../sdk/harvested-index';
+import { firstHarvestWaitMs, HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
 import type { CaseOutline, CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
 import { splitFilter } from '../sdk/report';
@@ -62,7 +62,9 @@ export class NbiaAdapter implements RepositoryAdapter {
     });
     this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint, collections: new Map(entry.collections.map((c) => [c.id, c])) };
     const ttlMs = readNbiaOptions(entry.options).indexTtlSeconds * 1000;
-    this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping), ttlMs, { large: true });
+    this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping), ttlMs, {
+      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs) },
+    });
     // The raw values the pushed-down criteria are expanded to; they change with the data, so the same TTL.
     this.vocabulary = new HarvestedIndex<Vocabulary>(async () => {
       const [modalities, bodyParts, manufacturers] = await Promise.all([

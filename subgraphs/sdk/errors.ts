@@ -26,6 +26,12 @@ export const ErrorCode = {
   /** The gateway did not ask it: its calls at once were all taken and this one waited too long for its turn. */
   OVERLOADED: 'REPOSITORY_OVERLOADED',
   /**
+   * Its adapter answers from a harvested index, and the first harvest (after the gateway started, or after the
+   * index was dropped) was not done within the wait a call gives it: asked again in a moment, it answers. The
+   * harvest goes on; /readyz lists the repositories still warming. Not a repository failure.
+   */
+  WARMING: 'REPOSITORY_WARMING',
+  /**
    * The gateway stopped waiting for this call (its caller went away, or its timeout had already answered), so its
    * native requests were aborted (cancellation.ts). No caller who still waits sees it; not a repository failure.
    */

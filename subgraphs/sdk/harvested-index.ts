@@ -1,5 +1,25 @@
 import { detached } from './cancellation';
 import { yieldToEventLoop } from './concurrency';
+import { ErrorCode, RepositoryError } from './errors';
+
+/**
+ * How long a query waits for a first harvest before it is answered REPOSITORY_WARMING (the harvest goes on): three
+ * quarters of the repository's timeout, so that it is told why rather than timed out (the quarter left covers its
+ * wait for a turn and the way back through the gateway), and at most FIRST_HARVEST_MAX_WAIT_MS, so that a
+ * Europe-wide answer does not wait long for a repository that is only warming up.
+ */
+export const FIRST_HARVEST_MAX_WAIT_MS = 5000;
+
+export function firstHarvestWaitMs(timeoutMs: number): number {
+  return Math.min(Math.floor(timeoutMs * 0.75), FIRST_HARVEST_MAX_WAIT_MS);
+}
+
+export interface HarvestedIndexOptions {
+  /** Harvests in turn with the other large indexes of the process (see the constructor). */
+  large?: boolean;
+  /** A query that must wait for a first harvest waits at most `waitMs`, then gets REPOSITORY_WARMING naming the repository. */
+  firstHarvest?: { repositoryId: string; waitMs: number };
+}
 
 /**
  * A harvested copy of a repository's series-level metadata, for native APIs without counts (DICOMweb has none:
@@ -10,13 +30,14 @@ export class HarvestedIndex<T> {
   private value: T | undefined;
   private harvestedAt = 0;
   private inFlight: Promise<T> | undefined;
+  private harvestStartedAt = 0;
 
   /**
    * `harvest` gets the copy it replaces, so it can refresh incrementally. A `large` index (every case of a
    * repository) harvests in turn with the other large ones of this process, LARGE_HARVESTS_AT_ONCE at a time.
    */
   constructor(
-    private readonly harvest: (previous: T | undefined) => Promise<T>, private readonly ttlMs: number, private readonly options: { large?: boolean } = {},
+    private readonly harvest: (previous: T | undefined) => Promise<T>, private readonly ttlMs: number, private readonly options: HarvestedIndexOptions = {},
   ) {}
 
   /** The index for a query: a query that must wait for the first harvest moves it to the front of the turns. */
@@ -40,7 +61,7 @@ export class HarvestedIndex<T> {
       return stale;
     }
     if (this.options.large) largeHarvests.promote(this);
-    return refresh;
+    return this.options.firstHarvest ? this.waitForFirst(refresh, this.options.firstHarvest) : refresh;
   }
 
   /** The index for a warm-up: harvested in its turn, ahead of nobody. */
@@ -73,7 +94,21 @@ export class HarvestedIndex<T> {
     this.harvestedAt = 0;
   }
 
+  /** The first harvest, or REPOSITORY_WARMING once the wait is over (the harvest goes on for the next query). */
+  private waitForFirst(harvest: Promise<T>, { repositoryId, waitMs }: { repositoryId: string; waitMs: number }): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const warming = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const seconds = ((Date.now() - this.harvestStartedAt) / 1000).toFixed(1);
+        reject(new RepositoryError(ErrorCode.WARMING, repositoryId,
+          `its index is still being harvested (for ${seconds} s), so it cannot answer yet; ask again in a moment`));
+      }, waitMs);
+    });
+    return Promise.race([harvest, warming]).finally(() => clearTimeout(timer));
+  }
+
   private start(): Promise<T> {
+    this.harvestStartedAt = Date.now();
     // Shared by every query that waits for it: no caller going away cancels it (cancellation.ts).
     const harvest = () => this.harvest(this.value);
     const run = detached(() => (this.options.large ? largeHarvests.run(this, harvest) : harvest())).then((value) => {

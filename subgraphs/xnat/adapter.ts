@@ -14,7 +14,7 @@ import type { AdapterEnvironment, CasePage, CohortOptions, PageRequest, Reposito
 import type { RequestContext } from '../sdk/context';
 import type { RepositoryEntry } from '../sdk/entry';
 import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
-import { HarvestedIndex } from '../sdk/harvested-index';
+import { firstHarvestWaitMs, HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
 import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
 import { requireAllApplied } from '../sdk/report';
@@ -46,7 +46,9 @@ export class XnatAdapter implements RepositoryAdapter {
     );
     this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint };
     this.columns = { fields: subjectColumns(this.options).fields, scan: scanColumns(this.options.bodyPartColumn) };
-    this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping, this.options.projects), this.options.indexTtlSeconds * 1000, { large: true });
+    this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping, this.options.projects), this.options.indexTtlSeconds * 1000, {
+      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs) },
+    });
   }
 
   async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {

@@ -57,9 +57,7 @@ export function testConfig(repositories: TestRepository[]): FederationConfig {
 /** `gateway`: further options of the gateway under test (limits, introspection, ...). */
 export async function startTestFederation(repositories: TestRepository[], gatewayOptions: Partial<GatewayOptions> = {}): Promise<TestFederation> {
   const demo: RunningDemo = await startDemoSimulators(testConfig(repositories));
-  // The idle memory release is off unless a test asks for it: in a test process its collection would pause the
-  // simulators and every other server of the process (test/unit/idle-memory-release.test.ts tests it).
-  const gateway = await startGateway({ memoryRelease: false, ...gatewayOptions, config: demo.config, kinds: ADAPTER_KINDS, port: 0 });
+  const gateway = await startGateway({ ...gatewayOptions, config: demo.config, kinds: ADAPTER_KINDS, port: 0 });
   return {
     url: gateway.url,
     config: demo.config,

@@ -29,7 +29,7 @@ function operationText(request: HTTPGraphQLRequest): string | undefined {
   return typeof body?.query === 'string' ? body.query : undefined;
 }
 /** A repository's state in a Europe-wide answer that says it did not answer. */
-const FAILED_STATE = /"state":"(FAILED|TIMED_OUT|CIRCUIT_OPEN|OVERLOADED)"/;
+const FAILED_STATE = /"state":"(FAILED|TIMED_OUT|CIRCUIT_OPEN|OVERLOADED|WARMING)"/;
 /** Errors about the first request's own circumstances, not about the question. */
 const OWN_CIRCUMSTANCES = /"code":"(REPOSITORY_OVERLOADED|REPOSITORY_CALL_CANCELLED|TOO_MANY_CONCURRENT_REQUESTS|OVERLOADED|RATE_LIMITED|GATEWAY_[A-Z_]+)"|"requestDeadline":true/;
 

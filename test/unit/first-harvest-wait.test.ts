@@ -1,0 +1,43 @@
+/**
+ * A query that arrives while a repository's first index harvest is still running (subgraphs/sdk/harvested-index.ts)
+ * waits a bounded time, then is answered REPOSITORY_WARMING naming the repository, not held until it times out;
+ * the harvest goes on and the next query is answered from it.
+ */
+import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
+import { firstHarvestWaitMs, HarvestedIndex } from '../../subgraphs/sdk/harvested-index';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('waits for a first harvest at most its wait, then answers WARMING; the harvest goes on', async () => {
+  let harvests = 0;
+  const index = new HarvestedIndex(async () => {
+    harvests++;
+    await sleep(400);
+    return ['case-1', 'case-2'];
+  }, 60_000, { firstHarvest: { repositoryId: 'xx-slow', waitMs: 100 } });
+  const started = performance.now();
+  const error = await index.get().then(() => null, (e: unknown) => e);
+  const waited = performance.now() - started;
+  expect(error).toBeInstanceOf(RepositoryError);
+  expect((error as RepositoryError).code).toBe(ErrorCode.WARMING);
+  expect((error as RepositoryError).message).toMatch(/^repository "xx-slow": its index is still being harvested \(for 0\.\d s\)/);
+  expect(waited).toBeGreaterThanOrEqual(95);
+  expect(waited).toBeLessThan(350);
+  await sleep(400);
+  expect(await index.get()).toEqual(['case-1', 'case-2']);
+  expect(harvests).toBe(1);
+});
+
+test('a harvest done within the wait answers; a failed one says why, not WARMING', async () => {
+  const quick = new HarvestedIndex(async () => 'ready', 60_000, { firstHarvest: { repositoryId: 'xx-quick', waitMs: 1000 } });
+  expect(await quick.get()).toBe('ready');
+  const failing = new HarvestedIndex(async () => {
+    throw new RepositoryError(ErrorCode.UNAVAILABLE, 'xx-down', 'connection refused');
+  }, 60_000, { firstHarvest: { repositoryId: 'xx-down', waitMs: 1000 } });
+  await expect(failing.get()).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
+});
+
+test('the wait is three quarters of the repository timeout, at most 5 s', () => {
+  expect(firstHarvestWaitMs(1000)).toBe(750);
+  expect(firstHarvestWaitMs(60_000)).toBe(5000);
+});
