@@ -53,7 +53,7 @@ export class DicomWebAdapter implements RepositoryAdapter {
       collectionRule: options.collectionFrom,
     };
     this.index = new HarvestedIndex((previous) => this.fetchCases({}, previous), options.indexTtlSeconds * 1000, {
-      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs) },
+      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs), answered: () => this.http.answered },
     });
   }
 

@@ -63,7 +63,7 @@ export class NbiaAdapter implements RepositoryAdapter {
     this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint, collections: new Map(entry.collections.map((c) => [c.id, c])) };
     const ttlMs = readNbiaOptions(entry.options).indexTtlSeconds * 1000;
     this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping), ttlMs, {
-      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs) },
+      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs), answered: () => this.client.answered },
     });
     // The raw values the pushed-down criteria are expanded to; they change with the data, so the same TTL.
     this.vocabulary = new HarvestedIndex<Vocabulary>(async () => {

@@ -48,6 +48,11 @@ export class NbiaClient {
     this.http = new NativeHttp({ ...options, connections: 8 });
   }
 
+  /** Native answers received so far (NativeHttp.answered). */
+  get answered(): number {
+    return this.http.answered;
+  }
+
   async collectionValues(): Promise<CollectionValueRow[]> {
     return parseCollectionValues(await this.http.getJson('/getCollectionValues'), this.repositoryId);
   }

@@ -17,8 +17,12 @@ export function firstHarvestWaitMs(timeoutMs: number): number {
 export interface HarvestedIndexOptions {
   /** Harvests in turn with the other large indexes of the process (see the constructor). */
   large?: boolean;
-  /** A query that must wait for a first harvest waits at most `waitMs`, then gets REPOSITORY_WARMING naming the repository. */
-  firstHarvest?: { repositoryId: string; waitMs: number };
+  /**
+   * A query that must wait for a first harvest waits at most `waitMs`, then gets REPOSITORY_WARMING naming the
+   * repository, if the repository has answered since the harvest began (`answered`: its native answers so far). A
+   * repository that has not is not warming but silent: the query waits on, and times out as a failure would.
+   */
+  firstHarvest?: { repositoryId: string; waitMs: number; answered: () => number };
 }
 
 /**
@@ -31,6 +35,7 @@ export class HarvestedIndex<T> {
   private harvestedAt = 0;
   private inFlight: Promise<T> | undefined;
   private harvestStartedAt = 0;
+  private answeredAtStart = 0;
 
   /**
    * `harvest` gets the copy it replaces, so it can refresh incrementally. A `large` index (every case of a
@@ -95,10 +100,11 @@ export class HarvestedIndex<T> {
   }
 
   /** The first harvest, or REPOSITORY_WARMING once the wait is over (the harvest goes on for the next query). */
-  private waitForFirst(harvest: Promise<T>, { repositoryId, waitMs }: { repositoryId: string; waitMs: number }): Promise<T> {
+  private waitForFirst(harvest: Promise<T>, { repositoryId, waitMs, answered }: NonNullable<HarvestedIndexOptions['firstHarvest']>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const warming = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        if (answered() === this.answeredAtStart) return;
         const seconds = ((Date.now() - this.harvestStartedAt) / 1000).toFixed(1);
         reject(new RepositoryError(ErrorCode.WARMING, repositoryId,
           `its index is still being harvested (for ${seconds} s), so it cannot answer yet; ask again in a moment`));
@@ -109,6 +115,7 @@ export class HarvestedIndex<T> {
 
   private start(): Promise<T> {
     this.harvestStartedAt = Date.now();
+    this.answeredAtStart = this.options.firstHarvest?.answered() ?? 0;
     // Shared by every query that waits for it: no caller going away cancels it (cancellation.ts).
     const harvest = () => this.harvest(this.value);
     const run = detached(() => (this.options.large ? largeHarvests.run(this, harvest) : harvest())).then((value) => {

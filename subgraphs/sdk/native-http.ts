@@ -61,6 +61,7 @@ export class NativeHttp {
   private readonly authorization?: string;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
+  private answeredCount = 0;
 
   constructor(options: NativeHttpOptions) {
     const url = new URL(options.baseUrl);
@@ -75,6 +76,14 @@ export class NativeHttp {
         ? options.credentials
         : `Basic ${Buffer.from(options.credentials).toString('base64')}`;
     }
+  }
+
+  /**
+   * Native answers received so far (any status): whether the server is answering at all, e.g. while a harvest
+   * runs (harvested-index.ts tells a harvest in progress from a server that does not answer).
+   */
+  get answered(): number {
+    return this.answeredCount;
   }
 
   /** GET and parse JSON. An empty body is returned as null (some APIs answer "no result" that way). */
@@ -146,6 +155,7 @@ export class NativeHttp {
       const type = response.headers['content-type'];
       contentType = (Array.isArray(type) ? type[0] : type) ?? '';
       text = await response.body.text();
+      this.answeredCount++;
     } catch (error) {
       if (signal?.aborted) throw this.cancelled(method, path);
       throw this.transportError(error, method, path);

@@ -47,7 +47,7 @@ export class XnatAdapter implements RepositoryAdapter {
     this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint };
     this.columns = { fields: subjectColumns(this.options).fields, scan: scanColumns(this.options.bodyPartColumn) };
     this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping, this.options.projects), this.options.indexTtlSeconds * 1000, {
-      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs) },
+      large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs), answered: () => this.client.answered },
     });
   }
 

@@ -42,6 +42,11 @@ export class XnatClient {
     this.sessionColumns = sessionScanColumns(xnatOptions.bodyPartColumn);
   }
 
+  /** Native answers received so far (NativeHttp.answered). */
+  get answered(): number {
+    return this.http.answered;
+  }
+
   /** `GET /data/projects`: the projects the account can see, with their default columns. */
   async projects(): Promise<ProjectRow[]> {
     return parseProjects(await this.http.getJson('/data/projects', { limit: '*', format: 'json' }), this.repositoryId);

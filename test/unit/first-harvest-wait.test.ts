@@ -1,7 +1,8 @@
 /**
  * A query that arrives while a repository's first index harvest is still running (subgraphs/sdk/harvested-index.ts)
  * waits a bounded time, then is answered REPOSITORY_WARMING naming the repository, not held until it times out;
- * the harvest goes on and the next query is answered from it.
+ * the harvest goes on and the next query is answered from it. A repository that has not answered since the harvest
+ * began is silent, not warming: the query waits on (and the gateway times it out as the failure it is).
  */
 import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
 import { firstHarvestWaitMs, HarvestedIndex } from '../../subgraphs/sdk/harvested-index';
@@ -10,11 +11,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('waits for a first harvest at most its wait, then answers WARMING; the harvest goes on', async () => {
   let harvests = 0;
+  let answered = 0;
   const index = new HarvestedIndex(async () => {
     harvests++;
+    // The repository answers the harvest's first page at once, and takes its time over the rest.
+    answered++;
     await sleep(400);
     return ['case-1', 'case-2'];
-  }, 60_000, { firstHarvest: { repositoryId: 'xx-slow', waitMs: 100 } });
+  }, 60_000, { firstHarvest: { repositoryId: 'xx-slow', waitMs: 100, answered: () => answered } });
   const started = performance.now();
   const error = await index.get().then(() => null, (e: unknown) => e);
   const waited = performance.now() - started;
@@ -29,12 +33,20 @@ test('waits for a first harvest at most its wait, then answers WARMING; the harv
 });
 
 test('a harvest done within the wait answers; a failed one says why, not WARMING', async () => {
-  const quick = new HarvestedIndex(async () => 'ready', 60_000, { firstHarvest: { repositoryId: 'xx-quick', waitMs: 1000 } });
+  const quick = new HarvestedIndex(async () => 'ready', 60_000, { firstHarvest: { repositoryId: 'xx-quick', waitMs: 1000, answered: () => 0 } });
   expect(await quick.get()).toBe('ready');
   const failing = new HarvestedIndex(async () => {
     throw new RepositoryError(ErrorCode.UNAVAILABLE, 'xx-down', 'connection refused');
-  }, 60_000, { firstHarvest: { repositoryId: 'xx-down', waitMs: 1000 } });
+  }, 60_000, { firstHarvest: { repositoryId: 'xx-down', waitMs: 1000, answered: () => 0 } });
   await expect(failing.get()).rejects.toMatchObject({ code: ErrorCode.UNAVAILABLE });
+});
+
+test('a repository silent since its harvest began is not WARMING: the query waits for the harvest', async () => {
+  const silent = new HarvestedIndex(async () => {
+    await sleep(300);
+    throw new RepositoryError(ErrorCode.TIMEOUT, 'xx-silent', 'native API did not answer GET /data/subjects within 300 ms');
+  }, 60_000, { firstHarvest: { repositoryId: 'xx-silent', waitMs: 50, answered: () => 7 } });
+  await expect(silent.get()).rejects.toMatchObject({ code: ErrorCode.TIMEOUT });
 });
 
 test('the wait is three quarters of the repository timeout, at most 5 s', () => {
