@@ -18,7 +18,10 @@ export interface DemoGateway {
 
 export async function startDemoGateway(options: { port?: number } = {}): Promise<DemoGateway> {
   const demo = await startDemoSimulators(loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS));
-  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: options.port ?? 0 });
+  // Warm, as a load balancer would send it traffic (/readyz): a query racing the first harvests would find
+  // repositories WARMING, which is what test/europe/warming.test.ts checks, not what these tests do.
+  const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: options.port ?? 0, warmUp: true });
+  await gateway.warmedUp;
   return {
     url: gateway.url,
     origin: gateway.origin,
