@@ -67,6 +67,10 @@ describe('npm start (the demo federation)', () => {
   });
 
   it('returns cohort counts from every demo repository for the README query', async () => {
+    // Once warm, as it prints (before, a repository still harvesting may answer REPOSITORY_WARMING).
+    const warmBy = Date.now() + 60_000;
+    while (!/EUCAIM federation gateway warm in [\d.]+ s/.test(output) && Date.now() < warmBy) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(output).toMatch(/EUCAIM federation gateway warm in [\d.]+ s/);
     const config = loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS);
     const { status, body } = await postGraphQL(url.replace('localhost', '127.0.0.1'),
       '{ repositories { id name country apiKind cohort(where: {modalities: [MR]}) { subjects exact } } }');
