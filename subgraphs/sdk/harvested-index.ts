@@ -34,6 +34,8 @@ export class HarvestedIndex<T> {
   private value: T | undefined;
   private harvestedAt = 0;
   private inFlight: Promise<T> | undefined;
+  private askedAt = 0;
+  /** When the harvest in flight got its turn (0 while it waits for one), and the repository's answers by then. */
   private harvestStartedAt = 0;
   private answeredAtStart = 0;
 
@@ -104,20 +106,27 @@ export class HarvestedIndex<T> {
     let timer: NodeJS.Timeout | undefined;
     const warming = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        if (answered() === this.answeredAtStart) return;
-        const seconds = ((Date.now() - this.harvestStartedAt) / 1000).toFixed(1);
-        reject(new RepositoryError(ErrorCode.WARMING, repositoryId,
-          `its index is still being harvested (for ${seconds} s), so it cannot answer yet; ask again in a moment`));
+        const running = this.harvestStartedAt > 0;
+        // Silent since its harvest began: not warming; the call's timeout tells.
+        if (running && answered() === this.answeredAtStart) return;
+        const seconds = ((Date.now() - this.askedAt) / 1000).toFixed(1);
+        reject(new RepositoryError(ErrorCode.WARMING, repositoryId, running
+          ? `its index is still being harvested (for ${seconds} s), so it cannot answer yet; ask again in a moment`
+          : `its index harvest is waiting for its turn after other repositories' (for ${seconds} s), so it cannot answer yet; ask again in a moment`));
       }, waitMs);
     });
     return Promise.race([harvest, warming]).finally(() => clearTimeout(timer));
   }
 
   private start(): Promise<T> {
-    this.harvestStartedAt = Date.now();
-    this.answeredAtStart = this.options.firstHarvest?.answered() ?? 0;
+    this.askedAt = Date.now();
+    this.harvestStartedAt = 0;
     // Shared by every query that waits for it: no caller going away cancels it (cancellation.ts).
-    const harvest = () => this.harvest(this.value);
+    const harvest = () => {
+      this.harvestStartedAt = Date.now();
+      this.answeredAtStart = this.options.firstHarvest?.answered() ?? 0;
+      return this.harvest(this.value);
+    };
     const run = detached(() => (this.options.large ? largeHarvests.run(this, harvest) : harvest())).then((value) => {
       this.value = value;
       this.harvestedAt = Date.now();

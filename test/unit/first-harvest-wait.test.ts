@@ -49,6 +49,19 @@ test('a repository silent since its harvest began is not WARMING: the query wait
   await expect(silent.get()).rejects.toMatchObject({ code: ErrorCode.TIMEOUT });
 });
 
+test('a harvest still waiting for its turn behind other repositories\' is WARMING too, and says so', async () => {
+  const slow = () => new HarvestedIndex(async () => {
+    await sleep(400);
+    return 'other';
+  }, 60_000, { large: true });
+  const others = [slow(), slow(), slow()];
+  const busy = others.map((index) => index.warm());
+  const queued = new HarvestedIndex(async () => 'mine', 60_000, { large: true, firstHarvest: { repositoryId: 'xx-queued', waitMs: 100, answered: () => 0 } });
+  await expect(queued.get()).rejects.toThrow(/^repository "xx-queued": its index harvest is waiting for its turn after other repositories' \(for 0\.\d s\)/);
+  await Promise.all(busy);
+  expect(await queued.get()).toBe('mine');
+});
+
 test('the wait is three quarters of the repository timeout, at most 5 s', () => {
   expect(firstHarvestWaitMs(1000)).toBe(750);
   expect(firstHarvestWaitMs(60_000)).toBe(5000);
