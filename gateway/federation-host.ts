@@ -34,6 +34,9 @@ export class FederationHost {
   private readonly retiring = new Set<NodeJS.Timeout>();
   private readonly retired: Federation[] = [];
   private readonly followers: ReloadFollower[] = [];
+  private closed = false;
+  /** A reloaded federation being warmed before its swap: the host's close closes it too (it would serve nobody). */
+  private warming: Federation | undefined;
   /**
    * Warms a reloaded federation's adapters before it is swapped in (the gateway sets it when it warms up at start):
    * the old federation serves, warm, meanwhile, so a config edit never makes the next queries wait for harvests.
@@ -96,7 +99,16 @@ export class FederationHost {
       const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
       return { ok: false, generation: this.generationNumber, problems };
     }
-    if (this.warmBeforeSwap) await this.warmBeforeSwap(next);
+    this.warming = next;
+    try {
+      if (this.warmBeforeSwap) await this.warmBeforeSwap(next);
+    } finally {
+      if (this.warming === next) this.warming = undefined;
+    }
+    if (this.closed) {
+      // The host closed while it warmed (and closed it then, harvests and all): it never serves.
+      return { ok: false, generation: this.generationNumber, problems: ['the gateway closed before the reloaded config could serve'] };
+    }
     const previous = this.federation;
     this.federation = next;
     this.generationNumber++;
@@ -117,9 +129,12 @@ export class FederationHost {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.watcher?.close();
     for (const timer of this.retiring) clearTimeout(timer);
-    await Promise.all([this.federation, ...this.retired].map((f) => f.close()));
+    const warming = this.warming;
+    this.warming = undefined;
+    await Promise.all([this.federation, ...this.retired, ...(warming ? [warming] : [])].map((f) => f.close()));
   }
 
   private async reloadFromFile(path: string, log: (line: string) => void): Promise<void> {

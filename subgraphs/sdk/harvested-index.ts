@@ -35,6 +35,7 @@ export class HarvestedIndex<T> {
   private harvestedAt = 0;
   private inFlight: Promise<T> | undefined;
   private askedAt = 0;
+  private closed = false;
   /** When the harvest in flight got its turn (0 while it waits for one), and the repository's answers by then. */
   private harvestStartedAt = 0;
   private answeredAtStart = 0;
@@ -89,9 +90,11 @@ export class HarvestedIndex<T> {
 
   /**
    * For the adapter's close: a harvest still waiting for its turn among the large ones gives its turn up (a
-   * retired federation's adapter would otherwise harvest for nobody, ahead of the federation being served).
+   * retired federation's adapter would otherwise harvest for nobody, ahead of the federation being served), and
+   * none starts afterwards.
    */
   close(): void {
+    this.closed = true;
     largeHarvests.drop(this);
   }
 
@@ -119,6 +122,12 @@ export class HarvestedIndex<T> {
   }
 
   private start(): Promise<T> {
+    if (this.closed) {
+      // A closed adapter's index answers from the copy it has (a stale one included) and never harvests again.
+      const refused = Promise.reject<T>(new Error('the adapter was closed: its index is not harvested again'));
+      refused.catch(() => undefined);
+      return refused;
+    }
     this.askedAt = Date.now();
     this.harvestStartedAt = 0;
     // Shared by every query that waits for it: no caller going away cancels it (cancellation.ts).

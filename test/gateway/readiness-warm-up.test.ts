@@ -6,6 +6,7 @@
  */
 import { request } from 'undici';
 import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
+import type { Federation } from '../../gateway/federation';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { testConfig } from '../support/federation';
@@ -111,4 +112,29 @@ test('a reload keeps the adapters of unchanged repositories, warm: only the chan
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ repository(id: "cz-xnat") { cohort { subjects } } }' }),
   });
   expect(((await response.body.json()) as { data: { repository: { cohort: { subjects: number } } } }).data.repository.cohort.subjects).toBeGreaterThan(0);
+});
+
+test('a gateway closed while a reloaded config warms closes that config\'s new adapters too, and the reload says it never served', async () => {
+  demo.simulators.forEach((simulator) => Object.keys(simulator.faults).forEach((key) => delete simulator.faults[key as keyof typeof simulator.faults]));
+  const own = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, warmUp: true });
+  await own.warmedUp;
+  // The changed repository's harvest takes seconds: the gateway closes during its warm-up.
+  demo.simulators.get('cz-xnat')!.faults.latencyMs = 3000;
+  const warming = new Promise<Federation>((resolve) => {
+    const warmBeforeSwap = own.host.warmBeforeSwap!;
+    own.host.warmBeforeSwap = (next) => {
+      resolve(next);
+      return warmBeforeSwap(next);
+    };
+  });
+  const config = own.host.current.config;
+  const reload = own.host.reload({ ...config, repositories: config.repositories.map((r) => (r.id === 'cz-xnat' ? { ...r, timeoutMs: r.timeoutMs + 1 } : r)) });
+  const next = await warming;
+  const fresh = next.adapters.get('cz-xnat')!;
+  expect(fresh).not.toBe(own.host.current.adapters.get('cz-xnat'));
+  const freshClose = jest.spyOn(fresh, 'close');
+  await own.close();
+  expect(freshClose).toHaveBeenCalledTimes(1);
+  expect(await reload).toMatchObject({ ok: false, problems: ['the gateway closed before the reloaded config could serve'] });
+  delete demo.simulators.get('cz-xnat')!.faults.latencyMs;
 });

@@ -66,3 +66,14 @@ test('the wait is three quarters of the repository timeout, at most 5 s', () => 
   expect(firstHarvestWaitMs(1000)).toBe(750);
   expect(firstHarvestWaitMs(60_000)).toBe(5000);
 });
+
+test('a closed index never harvests again: it answers from the copy it has, stale or not, and refuses a harvest', async () => {
+  let harvests = 0;
+  const index = new HarvestedIndex(async () => ++harvests, 0);
+  expect(await index.get()).toBe(1);
+  index.close();
+  // Stale at once (ttl 0): an open index would harvest again here.
+  expect(await index.get()).toBe(1);
+  await expect(index.refresh()).rejects.toThrow('the adapter was closed: its index is not harvested again');
+  expect(harvests).toBe(1);
+});
