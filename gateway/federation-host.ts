@@ -99,16 +99,20 @@ export class FederationHost {
       const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
       return { ok: false, generation: this.generationNumber, problems };
     }
+    const neverServed: ReloadOutcome = { ok: false, generation: this.generationNumber, problems: ['the gateway closed before the reloaded config could serve'] };
+    if (this.closed) {
+      // Closed while the config was prepared: the new generation is closed here, before it harvests.
+      await next.close().catch(() => undefined);
+      return neverServed;
+    }
     this.warming = next;
     try {
       if (this.warmBeforeSwap) await this.warmBeforeSwap(next);
     } finally {
       if (this.warming === next) this.warming = undefined;
     }
-    if (this.closed) {
-      // The host closed while it warmed (and closed it then, harvests and all): it never serves.
-      return { ok: false, generation: this.generationNumber, problems: ['the gateway closed before the reloaded config could serve'] };
-    }
+    // Closed while it warmed: close() took it from `warming` and closed it, harvests and all. It never serves.
+    if (this.closed) return neverServed;
     const previous = this.federation;
     this.federation = next;
     this.generationNumber++;

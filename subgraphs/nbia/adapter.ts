@@ -196,13 +196,15 @@ export class NbiaAdapter implements RepositoryAdapter {
     });
   }
 
-  /** The index, harvested again once if it lacks a subject the native search named and is not brand new. */
+  /**
+   * The index, harvested again once if it lacks a subject the native search named and is not brand new. The caller
+   * waits for the new copy; other queries go on answering from the old one meanwhile.
+   */
   private async indexHolding(subjectIds: readonly string[]): Promise<NbiaIndex> {
     const index = await this.index.get();
     const missing = subjectIds.some((id) => index.cases.find(id) < 0);
     if (!missing || Date.now() - index.harvestedAt < MIN_REFRESH_AGE_MS) return index;
-    this.index.invalidate();
-    return this.index.get();
+    return this.index.refresh();
   }
 }
 

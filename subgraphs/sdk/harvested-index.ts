@@ -56,7 +56,7 @@ export class HarvestedIndex<T> {
       // repositories of the same Europe-wide question are sent their native requests first, so that this work
       // overlaps their network latency instead of delaying it (scale bench: the slowest repository's first native
       // request went out 27.6 ms after its call began, 5.7 ms with this turn).
-      // Read before the turn: a query may invalidate the index meanwhile (XNAT, NBIA after a miss).
+      // Read before the turn: a refresh may replace the index meanwhile.
       const value = this.value as T;
       if (this.options.large) await yieldToEventLoop();
       return value;
@@ -83,9 +83,11 @@ export class HarvestedIndex<T> {
     return this.value !== undefined;
   }
 
-  /** Harvests now (joining one in flight) and waits for the new copy. */
+  /** Harvests now (joining one in flight) and waits for the new copy: a caller waits, so it goes first in the turns. */
   refresh(): Promise<T> {
-    return this.inFlight ?? this.start();
+    const run = this.inFlight ?? this.start();
+    if (this.options.large) largeHarvests.promote(this);
+    return run;
   }
 
   /**
@@ -98,25 +100,25 @@ export class HarvestedIndex<T> {
     largeHarvests.drop(this);
   }
 
-  /** Drops the copy so the next query harvests again. */
-  invalidate(): void {
-    this.value = undefined;
-    this.harvestedAt = 0;
-  }
-
   /** The first harvest, or REPOSITORY_WARMING once the wait is over (the harvest goes on for the next query). */
   private waitForFirst(harvest: Promise<T>, { repositoryId, waitMs, answered }: NonNullable<HarvestedIndexOptions['firstHarvest']>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const warming = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      const check = () => {
         const running = this.harvestStartedAt > 0;
-        // Silent since its harvest began: not warming; the call's timeout tells.
-        if (running && answered() === this.answeredAtStart) return;
+        if (running && answered() === this.answeredAtStart) {
+          // Silent since its harvest got its turn: not warming, once the harvest has had the whole wait (the call's
+          // timeout then tells); a harvest that got its turn late gets the rest of the wait first.
+          const left = waitMs - (Date.now() - this.harvestStartedAt);
+          if (left > 0) timer = setTimeout(check, left);
+          return;
+        }
         const seconds = ((Date.now() - this.askedAt) / 1000).toFixed(1);
         reject(new RepositoryError(ErrorCode.WARMING, repositoryId, running
           ? `its index is still being harvested (for ${seconds} s), so it cannot answer yet; ask again in a moment`
           : `its index harvest is waiting for its turn after other repositories' (for ${seconds} s), so it cannot answer yet; ask again in a moment`));
-      }, waitMs);
+      };
+      timer = setTimeout(check, waitMs);
     });
     return Promise.race([harvest, warming]).finally(() => clearTimeout(timer));
   }

@@ -70,10 +70,8 @@ export class XnatAdapter implements RepositoryAdapter {
   async loadStudies(cases: readonly CaseRecord[], _context: RequestContext): Promise<StudyRecord[][]> {
     let index = await this.index.get();
     const missing = cases.some((c) => index.cases.find(c.subjectId) < 0);
-    if (missing && Date.now() - index.harvestedAt >= MIN_REFRESH_AGE_MS) {
-      this.index.invalidate();
-      index = await this.index.get();
-    }
+    // Harvested again for this caller; other queries go on answering from the old copy meanwhile.
+    if (missing && Date.now() - index.harvestedAt >= MIN_REFRESH_AGE_MS) index = await this.index.refresh();
     // A subject XNAT no longer lists has no studies to show.
     return cases.map((c) => {
       const at = index.cases.find(c.subjectId);

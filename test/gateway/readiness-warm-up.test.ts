@@ -6,6 +6,7 @@
  */
 import { request } from 'undici';
 import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
+import * as federationModule from '../../gateway/federation';
 import type { Federation } from '../../gateway/federation';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
@@ -137,4 +138,37 @@ test('a gateway closed while a reloaded config warms closes that config\'s new a
   expect(freshClose).toHaveBeenCalledTimes(1);
   expect(await reload).toMatchObject({ ok: false, problems: ['the gateway closed before the reloaded config could serve'] });
   delete demo.simulators.get('cz-xnat')!.faults.latencyMs;
+});
+
+test('a gateway closed while a reloaded config is being prepared closes the federation built from it, before it harvests', async () => {
+  let prepared!: () => void;
+  const preparing = new Promise<void>((resolve) => (prepared = resolve));
+  const own = await startGateway({
+    config: demo.config, kinds: ADAPTER_KINDS, port: 0, warmUp: true,
+    // The demo's prepare starts simulators; this one waits for the test.
+    prepareConfig: async (config) => {
+      await preparing;
+      return config;
+    },
+  });
+  await own.warmedUp;
+  const built: Federation[] = [];
+  const originalBuild = federationModule.buildFederation;
+  const build = jest.spyOn(federationModule, 'buildFederation').mockImplementation((...args) => {
+    const federation = originalBuild(...args);
+    built.push(federation);
+    jest.spyOn(federation, 'close');
+    return federation;
+  });
+  try {
+    const config = own.host.current.config;
+    const reload = own.host.reload({ ...config, repositories: config.repositories.map((r) => (r.id === 'cz-xnat' ? { ...r, timeoutMs: r.timeoutMs + 1 } : r)) });
+    await own.close();
+    prepared();
+    expect(await reload).toMatchObject({ ok: false, problems: ['the gateway closed before the reloaded config could serve'] });
+    expect(built).toHaveLength(1);
+    expect(built[0].close).toHaveBeenCalledTimes(1);
+  } finally {
+    build.mockRestore();
+  }
 });

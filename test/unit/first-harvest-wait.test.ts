@@ -62,6 +62,25 @@ test('a harvest still waiting for its turn behind other repositories\' is WARMIN
   expect(await queued.get()).toBe('mine');
 });
 
+test('a harvest that got its turn late gets the rest of the wait before it is judged silent', async () => {
+  const busy = [0, 1, 2].map(() => new HarvestedIndex(async () => {
+    await sleep(150);
+    return 'other';
+  }, 60_000, { large: true }).warm());
+  let answered = 0;
+  // Its turn comes at about 150 ms; its repository answers 150 ms into it; the harvest takes 450 ms in all.
+  const late = new HarvestedIndex(async () => {
+    await sleep(150);
+    answered++;
+    await sleep(300);
+    return 'mine';
+  }, 60_000, { large: true, firstHarvest: { repositoryId: 'xx-late', waitMs: 200, answered: () => answered } });
+  const started = performance.now();
+  await expect(late.get()).rejects.toMatchObject({ code: ErrorCode.WARMING });
+  expect(performance.now() - started).toBeLessThan(550);
+  await Promise.all(busy);
+});
+
 test('the wait is three quarters of the repository timeout, at most 5 s', () => {
   expect(firstHarvestWaitMs(1000)).toBe(750);
   expect(firstHarvestWaitMs(60_000)).toBe(5000);
