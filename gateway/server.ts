@@ -138,7 +138,7 @@ export interface GatewayOptions {
   /** Prometheus metrics on GET /metrics; false turns them off. Default: on, unless METRICS=off. */
   metrics?: boolean;
   /**
-   * Memory given back to the system once no GraphQL request has run for a while after the memory grew
+   * Memory given back to the system once no request has run for a while after the memory grew
    * (runtime/idle-memory-release.ts); false turns it off. Default: on, unless MEMORY_RELEASE=off.
    */
   memoryRelease?: Partial<IdleMemoryReleaseOptions> | false;
@@ -429,17 +429,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (!res.writableEnded) writeErrorAnswer(res, 500, 'internal gateway error', { code: 'INTERNAL_SERVER_ERROR' });
   });
   const server: Server = createServer((req, res) => {
+    // No idle memory release while any request runs (a health probe's included): its collection pauses the process.
+    memoryRelease?.begin();
+    res.once('close', () => memoryRelease?.end());
     const graphql = req.url?.split('?')[0] === GRAPHQL_PATH && req.method !== 'OPTIONS';
     if (!graphql) {
       void handleSafely(req, res);
       return;
     }
     inFlight++;
-    memoryRelease?.begin();
-    res.once('close', () => {
-      inFlight--;
-      memoryRelease?.end();
-    });
+    res.once('close', () => inFlight--);
     if (draining) res.setHeader('connection', 'close');
     void inServerSpan(req, res, () => handleSafely(req, res));
   });

@@ -17,7 +17,7 @@ import { runInNewContext } from 'node:vm';
 type Collect = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
 export interface IdleMemoryReleaseOptions {
-  /** Quiet time (no GraphQL request running) before a release. */
+  /** Quiet time (no request running) before a release. */
   idleMs: number;
   /** Growth of the resident memory since the last release (or the start) that is worth a release. */
   minGrowthBytes: number;

@@ -95,7 +95,7 @@ export class GatewayMetrics {
     if (memoryRelease) {
       counterOf(registry, 'eucaim_memory_releases_total', 'Memory-reducing collections run once the gateway was quiet after its memory grew', [],
         () => [[{}, memoryRelease().releases]]);
-      counterOf(registry, 'eucaim_memory_release_seconds_total', 'Time those collections took (no GraphQL request was running)', [],
+      counterOf(registry, 'eucaim_memory_release_seconds_total', 'Time those collections took (no request was running)', [],
         () => [[{}, memoryRelease().seconds]]);
       counterOf(registry, 'eucaim_memory_released_bytes_total', 'Resident memory they gave back to the system', [],
         () => [[{}, memoryRelease().bytesReleased]]);
