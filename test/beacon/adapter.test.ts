@@ -11,7 +11,7 @@ import type { CaseFilter, FacetCount, FilterCriterion } from '../../schema/gener
 import { startBeaconSimulator, type BeaconSimulatorOptions, type RunningBeaconSimulator } from '../../simulators/beacon';
 import { startSimulator } from '../../simulators/http-server';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { BeaconAdapter, beaconKind } from '../../subgraphs/beacon';
 import { criteriaOf, normaliseFilter } from '../../subgraphs/sdk/filter';
 import type { FullCaseRecord } from '../../subgraphs/sdk/records';

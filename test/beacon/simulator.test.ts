@@ -8,7 +8,7 @@
  */
 import { startBeaconSimulator, type BeaconSimulatorOptions, type RunningBeaconSimulator } from '../../simulators/beacon';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import type { FullCaseRecord } from '../../subgraphs/sdk/records';
 import { beaconData, truthOf } from './support';
 

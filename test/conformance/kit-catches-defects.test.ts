@@ -3,7 +3,7 @@
  */
 import { runConformance } from '../../conformance/run';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import type { AdapterKind, RepositoryAdapter } from '../../subgraphs/sdk/adapter';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import { CaseIndex } from '../../subgraphs/sdk/case-index';

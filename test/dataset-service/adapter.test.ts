@@ -4,7 +4,7 @@
  */
 import { startDatasetServiceSimulator } from '../../simulators/dataset-service';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { datasetServiceKind } from '../../subgraphs/dataset-service';
 import type { RepositoryAdapter } from '../../subgraphs/sdk/adapter';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';

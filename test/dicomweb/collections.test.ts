@@ -7,7 +7,7 @@ import type { CaseFilter } from '../../schema/generated/graphql';
 import { startQidoSimulator } from '../../simulators/dicomweb';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { dicomwebKind } from '../../subgraphs/dicomweb';
 import type { RepositoryAdapter } from '../../subgraphs/sdk/adapter';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';

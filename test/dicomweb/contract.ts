@@ -12,7 +12,7 @@ import { dicomwebKind } from '../../subgraphs/dicomweb';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 
 export interface QidoServer {
   dicomWebRoot: string;

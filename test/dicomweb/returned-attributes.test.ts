@@ -8,7 +8,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { startQidoSimulator, type RunningQidoSimulator } from '../../simulators/dicomweb';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { dicomwebKind } from '../../subgraphs/dicomweb';
 import type { RepositoryAdapter } from '../../subgraphs/sdk/adapter';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';

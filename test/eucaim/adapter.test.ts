@@ -8,7 +8,7 @@ import type { CaseFilter, FilterCriterion } from '../../schema/generated/graphql
 import { startEucaimMediatorSimulator, type RunningEucaimMediator } from '../../simulators/eucaim';
 import { startSimulator } from '../../simulators/http-server';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { EucaimMediatorAdapter, eucaimMediatorKind } from '../../subgraphs/eucaim';
 import { ErrorCode, RepositoryError, type ErrorCodeValue } from '../../subgraphs/sdk/errors';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';

@@ -5,7 +5,7 @@
  */
 import { startEucaimMediatorSimulator, type RunningEucaimMediator } from '../../simulators/eucaim';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import type { NormalizedFilter } from '../../subgraphs/sdk/filter';
 import { nodeData } from './support';

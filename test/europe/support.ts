@@ -9,7 +9,7 @@ import { startGateway, type RunningGateway } from '../../gateway/server';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { demoDataFor } from '../../simulators/demo-data';
 import type { RunningNativeSimulator } from '../../simulators/registry';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import type { SimulatedRepositoryEntry } from '../../subgraphs/sdk/entry';
 import { matchCase } from '../../subgraphs/sdk/evaluate';

@@ -9,7 +9,7 @@
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { demoDataFor } from '../../simulators/demo-data';
 import { SIMULATED_KINDS } from '../../simulators/registry';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import type { FacetName } from '../../subgraphs/sdk/facets';
 import { criteriaOf, normaliseFilter } from '../../subgraphs/sdk/filter';

@@ -9,7 +9,7 @@ import { startFhirSimulator, type RunningFhirSimulator } from '../../simulators/
 import { startSimulator } from '../../simulators/http-server';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { FhirAdapter, fhirKind } from '../../subgraphs/fhir';
 import { encodeCursor } from '../../subgraphs/sdk/cursor';
 import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';

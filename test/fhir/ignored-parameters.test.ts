@@ -9,7 +9,7 @@
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { startFhirSimulator, type FhirQuirks } from '../../simulators/fhir';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { FhirAdapter } from '../../subgraphs/fhir';
 import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../../subgraphs/sdk/filter';

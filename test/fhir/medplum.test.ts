@@ -8,7 +8,7 @@
 import { renderReport, runConformance, type CheckResult } from '../../conformance/run';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { FhirAdapter, fhirKind } from '../../subgraphs/fhir';
 import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf, type NormalizedFilter } from '../../subgraphs/sdk/filter';

@@ -7,7 +7,7 @@
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { startFhirSimulator, type RunningFhirSimulator } from '../../simulators/fhir';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { FhirAdapter } from '../../subgraphs/fhir';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf } from '../../subgraphs/sdk/filter';

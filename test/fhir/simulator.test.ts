@@ -10,7 +10,7 @@
 import { normaliseBodyPart } from '../../schema/codes/body-part';
 import { startFhirSimulator, type RunningFhirSimulator } from '../../simulators/fhir';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { completedYears } from '../../subgraphs/fhir/mapping';
 import { fhirTestData } from './support';
 

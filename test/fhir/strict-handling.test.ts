@@ -8,7 +8,7 @@
 import { startFhirSimulator, type FhirQuirks, type RunningFhirSimulator } from '../../simulators/fhir';
 import { startSimulator, type RunningSimulator } from '../../simulators/http-server';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { FhirAdapter } from '../../subgraphs/fhir';
 import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf } from '../../subgraphs/sdk/filter';

@@ -8,7 +8,7 @@ import type { CaseFilter, FilterCriterion } from '../../schema/generated/graphql
 import { gdcPathology } from '../../simulators/gdc';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { BODY_PART_REASON, MANUFACTURER_REASON } from '../../subgraphs/gdc/plan';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';

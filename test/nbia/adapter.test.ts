@@ -8,7 +8,7 @@ import { graphql } from 'graphql';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { startNbiaSimulator, type RunningNbiaSimulator } from '../../simulators/nbia';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { NbiaAdapter, nbiaKind } from '../../subgraphs/nbia';
 import { YEAR_NOT_AVAILABLE } from '../../subgraphs/nbia/adapter';
 import { encodeCursor } from '../../subgraphs/sdk/cursor';

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { request } from 'undici';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { demoDataFor } from '../../simulators/demo-data';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import type { RequestContext } from '../../subgraphs/sdk/context';
 import type { SimulatedRepositoryEntry } from '../../subgraphs/sdk/entry';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';

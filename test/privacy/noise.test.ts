@@ -11,7 +11,7 @@ import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { demoDataFor } from '../../simulators/demo-data';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import type { RequestContext } from '../../subgraphs/sdk/context';
 import type { SimulatedRepositoryEntry } from '../../subgraphs/sdk/entry';

@@ -5,7 +5,7 @@
 import { execute, parse } from 'graphql';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { demoDataFor } from '../../simulators/demo-data';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import type { RequestContext } from '../../subgraphs/sdk/context';
 import type { RepositoryEntry, SimulatedRepositoryEntry } from '../../subgraphs/sdk/entry';

@@ -11,7 +11,7 @@ import { PackedStrings } from '../../subgraphs/sdk/packed-strings';
 import type { CaseOutline, FullCaseRecord } from '../../subgraphs/sdk/records';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { generateRepositoryData } from '../../simulators/synthetic/generate';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 
 const REPO = 'xx-index';
 const withUrl = lazyRetrieve('DICOMWEB_WADO_RS', (series, root, study) => `${root}/studies/${study}/series/${series.uid}`);

@@ -7,7 +7,7 @@ import { graphql } from 'graphql';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { startSimulator, type RunningSimulator } from '../../simulators/http-server';
 import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
-import { toUnifiedCases } from '../../simulators/synthetic/unified';
+import { toUnifiedCases } from '../support/ground-truth';
 import { startXnatSimulator, type RunningXnatSimulator } from '../../simulators/xnat';
 import { encodeCursor } from '../../subgraphs/sdk/cursor';
 import { cohortOf, matchCase } from '../../subgraphs/sdk/evaluate';

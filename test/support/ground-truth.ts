@@ -1,13 +1,14 @@
 /**
  * The synthetic ground truth in unified form: what a perfect adapter would return. Tests compare adapters'
- * answers, fetched through their native protocols, with counts computed from this.
+ * answers, fetched through their native protocols, with counts computed from this. It lives with the tests, not
+ * with the simulators: it is the tests' expectation, in the SDK's record type, and no simulator serves from it.
  */
 import { normaliseBodyPart } from '../../schema/codes/body-part';
 import { cancerSiteFromCode } from '../../schema/codes/cancer-site';
 import { normaliseModality } from '../../schema/codes/modality';
 import { normaliseSex } from '../../schema/codes/sex';
 import type { FullCaseRecord } from '../../subgraphs/sdk/records';
-import type { SyntheticRepositoryData } from './model';
+import type { SyntheticRepositoryData } from '../../simulators/synthetic/model';
 
 export function toUnifiedCases(data: SyntheticRepositoryData): FullCaseRecord[] {
   return data.cases.map((c) => ({
