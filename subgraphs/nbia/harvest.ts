@@ -10,7 +10,6 @@ import { CaseIndex } from '../sdk/case-index';
 import type { NbiaClient } from './client';
 import { doiOf, splitHarvest, type MappingContext } from './mapping';
 import { itemsByKey, mapKeysInSlices } from '../sdk/concurrency';
-import { sortBySubject } from '../sdk/index-pages';
 
 export interface HarvestedCollection {
   id: string;
@@ -49,9 +48,10 @@ export async function harvestIndex(client: NbiaClient, context: MappingContext):
   const patientsOf = itemsByKey(parts.flatMap((p) => p.patients), (row) => row.PatientID);
   const ids = [...new Set([...studiesOf.keys(), ...seriesOf.keys()])];
   const rowsOf = <T>(byId: ReadonlyMap<string, T[]>, slice: ReadonlySet<string>) => [...slice].flatMap((id) => byId.get(id) ?? []);
-  const records = sortBySubject(await mapKeysInSlices(ids, PATIENTS_PER_SLICE, (slice) => splitHarvest(
+  // In any order: the case index sorts them by subject id.
+  const records = await mapKeysInSlices(ids, PATIENTS_PER_SLICE, (slice) => splitHarvest(
     rowsOf(studiesOf, slice), rowsOf(seriesOf, slice), rowsOf(patientsOf, slice), context,
-  ).records));
+  ).records);
   return {
     cases: CaseIndex.from(records),
     collections: collections.map(({ Collection }, i) => ({

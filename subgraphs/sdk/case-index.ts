@@ -16,6 +16,7 @@ import type { BodyPart, Modality, RetrieveReference } from '../../schema/generat
 import { clinicalMatches, CohortTally, hasImageCriteria, seriesMatches } from './evaluate';
 import type { NormalizedFilter } from './filter';
 import { lazyRetrieveParts, type LazySeriesMaker, type SeriesFields } from './lazy-retrieve';
+import { sortBySubject } from './index-pages';
 import { PackedStrings } from './packed-strings';
 import type { CaseOutline, CaseRecord, CohortRecord, FullCaseRecord, SeriesRecord, StudyRecord } from './records';
 import type { FilterReport } from './report';
@@ -50,6 +51,8 @@ class Dictionary<T> {
   }
 }
 
+type NumberKind = 'none' | 'whole' | 'any';
+
 /** Strings of a dictionary keyed by themselves (null apart from every string). */
 function stringKey(value: string | null | undefined): string {
   return value === null || value === undefined ? '\u0000' : `=${value}`;
@@ -64,12 +67,12 @@ class NullableNumbers {
   private readonly any?: Float64Array;
 
   /** What a column holding `values` needs (see NullableNumbers); fold over the values, starting from 'none'. */
-  static widen(kind: 'none' | 'whole' | 'any', value: number | null | undefined): 'none' | 'whole' | 'any' {
+  static widen(kind: NumberKind, value: number | null | undefined): NumberKind {
     if (value === null || value === undefined || kind === 'any') return kind;
     return Number.isInteger(value) && value >= 0 && value <= 0x7fffffff ? 'whole' : 'any';
   }
 
-  constructor(length: number, kind: 'none' | 'whole' | 'any') {
+  constructor(length: number, kind: NumberKind) {
     // -1 and NaN stand for null.
     if (kind === 'whole') this.whole = new Int32Array(length).fill(-1);
     if (kind === 'any') this.any = new Float64Array(length).fill(NaN);
@@ -87,8 +90,6 @@ class NullableNumbers {
     return null;
   }
 }
-
-type NumberKind = 'none' | 'whole' | 'any';
 
 export class CaseIndex {
   /** Each case without its studies, sorted by subject id (code-unit order, the order cursors rely on). */
@@ -124,9 +125,9 @@ export class CaseIndex {
   private readonly kinds = new Dictionary<SeriesKind>();
   private readonly retrieveStrings = new PackedStrings();
 
-  /** Builds the index of `records` (sorted by subject id here when they are not). */
+  /** Builds the index of `records`, sorted here by subject id (harvests need not sort them). */
   static from(records: readonly FullCaseRecord[]): CaseIndex {
-    return new CaseIndex(isSortedBySubject(records) ? records : [...records].sort(bySubject));
+    return new CaseIndex(sortBySubject([...records]));
   }
 
   private constructor(records: readonly FullCaseRecord[]) {
@@ -240,11 +241,6 @@ export class CaseIndex {
     return { ...this.heads[at], studies: this.studiesOf(at) };
   }
 
-  /** Every case with its studies, built now (tests; a query reads outlines or a page of records). */
-  records(): FullCaseRecord[] {
-    return this.heads.map((_, at) => this.record(at));
-  }
-
   /**
    * Every case as collection statistics read it, without UIDs or retrieve references (a repository of 20,000 cases
    * and 250,000 series: 2-9 ms, where building every record takes 250-300 ms).
@@ -264,7 +260,7 @@ export class CaseIndex {
 
   /** Position of the case with this subject id, or -1. */
   find(subjectId: string): number {
-    const at = this.firstAfterOrAt(subjectId, 0, this.heads.length, (i) => this.heads[i].subjectId);
+    const at = firstInOrder(this.heads.length, (i) => this.heads[i].subjectId >= subjectId);
     return at < this.heads.length && this.heads[at].subjectId === subjectId ? at : -1;
   }
 
@@ -299,8 +295,8 @@ export class CaseIndex {
         begun = true;
         tally.addStudy();
         for (let s = first; s < end; s++) {
-          const kind = kinds[this.seriesKinds[s]];
           if (selected && !selected[this.seriesKinds[s]]) continue;
+          const kind = kinds[this.seriesKinds[s]];
           tally.addSeries(kind.modalityFacet, kind.bodyPart, kind.vendor, this.seriesInstanceCounts.get(s));
         }
       }
@@ -313,14 +309,7 @@ export class CaseIndex {
 
   /** Position of the first of `positions` (cases in subject order) whose subject id is after `key`. */
   firstAfter(positions: readonly number[], key: string): number {
-    let low = 0;
-    let high = positions.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.heads[positions[mid]].subjectId <= key) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return firstInOrder(positions.length, (i) => this.heads[positions[i]].subjectId > key);
   }
 
   /**
@@ -395,15 +384,6 @@ export class CaseIndex {
     return false;
   }
 
-  private firstAfterOrAt(key: string, low: number, high: number, keyAt: (i: number) => string): number {
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (keyAt(mid) < key) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
   private text(value: string | null | undefined): number {
     return this.texts.positionOf(stringKey(value), () => value ?? null);
   }
@@ -426,11 +406,14 @@ export class CaseIndex {
   }
 }
 
-function bySubject(a: { subjectId: string }, b: { subjectId: string }): number {
-  return a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0;
-}
-
-function isSortedBySubject(records: readonly FullCaseRecord[]): boolean {
-  for (let i = 1; i < records.length; i++) if (records[i - 1].subjectId > records[i].subjectId) return false;
-  return true;
+/** Binary search: the first of `count` positions where `reached` holds (it holds from some position on), or `count`. */
+function firstInOrder(count: number, reached: (at: number) => boolean): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (reached(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }

@@ -12,7 +12,6 @@ import { CaseIndex } from '../sdk/case-index';
 import type { XnatClient } from './client';
 import { caseRecords, type MappingContext } from './mapping';
 import { itemsByKey, mapKeysInSlices, mapWithConcurrency } from '../sdk/concurrency';
-import { sortBySubject } from '../sdk/index-pages';
 
 export interface XnatIndex {
   /** Sorted by subject id. */
@@ -37,10 +36,11 @@ export async function harvestIndex(client: XnatClient, context: MappingContext, 
   // slice, since their ids are told apart across them (mapping.ts subjectIds); each brings its own sessions.
   const subjectsByLabel = itemsByKey(parts.flatMap(([subjects]) => subjects.rows), (row) => row.label);
   const sessionsOf = itemsByKey(parts.flatMap(([, sessions]) => sessions.rows), (row) => row.subjectId);
-  const records = sortBySubject(await mapKeysInSlices([...subjectsByLabel.keys()], SUBJECTS_PER_SLICE, (labels) => {
+  // In any order: the case index sorts them by subject id.
+  const records = await mapKeysInSlices([...subjectsByLabel.keys()], SUBJECTS_PER_SLICE, (labels) => {
     const subjects = [...labels].flatMap((label) => subjectsByLabel.get(label) ?? []);
     return caseRecords(subjects, [...new Set(subjects.map((s) => s.ID))].flatMap((id) => sessionsOf.get(id) ?? []), context);
-  }));
+  });
   // A column one project's listing left out is not known for the whole repository.
   const missingColumns = new Set(parts.flatMap(([subjects, sessions]) => [...subjects.missingColumns, ...sessions.missingColumns]).map((c) => c.toLowerCase()));
   return { cases: CaseIndex.from(records), missingColumns, harvestedAt: Date.now() };

@@ -70,7 +70,7 @@ describe('the compact case index', () => {
 
   it('gives back every record it holds, field for field, retrieve references included', () => {
     expect(index.size).toBe(source.length);
-    expect(plain(index.records())).toEqual(plain(source));
+    expect(plain(Array.from({ length: index.size }, (_, at) => index.record(at)))).toEqual(plain(source));
     // A lazily made series is made lazily again: its reference is built when read.
     const lazySeries = index.record(0).studies[0].series[0];
     expect(Object.keys(lazySeries)).not.toContain('retrieve');
