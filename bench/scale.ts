@@ -70,6 +70,7 @@ export interface ScaleRuntimeRow {
 export interface ScaleRatioSet { coldP50: number; coldP99: number; warmP50: number; overheadP50: number; rssAfterWarmUp: number; rssAfterGc: number }
 
 export const OVERHEAD_TARGET_MS = 3;
+export const COLD_TARGET_MS = { p50: 600, p99: 1500 };
 export const WARM_TARGET_MS = 50;
 export const RSS_TARGET_MB = 300;
 /**
@@ -491,6 +492,12 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
         target: 'scale: a question while the indexes harvest is answered, no repository TIMED_OUT (ready means warm)',
         met: !m.duringHarvest.states.TIMED_OUT && !m.duringHarvest.states.REPOSITORY_TIMEOUT,
         figure: `${ms(m.duringHarvest.ms, 0)}: ${describeStates(m.duringHarvest.states)}`,
+      },
+      {
+        target: `scale: cold Europe-wide cohort at most ${ms(COLD_TARGET_MS.p50, 0)} p50 and ${ms(COLD_TARGET_MS.p99, 0)} p99 at ${options.latencyMs.join('-')} ms native latency`,
+        met: coldS.p50 <= COLD_TARGET_MS.p50 && coldS.p99 <= COLD_TARGET_MS.p99 && coldFailed.length === 0,
+        figure: `${ms(coldS.p50)} p50, ${ms(coldS.p99)} p99 over ${cold.length} distinct filters`
+          + (coldFailed.length ? `; ${coldFailed.length}/${cold.length} had repositories that did not answer` : ''),
       },
       {
         target: `scale: gateway overhead above the slowest repository at most ${OVERHEAD_TARGET_MS} ms p50`,

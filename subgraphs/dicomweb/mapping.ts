@@ -13,15 +13,12 @@ import type { CollectionRule } from './options';
 import { ageInYears, integer, isoDate, Tag, text, texts, type DicomDataset } from './parse';
 import { caseCollection } from './placement';
 import { intern } from '../sdk/intern';
-import { lazyRetrieve } from '../sdk/lazy-retrieve';
+import { withWadoRs } from '../sdk/lazy-retrieve';
 
 export interface SeriesMappingContext {
   /** The DICOMweb root the series can be retrieved from (WADO-RS, PS3.18 10.4). */
   dicomWebRoot: string;
 }
-
-/** WADO-RS (PS3.18 10.4): a series of a study, below the DICOMweb root; built when read (lazy-retrieve.ts). */
-const withWadoRs = lazyRetrieve('DICOMWEB_WADO_RS', (series, root, studyUid) => `${root}/studies/${studyUid}/series/${series.uid}`);
 
 export function seriesFromDicom(series: DicomDataset, studyUid: string, context: SeriesMappingContext): SeriesRecord | null {
   const uid = text(series, Tag.SeriesInstanceUID);

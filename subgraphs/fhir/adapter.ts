@@ -35,6 +35,9 @@ import { collectionRecord, referenceId, studyRecord, type MappingContext } from 
 import { codePointOrder, fhirReadCaches, NativeReads, Replan, type FhirReadCaches } from './native-reads';
 import { readFhirOptions, type FhirAdapterOptions } from './options';
 import { detached } from '../sdk/cancellation';
+import type { CaseIndex } from '../sdk/case-index';
+import { HarvestedIndex } from '../sdk/harvested-index';
+import { harvestIndex, type FhirIndex } from './harvest';
 import {
   escapeSearchValue, filterFingerprint, nativelyExactPart, planCandidates, ServerProfile, type CandidatePlan, type PlanOptions,
 } from './plan';
@@ -46,6 +49,8 @@ export const FHIR_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA;
 const MAX_PLANS = 8;
 /** ResearchStudies per enrolment search. */
 const STUDIES_PER_SEARCH = 50;
+/** After a failed harvest, cohorts are asked live for this long before a query starts another. */
+const HARVEST_RETRY_MS = 30_000;
 
 export class FhirAdapter implements RepositoryAdapter {
   private readonly client: FhirClient;
@@ -55,6 +60,9 @@ export class FhirAdapter implements RepositoryAdapter {
   private readonly mapping: MappingContext;
   private readonly planOptions: PlanOptions;
   private profile: Promise<ServerProfile> | null = null;
+  /** The harvested index (mode "index"); null in mode "live". */
+  private readonly index: HarvestedIndex<FhirIndex> | null;
+  private harvestFailedAt = 0;
 
   constructor(private readonly entry: RepositoryEntry, environment: AdapterEnvironment = {}) {
     this.options = readFhirOptions(entry.options);
@@ -65,10 +73,15 @@ export class FhirAdapter implements RepositoryAdapter {
     this.mapping = { repositoryId: entry.id };
     this.planOptions = { nativeImageCriteria: this.options.nativeImageCriteria };
     this.readCaches = fhirReadCaches(this.options.readCacheSeconds);
+    this.index = this.options.mode === 'index'
+      ? new HarvestedIndex(() => this.withReads((reads) => harvestIndex(reads, this.options.indexMaxPatients)), this.options.indexTtlSeconds * 1000, { large: true })
+      : null;
   }
 
   async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {
     // Facets cost nothing beyond the records the counts need, so they are always counted.
+    const index = await this.indexed();
+    if (index) return index.cohort(filter, { applied: criteriaOf(filter), notApplied: [] });
     return this.planned(filter, async (plan, reads, profile) => {
       const candidates = await reads.candidateRecords(plan, this.options.maxCandidates);
       if ('records' in candidates) return cohortOf(candidates.records, filter, { applied: criteriaOf(filter), notApplied: [] });
@@ -171,8 +184,30 @@ export class FhirAdapter implements RepositoryAdapter {
     });
   }
 
+  /** Harvests the index (mode "index"); a server that cannot be indexed is found so here, and asked live. */
+  async warmUp(): Promise<void> {
+    await this.index?.warm();
+  }
+
   close(): Promise<void> {
+    this.index?.close();
     return this.client.close();
+  }
+
+  /**
+   * The case index to count a cohort from, or null to ask the server live: in mode "live", on a server that cannot
+   * be indexed, and until the first harvest is done (a query starts it and is answered live meanwhile, so that a
+   * repository is never left unanswered while it warms). A stale index answers while its refresh runs.
+   */
+  private async indexed(): Promise<CaseIndex | null> {
+    if (!this.index) return null;
+    if (this.index.harvested) return (await this.index.get()).cases;
+    if (Date.now() - this.harvestFailedAt >= HARVEST_RETRY_MS) {
+      this.index.warm().catch(() => {
+        this.harvestFailedAt = Date.now();
+      });
+    }
+    return null;
   }
 
   /** The server's profile: its CapabilityStatement, read once (and again after a failure to read it). */

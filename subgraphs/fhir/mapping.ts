@@ -33,6 +33,7 @@ import { cancerSiteOfSnomedBodyStructure, cancerSiteOfSnomedDisorder, icdO3Morph
 import { ajccValueOfSnomed, STAGE_GROUP_CODES, TNM_CATEGORY_CODES, type StagingCode } from '../../schema/codes/snomed-staging';
 import type { CollectionMetadata } from '../sdk/entry';
 import type { CollectionRecord, FullCaseRecord, SeriesRecord, StudyRecord } from '../sdk/records';
+import { withWadoRs } from '../sdk/lazy-retrieve';
 import { bodyPartOfSnomed, ICD10_SYSTEMS, PRIMARY_CANCER_PROFILE, SYSTEM } from './codes';
 import type {
   CodeableConcept, ConditionResource, EndpointResource, ImagingStudyResource, ObservationResource, Quantity, ResearchStudyResource,
@@ -238,7 +239,7 @@ export function seriesRecord(
   const device = series.performers.map((ref) => (ref.startsWith('#') ? study.devices.get(ref.slice(1)) : undefined)).find((d) => d !== undefined);
   const endpointRef = series.endpoints[0] ?? study.endpoints[0];
   const root = wadoRoot(endpoints.get(referenceId(endpointRef, 'Endpoint') ?? ''));
-  return {
+  const fields = {
     uid: series.uid,
     modality: normaliseModality(modalityRaw),
     modalityRaw,
@@ -249,8 +250,9 @@ export function seriesRecord(
     instanceCount: series.numberOfInstances,
     // FHIR ImagingStudy has no sizes.
     sizeBytes: null,
-    retrieve: root && studyUid ? { protocol: 'DICOMWEB_WADO_RS', url: `${root}/studies/${studyUid}/series/${series.uid}` } : null,
   };
+  // The URL is built when read: an index of every patient keeps no URL per series (sdk/lazy-retrieve.ts).
+  return root && studyUid ? withWadoRs(fields, root, studyUid) : { ...fields, retrieve: null };
 }
 
 export function studyRecord(study: ImagingStudyResource, endpoints: ReadonlyMap<string, EndpointResource>): StudyRecord {

@@ -165,6 +165,14 @@ export class NativeReads {
     return 'ids' in candidates ? this.records(candidates.ids) : candidates;
   }
 
+  /**
+   * Every patient's record, for the adapter's index (harvest.ts): the unfiltered Patient search with the reverse
+   * includes, bounded by `limit` as a cohort's candidates are; `unbounded` where it cannot be one search.
+   */
+  everyRecord(limit: number): Promise<RecordsRead | { more: number } | 'unbounded'> {
+    return this.readCandidateRecords({ patientParams: [], idSets: [], local: [], exact: true }, limit);
+  }
+
   /** See candidateRecords: `unbounded` when it cannot be one search, or the server gave no total to bound it by. */
   private async readCandidateRecords(plan: CandidatePlan, limit: number): Promise<RecordsRead | { more: number } | 'unbounded'> {
     if (plan.idSets.length > 0 || !this.recordsInOneSearch()) return 'unbounded';

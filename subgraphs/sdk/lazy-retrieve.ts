@@ -65,3 +65,9 @@ export function lazyRetrieve(
   }
   return make;
 }
+
+/**
+ * WADO-RS (PS3.18 10.4): a series of a study below a DICOMweb root, given as the root and the Study Instance UID.
+ * One maker for every adapter that links to DICOMweb (a PACS, a FHIR ImagingStudy's Endpoint).
+ */
+export const withWadoRs = lazyRetrieve('DICOMWEB_WADO_RS', (series, root, studyUid) => `${root}/studies/${studyUid}/series/${series.uid}`);

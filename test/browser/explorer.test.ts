@@ -22,7 +22,8 @@ import { postGraphQL } from '../support/federation';
 const CHROMIUM = '/usr/bin/chromium';
 const SLOW = 'fi-helsinki-beacon';
 const SLOW_TIMEOUT_MS = 5000;
-const DOWN = 'se-stockholm-fhir';
+// A kind that asks its server on every query: an indexed one would answer its counts from the index while down.
+const DOWN = 'at-vienna-gdc';
 const WHERE = { cancerSites: ['PROSTATE'], modalities: ['MR'] };
 
 let demo: RunningDemo;

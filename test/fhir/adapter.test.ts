@@ -17,7 +17,7 @@ import { criteriaOf, withoutCriteria, type NormalizedFilter } from '../../subgra
 import type { CaseRecord, FullCaseRecord } from '../../subgraphs/sdk/records';
 import { buildRepositorySubgraph } from '../../subgraphs/sdk/subgraph';
 import { COHORT_FILTERS, EXACT_CASE_FILTERS as EXACT, REFINED_CASE_FILTERS as REFINED } from './filters';
-import { ErrorCode, fhirEntry, fhirTestData, filterOf, REPOSITORY_ID, rejection } from './support';
+import { asServed, ErrorCode, fhirEntry, fhirTestData, filterOf, REPOSITORY_ID, rejection } from './support';
 import { walkPages } from '../support/adapter-kit';
 
 const allPages = (filter: NormalizedFilter, first: number, on: FhirAdapter = adapter) => walkPages(on, filter, first);
@@ -144,7 +144,7 @@ describe('cases', () => {
     const { nodes } = await allPages({}, 120);
     const byId = new Map(truth.map((r) => [r.id, r]));
     expect(nodes).toHaveLength(300);
-    for (const node of nodes) expect(node).toEqual(expectedNode(byId.get(node.id)!));
+    for (const node of nodes) expect(asServed(node)).toEqual(expectedNode(byId.get(node.id)!));
     expect(nodes.filter((n) => n.diagnosis?.stage).length).toBe(data.cases.filter((c) => c.diagnosis.stage).length);
   });
 
@@ -489,7 +489,7 @@ describe('studies and collections', () => {
     expect(simulator.requests.total).toBe(Math.ceil(count / 100));
     expect(simulator.requests.log[0]).toMatch(/^POST \/fhir\/ImagingStudy\/_search/);
     expect(simulator.requests.log.slice(1).every((line) => line.startsWith('GET /fhir?_getpages='))).toBe(true);
-    expect(studies).toEqual(some.map((record) => expectedNode(record).studies));
+    expect(asServed(studies)).toEqual(some.map((record) => expectedNode(record).studies));
   });
 
   it('lists the ResearchStudies with FHIR\'s count of their patients and the config\'s metadata', async () => {
@@ -609,7 +609,7 @@ describe('options', () => {
       'pageSize: must be an integer between 1 and 1000',
       'maxCandidates: must be an integer between 1 and 1000000',
       'nativeImageCriteria: must be true or false',
-      'page_size: unknown option (the fhir adapter knows pageSize, maxCandidates, parallelRequests, nativeImageCriteria, readCacheSeconds)',
+      'page_size: unknown option (the fhir adapter knows pageSize, maxCandidates, parallelRequests, nativeImageCriteria, mode, indexTtlSeconds, indexMaxPatients, readCacheSeconds)',
     ]);
     expect(fhirKind).toMatchObject({ apiKind: 'fhir', granularity: 'RECORD', facets: true });
   });

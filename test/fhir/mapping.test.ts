@@ -17,7 +17,7 @@ import {
   caseRecords, collectionRecord, completedYears, primaryConditionOf, referenceId, stageOf, yearsOfAge,
 } from '../../subgraphs/fhir/mapping';
 import { parseCountBundle, parseSearchBundle } from '../../subgraphs/fhir/parse';
-import { ErrorCode, thrown } from './support';
+import { asServed, ErrorCode, thrown } from './support';
 
 const REPO = 'fhir-fixture';
 
@@ -113,7 +113,7 @@ describe('case records', () => {
   it('maps a staged mCODE patient with two studies', () => {
     expect(primaryConditions.get('LUNG-0007')).toBe('LUNG-0007-dx');
     const dicomweb = 'https://pacs.example.org/dicom-web';
-    expect(records[0]).toEqual({
+    expect(asServed(records[0])).toEqual({
       id: `${REPO}/LUNG-0007`, repositoryId: REPO, subjectId: 'LUNG-0007', collection: 'UKA-LUNG', sex: 'MALE',
       // 1951-08-20 to 2016-01-01 (the date as written; the UTC instant is 2015-12-31)
       ageAtDiagnosis: 64,

@@ -18,7 +18,7 @@ import { walkPages } from '../support/adapter-kit';
 import type { RunningMedplumServer } from '../support/medplum-fhir-server';
 import { startMedplumWith } from '../support/medplum-seed';
 import { COHORT_FILTERS, EXACT_CASE_FILTERS, REFINED_CASE_FILTERS } from './filters';
-import { fhirEntry, fhirTestData, filterOf, REPOSITORY_ID } from './support';
+import { asServed, fhirEntry, fhirTestData, filterOf, REPOSITORY_ID } from './support';
 
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 
@@ -135,7 +135,7 @@ describe('cases on Medplum', () => {
     expect(nodes).toHaveLength(300);
     for (const node of nodes) {
       const record = byId.get(node.id)!;
-      expect(node).toEqual({
+      expect(asServed(node)).toEqual({
         ...record,
         studies: record.studies.map((study) => ({
           ...study,

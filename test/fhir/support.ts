@@ -27,7 +27,12 @@ export function fhirTestData(cases = 300): SyntheticRepositoryData {
   });
 }
 
+/**
+ * A FHIR entry for the adapter's tests. They are about what it asks the server, so cohorts are asked live unless the
+ * overrides' options say `mode: "index"` (the product's default, tested in index.test.ts).
+ */
 export function fhirEntry(data: SyntheticRepositoryData, endpoint: string, overrides: Partial<RepositoryEntry> = {}): RepositoryEntry {
+  const { options, ...rest } = overrides;
   return {
     id: REPOSITORY_ID,
     name: 'Test FHIR',
@@ -38,9 +43,17 @@ export function fhirEntry(data: SyntheticRepositoryData, endpoint: string, overr
     subgraph: 'local',
     timeoutMs: 5000,
     collections: data.collections.map((c) => ({ id: c.id, name: c.name, cancerSite: c.cancerSite, licence: c.licence, doi: c.doi, description: c.description })),
-    options: {},
-    ...overrides,
+    ...rest,
+    options: { mode: 'live', ...options },
   };
+}
+
+/**
+ * A value as a client receives it (JSON): a series' retrieve reference is a getter, built when read
+ * (sdk/lazy-retrieve.ts), and deep equality compares own fields only.
+ */
+export function asServed<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export function filterOf(where: CaseFilter): NormalizedFilter {
