@@ -11,9 +11,12 @@
  * Every answer is a native pre-selection of candidate patients followed by a local evaluation with the official
  * semantics: the SDK's matchCase/cohortOf decide exactly (same-series image criteria, body part from SNOMED codes or
  * display text, cancer site from ICD-O-3/ICD-10/SNOMED CT, age from birthDate and onset, manufacturer, UNKNOWN).
- * - cohort: the candidates' records, counted with cohortOf: exact counts and facets. When the pre-selection leaves
- *   more than `maxCandidates` patients, the adapter answers the native count of the part of the filter FHIR decides
- *   exactly, and reports the other criteria as not applied (subjects only).
+ * - cohort (mode "index", the default): counted on a harvested index of every patient's record (harvest.ts), where the
+ *   repository holds at most `indexMaxPatients` patients and the server reverse-includes what a record needs; live
+ *   otherwise and until the first harvest is done.
+ * - cohort (live): the candidates' records, counted with cohortOf: exact counts and facets. When the pre-selection
+ *   leaves more than `maxCandidates` patients, the adapter answers the native count of the part of the filter FHIR
+ *   decides exactly, and reports the other criteria as not applied (subjects only).
  * - cases: the sorted candidate ids from the cursor on, their records fetched a chunk at a time until the page is
  *   full (and one more match is seen, for hasNextPage), then one Observation search for the stages. A cursor holds
  *   the last subject id. totalCount is the number of candidates when the pre-selection is exact, null otherwise.

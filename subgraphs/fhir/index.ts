@@ -1,7 +1,7 @@
 /**
  * The FHIR R4 + mCODE adapter kind: config entries with `apiKind: "fhir"` and `endpoint` set to the FHIR base URL
- * (e.g. https://fhir.example.org/fhir). Options (options.ts): pageSize, maxCandidates, parallelRequests,
- * nativeImageCriteria.
+ * (e.g. https://fhir.example.org/fhir). Options (options.ts): mode, indexTtlSeconds, indexMaxPatients, pageSize,
+ * maxCandidates, parallelRequests, nativeImageCriteria, readCacheSeconds.
  */
 import type { AdapterKind } from '../sdk/adapter';
 import { FHIR_CRITERIA, FhirAdapter } from './adapter';
@@ -10,7 +10,7 @@ import { validateFhirOptions } from './options';
 export const fhirKind: AdapterKind = {
   apiKind: 'fhir',
   description: 'FHIR R4 with mCODE (Patient, primary cancer Condition, TNM stage group, ImagingStudy): cases, studies and series; '
-    + 'exact counts and facets from a native pre-selection the server is checked to have applied, evaluated locally.',
+    + 'exact counts and facets from a harvested index of every patient\'s record, or from a native pre-selection the server is checked to have applied, evaluated locally.',
   granularity: 'RECORD',
   criteria: FHIR_CRITERIA,
   facets: true,
