@@ -18,7 +18,7 @@ import { CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
 import type { RequestContext } from '../subgraphs/sdk/context';
 import { boundedMemo } from '../subgraphs/sdk/bounded-memo';
 import { repositoryTypeName } from '../subgraphs/sdk/type-name';
-import type { ExecuteThroughGateway, InnerAnswer, InnerError, InnerOperation } from '../subgraphs/europe/gateway-link';
+import { FROM_CACHE_EXTENSION, type ExecuteThroughGateway, type InnerAnswer, type InnerError, type InnerOperation } from '../subgraphs/europe/gateway-link';
 
 /** Fields of `Repository` that a repository's own subgraph serves (the others come from the catalog). */
 const REPOSITORY_DATA_FIELDS = new Set(['cohort', 'cases', 'collections', 'id', '__typename']);
@@ -67,7 +67,10 @@ export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGate
       // ['_entities', 0, 'cohort', …] as the gateway places it: ['repository', 'cohort', …].
       path: error.path ? ['repository', ...error.path.slice(error.path[0] === '_entities' ? 2 : 0)] : undefined,
     }));
-    return { data: { repository: (entities?.[0] ?? null) as Record<string, unknown> | null }, errors: mask(errors) };
+    return {
+      data: { repository: (entities?.[0] ?? null) as Record<string, unknown> | null }, errors: mask(errors),
+      ...(response.extensions?.[FROM_CACHE_EXTENSION] === true ? { fromCache: true } : {}),
+    };
   };
 }
 

@@ -15,6 +15,7 @@ import { emptyFacets, FACET_NAMES, type FacetName } from '../sdk/facets';
 import { compareBuckets, type DisclosedBucket } from '../sdk/privacy';
 import type { CohortRecord } from '../sdk/records';
 import type { NotApplied } from '../sdk/report';
+import { dispatchOrder } from './dispatch-order';
 import type { GatewayLink } from './gateway-link';
 import { answeredStatus, ask, failedStatus, firstError, listRepositories, type RepositoryStatusRecord } from './status';
 import { ErrorCode } from '../sdk/errors';
@@ -84,7 +85,7 @@ export async function federatedCohort(
 ): Promise<FederatedCohortRecord> {
   const selected = await listRepositories(link, context, request.repositories);
   const query = cohortOperation(request.facets);
-  const parts = await Promise.all(selected.map(async ({ id }): Promise<RepositoryCohortRecord> => {
+  const parts = await dispatchOrder.askAll(selected, (r) => r.id, async ({ id }): Promise<RepositoryCohortRecord> => {
     const { answer, latencyMs } = await ask(link, context, { query, operationName: 'EuropeCohort', variables: { id, where: request.where } });
     const cohort = ((answer.data?.repository as { cohort?: ReceivedCohort | null } | null | undefined)?.cohort) ?? null;
     const error = firstError(answer);
@@ -93,9 +94,10 @@ export async function federatedCohort(
       return { repositoryId: id, repository, cohort: null, inTotal: false,
         status: failedStatus(error ?? { message: `repository "${id}": answered no cohort`, extensions: { code: ErrorCode.BAD_RESPONSE } }, latencyMs) };
     }
+    if (!answer.fromCache) dispatchOrder.record(id, latencyMs);
     if (!request.facets) cohort.facets = emptyFacets();
     return { repositoryId: id, repository, cohort, inTotal: true, status: answeredStatus(latencyMs, cohort.filtersNotApplied) };
-  }));
+  });
   const { total, contributors, suppressedRepositories } = sumCohorts(parts, request.criteria, request.facets);
   return { total, contributors, repositories: parts, complete: parts.every((p) => p.status.state === 'OK'), suppressedRepositories };
 }

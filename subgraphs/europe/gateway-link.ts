@@ -31,7 +31,15 @@ export interface InnerError {
 export interface InnerAnswer {
   data?: Record<string, unknown> | null;
   errors?: readonly InnerError[];
+  /** The gateway's answer cache gave it: how long it took says nothing of the repository. */
+  fromCache?: boolean;
 }
+
+/**
+ * The extension the gateway's answer cache marks the subgraph answers it gives with (never sent to clients: the
+ * gateway keeps subgraph extensions to itself), so that a Europe-wide question knows them from the repository's own.
+ */
+export const FROM_CACHE_EXTENSION = 'eucaimFromCache';
 
 export type ExecuteThroughGateway = (operation: InnerOperation, context: RequestContext) => Promise<InnerAnswer>;
 

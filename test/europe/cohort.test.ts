@@ -4,6 +4,7 @@
  * cannot apply a criterion is PARTIAL. The fan-out goes through the gateway: repositories not selected get no
  * request at all.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import { FACET_NAMES, type FacetName } from '../../subgraphs/sdk/facets';
@@ -241,4 +242,35 @@ describe('Europe-wide cohort', () => {
     expect(body.errors?.[0]).toMatchObject({ path: ['cohort'], extensions: { code: 'REPOSITORY_NOT_FOUND', argument: 'repositories.ids' } });
     expect(body.errors?.[0].message).toContain('"xx-nowhere"');
   });
+  it('asks the repository that has been slowest first, and learns when that changes', async () => {
+    // it-datasets comes after es-node in the catalogue; once it has been the slower, its native request leaves first.
+    const asking = { ids: ['de-pacs', 'es-node', 'it-datasets'] };
+    federation.simulator('it-datasets').faults.latencyMs = 300;
+    const origins = new Map(['es-node', 'it-datasets'].map((id) => [new URL(federation.simulator(id).baseUrl).origin, id]));
+    const ask = async (where: CaseFilter) => expect((await europe(where, asking)).cohort.repositories.every((r) => r.inTotal)).toBe(true);
+    const firstAsked = async (where: CaseFilter) => {
+      const asked: string[] = [];
+      const created = (message: unknown) => {
+        const { request } = message as { request: { origin?: string | URL } };
+        const id = origins.get(new URL(String(request.origin)).origin);
+        if (id) asked.push(id);
+      };
+      subscribe('undici:request:create', created);
+      try {
+        await ask(where);
+      } finally {
+        unsubscribe('undici:request:create', created);
+      }
+      return asked[0];
+    };
+    // It goes by the median of the last five answers: three slow ones make it slow. Distinct filters, so that no
+    // answer is given again.
+    for (const sex of ['MALE', 'FEMALE', 'OTHER'] as const) await ask({ sex: [sex] });
+    expect(await firstAsked({ sex: ['MALE'], modalities: ['CT'] })).toBe('it-datasets');
+    // Once it is fast again, and the other slow, it is asked after the other.
+    federation.simulator('it-datasets').faults.latencyMs = 0;
+    federation.simulator('es-node').faults.latencyMs = 300;
+    for (const sex of ['OTHER', 'UNKNOWN', 'FEMALE'] as const) await ask({ sex: [sex], modalities: ['CT'] });
+    expect(await firstAsked({ sex: ['MALE'], modalities: ['MR'] })).toBe('es-node');
+  }, 20_000);
 });

@@ -1,12 +1,19 @@
 /**
  * The europe link (gateway/europe-link.ts) when a data source throws instead of answering (a middleware's bug): the
  * Europe-wide answer gets an internal error placed on the repository and masked as the gateway masks its answers,
- * never the thrown message (it may carry a native query string with the caller's values).
+ * never the thrown message (it may carry a native query string with the caller's values). An answer the gateway's
+ * cache gave is marked as such.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { directEuropeLink } from '../../gateway/europe-link';
 import { maskInternalErrors } from '../../gateway/plugins/http/mask-internal-errors';
 import { CATALOG_SUBGRAPH_NAME } from '../../subgraphs/catalog/catalog-subgraph';
+import { bindSubgraphCache } from '../../gateway/plugins/cache/context';
+import { SubgraphCache } from '../../gateway/plugins/cache/subgraph-cache';
+import { withMiddleware } from '../../gateway/plugins/datasources/middleware';
+import { useResponseCache } from '../../gateway/plugins/datasources/use-cache';
+import type { RequestContext } from '../../subgraphs/sdk/context';
+import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 
 const throwing: GraphQLDataSource = { process: async () => { throw new Error('GET /fhir/Patient?gender=female failed'); } };
 const link = directEuropeLink({
@@ -32,4 +39,39 @@ test('the catalog\'s list when its data source throws: a masked internal error o
   expect(answer.data).toBeNull();
   expect(answer.errors).toEqual([expect.objectContaining({ path: ['repositories'], extensions: expect.objectContaining({ code: 'INTERNAL_SERVER_ERROR' }) })]);
   expect(JSON.stringify(answer)).not.toMatch(/gender|female|fhir/);
+});
+
+test('an answer the gateway\'s answer cache gave is marked fromCache (the dispatch order does not learn from it); the repository\'s own is not', async () => {
+  let asked = 0;
+  const repository: GraphQLDataSource = {
+    process: async () => {
+      asked++;
+      return { data: { _entities: [{ cohort: { subjects: 3 } }] } };
+    },
+  };
+  const entry = { id: 'de-cached', cacheTtlSeconds: 60 } as RepositoryEntry;
+  const cachedLink = directEuropeLink({
+    dataSources: () => new Map([['de-cached', withMiddleware(repository, { name: 'de-cached', entry }, [useResponseCache])]]),
+    fallback: async () => { throw new Error('not expected'); },
+    formatError: maskInternalErrors(() => undefined),
+  });
+  const cache = new SubgraphCache();
+  const operation = {
+    query: 'query EuropeCohort($id: ID!, $where: CaseFilter) { repository(id: $id) { cohort(where: $where) { subjects } } }',
+    variables: { id: 'de-cached', where: { sex: ['FEMALE'] } },
+  };
+  const ask = () => {
+    const context: RequestContext = { accessLevel: 'anonymous', recordGrants: [] };
+    bindSubgraphCache(context, cache);
+    return cachedLink(operation, context);
+  };
+  try {
+    const first = await ask();
+    expect(first).toEqual({ data: { repository: { cohort: { subjects: 3 } } } });
+    const second = await ask();
+    expect(second).toEqual({ data: { repository: { cohort: { subjects: 3 } } }, fromCache: true });
+    expect(asked).toBe(1);
+  } finally {
+    await cache.close();
+  }
 });

@@ -19,11 +19,17 @@ import { bindCallerGroup } from '../limits/caller-group';
 import { detached } from '../../../subgraphs/sdk/cancellation';
 import { subgraphCacheOf } from '../cache/context';
 import { isQueryCall, subgraphRequestKey } from '../cache/key';
+import { FROM_CACHE_EXTENSION } from '../../../subgraphs/europe/gateway-link';
 import type { SubgraphMiddleware } from './middleware';
 
 /** A successful answer: data and not a single error. */
 export function isCacheableAnswer(response: GatewayGraphQLResponse): boolean {
   return response.data !== null && response.data !== undefined && (response.errors === undefined || response.errors.length === 0);
+}
+
+/** A cached answer as given: marked for the europe subgraph (FROM_CACHE_EXTENSION). */
+function fromCache(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  return { ...response, extensions: { ...response.extensions, [FROM_CACHE_EXTENSION]: true } };
 }
 
 /** The caller group of background refreshes at a repository's fair share. */
@@ -57,7 +63,7 @@ export const useResponseCache: SubgraphMiddleware = (info, next) => {
     if (!cache || !isQueryCall(options)) return next(options);
     const key = subgraphRequestKey(info, options);
     const cached = await cache.lookup(key, graceMs);
-    if (cached && !cached.stale) return cached.response;
+    if (cached && !cached.stale) return fromCache(cached.response);
     // Records are not given stale: a repository may have withdrawn them since (README "Who may see what").
     if (cached && !releasesRecords(cached.response)) {
       // Past its TTL, within its grace: answered at once, and refreshed by one call in the background.
@@ -66,7 +72,7 @@ export const useResponseCache: SubgraphMiddleware = (info, next) => {
         void refresh(options).then((response) => (isCacheableAnswer(response) ? cache.set(key, response, ttlMs, graceMs) : undefined), () => undefined)
           .finally(() => refreshing.delete(key));
       }
-      return cached.response;
+      return fromCache(cached.response);
     }
     const response = await next(options);
     if (isCacheableAnswer(response)) void cache.set(key, response, ttlMs, graceMs);

@@ -1,0 +1,46 @@
+/**
+ * The order a Europe-wide question asks its repositories in: the slowest first (its request then goes out before
+ * the others' start-up work), learnt from answers that took time; the answers keep the repositories' order.
+ */
+import { DispatchOrder } from '../../subgraphs/europe/dispatch-order';
+
+const ids = ['a', 'b', 'c', 'd'];
+const same = (id: string) => id;
+
+it('asks the slowest repositories first, and those without a recorded answer last', () => {
+  const order = new DispatchOrder();
+  order.record('b', 40);
+  order.record('c', 300);
+  order.record('d', 120);
+  expect(order.slowestFirst(ids, same)).toEqual(['c', 'd', 'b', 'a']);
+});
+
+it('goes by the median of the last five answers, so that one odd answer does not reorder everything', () => {
+  const order = new DispatchOrder();
+  for (let i = 0; i < 5; i++) {
+    order.record('a', 100);
+    order.record('b', 200);
+  }
+  order.record('a', 5_000); // once very slow (a first harvest waited for)
+  expect(order.typicalMs('a')).toBe(100);
+  expect(order.slowestFirst(['a', 'b'], same)).toEqual(['b', 'a']);
+  for (let i = 0; i < 3; i++) order.record('a', 400); // slow three times in five: it is slow now
+  expect(order.typicalMs('a')).toBe(400);
+  expect(order.slowestFirst(['a', 'b'], same)).toEqual(['a', 'b']);
+});
+
+it('starts the asks slowest first and gives the answers in the items\' order', async () => {
+  const order = new DispatchOrder();
+  order.record('a', 50);
+  order.record('b', 250);
+  order.record('c', 150);
+  order.record('d', 10);
+  const started: string[] = [];
+  const answers = await order.askAll(ids, same, async (id) => {
+    started.push(id);
+    await new Promise((resolve) => setTimeout(resolve, ids.indexOf(id)));
+    return `answer of ${id}`;
+  });
+  expect(started).toEqual(['b', 'c', 'a', 'd']);
+  expect(answers).toEqual(['answer of a', 'answer of b', 'answer of c', 'answer of d']);
+});
