@@ -13,11 +13,15 @@
  *
  * The POST is the request the gateway admits: it passes authentication, rate limits and fair admission as a GraphQL
  * request does, and the fan-out runs with its caller's context and within its admission slot (the POST's answer is
- * written at once; the slot is held until the fan-out ends). EventSource cannot send headers, so the stream is
- * fetched by its task id alone, which the client drew at random and only it knows; it can be fetched once.
+ * written at once; the slot is held until the fan-out ends). EventSource cannot send headers, but a browser sends
+ * its cookies: the POST's answer sets a cookie holding a secret the gateway drew for the task (HttpOnly, SameSite
+ * Strict, its path the task's stream), and the stream is given only to a request that carries it, once. The task
+ * id alone, which the client chose, never gives anyone its results. A client without cookies (curl) sends the
+ * cookie back itself (README).
  * The fan-out is cancelled (subgraphs/sdk/cancellation.ts) when the stream's client goes away before the end, or
  * when no stream is fetched within STREAM_CLAIM_MS.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { RepositoryFilter } from '../../../schema/generated/graphql';
@@ -47,6 +51,8 @@ export interface SpotResult {
 }
 
 interface Task {
+  /** What the stream's request must carry in its cookie (streamCookie). */
+  secret: string;
   events: SpotResult[];
   done: boolean;
   streaming: boolean;
@@ -156,9 +162,9 @@ export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): Spot
         .map(({ capabilities, ...r }) => ({ ...r, caseListing: capabilities.caseListing }))
         .filter((r) => groupsFor(r, query).length > 0);
 
-      const task: Task = { events: [], done: false, streaming: false, listeners: new Set(), controller: new AbortController() };
+      const task: Task = { secret: randomBytes(16).toString('base64url'), events: [], done: false, streaming: false, listeners: new Set(), controller: new AbortController() };
       tasks.set(id, task);
-      answerJson(res, 200, { id, sites: repositories.map((r) => r.id), groups: query.groups.length });
+      answerJson(res, 200, { id, sites: repositories.map((r) => r.id), groups: query.groups.length }, { 'set-cookie': streamCookie(id, task.secret) });
 
       const from = (repositoryId: string) => `explorer.${repositoryId}.gateway`;
       for (const r of repositories) publish(task, { task: id, from: from(r.id), to: [], status: 'claimed', body: '' });
@@ -195,6 +201,11 @@ export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): Spot
       }
       const task = tasks.get(id);
       if (!task) return answerJson(res, 404, { error: `no task ${id}: POST it to ${SPOT_BASE_PATH}/beam first` });
+      if (!carriesSecret(req, id, task.secret)) {
+        return answerJson(res, 403, {
+          error: `task ${id}'s stream is given only to the client that submitted it: send back the cookie ${cookieName(id)} its POST set`, code: 'FORBIDDEN',
+        });
+      }
       if (task.streaming) return answerJson(res, 409, { error: `task ${id} is being streamed to another client already` });
       task.streaming = true;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
@@ -222,8 +233,28 @@ function pathOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?')[0];
 }
 
-function answerJson(res: ServerResponse, status: number, body: unknown): true {
-  if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+/** The cookie that carries a task's secret: one per task (ids are letters, digits, "-" and "_", valid in a name). */
+function cookieName(id: string): string {
+  return `eucaim-spot-${id}`;
+}
+
+/** Sent back by the browser only with the task's stream request, not readable by scripts, and not sent cross-site. */
+function streamCookie(id: string, secret: string): string {
+  return `${cookieName(id)}=${secret}; Path=${SPOT_BASE_PATH}/beam/${id}; Max-Age=${Math.ceil((STREAM_CLAIM_MS + KEEP_FINISHED_MS) / 1000) * 4}; HttpOnly; SameSite=Strict`;
+}
+
+/** Whether the request's cookies hold the task's secret (compared in constant time). */
+function carriesSecret(req: IncomingMessage, id: string, secret: string): boolean {
+  const name = `${cookieName(id)}=`;
+  const sent = (req.headers.cookie ?? '').split(';').map((part) => part.trim()).find((part) => part.startsWith(name))?.slice(name.length);
+  if (sent === undefined) return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function answerJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): true {
+  if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
   return true;
 }

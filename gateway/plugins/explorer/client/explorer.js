@@ -18,7 +18,7 @@ tokenField.addEventListener('change', () => sessionStorage.setItem(TOKEN_KEY, to
 const authorization = () => (tokenField.value.trim() ? { authorization: `Bearer ${tokenField.value.trim()}` } : {});
 
 // querySpot's POST takes no headers of its own: the caller's token is added here, for the Spot endpoint only
-// (EventSource, which fetches the stream, can send none; the stream is bound to the task the POST created).
+// (EventSource, which fetches the stream, can send none: the stream is bound to the task by the cookie its POST set).
 const pageFetch = window.fetch.bind(window);
 window.fetch = (input, init = {}) => {
   const url = new URL(typeof input === 'string' ? input : input.url, location.href);

@@ -1,0 +1,73 @@
+/**
+ * Who gets a Spot task's results: the client that submitted it, by the cookie its POST set (EventSource sends
+ * cookies, not headers), never whoever knows or guesses the task id the client chose. Lens's own client in a real
+ * browser, which sends the cookie back by itself, is test/browser/explorer-spot.test.ts.
+ */
+import { SPOT_BASE_PATH } from '../../gateway/plugins/explorer';
+import { startDemoGateway, type DemoGateway } from '../support/gateway';
+
+let gateway: DemoGateway;
+
+beforeAll(async () => {
+  gateway = await startDemoGateway();
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.close();
+});
+
+const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+/** Lens's query for one criterion (female), as querySpot sends it. */
+const QUERY = base64({ lang: 'ast', payload: base64({ ast: { operand: 'OR', children: [{ operand: 'AND', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] } }) });
+
+async function submit(id: string): Promise<{ status: number; cookie: string | null }> {
+  const response = await fetch(`${gateway.origin}${SPOT_BASE_PATH}/beam`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, query: QUERY }),
+  });
+  await response.arrayBuffer();
+  return { status: response.status, cookie: response.headers.get('set-cookie') };
+}
+
+const stream = (id: string, cookie?: string) => fetch(`${gateway.origin}${SPOT_BASE_PATH}/beam/${id}`, { headers: cookie ? { cookie } : {} });
+
+/** The `name=value` part of a Set-Cookie header. */
+const pair = (setCookie: string) => setCookie.split(';')[0];
+
+test('the POST sets a cookie for the task\'s stream only, out of scripts\' reach and not sent cross-site', async () => {
+  const { status, cookie } = await submit('access-task-0001');
+  expect(status).toBe(200);
+  expect(cookie).toMatch(/^eucaim-spot-access-task-0001=[A-Za-z0-9_-]{22}; /);
+  const attributes = cookie!.split(';').slice(1).map((a) => a.trim());
+  expect(attributes).toEqual(expect.arrayContaining([`Path=${SPOT_BASE_PATH}/beam/access-task-0001`, 'HttpOnly', 'SameSite=Strict']));
+  // Each task draws its own secret.
+  const other = await submit('access-task-0002');
+  expect(pair(other.cookie!).split('=')[1]).not.toBe(pair(cookie!).split('=')[1]);
+  (await stream('access-task-0001', pair(cookie!))).body?.cancel();
+  (await stream('access-task-0002', pair(other.cookie!))).body?.cancel();
+});
+
+test('the task id alone, or another task\'s cookie, gets 403 naming the cookie; the submitter then gets every result', async () => {
+  const mine = await submit('access-task-0003');
+  const theirs = await submit('access-task-0004');
+  const withoutCookie = await stream('access-task-0003');
+  expect(withoutCookie.status).toBe(403);
+  expect((await withoutCookie.json()).error).toContain('eucaim-spot-access-task-0003');
+  // Another task's secret, even under this task's cookie name.
+  const forged = `eucaim-spot-access-task-0003=${pair(theirs.cookie!).split('=')[1]}`;
+  expect((await stream('access-task-0003', forged)).status).toBe(403);
+  expect((await stream('access-task-0003', pair(theirs.cookie!))).status).toBe(403);
+  // The refused attempts took nothing: the submitter's stream has one result per repository after its claim.
+  const response = await stream('access-task-0003', `other=1; ${pair(mine.cookie!)}`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const events = (await response.text()).split('\n\n').filter((e) => e.startsWith('event: new_result'))
+    .map((e) => JSON.parse(e.split('\ndata: ')[1]) as { from: string; status: string });
+  const sites = new Set(events.map((e) => e.from));
+  expect(sites.size).toBeGreaterThan(5);
+  for (const site of sites) {
+    expect(events.filter((e) => e.from === site).map((e) => e.status)).toEqual(['claimed', expect.stringMatching(/^(succeeded|tempfailed|permafailed)$/)]);
+  }
+  // Given once: the same cookie again is told the stream went to another client.
+  expect((await stream('access-task-0003', pair(mine.cookie!))).status).toBe(409);
+  (await stream('access-task-0004', pair(theirs.cookie!))).body?.cancel();
+});
