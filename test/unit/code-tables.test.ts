@@ -3,6 +3,44 @@ import { cancerSiteFromCode } from '../../schema/codes/cancer-site';
 import { manufacturerMatches, manufacturerVendor } from '../../schema/codes/manufacturer';
 import { normaliseModality } from '../../schema/codes/modality';
 import { normaliseSex } from '../../schema/codes/sex';
+import { SITE_PROFILES } from '../../simulators/synthetic/profiles';
+import { GROUND_TRUTH_MEANINGS } from '../support/ground-truth';
+
+/**
+ * The code tables read every raw value the synthetic generator writes as the tests' ground truth means it
+ * (test/support/ground-truth.ts, written apart from the code tables): the adapters' answers are compared with that
+ * ground truth, so a wrong code-table entry fails here by name even where no adapter test filters by its value.
+ */
+describe('the code tables against the ground truth\'s meanings', () => {
+  const generated = Object.values(SITE_PROFILES).flatMap((profile) => [...profile!.bodyParts, ...Object.values(profile!.localBodyParts).flat()]);
+
+  it('the ground truth knows every BodyPartExamined the generator writes', () => {
+    const unknown = generated.filter((raw) => !(raw!.trim().toUpperCase() in GROUND_TRUTH_MEANINGS.bodyParts));
+    expect(unknown).toEqual([]);
+    expect(generated.length).toBeGreaterThan(50);
+  });
+
+  it.each(Object.entries(GROUND_TRUTH_MEANINGS.bodyParts))('body part %p is %s', (raw, meaning) => {
+    expect(normaliseBodyPart(raw)).toBe(meaning);
+  });
+
+  it.each(GROUND_TRUTH_MEANINGS.modalities.map((m) => [m]))('modality %p is itself', (modality) => {
+    expect(normaliseModality(modality)).toBe(modality);
+  });
+
+  it.each(Object.entries(GROUND_TRUTH_MEANINGS.sexes))('sex %p is %s', (raw, meaning) => {
+    expect(normaliseSex(raw)).toBe(meaning);
+  });
+
+  it.each(Object.entries(GROUND_TRUTH_MEANINGS.sites))('topography category %p is %s', (category, meaning) => {
+    expect(cancerSiteFromCode(`${category}.9`)).toBe(meaning);
+  });
+
+  it('the ground truth knows every topography the generator writes', () => {
+    const topographies = Object.values(SITE_PROFILES).flatMap((profile) => profile!.topographies);
+    expect(topographies.filter((code) => !(code.slice(0, 3) in GROUND_TRUTH_MEANINGS.sites))).toEqual([]);
+  });
+});
 
 describe('body part normalisation', () => {
   it.each([
