@@ -91,6 +91,7 @@ export async function federatedCohort(
     const error = firstError(answer);
     const repository = { __typename: typeNameOf(id), id };
     if (error || !cohort) {
+      if (error?.extensions?.code === ErrorCode.TIMEOUT) dispatchOrder.record(id, latencyMs);
       return { repositoryId: id, repository, cohort: null, inTotal: false,
         status: failedStatus(error ?? { message: `repository "${id}": answered no cohort`, extensions: { code: ErrorCode.BAD_RESPONSE } }, latencyMs) };
     }

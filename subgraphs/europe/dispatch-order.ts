@@ -7,10 +7,12 @@
  *
  * How slow a repository is: the median of its last answers' latency through the gateway, so that one odd answer
  * (a first harvest waited for, a retry) does not reorder everything for long. Answers the gateway's cache gave say
- * nothing of the repository, and failures (a repository warming, unreachable) nothing of its speed: the caller
- * records neither.
+ * nothing of the repository, and most failures (a repository warming, unreachable, its circuit open) nothing of
+ * its speed: the caller records neither, but records a timeout at its latency, since a repository that times out
+ * is the slowest of all.
  */
 
+import { currentSignal } from '../sdk/cancellation';
 import { yieldToEventLoop } from '../sdk/concurrency';
 
 /** Answers the median is taken over. */
@@ -51,9 +53,11 @@ export class DispatchOrder {
   async askAll<T, R>(items: readonly T[], idOf: (item: T) => string, ask: (item: T) => Promise<R>): Promise<R[]> {
     const running: Array<Promise<R>> = new Array(items.length);
     const order = this.slowestFirst(items.map((_, i) => i), (i) => idOf(items[i]));
+    const signal = currentSignal();
     for (let n = 0; n < order.length; n++) {
       if (n > 0) await yieldToEventLoop();
-      const answer = ask(items[order[n]]);
+      // The caller went away meanwhile: the repositories not asked yet are not asked for nobody.
+      const answer = signal?.aborted ? Promise.reject(signal.reason as Error) : ask(items[order[n]]);
       answer.catch(() => undefined); // its failure reaches the caller through Promise.all, not as an unhandled rejection
       running[order[n]] = answer;
     }

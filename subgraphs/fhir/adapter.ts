@@ -13,7 +13,8 @@
  * display text, cancer site from ICD-O-3/ICD-10/SNOMED CT, age from birthDate and onset, manufacturer, UNKNOWN).
  * - cohort (mode "index", the default): counted on a harvested index of every patient's record (harvest.ts), where the
  *   repository holds at most `indexMaxPatients` patients and the server reverse-includes what a record needs; live
- *   otherwise and until the first harvest is done.
+ *   otherwise, until the first harvest is done, and once the copy is twice `indexTtlSeconds` old (its refreshes,
+ *   tried at most every HARVEST_RETRY_MS, keep failing).
  * - cohort (live): the candidates' records, counted with cohortOf: exact counts and facets. When the pre-selection
  *   leaves more than `maxCandidates` patients, the adapter answers the native count of the part of the filter FHIR
  *   decides exactly, and reports the other criteria as not applied (subjects only).
@@ -35,10 +36,11 @@ import { ALL_CRITERIA, criteriaOf, type NormalizedFilter } from '../sdk/filter';
 import type { CaseRecord, CohortRecord, CollectionRecord, FullCaseRecord, StudyRecord } from '../sdk/records';
 import { FhirClient } from './client';
 import { collectionRecord, referenceId, studyRecord, type MappingContext } from './mapping';
-import { codePointOrder, fhirReadCaches, NativeReads, Replan, type FhirReadCaches } from './native-reads';
+import { codePointOrder, fhirReadCaches, NativeReads, Replan, type FhirReadCaches, type ReadOptions } from './native-reads';
 import { readFhirOptions, type FhirAdapterOptions } from './options';
 import { detached } from '../sdk/cancellation';
 import type { CaseIndex } from '../sdk/case-index';
+import { yieldToEventLoop } from '../sdk/concurrency';
 import { HarvestedIndex } from '../sdk/harvested-index';
 import { harvestIndex, type FhirIndex } from './harvest';
 import {
@@ -52,8 +54,13 @@ export const FHIR_CRITERIA: readonly FilterCriterion[] = ALL_CRITERIA;
 const MAX_PLANS = 8;
 /** ResearchStudies per enrolment search. */
 const STUDIES_PER_SEARCH = 50;
-/** After a failed harvest, cohorts are asked live for this long before a query starts another. */
+/** After a failed harvest (the first or a refresh), no query starts another for this long. */
 const HARVEST_RETRY_MS = 30_000;
+/**
+ * A copy older than this many TTLs (its refreshes failed, or nobody asked for a while) is not answered from: the
+ * server is asked live, so that a count is never older than that without saying so.
+ */
+const MAX_AGE_IN_TTLS = 2;
 
 export class FhirAdapter implements RepositoryAdapter {
   private readonly client: FhirClient;
@@ -66,6 +73,8 @@ export class FhirAdapter implements RepositoryAdapter {
   /** The harvested index (mode "index"); null in mode "live". */
   private readonly index: HarvestedIndex<FhirIndex> | null;
   private harvestFailedAt = 0;
+  /** Why the last harvest left the repository unindexed (logged once per change). */
+  private unindexedReason: string | null = null;
 
   constructor(private readonly entry: RepositoryEntry, environment: AdapterEnvironment = {}) {
     this.options = readFhirOptions(entry.options);
@@ -76,8 +85,11 @@ export class FhirAdapter implements RepositoryAdapter {
     this.mapping = { repositoryId: entry.id };
     this.planOptions = { nativeImageCriteria: this.options.nativeImageCriteria };
     this.readCaches = fhirReadCaches(this.options.readCacheSeconds);
+    // The harvest takes half the connections, so that the live answers it stands beside keep the others.
+    const harvestReads = { parallelRequests: Math.max(1, Math.floor(this.options.parallelRequests / 2)) };
     this.index = this.options.mode === 'index'
-      ? new HarvestedIndex(() => this.withReads((reads) => harvestIndex(reads, this.options.indexMaxPatients)), this.options.indexTtlSeconds * 1000, { large: true })
+      ? new HarvestedIndex(async () => this.noted(await this.withReads((reads) => harvestIndex(reads, this.options.indexMaxPatients), harvestReads)),
+        this.options.indexTtlSeconds * 1000, { large: true })
       : null;
   }
 
@@ -204,13 +216,27 @@ export class FhirAdapter implements RepositoryAdapter {
    */
   private async indexed(): Promise<CaseIndex | null> {
     if (!this.index) return null;
-    if (this.index.harvested) return (await this.index.get()).cases;
+    // A harvest when there is none or the copy is stale (warm starts none otherwise), unless one failed lately.
     if (Date.now() - this.harvestFailedAt >= HARVEST_RETRY_MS) {
       this.index.warm().catch(() => {
         this.harvestFailedAt = Date.now();
       });
     }
-    return null;
+    const copy = this.index.current;
+    if (!copy?.cases || Date.now() - copy.harvestedAt > MAX_AGE_IN_TTLS * this.options.indexTtlSeconds * 1000) return null;
+    // Counting on the index is CPU work: the other repositories' native requests go out first (as HarvestedIndex.get).
+    await yieldToEventLoop();
+    return copy.cases;
+  }
+
+  /** Logs, once per change, why the repository is or is no longer indexed. */
+  private noted(index: FhirIndex): FhirIndex {
+    const reason = index.cases ? null : index.reason;
+    if (reason !== this.unindexedReason) {
+      console.warn(reason ? `repository "${this.entry.id}": not indexed, every cohort is asked live: ${reason}` : `repository "${this.entry.id}": indexed again`);
+      this.unindexedReason = reason;
+    }
+    return index;
   }
 
   /** The server's profile: its CapabilityStatement, read once (and again after a failure to read it). */
@@ -227,9 +253,9 @@ export class FhirAdapter implements RepositoryAdapter {
   }
 
   /** Runs native reads, again while the server is seen ignoring parameters (each time it knows one more). */
-  private async withReads<T>(work: (reads: NativeReads, profile: ServerProfile) => Promise<T>): Promise<T> {
+  private async withReads<T>(work: (reads: NativeReads, profile: ServerProfile) => Promise<T>, readOptions: Partial<ReadOptions> = {}): Promise<T> {
     const profile = await this.serverProfile();
-    const reads = new NativeReads(this.client, profile, this.options, this.mapping, this.readCaches);
+    const reads = new NativeReads(this.client, profile, { ...this.options, ...readOptions }, this.mapping, this.readCaches);
     for (let attempt = 1; ; attempt++) {
       try {
         return await work(reads, profile);

@@ -83,6 +83,11 @@ export class HarvestedIndex<T> {
     return this.value !== undefined;
   }
 
+  /** The copy there is (fresh or stale), without starting a harvest; undefined before the first. */
+  get current(): T | undefined {
+    return this.value;
+  }
+
   /** Harvests now (joining one in flight) and waits for the new copy: a caller waits, so it goes first in the turns. */
   refresh(): Promise<T> {
     const run = this.inFlight ?? this.start();

@@ -20,9 +20,9 @@ const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
 /** Lens's query for one criterion (female), as querySpot sends it. */
 const QUERY = base64({ lang: 'ast', payload: base64({ ast: { operand: 'OR', children: [{ operand: 'AND', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] } }) });
 
-async function submit(id: string): Promise<{ status: number; cookie: string | null }> {
+async function submit(id: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie: string | null }> {
   const response = await fetch(`${gateway.origin}${SPOT_BASE_PATH}/beam`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, query: QUERY }),
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ id, query: QUERY }),
   });
   await response.arrayBuffer();
   return { status: response.status, cookie: response.headers.get('set-cookie') };
@@ -39,6 +39,11 @@ test('the POST sets a cookie for the task\'s stream only, out of scripts\' reach
   expect(cookie).toMatch(/^eucaim-spot-access-task-0001=[A-Za-z0-9_-]{22}; /);
   const attributes = cookie!.split(';').slice(1).map((a) => a.trim());
   expect(attributes).toEqual(expect.arrayContaining([`Path=${SPOT_BASE_PATH}/beam/access-task-0001`, 'HttpOnly', 'SameSite=Strict']));
+  // Plain HTTP here: not Secure, or the browser would never send it back; behind a TLS proxy it is.
+  expect(attributes).not.toContain('Secure');
+  const behindTls = await submit('access-task-0005', { 'x-forwarded-proto': 'https' });
+  expect(behindTls.cookie!.split(';').map((a) => a.trim())).toContain('Secure');
+  (await stream('access-task-0005', pair(behindTls.cookie!))).body?.cancel();
   // Each task draws its own secret.
   const other = await submit('access-task-0002');
   expect(pair(other.cookie!).split('=')[1]).not.toBe(pair(cookie!).split('=')[1]);
@@ -59,6 +64,8 @@ test('the task id alone, or another task\'s cookie, gets 403 naming the cookie; 
   // The refused attempts took nothing: the submitter's stream has one result per repository after its claim.
   const response = await stream('access-task-0003', `other=1; ${pair(mine.cookie!)}`);
   expect(response.status).toBe(200);
+  // The cookie has served: the stream's answer has the browser forget it.
+  expect(response.headers.get('set-cookie')).toMatch(new RegExp(`^eucaim-spot-access-task-0003=; Path=${SPOT_BASE_PATH}/beam/access-task-0003; Max-Age=0;`));
   expect(response.headers.get('content-type')).toContain('text/event-stream');
   const events = (await response.text()).split('\n\n').filter((e) => e.startsWith('event: new_result'))
     .map((e) => JSON.parse(e.split('\ndata: ')[1]) as { from: string; status: string });

@@ -76,6 +76,18 @@ describe('a harvested index', () => {
   });
 });
 
+describe('the product\'s default', () => {
+  it('is the index: with no options, a harvested repository is counted without a native request', async () => {
+    const adapter = new FhirAdapter({ ...fhirEntry(data, simulator.baseUrl), options: {} });
+    opened.push(adapter);
+    await adapter.warmUp();
+    simulator.resetCounts();
+    const filter = filterOf({ modalities: ['CT'] });
+    expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+    expect(simulator.requests.total).toBe(0);
+  });
+});
+
 describe('before its first harvest', () => {
   it('answers live, exactly, and harvests meanwhile; then answers from the index', async () => {
     const adapter = indexed();
@@ -121,9 +133,9 @@ describe('a repository that is not indexed', () => {
 
 describe('an index older than indexTtlSeconds', () => {
   it('answers at once while it is harvested again in the background', async () => {
-    const adapter = indexed({ indexTtlSeconds: 1 });
+    const adapter = indexed({ indexTtlSeconds: 2 });
     await adapter.warmUp();
-    await sleep(1_100);
+    await sleep(2_100);
     simulator.resetCounts();
     const filter = filterOf({ cancerSites: ['LUNG', 'BRAIN'] });
     expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
@@ -134,4 +146,35 @@ describe('an index older than indexTtlSeconds', () => {
     await adapter.cohort(filter, {}, { facets: true });
     expect(simulator.requests.total).toBe(0);
   });
+});
+
+describe('an index whose refresh fails', () => {
+  it('answers from its copy, tries again only after a while, and once the copy is twice its TTL old asks live', async () => {
+    const failing = await startFhirSimulator({ data });
+    try {
+      const adapter = indexed({ indexTtlSeconds: 2 }, failing.baseUrl);
+      await adapter.warmUp();
+      const harvested = Date.now();
+      const filter = filterOf({ sex: ['FEMALE'], modalities: ['MR'] });
+      failing.faults.httpStatus = 503;
+      await sleep(2_100);
+      // Stale: answered from the copy; its refresh fails in the background.
+      expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      await quiet(failing);
+      const tried = failing.requests.total;
+      expect(tried).toBeGreaterThan(0);
+      // The next queries do not start another full read of the failing server.
+      expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      await quiet(failing);
+      expect(failing.requests.total).toBe(tried);
+      // Twice its TTL old: not answered from any more; asked live, which fails while the server does.
+      await sleep(Math.max(0, harvested + 4_100 - Date.now()));
+      await expect(adapter.cohort(filter, {}, { facets: true })).rejects.toThrow(/503/);
+      // The server back: the live answer is exact.
+      delete failing.faults.httpStatus;
+      expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+    } finally {
+      await failing.close();
+    }
+  }, 20_000);
 });

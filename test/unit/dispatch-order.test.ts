@@ -2,6 +2,7 @@
  * The order a Europe-wide question asks its repositories in: the slowest first (its request then goes out before
  * the others' start-up work), learnt from answers that took time; the answers keep the repositories' order.
  */
+import { withSignal } from '../../subgraphs/sdk/cancellation';
 import { DispatchOrder } from '../../subgraphs/europe/dispatch-order';
 
 const ids = ['a', 'b', 'c', 'd'];
@@ -43,4 +44,17 @@ it('starts the asks slowest first and gives the answers in the items\' order', a
   });
   expect(started).toEqual(['b', 'c', 'a', 'd']);
   expect(answers).toEqual(['answer of a', 'answer of b', 'answer of c', 'answer of d']);
+});
+
+it('asks nobody more once the caller has gone away', async () => {
+  const order = new DispatchOrder();
+  const gone = new AbortController();
+  const started: string[] = [];
+  const answers = withSignal(gone.signal, () => order.askAll(ids, same, async (id) => {
+    started.push(id);
+    gone.abort(new Error('the client went away'));
+    return id;
+  }));
+  await expect(answers).rejects.toThrow('the client went away');
+  expect(started).toEqual(['a']);
 });

@@ -164,7 +164,7 @@ export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): Spot
 
       const task: Task = { secret: randomBytes(16).toString('base64url'), events: [], done: false, streaming: false, listeners: new Set(), controller: new AbortController() };
       tasks.set(id, task);
-      answerJson(res, 200, { id, sites: repositories.map((r) => r.id), groups: query.groups.length }, { 'set-cookie': streamCookie(id, task.secret) });
+      answerJson(res, 200, { id, sites: repositories.map((r) => r.id), groups: query.groups.length }, { 'set-cookie': streamCookie(id, task.secret, overTls(req)) });
 
       const from = (repositoryId: string) => `explorer.${repositoryId}.gateway`;
       for (const r of repositories) publish(task, { task: id, from: from(r.id), to: [], status: 'claimed', body: '' });
@@ -208,7 +208,10 @@ export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): Spot
       }
       if (task.streaming) return answerJson(res, 409, { error: `task ${id} is being streamed to another client already` });
       task.streaming = true;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+      // The cookie has served: the browser forgets it now rather than when it expires.
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', 'set-cookie': expiredCookie(id),
+      });
       let sent = 0;
       const flush = () => {
         while (sent < task.events.length) res.write(`event: new_result\ndata: ${JSON.stringify(task.events[sent++])}\n\n`);
@@ -238,9 +241,23 @@ function cookieName(id: string): string {
   return `eucaim-spot-${id}`;
 }
 
-/** Sent back by the browser only with the task's stream request, not readable by scripts, and not sent cross-site. */
-function streamCookie(id: string, secret: string): string {
-  return `${cookieName(id)}=${secret}; Path=${SPOT_BASE_PATH}/beam/${id}; Max-Age=${Math.ceil((STREAM_CLAIM_MS + KEEP_FINISHED_MS) / 1000) * 4}; HttpOnly; SameSite=Strict`;
+/**
+ * Sent back by the browser only with the task's stream request, not readable by scripts, not sent cross-site, and
+ * over TLS only when the POST came over TLS (directly, or per the proxy's X-Forwarded-Proto: a client that fakes
+ * it only keeps its own cookie from coming back).
+ */
+function streamCookie(id: string, secret: string, secure: boolean): string {
+  return `${cookieName(id)}=${secret}; Path=${SPOT_BASE_PATH}/beam/${id}; Max-Age=${Math.ceil((STREAM_CLAIM_MS + KEEP_FINISHED_MS) / 1000) * 4}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+function expiredCookie(id: string): string {
+  return `${cookieName(id)}=; Path=${SPOT_BASE_PATH}/beam/${id}; Max-Age=0; HttpOnly; SameSite=Strict`;
+}
+
+function overTls(req: IncomingMessage): boolean {
+  const forwarded = req.headers['x-forwarded-proto'];
+  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0].trim().toLowerCase();
+  return (req.socket as { encrypted?: boolean }).encrypted === true || proto === 'https';
 }
 
 /** Whether the request's cookies hold the task's secret (compared in constant time). */

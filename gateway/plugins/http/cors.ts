@@ -4,7 +4,8 @@
  * CORS header, so browsers refuse to send (preflighted requests) or to show (simple ones) anything to its page.
  *
  * Callers authenticate with bearer tokens, never cookies: no Access-Control-Allow-Credentials, so a browser never
- * attaches the gateway's cookies to a cross-origin call.
+ * attaches the gateway's cookies to a cross-origin call (the one cookie it sets, a Spot stream's, is SameSite=Strict
+ * besides: explorer/spot.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsConfig } from './cors-config';
