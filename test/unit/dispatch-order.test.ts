@@ -58,3 +58,31 @@ it('asks nobody more once the caller has gone away', async () => {
   await expect(answers).rejects.toThrow('the client went away');
   expect(started).toEqual(['a']);
 });
+
+it('gives a head start to slow repositories only: fast and unlearnt ones are started together, without turns between', async () => {
+  const order = new DispatchOrder();
+  order.record('a', 250);
+  order.record('b', 2); // answers from memory
+  const started: string[] = [];
+  // Counts turns of the event loop: one immediate a turn.
+  let turns = 0;
+  let counting = true;
+  const tick = () => {
+    turns++;
+    if (counting) setImmediate(tick);
+  };
+  setImmediate(tick);
+  try {
+    await order.askAll(['a', 'b', 'c', 'd'], same, async (id) => {
+      started.push(`${id}@${turns}`);
+      return id;
+    });
+  } finally {
+    counting = false;
+  }
+  // a first; then a turn; then b, c (unlearnt) and d started in the same turn.
+  expect(started.map((s) => s.split('@')[0])).toEqual(['a', 'b', 'c', 'd']);
+  const turnOf = (id: string) => Number(started.find((s) => s.startsWith(`${id}@`))!.split('@')[1]);
+  expect(turnOf('b')).toBeGreaterThan(turnOf('a'));
+  expect(new Set([turnOf('b'), turnOf('c'), turnOf('d')]).size).toBe(1);
+});
