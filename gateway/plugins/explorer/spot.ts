@@ -28,6 +28,7 @@ import type { RepositoryFilter } from '../../../schema/generated/graphql';
 import type { RequestContext } from '../../../subgraphs/sdk/context';
 import { withSignal } from '../../../subgraphs/sdk/cancellation';
 import { contextGatewayLink, type GatewayLink } from '../../../subgraphs/europe/gateway-link';
+import { dispatchOrder } from '../../../subgraphs/europe/dispatch-order';
 import { ask } from '../../../subgraphs/europe/status';
 import { LensQueryError, translateLensAst, type TranslatedQuery } from './lens-ast';
 import { answerRepository, groupsFor, type ExplorerRepository } from './repository-answer';
@@ -172,14 +173,16 @@ export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): Spot
       const unclaimed = setTimeout(() => { if (!task.streaming) task.controller.abort(new Error('no stream was fetched for this task')); }, STREAM_CLAIM_MS);
       running++;
       try {
-        await withSignal(task.controller.signal, () => Promise.all(repositories.map(async (repository) => {
+        // Slow repositories first, in the order Query.cohort's answers taught (subgraphs/europe/dispatch-order.ts).
+        await withSignal(task.controller.signal, () => dispatchOrder.askAll(repositories, (r) => r.id, async (repository) => {
           const { report, result } = await answerRepository(link, context, repository, query);
           if (task.controller.signal.aborted) return;
           const status: SpotStatus = result ? 'succeeded' : report.status.state === 'NOT_SUPPORTED' ? 'permafailed' : 'tempfailed';
           publish(task, { task: id, from: from(repository.id), to: [], status, body: base64(result ?? { eucaim: report }) });
-        })));
+        }));
       } catch (error) {
-        if (!(error instanceof GraphQLError)) console.error(`explorer: a Spot task failed: ${(error as Error).message}`);
+        // A task whose stream went away ends with its repositories not asked: no failure to log.
+        if (!(error instanceof GraphQLError) && !task.controller.signal.aborted) console.error(`explorer: a Spot task failed: ${(error as Error).message}`);
       } finally {
         running--;
         clearTimeout(unclaimed);
