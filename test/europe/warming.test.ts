@@ -55,7 +55,9 @@ test('a repository still harvesting is WARMING within its wait, the others answe
   expect(xnat.inTotal).toBe(false);
   expect(answer.complete).toBe(false);
   expect(answer.total.subjects).toBe(subjectsOf('es-node', where));
-  expect(elapsed).toBeLessThan(2000);
+  // The state says it was neither waited for nor timed out; the time is the wait (1.5 s), the first query's plans
+  // and the others' answers, with room for a loaded machine (2.5 s in one CI run, where 2 s was asked before).
+  expect(elapsed).toBeLessThan(3000);
 
   // Asked again while the harvest goes on: it waits for it (or is WARMING again), and no circuit opened.
   const second = (await federation.query(QUERY, { where })).body.data?.cohort as Answer;
