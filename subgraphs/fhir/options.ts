@@ -23,7 +23,7 @@ export const FHIR_OPTIONS = defineOptions('fhir', {
     values: ['index', 'live'], default: 'index',
     description: '"index": count cohorts from a harvested copy of every patient\'s record, refreshed after indexTtlSeconds (the server is asked live until the first harvest is done, and always when it holds more than indexMaxPatients patients or cannot reverse-include what a record needs); "live": ask the server on every cohort.',
   }),
-  indexTtlSeconds: option.integer({ min: 1, max: 86_400, default: 300, description: 'Seconds a harvested index answers before it is refreshed (a stale copy answers while the refresh runs).' }),
+  indexTtlSeconds: option.integer({ min: 1, max: 86_400, default: 300, description: 'Seconds a harvested index answers before the next query refreshes it (the stale copy answers meanwhile, up to twice this age; older, cohorts are asked live).' }),
   indexMaxPatients: option.integer({ min: 1, max: 1_000_000, default: 20_000, description: 'Largest repository, in patients, that is indexed; a larger one is asked live.' }),
   readCacheSeconds: option.integer({
     min: 0, max: 3600, default: 0,
