@@ -4,12 +4,12 @@
  * cannot apply a criterion is PARTIAL. The fan-out goes through the gateway: repositories not selected get no
  * request at all.
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { CaseFilter } from '../../schema/generated/graphql';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import { FACET_NAMES, type FacetName } from '../../subgraphs/sdk/facets';
 import { criteriaOf, normaliseFilter } from '../../subgraphs/sdk/filter';
 import { splitFilter } from '../../subgraphs/sdk/report';
+import { nativeRequestOrder } from '../support/native-requests';
 import { startEuropeFederation, type EuropeTestFederation } from './support';
 
 const REPOSITORIES = [
@@ -248,21 +248,7 @@ describe('Europe-wide cohort', () => {
     federation.simulator('it-datasets').faults.latencyMs = 300;
     const origins = new Map(['es-node', 'it-datasets'].map((id) => [new URL(federation.simulator(id).baseUrl).origin, id]));
     const ask = async (where: CaseFilter) => expect((await europe(where, asking)).cohort.repositories.every((r) => r.inTotal)).toBe(true);
-    const firstAsked = async (where: CaseFilter) => {
-      const asked: string[] = [];
-      const created = (message: unknown) => {
-        const { request } = message as { request: { origin?: string | URL } };
-        const id = origins.get(new URL(String(request.origin)).origin);
-        if (id) asked.push(id);
-      };
-      subscribe('undici:request:create', created);
-      try {
-        await ask(where);
-      } finally {
-        unsubscribe('undici:request:create', created);
-      }
-      return asked[0];
-    };
+    const firstAsked = async (where: CaseFilter) => (await nativeRequestOrder(origins, () => ask(where)))[0];
     // It goes by the median of the last five answers: three slow ones make it slow. Distinct filters, so that no
     // answer is given again.
     for (const sex of ['MALE', 'FEMALE', 'OTHER'] as const) await ask({ sex: [sex] });

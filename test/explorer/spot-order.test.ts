@@ -2,10 +2,10 @@
  * The explorer's Spot fan-out asks the repositories in the order Europe-wide cohorts taught: a repository that has
  * been the slowest gets its native request out first, so the page is complete sooner.
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { SPOT_BASE_PATH } from '../../gateway/plugins/explorer';
 import { postGraphQL } from '../support/federation';
 import { startDemoGateway, type DemoGateway } from '../support/gateway';
+import { nativeRequestOrder } from '../support/native-requests';
+import { cookiePair, fetchSpotStream, spotQuery, submitSpotTask } from '../support/spot';
 
 let gateway: DemoGateway;
 
@@ -15,12 +15,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-});
-
-const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-/** Lens's query for one criterion (sex), as querySpot sends it. */
-const spotQuery = (value: string) => base64({
-  lang: 'ast', payload: base64({ ast: { operand: 'OR', children: [{ operand: 'AND', children: [{ key: 'RID10311', type: 'EQUALS', value }] }] } }),
 });
 
 test('a repository that has been the slowest is asked first', async () => {
@@ -34,24 +28,11 @@ test('a repository that has been the slowest is asked first', async () => {
       const { body } = await postGraphQL(gateway.url, 'query ($where: CaseFilter) { cohort(where: $where) { total { subjects } } }', { where: { yearOfDiagnosis: { min: year } } });
       expect(body.errors).toBeUndefined();
     }
-    const asked: string[] = [];
-    const created = (message: unknown) => {
-      const { request } = message as { request: { origin?: string | URL } };
-      const id = origins.get(new URL(String(request.origin)).origin);
-      if (id) asked.push(id);
-    };
-    subscribe('undici:request:create', created);
-    try {
-      const submitted = await fetch(`${gateway.origin}${SPOT_BASE_PATH}/beam`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'order-task-0001', query: spotQuery('RID10312') }),
-      });
-      expect(submitted.status).toBe(200);
-      const cookie = submitted.headers.get('set-cookie')!.split(';')[0];
-      const stream = await fetch(`${gateway.origin}${SPOT_BASE_PATH}/beam/order-task-0001`, { headers: { cookie } });
-      await stream.text();
-    } finally {
-      unsubscribe('undici:request:create', created);
-    }
+    const asked = await nativeRequestOrder(origins, async () => {
+      const { status, cookie } = await submitSpotTask(gateway.origin, 'order-task-0001', spotQuery('RID10312'));
+      expect(status).toBe(200);
+      await (await fetchSpotStream(gateway.origin, 'order-task-0001', cookiePair(cookie!))).text();
+    });
     expect(asked.length).toBeGreaterThan(1);
     expect(asked[0]).toBe(slow);
   } finally {

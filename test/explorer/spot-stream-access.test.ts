@@ -5,6 +5,7 @@
  */
 import { SPOT_BASE_PATH } from '../../gateway/plugins/explorer';
 import { startDemoGateway, type DemoGateway } from '../support/gateway';
+import { cookiePair as pair, fetchSpotStream, spotQuery, submitSpotTask } from '../support/spot';
 
 let gateway: DemoGateway;
 
@@ -16,22 +17,10 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-/** Lens's query for one criterion (female), as querySpot sends it. */
-const QUERY = base64({ lang: 'ast', payload: base64({ ast: { operand: 'OR', children: [{ operand: 'AND', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] } }) });
-
-async function submit(id: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie: string | null }> {
-  const response = await fetch(`${gateway.origin}${SPOT_BASE_PATH}/beam`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ id, query: QUERY }),
-  });
-  await response.arrayBuffer();
-  return { status: response.status, cookie: response.headers.get('set-cookie') };
-}
-
-const stream = (id: string, cookie?: string) => fetch(`${gateway.origin}${SPOT_BASE_PATH}/beam/${id}`, { headers: cookie ? { cookie } : {} });
-
-/** The `name=value` part of a Set-Cookie header. */
-const pair = (setCookie: string) => setCookie.split(';')[0];
+/** Female, as Lens asks it. */
+const QUERY = spotQuery('RID10312');
+const submit = (id: string, headers?: Record<string, string>) => submitSpotTask(gateway.origin, id, QUERY, headers);
+const stream = (id: string, cookie?: string) => fetchSpotStream(gateway.origin, id, cookie);
 
 test('the POST sets a cookie for the task\'s stream only, out of scripts\' reach and not sent cross-site', async () => {
   const { status, cookie } = await submit('access-task-0001');
