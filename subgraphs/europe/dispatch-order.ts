@@ -45,9 +45,7 @@ export class DispatchOrder {
 
   /** The items, slowest repository first; those without a recorded answer last (a new one is learnt from its first). */
   slowestFirst<T>(items: readonly T[], idOf: (item: T) => string): T[] {
-    return items.map((item, at) => ({ item, at, ms: this.typicalMs(idOf(item)) ?? 0 }))
-      .sort((a, b) => b.ms - a.ms || a.at - b.at)
-      .map(({ item }) => item);
+    return this.ranked(items, idOf).map(({ item }) => item);
   }
 
   /**
@@ -59,16 +57,23 @@ export class DispatchOrder {
    */
   async askAll<T, R>(items: readonly T[], idOf: (item: T) => string, ask: (item: T) => Promise<R>): Promise<R[]> {
     const running: Array<Promise<R>> = new Array(items.length);
-    const order = this.slowestFirst(items.map((_, i) => i), (i) => idOf(items[i]));
     const signal = currentSignal();
-    for (let n = 0; n < order.length; n++) {
-      if (n > 0 && (this.typicalMs(idOf(items[order[n - 1]])) ?? 0) >= HEAD_START_FROM_MS) await yieldToEventLoop();
+    let previousMs = 0;
+    for (const { item, at, ms } of this.ranked(items, idOf)) {
+      if (previousMs >= HEAD_START_FROM_MS) await yieldToEventLoop();
+      previousMs = ms;
       // The caller went away meanwhile: the repositories not asked yet are not asked for nobody.
-      const answer = signal?.aborted ? Promise.reject(signal.reason as Error) : ask(items[order[n]]);
+      const answer = signal?.aborted ? Promise.reject(signal.reason as Error) : ask(item);
       answer.catch(() => undefined); // its failure reaches the caller through Promise.all, not as an unhandled rejection
-      running[order[n]] = answer;
+      running[at] = answer;
     }
     return Promise.all(running);
+  }
+
+  /** Each item with its place among the items and its repository's typical latency (0 when unknown), slowest first. */
+  private ranked<T>(items: readonly T[], idOf: (item: T) => string): Array<{ item: T; at: number; ms: number }> {
+    return items.map((item, at) => ({ item, at, ms: this.typicalMs(idOf(item)) ?? 0 }))
+      .sort((a, b) => b.ms - a.ms || a.at - b.at);
   }
 }
 

@@ -250,11 +250,16 @@ function cookieName(id: string): string {
  * it only keeps its own cookie from coming back).
  */
 function streamCookie(id: string, secret: string, secure: boolean): string {
-  return `${cookieName(id)}=${secret}; Path=${SPOT_BASE_PATH}/beam/${id}; Max-Age=${Math.ceil((STREAM_CLAIM_MS + KEEP_FINISHED_MS) / 1000) * 4}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  return taskCookie(id, secret, Math.ceil((STREAM_CLAIM_MS + KEEP_FINISHED_MS) / 1000) * 4, secure);
 }
 
+/** The same cookie, empty and expired: the browser forgets it. */
 function expiredCookie(id: string): string {
-  return `${cookieName(id)}=; Path=${SPOT_BASE_PATH}/beam/${id}; Max-Age=0; HttpOnly; SameSite=Strict`;
+  return taskCookie(id, '', 0, false);
+}
+
+function taskCookie(id: string, value: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${cookieName(id)}=${value}; Path=${SPOT_BASE_PATH}/beam/${id}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
 
 function overTls(req: IncomingMessage): boolean {
