@@ -27,10 +27,13 @@ export type RunningFhirSimulator = RunningSimulator & {
   baseUrl: string;
   /** Forgets every search kept for paging, so that `next` links answer 410 Gone (an expired search). */
   expireSearches(): void;
+  /** The quirks the server has now: changed while it runs, as a redeployed or reconfigured server's would. */
+  quirks: FhirQuirks;
 };
 
 export async function startFhirSimulator(options: FhirSimulatorOptions): Promise<RunningFhirSimulator> {
-  const server = new FhirServer(buildStore(options.data), FHIR_BASE_PATH, { ...options.quirks });
+  const quirks: FhirQuirks = { ...options.quirks };
+  const server = new FhirServer(buildStore(options.data), FHIR_BASE_PATH, quirks);
   const running = await startSimulator(
     { name: 'FHIR R4 simulator', port: options.port, faults: options.faults, basicAuth: options.basicAuth },
     (request) => server.handle(request),
@@ -39,6 +42,7 @@ export async function startFhirSimulator(options: FhirSimulatorOptions): Promise
   return Object.assign(running, {
     baseUrl: `${running.origin}${FHIR_BASE_PATH}`,
     expireSearches: () => server.expireSearches(),
+    quirks,
   });
 }
 

@@ -73,6 +73,8 @@ export class FhirAdapter implements RepositoryAdapter {
   /** The harvested index (mode "index"); null in mode "live". */
   private readonly index: HarvestedIndex<FhirIndex> | null;
   private harvestFailedAt = 0;
+  /** Whether the last harvest failed (its error is logged once per run of failures). */
+  private harvestFailing = false;
   /** Why the last harvest left the repository unindexed (logged once per change). */
   private unindexedReason: string | null = null;
 
@@ -88,7 +90,7 @@ export class FhirAdapter implements RepositoryAdapter {
     // The harvest takes half the connections, so that the live answers it stands beside keep the others.
     const harvestReads = { parallelRequests: Math.max(1, Math.floor(this.options.parallelRequests / 2)) };
     this.index = this.options.mode === 'index'
-      ? new HarvestedIndex(async () => this.noted(await this.withReads((reads) => harvestIndex(reads, this.options.indexMaxPatients), harvestReads)),
+      ? new HarvestedIndex(async (previous) => this.noted(await this.withReads((reads) => harvestIndex(reads, this.options.indexMaxPatients, previous), harvestReads)),
         this.options.indexTtlSeconds * 1000, { large: true })
       : null;
   }
@@ -218,8 +220,13 @@ export class FhirAdapter implements RepositoryAdapter {
     if (!this.index) return null;
     // A harvest when there is none or the copy is stale (warm starts none otherwise), unless one failed lately.
     if (Date.now() - this.harvestFailedAt >= HARVEST_RETRY_MS) {
-      this.index.warm().catch(() => {
+      this.index.warm().catch((error: unknown) => {
         this.harvestFailedAt = Date.now();
+        if (!this.harvestFailing) {
+          const kept = this.index?.current?.cases ? 'its copy answers until it is twice indexTtlSeconds old' : 'its cohorts are asked live';
+          console.warn(`repository "${this.entry.id}": index harvest failed, ${kept}; tried again in ${HARVEST_RETRY_MS / 1000} s: ${(error as Error).message}`);
+        }
+        this.harvestFailing = true;
       });
     }
     const copy = this.index.current;
@@ -231,6 +238,7 @@ export class FhirAdapter implements RepositoryAdapter {
 
   /** Logs, once per change, why the repository is or is no longer indexed. */
   private noted(index: FhirIndex): FhirIndex {
+    this.harvestFailing = false;
     const reason = index.cases ? null : index.reason;
     if (reason !== this.unindexedReason) {
       console.warn(reason ? `repository "${this.entry.id}": not indexed, every cohort is asked live: ${reason}` : `repository "${this.entry.id}": indexed again`);

@@ -178,3 +178,30 @@ describe('an index whose refresh fails', () => {
     }
   }, 20_000);
 });
+
+describe('an index whose refresh comes back unbounded', () => {
+  it('keeps answering from its copy (a server that left its totals out for a while) and says why once', async () => {
+    const lapsing = await startFhirSimulator({ data });
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const adapter = indexed({ indexTtlSeconds: 2 }, lapsing.baseUrl);
+      await adapter.warmUp();
+      const filter = filterOf({ cancerSites: ['BREAST'], modalities: ['MR', 'CT'] });
+      lapsing.quirks.omitTotal = true;
+      await sleep(2_100);
+      // Stale: answered from the copy while the refresh reads pages without a total.
+      expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      await quiet(lapsing);
+      expect(lapsing.requests.total).toBeGreaterThan(0);
+      lapsing.resetCounts();
+      // The copy still answers, and nothing is asked live.
+      expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      expect(lapsing.requests.total).toBe(0);
+      const said = warned.mock.calls.map((call) => String(call[0]));
+      expect(said).toEqual([expect.stringMatching(/index harvest failed, its copy answers until it is twice indexTtlSeconds old.*unbounded/)]);
+    } finally {
+      warned.mockRestore();
+      await lapsing.close();
+    }
+  }, 20_000);
+});
