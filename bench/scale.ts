@@ -172,7 +172,7 @@ function problemsOf(body: any, form: ScaleResult['queryForm']): { problems: stri
   const failed = errors.map((e) => e.extensions?.repositoryId).filter((id): id is string => typeof id === 'string');
   if (form === 'Query.cohort') {
     for (const r of body?.data?.cohort?.repositories ?? []) {
-      if (!['OK', 'PARTIAL', 'NOT_SUPPORTED'].includes(r.status?.state)) {
+      if (!['OK', 'PARTIAL', 'INCOMPLETE', 'NOT_SUPPORTED'].includes(r.status?.state)) {
         problems.push(`${r.repositoryId}: ${r.status?.state} ${r.status?.code ?? ''}`.trim());
         failed.push(r.repositoryId);
       }

@@ -15,6 +15,7 @@ import { useEntityErrorPaths } from './plugins/datasources/entity-error-paths';
 import { useResponseCache } from './plugins/datasources/use-cache';
 import { useInFlightDedup } from './plugins/datasources/use-dedup';
 import { useReleaseAudit } from './plugins/datasources/use-release-audit';
+import { useIncompleteMark } from './plugins/datasources/use-incomplete-mark';
 import { useReleaseReport } from './plugins/datasources/use-release-report';
 import { withMiddleware, type SubgraphMiddleware } from './plugins/datasources/middleware';
 import { useCircuitBreaker } from './plugins/datasources/use-circuit-breaker';
@@ -55,9 +56,10 @@ function adapterFingerprint(entry: unknown, credentials: string | undefined): st
 // Its latency and outcome go to the metrics (use-call-metrics.ts) and to a trace span (use-call-span.ts), the wait included.
 // The audit (README "Who may see what"): the innermost reports what the attempt released with its answer, so the
 // report is cached and shared with it; the audit, outside sharing and cache, adds it to each asking request's tally.
+// An answer from part of a repository (a first harvest still running) is marked innermost, so that it is not cached.
 export const REPOSITORY_MIDDLEWARES: readonly SubgraphMiddleware[] = [
   useTaskBoundary, useReleaseAudit, useEntityErrorPaths, useInFlightDedup, useResponseCache, useCallMetrics, useCallSpan, useFairShare, useCircuitBreaker, useRetries,
-  useTimeout, useReleaseReport,
+  useTimeout, useReleaseReport, useIncompleteMark,
 ];
 
 /**

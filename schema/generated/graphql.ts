@@ -166,6 +166,13 @@ export type CaseOrder =
  */
 export type Cohort = {
   __typename?: 'Cohort';
+  /**
+   * Null when the counts cover every case the repository holds. Otherwise which part they cover and why, e.g. "3 of
+   * 8 collections: its index is still being harvested" (shortly after the gateway started): the counts and facets
+   * are then lower bounds and `exact` is false. Such an answer is never cached; ask again in a moment for the whole.
+   * In a Europe-wide total: each such repository's part, named.
+   */
+  coverage: Maybe<Scalars['String']['output']>;
   exact: Scalars['Boolean']['output'];
   /**
    * Whether any case matches. Known even where `subjects` is not: a Beacon that answers at boolean granularity tells
@@ -345,7 +352,7 @@ export type FederatedCohort = {
    */
   suppressedRepositories: Array<Scalars['ID']['output']>;
   /**
-   * Counts and facets summed over the repositories that answered (OK or PARTIAL); each count over those that gave
+   * Counts and facets summed over the repositories that answered (OK, PARTIAL or INCOMPLETE); each count over those that gave
    * it (see `contributors`), null when none did. `exact` is true only when every selected repository answered
    * exactly. `filtersNotApplied` lists each criterion some repository could not evaluate, the reason naming it;
    * `filtersApplied` the criteria every answering repository applied. `incompleteFacets` lists the facets that
@@ -669,7 +676,7 @@ export type RepositoryCohort = {
   __typename?: 'RepositoryCohort';
   /** Null when the repository did not answer (see `status`). */
   cohort: Maybe<Cohort>;
-  /** Whether its counts are in the total: it answered (state OK or PARTIAL). */
+  /** Whether its counts are in the total: it answered (state OK, PARTIAL or INCOMPLETE). */
   inTotal: Scalars['Boolean']['output'];
   repository: Maybe<Repository>;
   repositoryId: Scalars['ID']['output'];
@@ -707,6 +714,11 @@ export type RepositoryState =
   | 'CIRCUIT_OPEN'
   /** Failed: unreachable, an HTTP error, a malformed native answer or an adapter error (see `code` and `message`). */
   | 'FAILED'
+  /**
+   * Answered from the part of its index harvested so far (its first harvest after the gateway started is still
+   * running): its counts cover only part of its cases and are lower bounds (see `Cohort.coverage`). In the total.
+   */
+  | 'INCOMPLETE'
   /**
    * Cannot answer this question by design: a count-only repository asked for cases, or a case list for a filter
    * with a criterion the repository cannot evaluate (a list is refused rather than answered with cases that may not match).
@@ -994,6 +1006,7 @@ export type CaseEdgeResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type CohortResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort']> = {
+  coverage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   exact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   exists?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   facets?: Resolver<ResolversTypes['CohortFacets'], ParentType, ContextType>;

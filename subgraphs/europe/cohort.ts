@@ -64,7 +64,7 @@ export interface FederatedCohortRecord {
   suppressedRepositories: string[];
 }
 
-const COUNTS = 'subjects exists studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason } suppressed minCellSize roundedTo noiseScale';
+const COUNTS = 'subjects exists studies series images exact coverage incompleteFacets filtersApplied filtersNotApplied { criterion reason } suppressed minCellSize roundedTo noiseScale';
 const FACETS = `facets { ${FACET_NAMES.map((f) => `${f} { value subjects }`).join(' ')} }`;
 
 function cohortOperation(facets: boolean): string {
@@ -97,7 +97,7 @@ export async function federatedCohort(
     }
     if (!answer.fromCache) dispatchOrder.record(id, latencyMs);
     if (!request.facets) cohort.facets = emptyFacets();
-    return { repositoryId: id, repository, cohort, inTotal: true, status: answeredStatus(latencyMs, cohort.filtersNotApplied) };
+    return { repositoryId: id, repository, cohort, inTotal: true, status: answeredStatus(latencyMs, cohort.filtersNotApplied, cohort.coverage) };
   });
   const { total, contributors, suppressedRepositories } = sumCohorts(parts, request.criteria, request.facets);
   return { total, contributors, repositories: parts, complete: parts.every((p) => p.status.state === 'OK'), suppressedRepositories };
@@ -171,13 +171,16 @@ export function sumCohorts(
 
   // Someone matches when any repository says so, even one that answers existence without a number.
   const anyExists = answered.some((p) => p.cohort.exists === true || (p.cohort.subjects ?? 0) > 0);
-  const allKnownAbsent = answered.length > 0 && answered.every((p) => p.cohort.exists === false || p.cohort.subjects === 0);
+  const allKnownAbsent = answered.length > 0 && answered.every((p) => p.cohort.exists === false || (p.cohort.subjects === 0 && p.cohort.exists !== null));
+  // Repositories that answered from part of their cases: the total is a lower bound, and says whose parts.
+  const parted = answered.filter((p) => p.cohort.coverage);
   const largest = (values: ReadonlyArray<number | null | undefined>): number | null =>
     values.reduce<number | null>((max, v) => (v === null || v === undefined ? max : Math.max(max ?? v, v)), null);
   const total: TotalCohort = {
     ...sums,
     exists: anyExists ? true : allKnownAbsent && answered.length === parts.length ? false : null,
     exact: answered.length === parts.length && answered.every((p) => p.cohort.exact) && suppressedRepositories.length === 0,
+    coverage: parted.length === 0 ? null : parted.map((p) => `repository "${p.repositoryId}": ${p.cohort.coverage}`).join('; '),
     suppressed: suppressedRepositories.length > 0,
     minCellSize: largest(answered.map((p) => p.cohort.minCellSize)),
     roundedTo: largest(answered.map((p) => p.cohort.roundedTo)),

@@ -44,8 +44,10 @@ export function failedStatus(error: InnerError, latencyMs: number): RepositorySt
   return { state: stateOfCode(code), code: code ?? 'INTERNAL_SERVER_ERROR', message: error.message, latencyMs, filtersNotApplied: [] };
 }
 
-export function answeredStatus(latencyMs: number, filtersNotApplied: NotApplied[] = []): RepositoryStatusRecord {
-  return { state: filtersNotApplied.length > 0 ? 'PARTIAL' : 'OK', code: null, message: null, latencyMs, filtersNotApplied };
+/** OK; PARTIAL when criteria were not applied (upper bounds); INCOMPLETE when only part of it was counted (lower bounds). */
+export function answeredStatus(latencyMs: number, filtersNotApplied: NotApplied[] = [], coverage?: string | null): RepositoryStatusRecord {
+  const state = coverage ? 'INCOMPLETE' : filtersNotApplied.length > 0 ? 'PARTIAL' : 'OK';
+  return { state, code: null, message: null, latencyMs, filtersNotApplied };
 }
 
 export function notSupportedStatus(repositoryId: string, message: string): RepositoryStatusRecord {

@@ -26,7 +26,7 @@ import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { firstHarvestWaitMs, HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
 import type { CaseOutline, CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
-import { splitFilter } from '../sdk/report';
+import { coveringPart, splitFilter } from '../sdk/report';
 import { NbiaClient } from './client';
 import { harvestIndex, type NbiaIndex } from './harvest';
 import { caseFromSearch, collectionRecord, type MappingContext } from './mapping';
@@ -62,7 +62,7 @@ export class NbiaAdapter implements RepositoryAdapter {
     });
     this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint, collections: new Map(entry.collections.map((c) => [c.id, c])) };
     const ttlMs = readNbiaOptions(entry.options).indexTtlSeconds * 1000;
-    this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping), ttlMs, {
+    this.index = new HarvestedIndex((_, progress) => harvestIndex(this.client, this.mapping, progress), ttlMs, {
       large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs), answered: () => this.client.answered },
     });
     // The raw values the pushed-down criteria are expanded to; they change with the data, so the same TTL.
@@ -77,8 +77,9 @@ export class NbiaAdapter implements RepositoryAdapter {
   async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {
     // Facets cost nothing extra on the index, so they are always counted.
     const { evaluable, report } = splitFilter(filter, NBIA_CRITERIA, () => YEAR_NOT_AVAILABLE);
-    const index = await this.index.get();
-    return index.cases.cohort(evaluable, report);
+    // Shortly after the start, the collections harvested so far answer rather than none (marked: Cohort.coverage).
+    const index = await this.index.get({ partial: true });
+    return coveringPart(index.cases.cohort(evaluable, report), index.coverage);
   }
 
   async cases(filter: NormalizedFilter, page: PageRequest, _context: RequestContext): Promise<CasePage> {

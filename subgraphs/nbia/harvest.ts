@@ -4,12 +4,14 @@
  * one modality at most, README §2a), so the adapter keeps a copy of the series-level metadata and evaluates
  * filters locally with the SDK's cohortOf. One harvest is getCollectionValues, then per collection getPatientStudy,
  * getSeries and getPatient (each answers a whole collection in one array: NBIA does not page them); getPatient is
- * the call that tells which subjects are phantoms (`Phantom: "YES"`), which are set apart.
+ * the call that tells which subjects are phantoms (`Phantom: "YES"`), which are set apart. While a first harvest
+ * runs, the collections read so far are offered as a part (HarvestedIndex): a cohort counted on them says so.
  */
 import { CaseIndex } from '../sdk/case-index';
 import type { NbiaClient } from './client';
 import { doiOf, splitHarvest, type MappingContext } from './mapping';
 import { itemsByKey, mapKeysInSlices } from '../sdk/concurrency';
+import type { HarvestProgress } from '../sdk/harvested-index';
 
 export interface HarvestedCollection {
   id: string;
@@ -26,6 +28,8 @@ export interface NbiaIndex {
   collections: HarvestedCollection[];
   /** Epoch milliseconds. */
   harvestedAt: number;
+  /** Null for a whole harvest; for the part of a first harvest read so far, which part (Cohort.coverage). */
+  coverage: string | null;
 }
 
 /** Patients mapped between two turns of the event loop. */
@@ -34,14 +38,35 @@ const PATIENTS_PER_SLICE = 200;
 /** Collections harvested at the same time: the pool has 8 connections and each collection takes three calls. */
 const COLLECTIONS_IN_PARALLEL = 2;
 
-export async function harvestIndex(client: NbiaClient, context: MappingContext): Promise<NbiaIndex> {
-  const collections = await client.collectionValues();
-  const parts = await mapLimit(collections, COLLECTIONS_IN_PARALLEL, async ({ Collection }) => {
-    const [studies, series, patients] = await Promise.all([
-      client.patientStudies({ Collection }), client.series({ Collection }), client.patients({ Collection }),
-    ]);
-    return { studies, series, patients };
+type CollectionRows = Awaited<ReturnType<typeof readCollection>>;
+
+export async function harvestIndex(client: NbiaClient, context: MappingContext, progress?: HarvestProgress<NbiaIndex>): Promise<NbiaIndex> {
+  const collections = (await client.collectionValues()).map((c) => c.Collection);
+  const read: Array<{ id: string; rows: CollectionRows }> = [];
+  // While the first harvest runs, what is read so far can answer a query that cannot wait (HarvestedIndex.get).
+  const parts = await mapLimit(collections, COLLECTIONS_IN_PARALLEL, async (id) => {
+    const rows = await readCollection(client, id);
+    read.push({ id, rows });
+    if (read.length < collections.length) {
+      const part = [...read];
+      progress?.offer(() => indexOf(part, context, `${part.length} of ${collections.length} collections: its index is still being harvested`));
+    }
+    return rows;
   });
+  return indexOf(collections.map((id, i) => ({ id, rows: parts[i] })), context, null);
+}
+
+/** One collection's rows: getPatientStudy, getSeries and getPatient (each answers the whole collection at once). */
+async function readCollection(client: NbiaClient, Collection: string) {
+  const [studies, series, patients] = await Promise.all([
+    client.patientStudies({ Collection }), client.series({ Collection }), client.patients({ Collection }),
+  ]);
+  return { studies, series, patients };
+}
+
+/** The index of the collections read, in getCollectionValues order; `coverage` says when they are not all of them. */
+async function indexOf(collections: ReadonlyArray<{ id: string; rows: CollectionRows }>, context: MappingContext, coverage: string | null): Promise<NbiaIndex> {
+  const parts = collections.map((c) => c.rows);
   // Mapped a few hundred patients at a time (sdk/concurrency.ts mapKeysInSlices); a patient's rows stay together.
   const studiesOf = itemsByKey(parts.flatMap((p) => p.studies), (row) => row.PatientID);
   const seriesOf = itemsByKey(parts.flatMap((p) => p.series), (row) => row.PatientID);
@@ -54,12 +79,13 @@ export async function harvestIndex(client: NbiaClient, context: MappingContext):
   ).records);
   return {
     cases: CaseIndex.from(records),
-    collections: collections.map(({ Collection }, i) => ({
-      id: Collection,
-      phantomSubjects: new Set([...parts[i].patients, ...parts[i].series].filter((row) => row.Phantom).map((row) => row.PatientID)).size,
-      doi: parts[i].series.map((row) => doiOf(row.DataDescriptionURI)).find((doi) => doi !== null) ?? null,
+    collections: collections.map(({ id, rows }) => ({
+      id,
+      phantomSubjects: new Set([...rows.patients, ...rows.series].filter((row) => row.Phantom).map((row) => row.PatientID)).size,
+      doi: rows.series.map((row) => doiOf(row.DataDescriptionURI)).find((doi) => doi !== null) ?? null,
     })),
     harvestedAt: Date.now(),
+    coverage,
   };
 }
 

@@ -14,6 +14,22 @@ export function firstHarvestWaitMs(timeoutMs: number): number {
   return Math.min(Math.floor(timeoutMs * 0.75), FIRST_HARVEST_MAX_WAIT_MS);
 }
 
+/**
+ * How long a query that may be answered from part of a first harvest (`get({ partial: true })`) waits for the whole
+ * before it takes the part there is: a harvest about to finish still gives the whole answer, one that has far to
+ * go does not hold the question for the whole first-harvest wait.
+ */
+export const PARTIAL_ANSWER_WAIT_MS = 1000;
+
+/** What a harvest tells while it runs: how to build an index from what it has read so far. */
+export interface HarvestProgress<T> {
+  /**
+   * Offers a builder of the index from the part read so far (replacing any earlier offer). It is called only if a
+   * query takes a part, at most once per offer; the index it builds says itself that it is a part.
+   */
+  offer(build: () => Promise<T>): void;
+}
+
 export interface HarvestedIndexOptions {
   /** Harvests in turn with the other large indexes of the process (see the constructor). */
   large?: boolean;
@@ -39,17 +55,30 @@ export class HarvestedIndex<T> {
   /** When the harvest in flight got its turn (0 while it waits for one), and the repository's answers by then. */
   private harvestStartedAt = 0;
   private answeredAtStart = 0;
+  /** The first harvest's latest offer of a part, and the part built from it (once a query took it). */
+  private partBuilder: (() => Promise<T>) | undefined;
+  private part: Promise<T> | undefined;
+  /** Queries waiting for a first part (HarvestedIndex.get with `partial`). */
+  private readonly partListeners = new Set<() => void>();
+  /** Harvests started so far: tells the one running from earlier ones. */
+  private harvests = 0;
 
   /**
    * `harvest` gets the copy it replaces, so it can refresh incrementally. A `large` index (every case of a
    * repository) harvests in turn with the other large ones of this process, LARGE_HARVESTS_AT_ONCE at a time.
    */
   constructor(
-    private readonly harvest: (previous: T | undefined) => Promise<T>, private readonly ttlMs: number, private readonly options: HarvestedIndexOptions = {},
+    private readonly harvest: (previous: T | undefined, progress: HarvestProgress<T>) => Promise<T>, private readonly ttlMs: number,
+    private readonly options: HarvestedIndexOptions = {},
   ) {}
 
-  /** The index for a query: a query that must wait for the first harvest moves it to the front of the turns. */
-  async get(): Promise<T> {
+  /**
+   * The index for a query: a query that must wait for the first harvest moves it to the front of the turns. With
+   * `partial`, a query that would wait for a first harvest takes the part harvested so far once it has waited
+   * PARTIAL_ANSWER_WAIT_MS (with none yet, the first part offered before the first-harvest wait ends), instead of
+   * REPOSITORY_WARMING.
+   */
+  async get({ partial = false }: { partial?: boolean } = {}): Promise<T> {
     const fresh = this.value !== undefined && Date.now() - this.harvestedAt < this.ttlMs;
     if (fresh) {
       // Answering from a large index is CPU work (a scan of up to hundreds of thousands of series): the other
@@ -69,7 +98,7 @@ export class HarvestedIndex<T> {
       return stale;
     }
     if (this.options.large) largeHarvests.promote(this);
-    return this.options.firstHarvest ? this.waitForFirst(refresh, this.options.firstHarvest) : refresh;
+    return this.options.firstHarvest ? this.waitForFirst(refresh, this.options.firstHarvest, partial) : refresh;
   }
 
   /** The index for a warm-up: harvested in its turn, ahead of nobody. */
@@ -105,10 +134,19 @@ export class HarvestedIndex<T> {
     largeHarvests.drop(this);
   }
 
-  /** The first harvest, or REPOSITORY_WARMING once the wait is over (the harvest goes on for the next query). */
-  private waitForFirst(harvest: Promise<T>, { repositoryId, waitMs, answered }: NonNullable<HarvestedIndexOptions['firstHarvest']>): Promise<T> {
+  /**
+   * The first harvest, or REPOSITORY_WARMING once the wait is over (the harvest goes on for the next query); with
+   * `partial`, the part harvested so far rather than REPOSITORY_WARMING when there is one.
+   */
+  private waitForFirst(harvest: Promise<T>, { repositoryId, waitMs, answered }: NonNullable<HarvestedIndexOptions['firstHarvest']>, partial: boolean): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const warming = new Promise<never>((_, reject) => {
+    let stopListening = () => {};
+    const waited = new Promise<T>((resolve, reject) => {
+      const takePart = () => {
+        const part = this.builtPart();
+        if (part) resolve(part);
+        return part !== undefined;
+      };
       const check = () => {
         const running = this.harvestStartedAt > 0;
         if (running && answered() === this.answeredAtStart) {
@@ -118,14 +156,41 @@ export class HarvestedIndex<T> {
           if (left > 0) timer = setTimeout(check, left);
           return;
         }
+        if (partial && takePart()) return;
         const seconds = ((Date.now() - this.askedAt) / 1000).toFixed(1);
         reject(new RepositoryError(ErrorCode.WARMING, repositoryId, running
           ? `its index is still being harvested (for ${seconds} s), so it cannot answer yet; ask again in a moment`
           : `its index harvest is waiting for its turn after other repositories' (for ${seconds} s), so it cannot answer yet; ask again in a moment`));
       };
-      timer = setTimeout(check, waitMs);
+      const early = Math.min(PARTIAL_ANSWER_WAIT_MS, waitMs);
+      timer = partial && early < waitMs
+        ? setTimeout(() => {
+          if (takePart()) return;
+          // None yet: the first part offered answers, or the end of the wait decides.
+          stopListening = this.onPartOffered(takePart);
+          timer = setTimeout(check, waitMs - early);
+        }, early)
+        : setTimeout(check, waitMs);
     });
-    return Promise.race([harvest, warming]).finally(() => clearTimeout(timer));
+    return Promise.race([harvest, waited]).finally(() => {
+      clearTimeout(timer);
+      stopListening();
+    });
+  }
+
+  /** Calls `listener` when the running first harvest offers a part; returns how to stop. */
+  private onPartOffered(listener: () => void): () => void {
+    this.partListeners.add(listener);
+    return () => this.partListeners.delete(listener);
+  }
+
+  /** The part of the first harvest read so far, built once per offer; undefined when none was offered. */
+  private builtPart(): Promise<T> | undefined {
+    if (!this.part && this.partBuilder) {
+      this.part = detached(this.partBuilder);
+      this.part.catch(() => undefined);
+    }
+    return this.part;
   }
 
   private start(): Promise<T> {
@@ -138,10 +203,20 @@ export class HarvestedIndex<T> {
     this.askedAt = Date.now();
     this.harvestStartedAt = 0;
     // Shared by every query that waits for it: no caller going away cancels it (cancellation.ts).
+    // Parts are offered by a first harvest only (a refresh has the stale copy to answer from), the one running.
+    const harvestNumber = ++this.harvests;
+    const progress: HarvestProgress<T> = {
+      offer: (build) => {
+        if (this.value !== undefined || harvestNumber !== this.harvests) return;
+        this.partBuilder = build;
+        this.part = undefined;
+        for (const listener of [...this.partListeners]) listener();
+      },
+    };
     const harvest = () => {
       this.harvestStartedAt = Date.now();
       this.answeredAtStart = this.options.firstHarvest?.answered() ?? 0;
-      return this.harvest(this.value);
+      return this.harvest(this.value, progress);
     };
     const run = detached(() => (this.options.large ? largeHarvests.run(this, harvest) : harvest())).then((value) => {
       this.value = value;
@@ -149,6 +224,8 @@ export class HarvestedIndex<T> {
       return value;
     }).finally(() => {
       this.inFlight = undefined;
+      this.partBuilder = undefined;
+      this.part = undefined;
     });
     // A failed background refresh must not become an unhandled rejection; the next query retries.
     run.catch(() => undefined);

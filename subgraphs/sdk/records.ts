@@ -21,8 +21,10 @@ export type CollectionRecord = Omit<Collection, '__typename' | 'unmappedModaliti
 /** `incompleteFacets` may be left out: most adapters count every value of the facets they give. */
 /** `exists` may be left out where it follows from `subjects`. */
 /** What is withheld from a caller (`suppressed`, `minCellSize`, `roundedTo`, `noiseScale`) is the SDK's to say (privacy/), not the adapter's. */
-export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets' | 'exists' | 'facets' | 'suppressed' | 'minCellSize' | 'roundedTo' | 'noiseScale'> & {
+/** `coverage` may be left out: most answers cover the whole repository. */
+export type CohortRecord = Omit<Cohort, '__typename' | 'incompleteFacets' | 'exists' | 'coverage' | 'facets' | 'suppressed' | 'minCellSize' | 'roundedTo' | 'noiseScale'> & {
   incompleteFacets?: Array<Exclude<keyof Cohort['facets'], '__typename'>>;
   exists?: boolean | null;
+  coverage?: string | null;
   facets: FacetsRecord;
 };

@@ -5,6 +5,7 @@
 import type { FilterCriterion } from '../../schema/generated/graphql';
 import { ErrorCode, RepositoryError } from './errors';
 import { criteriaOf, withoutCriteria, type NormalizedFilter } from './filter';
+import type { CohortRecord } from './records';
 
 export interface NotApplied {
   criterion: FilterCriterion;
@@ -46,4 +47,14 @@ export function requireAllApplied(report: FilterReport, repositoryId: string): v
   if (report.notApplied.length === 0) return;
   const list = report.notApplied.map((n) => `${n.criterion} (${n.reason})`).join('; ');
   throw new RepositoryError(ErrorCode.NOT_SUPPORTED, repositoryId, `cannot list cases for this filter: it cannot evaluate ${list}`, { argument: 'where' });
+}
+
+/**
+ * A cohort counted on part of the repository (`coverage` says which; null for the whole): its counts are lower
+ * bounds, so not exact, and no match in the part is not no match at all (`exists` unknown then).
+ */
+export function coveringPart(cohort: CohortRecord, coverage: string | null): CohortRecord {
+  if (coverage === null) return cohort;
+  const matched = cohort.exists === true || (cohort.subjects ?? 0) > 0;
+  return { ...cohort, exact: false, coverage, exists: matched ? true : null };
 }

@@ -25,6 +25,7 @@ import { createApolloHandler } from './apollo-http';
 import { auditPlugin, createAuditLogger, startReleaseTally } from './audit-log';
 import type { RequestContext } from './context';
 import type { RepositoryEntry } from './entry';
+import { INCOMPLETE_EXTENSION, isIncompleteAnswer } from './incomplete-answer';
 import { RELEASE_REPORT_EXTENSION } from './release-report';
 import { ReleaseTally } from './release-tally';
 import { buildRepositorySubgraph, recordReleasesOf } from './subgraph';
@@ -60,6 +61,20 @@ function releaseReportPlugin(): ApolloServerPlugin<RequestContext> {
           if (!(contextValue as { [GATEWAY_GRANTED]?: true })[GATEWAY_GRANTED] || !(tally instanceof ReleaseTally) || response.body.kind !== 'single') return;
           const report = tally.report();
           if (report) response.body.singleResult.extensions = { ...response.body.singleResult.extensions, [RELEASE_REPORT_EXTENSION]: report };
+        },
+      };
+    },
+  };
+}
+
+/** Marks an answer drawn from part of the repository (incomplete-answer.ts), so that no gateway caches it. */
+function incompleteAnswerPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (!isIncompleteAnswer(contextValue) || response.body.kind !== 'single') return;
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, [INCOMPLETE_EXTENSION]: true };
         },
       };
     },
@@ -139,7 +154,7 @@ export async function serveSubgraphSchema(schema: GraphQLSchema, options: {
     // The gateway introspects nothing (it composes from the config), but owners debug with introspection.
     introspection: true,
     // No federated traces: the gateway reports no usage to Apollo's cloud, so ftv1 would only cost time.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...(options.audit ? [auditPlugin(options.audit), releaseReportPlugin()] : [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), incompleteAnswerPlugin(), ...(options.audit ? [auditPlugin(options.audit), releaseReportPlugin()] : [])],
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
   });

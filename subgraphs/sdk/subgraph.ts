@@ -14,6 +14,7 @@ import type { RepositoryEntry } from './entry';
 import { asRepositoryError, ErrorCode, RepositoryError } from './errors';
 import { normaliseFilter } from './filter';
 import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from './records';
+import { noteIncompleteAnswer } from './incomplete-answer';
 import { countPrivacyPolicy, discloseCohort } from './privacy';
 import { perRequest } from './request-scope';
 import { entityImplementing, interfaceNamed, parseSdl } from './sdl';
@@ -82,7 +83,10 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
         return { filter, cohort: await adapter.cohort(filter, context, { facets: selectsField(info, 'facets') }) };
       })
         // Small cells, and counts without their noise, never leave this subgraph for a caller without a record grant (privacy/).
-        .then(({ filter, cohort }) => discloseCohort(cohort, entry.id, countPrivacy, context, filter)),
+        .then(({ filter, cohort }) => {
+          if (cohort.coverage) noteIncompleteAnswer(context);
+          return discloseCohort(cohort, entry.id, countPrivacy, context, filter);
+        }),
       cases: (_: unknown, args: RepositoryCasesArgs, context: RequestContext) => {
         // Records only with a grant for this repository (README "Who may see what"), limited to its collections.
         // Count-only repositories say NOT_SUPPORTED first: they release no records to anyone.
@@ -97,7 +101,9 @@ export function buildRepositorySubgraph(entry: RepositoryEntry, kind: AdapterKin
     },
     Cohort: {
       incompleteFacets: (cohort: CohortRecord) => cohort.incompleteFacets ?? [],
-      exists: (cohort: CohortRecord) => cohort.exists ?? (cohort.subjects === null ? null : cohort.subjects > 0),
+      // Left out, it follows from `subjects`; null says unknown (a part of the repository matched none).
+      exists: (cohort: CohortRecord) => (cohort.exists !== undefined ? cohort.exists : cohort.subjects === null ? null : cohort.subjects > 0),
+      coverage: (cohort: CohortRecord) => cohort.coverage ?? null,
     },
     Case: {
       studies: async (record: CaseRecord, _: unknown, context: RequestContext) => {

@@ -17,7 +17,7 @@ import { ALL_CRITERIA, type NormalizedFilter } from '../sdk/filter';
 import { firstHarvestWaitMs, HarvestedIndex } from '../sdk/harvested-index';
 import { pageOfMatches } from '../sdk/index-pages';
 import type { CaseRecord, CohortRecord, CollectionRecord, StudyRecord } from '../sdk/records';
-import { requireAllApplied } from '../sdk/report';
+import { coveringPart, requireAllApplied } from '../sdk/report';
 import { XnatClient } from './client';
 import { scanColumns, subjectColumns } from './columns';
 import { harvestIndex, type XnatIndex } from './harvest';
@@ -46,18 +46,19 @@ export class XnatAdapter implements RepositoryAdapter {
     );
     this.mapping = { repositoryId: entry.id, baseUrl: entry.endpoint };
     this.columns = { fields: subjectColumns(this.options).fields, scan: scanColumns(this.options.bodyPartColumn) };
-    this.index = new HarvestedIndex(() => harvestIndex(this.client, this.mapping, this.options.projects), this.options.indexTtlSeconds * 1000, {
+    this.index = new HarvestedIndex((_, progress) => harvestIndex(this.client, this.mapping, this.options.projects, progress), this.options.indexTtlSeconds * 1000, {
       large: true, firstHarvest: { repositoryId: entry.id, waitMs: firstHarvestWaitMs(entry.timeoutMs), answered: () => this.client.answered },
     });
   }
 
   async cohort(filter: NormalizedFilter, _context: RequestContext, _options: CohortOptions): Promise<CohortRecord> {
     // Facets cost nothing extra on the index, so they are always counted (those whose column XNAT left out: none).
-    const index = await this.index.get();
+    // Shortly after the start, the projects harvested so far answer rather than none (marked: Cohort.coverage).
+    const index = await this.index.get({ partial: true });
     const plan = planCohort(filter, index.missingColumns, this.columns);
     const cohort = index.cases.cohort(plan.evaluable, plan.report);
     for (const facet of plan.blankFacets) cohort.facets[facet] = [];
-    return cohort;
+    return coveringPart(cohort, index.coverage);
   }
 
   async cases(filter: NormalizedFilter, page: PageRequest, _context: RequestContext): Promise<CasePage> {

@@ -6,12 +6,14 @@
  * One harvest is a bounded number of listings, whatever the number of subjects or sessions:
  * - without `projects`: `GET /data/subjects` and `GET /data/experiments?xsiType=xnat:imageSessionData` with scan
  *   columns, i.e. two calls, in parallel;
- * - with `projects`: the same two listings per project, at most PROJECTS_IN_PARALLEL projects at a time.
+ * - with `projects`: the same two listings per project, at most PROJECTS_IN_PARALLEL projects at a time; while a
+ *   first harvest runs, the projects read so far are offered as a part (HarvestedIndex), which says so.
  */
 import { CaseIndex } from '../sdk/case-index';
 import type { XnatClient } from './client';
 import { caseRecords, type MappingContext } from './mapping';
 import { itemsByKey, mapKeysInSlices, mapWithConcurrency } from '../sdk/concurrency';
+import type { HarvestProgress } from '../sdk/harvested-index';
 
 export interface XnatIndex {
   /** Sorted by subject id. */
@@ -20,6 +22,8 @@ export interface XnatIndex {
   missingColumns: ReadonlySet<string>;
   /** Epoch milliseconds. */
   harvestedAt: number;
+  /** Null for a whole harvest; for the part of a first harvest read so far, which part (Cohort.coverage). */
+  coverage: string | null;
 }
 
 /** Subject labels mapped between two turns of the event loop. */
@@ -28,10 +32,28 @@ const SUBJECTS_PER_SLICE = 200;
 /** The client's pool has 4 connections and each project takes two listings. */
 const PROJECTS_IN_PARALLEL = 2;
 
-export async function harvestIndex(client: XnatClient, context: MappingContext, projects: readonly string[] | null): Promise<XnatIndex> {
-  const parts = projects === null
-    ? [await Promise.all([client.subjects(), client.sessionScans()])]
-    : await mapWithConcurrency(projects, PROJECTS_IN_PARALLEL, (project) => Promise.all([client.subjects(project), client.sessionScans(project)]));
+export async function harvestIndex(
+  client: XnatClient, context: MappingContext, projects: readonly string[] | null, progress?: HarvestProgress<XnatIndex>,
+): Promise<XnatIndex> {
+  if (projects === null) return indexOf([await Promise.all([client.subjects(), client.sessionScans()])], context, null);
+  // While the first harvest runs, the projects read so far can answer a query that cannot wait (HarvestedIndex.get).
+  const read: Listings[] = [];
+  const parts = await mapWithConcurrency(projects, PROJECTS_IN_PARALLEL, async (project) => {
+    const listings = await Promise.all([client.subjects(project), client.sessionScans(project)]);
+    read.push(listings);
+    if (read.length < projects.length) {
+      const part = [...read];
+      progress?.offer(() => indexOf(part, context, `${part.length} of ${projects.length} projects: its index is still being harvested`));
+    }
+    return listings;
+  });
+  return indexOf(parts, context, null);
+}
+
+type Listings = [Awaited<ReturnType<XnatClient['subjects']>>, Awaited<ReturnType<XnatClient['sessionScans']>>];
+
+/** The index of the listings read; `coverage` says when they are not all the repository's. */
+async function indexOf(parts: readonly Listings[], context: MappingContext, coverage: string | null): Promise<XnatIndex> {
   // Mapped a few hundred labels at a time (sdk/concurrency.ts mapKeysInSlices). Subjects sharing a label stay in one
   // slice, since their ids are told apart across them (mapping.ts subjectIds); each brings its own sessions.
   const subjectsByLabel = itemsByKey(parts.flatMap(([subjects]) => subjects.rows), (row) => row.label);
@@ -43,5 +65,5 @@ export async function harvestIndex(client: XnatClient, context: MappingContext, 
   });
   // A column one project's listing left out is not known for the whole repository.
   const missingColumns = new Set(parts.flatMap(([subjects, sessions]) => [...subjects.missingColumns, ...sessions.missingColumns]).map((c) => c.toLowerCase()));
-  return { cases: CaseIndex.from(records), missingColumns, harvestedAt: Date.now() };
+  return { cases: CaseIndex.from(records), missingColumns, harvestedAt: Date.now(), coverage };
 }

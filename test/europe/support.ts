@@ -28,6 +28,8 @@ export interface EuropeTestRepository {
   subgraph?: string;
   circuitBreaker?: { failureThreshold: number; resetAfterMs: number };
   collections?: Array<{ id: string; name: string; cancerSite: string }>;
+  /** The gateway's answer cache for it; off unless set. */
+  cacheTtlSeconds?: number;
 }
 
 export const COLLECTIONS = [
@@ -53,20 +55,21 @@ export function europeConfig(repositories: readonly EuropeTestRepository[]): Fed
     repositories: repositories.map((r, i) => ({
       id: r.id, name: `Test ${r.id}`, country: r.country, institution: `Institution ${i + 1}`, apiKind: r.apiKind,
       endpoint: 'simulator', timeoutMs: r.timeoutMs ?? 5000, subgraph: r.subgraph,
-      // No retries, no cache: each inner request reaches the repository once, and faults show at once.
-      retries: 0, cacheTtlSeconds: 0, circuitBreaker: r.circuitBreaker ?? { failureThreshold: 1000, resetAfterMs: 1000 },
+      // No retries, no cache (unless asked): each inner request reaches the repository once, and faults show at once.
+      retries: 0, cacheTtlSeconds: r.cacheTtlSeconds ?? 0, circuitBreaker: r.circuitBreaker ?? { failureThreshold: 1000, resetAfterMs: 1000 },
       simulate: { seed: r.seed ?? 200 + i, cases: r.cases ?? 60, subjectPrefix: 'EU' },
       collections: r.collections ?? COLLECTIONS,
     })),
   }, 'europe test federation', ADAPTER_KINDS);
 }
 
-export async function startEuropeFederation(repositories: readonly EuropeTestRepository[]): Promise<EuropeTestFederation> {
+/** `cache`: the gateway keeps an answer cache in memory (repositories' `cacheTtlSeconds` then decide). */
+export async function startEuropeFederation(repositories: readonly EuropeTestRepository[], options: { cache?: boolean } = {}): Promise<EuropeTestFederation> {
   const config = europeConfig(repositories);
   const demo: RunningDemo = await startDemoSimulators(config);
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0 });
+    gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, ...(options.cache ? { cache: {} } : {}) });
   } catch (error) {
     await demo.close();
     throw error;

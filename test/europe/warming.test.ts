@@ -41,9 +41,9 @@ const subjectsOf = (id: string, where: object): number => cohortOf(federation.tr
 test('a repository still harvesting is WARMING within its wait, the others answer, and it answers once harvested', async () => {
   const where = { sex: ['FEMALE'] };
   // NBIA's first harvest is three rounds of calls (the collections, then two collections at a time, three calls
-  // each): at 800 ms a call, 2.4 s, longer than the 1.5 s a query waits (three quarters of its 2 s timeout), though each call
-  // answers within the timeout.
-  federation.simulator('pt-nbia').faults.latencyMs = 800;
+  // each): at 1 s a call, 3 s, longer than the 1.5 s a query waits (three quarters of its 2 s timeout), though each
+  // call answers within the timeout. No collection is read before 2 s, so there is no part to answer from.
+  federation.simulator('pt-nbia').faults.latencyMs = 1000;
   const started = performance.now();
   const first = await federation.query(QUERY, { where });
   const elapsed = performance.now() - started;

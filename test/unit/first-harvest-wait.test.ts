@@ -5,7 +5,7 @@
  * began is silent, not warming: the query waits on (and the gateway times it out as the failure it is).
  */
 import { ErrorCode, RepositoryError } from '../../subgraphs/sdk/errors';
-import { firstHarvestWaitMs, HarvestedIndex } from '../../subgraphs/sdk/harvested-index';
+import { firstHarvestWaitMs, HarvestedIndex, PARTIAL_ANSWER_WAIT_MS } from '../../subgraphs/sdk/harvested-index';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -95,4 +95,66 @@ test('a closed index never harvests again: it answers from the copy it has, stal
   expect(await index.get()).toBe(1);
   await expect(index.refresh()).rejects.toThrow('the adapter was closed: its index is not harvested again');
   expect(harvests).toBe(1);
+});
+
+describe('a query that may be answered from part of a first harvest (get({ partial: true }))', () => {
+  /** A harvest of `parts` parts, one every `everyMs`, offering what it has read after each but the last. */
+  function partedIndex(parts: number, everyMs: number, waitMs: number) {
+    let answered = 0;
+    let builds = 0;
+    const index = new HarvestedIndex<{ read: number; coverage: string | null }>(async (_, progress) => {
+      for (let read = 1; read <= parts; read++) {
+        await sleep(everyMs);
+        answered++;
+        if (read < parts) {
+          progress.offer(async () => {
+            builds++;
+            return { read, coverage: `${read} of ${parts}` };
+          });
+        }
+      }
+      return { read: parts, coverage: null };
+    }, 60_000, { firstHarvest: { repositoryId: 'xx-parted', waitMs, answered: () => answered } });
+    return { index, builds: () => builds };
+  }
+
+  test(`takes the part read so far after ${PARTIAL_ANSWER_WAIT_MS} ms, built once for every query that takes it`, async () => {
+    const { index, builds } = partedIndex(10, 300, 5000);
+    const started = performance.now();
+    const [first, second] = await Promise.all([index.get({ partial: true }), index.get({ partial: true })]);
+    const waited = performance.now() - started;
+    expect(first.coverage).toMatch(/^[1-9] of 10$/);
+    expect(second).toBe(first);
+    expect(builds()).toBe(1);
+    expect(waited).toBeGreaterThanOrEqual(PARTIAL_ANSWER_WAIT_MS - 5);
+    expect(waited).toBeLessThan(PARTIAL_ANSWER_WAIT_MS + 300);
+  });
+
+  test('with no part yet by then, takes the first part offered, without waiting out the first-harvest wait', async () => {
+    const { index } = partedIndex(3, PARTIAL_ANSWER_WAIT_MS + 300, 10_000);
+    const started = performance.now();
+    const part = await index.get({ partial: true });
+    expect(part.coverage).toBe('1 of 3');
+    expect(performance.now() - started).toBeLessThan(PARTIAL_ANSWER_WAIT_MS + 1000);
+  });
+
+  test('a harvest done within the wait gives the whole; a query without `partial` is WARMING, never a part', async () => {
+    const quick = partedIndex(3, 100, 5000).index;
+    expect(await quick.get({ partial: true })).toEqual({ read: 3, coverage: null });
+    const slow = partedIndex(10, 100, 400).index;
+    await expect(slow.get()).rejects.toMatchObject({ code: ErrorCode.WARMING });
+  });
+
+  test('a refresh offers no part: the stale copy answers while it runs', async () => {
+    let harvests = 0;
+    const index = new HarvestedIndex<string>(async (_, progress) => {
+      harvests++;
+      progress.offer(async () => 'a part');
+      await sleep(harvests === 1 ? 0 : 300);
+      return `whole ${harvests}`;
+    }, 50, { firstHarvest: { repositoryId: 'xx-refresh', waitMs: 5000, answered: () => harvests } });
+    expect(await index.get({ partial: true })).toBe('whole 1');
+    await sleep(60);
+    expect(await index.get({ partial: true })).toBe('whole 1');
+  });
 });

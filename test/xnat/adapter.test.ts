@@ -142,6 +142,31 @@ describe('cohort', () => {
     });
   });
 
+  it('during its first harvest, counts a cohort on the projects read so far after a second, marked as that part', async () => {
+    const projects = ['XN-BREAST', 'XN-LUNG', 'XN-PROSTATE'];
+    // Two projects at a time, 900 ms a listing: the first part after 0.9 s, the whole after 1.8 s.
+    simulator.faults.latencyMs = 900;
+    try {
+      await withAdapter({ options: { projects }, timeoutMs: 4000 }, async (fresh) => {
+        const filter = filterOf({ modalities: ['MR'] });
+        const part = await fresh.cohort(filter, {}, { facets: true });
+        const [, read] = /^(\d) of 3 projects: its index is still being harvested$/.exec(part.coverage ?? '') ?? [];
+        expect(['1', '2']).toContain(read);
+        expect(part.exact).toBe(false);
+        // Its counts are those of `read` of the projects.
+        const choices = Number(read) === 1 ? projects.map((p) => [p]) : projects.map((left) => projects.filter((p) => p !== left));
+        const possible = choices.map((chosen) => expectedCohort(filter, truth.filter((r) => chosen.includes(r.collection ?? ''))).subjects);
+        expect(possible).toContain(part.subjects);
+        // Case lists never come from a part: they wait for the whole (or are told it is warming).
+        const page = await fresh.cases(filter, { first: 5, after: null }, {});
+        expect(page.totalCount).toBe(expectedCohort(filter).subjects);
+        expect(await fresh.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
+      });
+    } finally {
+      simulator.faults.latencyMs = undefined;
+    }
+  });
+
   it('reads the custom variables the options name; one the site does not define is reported, never a silent 0', async () => {
     // This site defines age_at_diagnosis and year_of_diagnosis, not age_dx and dx_year: XNAT leaves those columns out.
     await withAdapter({ options: { customFields: { ageAtDiagnosis: 'age_dx', yearOfDiagnosis: 'dx_year' } } }, async (fresh) => {

@@ -2,7 +2,7 @@
  * Middleware: answers a repository subgraph call from the gateway's answer cache (gateway/plugins/cache/) when an identical
  * call (same repository, operation, variables and access level: gateway/plugins/cache/key.ts) was answered successfully
  * within the repository's `cacheTtlSeconds` (default 60; 0 turns it off for that repository). Only answers
- * without errors are kept. A cache that fails or is slow never fails the call: it goes to the repository.
+ * without errors are kept, and only those covering the whole repository. A cache that fails or is slow never fails the call: it goes to the repository.
  *
  * Stale-while-revalidate: for `staleWhileRevalidateSeconds` after its TTL (default 60; 0 turns it off) an answer is
  * still given at once, and one call per key refreshes it in the background, so callers do not wait for a full
@@ -14,6 +14,7 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { context as otelContext, ROOT_CONTEXT } from '@opentelemetry/api';
 import { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_RETRIES, DEFAULT_STALE_WHILE_REVALIDATE_SECONDS } from '../../../config/federation-config';
+import { INCOMPLETE_EXTENSION } from '../../../subgraphs/sdk/incomplete-answer';
 import { RELEASE_REPORT_EXTENSION } from '../../../subgraphs/sdk/release-report';
 import { bindCallerGroup } from '../limits/caller-group';
 import { detached } from '../../../subgraphs/sdk/cancellation';
@@ -22,9 +23,13 @@ import { isQueryCall, subgraphRequestKey } from '../cache/key';
 import { FROM_CACHE_EXTENSION } from '../../../subgraphs/europe/gateway-link';
 import type { SubgraphMiddleware } from './middleware';
 
-/** A successful answer: data and not a single error. */
+/**
+ * A successful answer (data and not a single error) that covers the whole repository: one counted on the part of an
+ * index harvested so far (INCOMPLETE_EXTENSION) would outlive that harvest in the cache.
+ */
 export function isCacheableAnswer(response: GatewayGraphQLResponse): boolean {
-  return response.data !== null && response.data !== undefined && (response.errors === undefined || response.errors.length === 0);
+  return response.data !== null && response.data !== undefined && (response.errors === undefined || response.errors.length === 0)
+    && response.extensions?.[INCOMPLETE_EXTENSION] !== true;
 }
 
 /** A cached answer as given: marked for the europe subgraph (FROM_CACHE_EXTENSION). */

@@ -36,10 +36,11 @@ export type CountName = (typeof COUNT_NAMES)[number];
 
 /**
  * How far a count can be taken at its word: `exact`; `upper` (an upper bound: criteria not applied, values asked
- * more broadly, or a union summed); `approximate` (noise or rounding); `withheld` (small cell, never shown as 0);
- * `unknown` (the repository cannot count it, e.g. series at a count-only node).
+ * more broadly, or a union summed); `lower` (a lower bound: counted on part of the repository's cases, its index
+ * still being harvested); `approximate` (noise or rounding, or bounds both ways); `withheld` (small cell, never
+ * shown as 0); `unknown` (the repository cannot count it, e.g. series at a count-only node).
  */
-export type CountKind = 'exact' | 'upper' | 'approximate' | 'withheld' | 'unknown';
+export type CountKind = 'exact' | 'upper' | 'lower' | 'approximate' | 'withheld' | 'unknown';
 
 export interface ShownCount {
   value: number | null;
@@ -68,7 +69,7 @@ export interface ExplorerSiteResult {
   eucaim: RepositoryReport;
 }
 
-const COUNTS = 'subjects exists studies series images exact incompleteFacets filtersApplied filtersNotApplied { criterion reason } suppressed minCellSize roundedTo noiseScale';
+const COUNTS = 'subjects exists studies series images exact coverage incompleteFacets filtersApplied filtersNotApplied { criterion reason } suppressed minCellSize roundedTo noiseScale';
 const FACETS = `facets { ${FACET_NAMES.map((f) => `${f} { value subjects }`).join(' ')} }`;
 const COHORT = `query ExplorerCohort($id: ID!, $where: CaseFilter) { repository(id: $id) { cohort(where: $where) { ${COUNTS} ${FACETS} } } }`;
 const CASE_IDS = 'query ExplorerCaseIds($id: ID!, $where: CaseFilter, $after: String) { repository(id: $id) { cases(where: $where, first: 500, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } } }';
@@ -110,7 +111,9 @@ export async function answerRepository(
       : `the query is an OR of ${groups.length} groups: subjects counted exactly from the union of the groups' case lists; studies, series, images and the charts add the groups up, so a case matching several groups is counted once per group`);
   }
   const latencyMs = Math.round(performance.now() - started);
-  const status = answeredStatus(latencyMs, notApplied);
+  const coverage = received.find((c) => c.coverage)?.coverage ?? null;
+  if (coverage) notes.push(`counted on part of its cases (${coverage}): a lower bound; ask again in a moment for the whole`);
+  const status = answeredStatus(latencyMs, notApplied, coverage);
 
   const suppressed = received.some((c) => c.suppressed === true);
   const minCellSize = received.reduce<number | null>((max, c) => (c.minCellSize == null ? max : Math.max(max ?? 0, c.minCellSize)), null);
@@ -125,7 +128,9 @@ export async function answerRepository(
       : values.some((v) => v === null || v === undefined) ? null : values.reduce<number>((sum, v) => sum + (v as number), 0);
     let kind: CountKind;
     if (value === null) kind = suppressed && received.some((c) => c.suppressed && c[name] == null) ? 'withheld' : 'unknown';
+    else if ((upper || (groups.length > 1 && !(name === 'subjects' && unionSubjects !== null))) && coverage) kind = 'approximate';
     else if (upper || (groups.length > 1 && !(name === 'subjects' && unionSubjects !== null))) kind = 'upper';
+    else if (coverage) kind = 'lower';
     else if (obfuscated || received.some((c) => !c.exact)) kind = 'approximate';
     else kind = 'exact';
     counts[name] = { value, kind };

@@ -22,8 +22,8 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
     variables: { where: { cancerSites: ['PROSTATE'], modalities: ['MR'] } },
     query: `# Europe-wide: how many prostate-cancer subjects with MR imaging,
 # summed over every repository, with each repository's part and
-# status (OK, PARTIAL, NOT_SUPPORTED, FAILED, TIMED_OUT, CIRCUIT_OPEN,
-# OVERLOADED). Change the filter in the variables below.
+# status (OK, PARTIAL, INCOMPLETE, NOT_SUPPORTED, FAILED, TIMED_OUT,
+# CIRCUIT_OPEN, OVERLOADED, WARMING). Change the filter in the variables below.
 # (The cohort explorer at /explorer asks the same by clicking.)
 query EuropeWideCohort($where: CaseFilter) {
   cohort(where: $where) {

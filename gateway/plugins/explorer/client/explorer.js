@@ -110,6 +110,7 @@ function countCell(count, report) {
   switch (count.kind) {
     case 'exact': cell.textContent = shown; break;
     case 'upper': cell.textContent = `≤ ${shown}`; cell.title = `Upper bound: ${report.notes.join(' ')}`; break;
+    case 'lower': cell.textContent = `≥ ${shown}`; cell.title = `Lower bound: ${report.notes.join(' ')}`; break;
     case 'approximate': cell.textContent = `≈ ${shown}`; cell.title = 'Noisy or rounded by the repository (privacy)'; break;
     case 'withheld': cell.textContent = report.minCellSize ? `withheld (< ${report.minCellSize})` : 'withheld'; cell.title = 'Small count withheld from you: it is not 0, and not in the totals'; break;
     default: cell.textContent = '—'; cell.title = 'The repository cannot count this';
@@ -123,6 +124,7 @@ function render() {
   let pending = 0;
   let withheld = 0;
   let upper = 0;
+  let lower = 0;
   let failed = 0;
   for (const [id, row] of search.rows) {
     const repository = repositories.get(id) ?? { id, name: id, country: '', institution: '', apiKind: '' };
@@ -144,7 +146,8 @@ function render() {
       const state = report.status.state;
       tr.dataset.state = state;
       tr.dataset.arrivedMs = String(row.arrivedMs);
-      if (!['OK', 'PARTIAL'].includes(state)) failed++;
+      if (!['OK', 'PARTIAL', 'INCOMPLETE'].includes(state)) failed++;
+      if (COUNTS.some((c) => report.counts[c].kind === 'lower')) lower++;
       if (report.suppressed) withheld++;
       if (COUNTS.some((c) => report.counts[c].kind === 'upper')) upper++;
       const stateCell = cell(state === 'PARTIAL' ? `PARTIAL: ${report.status.filtersNotApplied.map((f) => f.criterion).join(', ')} not applied` : state);
@@ -167,6 +170,10 @@ function render() {
   const notes = [];
   if (withheld) notes.push(`${withheld} ${withheld === 1 ? 'repository' : 'repositories'} withheld small counts from you: the sums above leave them out and are lower bounds.`);
   if (upper) notes.push(`${upper} ${upper === 1 ? 'repository' : 'repositories'} counted with criteria not applied or groups added up: their counts are upper bounds (≤).`);
+  if (lower) {
+    const [noun, its] = lower === 1 ? ['repository', 'its'] : ['repositories', 'their'];
+    notes.push(`${lower} ${noun} counted only part of ${its} cases (${its} index still being harvested): ${its} counts are lower bounds (≥).`);
+  }
   if (failed) notes.push(`${failed} did not answer: not in the sums.`);
   document.getElementById('totals-note').textContent = notes.join(' ');
   const done = total > 0 && pending === 0;
