@@ -26,7 +26,7 @@ export interface TestRepository {
 
 export interface GraphQLAnswer {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> };
+  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>; extensions?: Record<string, unknown> };
 }
 
 export interface TestFederation {
