@@ -30,7 +30,10 @@ export async function startFederationWithMedplum(repositories: TestRepository[],
       ...config,
       repositories: config.repositories.map((r) => (r.id === entry.id ? { ...r, endpoint: medplum.baseUrl } : r)),
     });
-    const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0 });
+    // Warm, as `npm start` is once it says so: a question asked during a first harvest may be answered from part of an
+    // index (INCOMPLETE), and these tests compare whole answers.
+    const gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, warmUp: true });
+    await gateway.warmedUp;
     return {
       url: gateway.url,
       config: demo.config,
