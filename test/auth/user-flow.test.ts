@@ -6,15 +6,14 @@
  * What it opens comes from her account's grants claim: her repository's records, FORBIDDEN naming any other, and
  * an audit line naming her. Someone granted nothing signs in the same way and gets counts only.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { TestUser } from '../support/oidc-provider';
 import { AUDIENCE, BEACON, PACS, REMOTE, startAuthFederation, type AuthAnswer, type AuthFederation } from './support';
+import { launchChromium, requireChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ANA: TestUser = { login: 'ana', password: 'tumour-board-2024', sub: 'user-7f3c-ana', name: 'Ana Researcher', grants: [PACS] };
 const BEN: TestUser = { login: 'ben', password: 'first-day-here', sub: 'user-21d9-ben', name: 'Ben Newcomer', grants: [] };
 
@@ -77,7 +76,7 @@ let ana: SignIn;
 
 beforeAll(async () => {
   // No skipping: a test that silently skips without a browser would let a broken sign-in ship.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (Debian package "chromium"); run .ci/run or install it first.`);
+  requireChromium();
   let page = '';
   portal = createServer((req, res) => {
     const known = ['/', '/callback'].includes(new URL(req.url ?? '/', portalOrigin).pathname);
@@ -88,10 +87,7 @@ beforeAll(async () => {
   const redirectUri = `${portalOrigin}/callback`;
   federation = await startAuthFederation({ users: [ANA, BEN], portalRedirectUri: redirectUri });
   page = portalPage({ issuer: federation.provider.issuer, clientId: 'portal', redirectUri, scope: 'openid cohort:read cases:read', resource: AUDIENCE });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   ana = await signIn(ANA, 'not-her-password');
 }, 120_000);
 

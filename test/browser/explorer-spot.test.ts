@@ -4,14 +4,13 @@
  * against the real gateway with the demo federation. Each repository's result is checked against what GraphQL
  * answers for the same filter; aborting mid-stream hangs up the repositories still working.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { EXPLORER_ASSETS_PATH, SPOT_BASE_PATH } from '../../gateway/plugins/explorer';
 import type { ExplorerSiteResult } from '../../gateway/plugins/explorer/repository-answer';
 import { postGraphQL } from '../support/federation';
 import { startDemoGateway, type DemoGateway } from '../support/gateway';
+import { launchChromium, requireChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Received { site: string; status: string; result: ExplorerSiteResult | null }
@@ -22,12 +21,9 @@ let page: Page;
 const requested: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (Debian package "chromium"); run .ci/run or install it first.`);
+  requireChromium();
   gateway = await startDemoGateway();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('request', (request) => requested.push(request.url()));
   // Any page of the gateway's origin will do: Lens is imported into it as a module, as an application would.

@@ -4,15 +4,14 @@
  * as lower bounds (≥ n), the reason in its notes and under the totals. Searching again once the harvest is done
  * shows its whole, exact counts (the part was not cached).
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadFederationConfig } from '../../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
 import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
+import { launchChromium, requireChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HARVESTING = 'pt-lisboa-nbia';
 
 let demo: RunningDemo;
@@ -22,14 +21,11 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (Debian package "chromium"); run .ci/run or install it first.`);
+  requireChromium();
   // The demo federation, cold: no warm-up, so the first search meets the first harvests.
   demo = await startDemoSimulators(loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS));
   gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, cache: {} });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -8,18 +8,18 @@
  * The tests share one page and run in order, like a user's session. EXPLORER_SCREENSHOT=docs/explorer.png saves
  * the filled page (the README's picture).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadFederationConfig } from '../../config/federation-config';
 import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
 import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { postGraphQL } from '../support/federation';
+import { launchChromium, requireChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SLOW = 'fi-helsinki-beacon';
 const SLOW_TIMEOUT_MS = 5000;
 // A kind that asks its server on every query: an indexed one would answer its counts from the index while down.
@@ -34,7 +34,7 @@ const requested: string[] = [];
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (Debian package "chromium"); run .ci/run or install it first.`);
+  requireChromium();
   // The demo federation as npm start runs it, the slow repository's timeout shortened so the test need not wait 10 s.
   const config = loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS);
   config.repositories = config.repositories.map((entry) => (entry.id === SLOW ? { ...entry, timeoutMs: SLOW_TIMEOUT_MS } : entry));
@@ -42,10 +42,7 @@ beforeAll(async () => {
   // Warm, as npm start leaves it (indexes harvested): the first search does not pay for the harvests.
   gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, warmUp: true });
   await gateway.warmedUp;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, acceptDownloads: true });
   page.setDefaultTimeout(20_000);
   page.on('request', (request) => requested.push(request.url()));

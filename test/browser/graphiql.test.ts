@@ -5,14 +5,12 @@
  *
  * The tests share one page and run in order, like a user's session: open, read, run, browse.
  */
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { EXAMPLE_OPERATIONS, GRAPHIQL_ASSETS_PATH } from '../../gateway/plugins/graphiql';
 import { startDemoGateway } from '../support/gateway';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium, requireChromium } from '../support/chromium';
 
 let gateway: { url: string; close(): Promise<void> } | undefined;
 let browser: Browser | undefined;
@@ -25,27 +23,11 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   // No skipping: a test that silently skips without a browser would let a broken GraphiQL ship.
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: .ci/run installs it (Debian package "chromium"); run .ci/run or install it first.`);
-  }
+  requireChromium();
   const started = await startDemoGateway();
   gateway = started;
   origin = new URL(started.url).origin;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Background networking, component updates, sync and QUIC are the browser's own traffic; off, so that what
-    // the machine sends is only what the page asks for.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   // Wide enough that the editor, the result and the docs explorer are all on screen at once.
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Below jest's 30 s test timeout, so a missing element fails with Playwright's message naming the locator.

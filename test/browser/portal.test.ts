@@ -5,15 +5,14 @@
  * with the demo issuer's token, a page of cases: the same numbers and ids the gateway gives when asked directly.
  * The same page served from an origin not on the allow-list gets nothing.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Request } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { postGraphQL } from '../support/federation';
 import { post } from '../auth/support';
 import { startCorsGateway, type CorsGateway } from '../support/cors-gateway';
 import { bundlePortalPage, servePortal, type PortalServer } from './portal/serve-portal';
 import type { ClientResult } from './portal/portal-page';
+import { launchChromium, requireChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CLIENTS = ['apollo-client', 'urql', 'graphql-request'];
 
 let browser: Browser | undefined;
@@ -23,15 +22,12 @@ let elsewhere: PortalServer | undefined;
 
 beforeAll(async () => {
   // No skipping: a test that silently skips without a browser would let a broken CORS set-up ship.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (Debian package "chromium"); run .ci/run or install it first.`);
+  requireChromium();
   const script = await bundlePortalPage();
   portal = await servePortal(script);
   elsewhere = await servePortal(script);
   federation = await startCorsGateway([portal.origin]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
