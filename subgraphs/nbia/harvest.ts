@@ -10,8 +10,8 @@
 import { CaseIndex } from '../sdk/case-index';
 import type { NbiaClient } from './client';
 import { doiOf, splitHarvest, type MappingContext } from './mapping';
-import { itemsByKey, mapKeysInSlices } from '../sdk/concurrency';
-import type { HarvestProgress } from '../sdk/harvested-index';
+import { itemsByKey, mapKeysInSlices, mapWithConcurrency } from '../sdk/concurrency';
+import { offerEachPart, type HarvestProgress } from '../sdk/harvested-index';
 
 export interface HarvestedCollection {
   id: string;
@@ -42,15 +42,11 @@ type CollectionRows = Awaited<ReturnType<typeof readCollection>>;
 
 export async function harvestIndex(client: NbiaClient, context: MappingContext, progress?: HarvestProgress<NbiaIndex>): Promise<NbiaIndex> {
   const collections = (await client.collectionValues()).map((c) => c.Collection);
-  const read: Array<{ id: string; rows: CollectionRows }> = [];
   // While the first harvest runs, what is read so far can answer a query that cannot wait (HarvestedIndex.get).
-  const parts = await mapLimit(collections, COLLECTIONS_IN_PARALLEL, async (id) => {
+  const noteRead = offerEachPart(progress, collections.length, 'collections', (read: Array<{ id: string; rows: CollectionRows }>, coverage) => indexOf(read, context, coverage));
+  const parts = await mapWithConcurrency(collections, COLLECTIONS_IN_PARALLEL, async (id) => {
     const rows = await readCollection(client, id);
-    read.push({ id, rows });
-    if (read.length < collections.length) {
-      const part = [...read];
-      progress?.offer(() => indexOf(part, context, `${part.length} of ${collections.length} collections: its index is still being harvested`));
-    }
+    noteRead({ id, rows });
     return rows;
   });
   return indexOf(collections.map((id, i) => ({ id, rows: parts[i] })), context, null);
@@ -87,18 +83,4 @@ async function indexOf(collections: ReadonlyArray<{ id: string; rows: Collection
     harvestedAt: Date.now(),
     coverage,
   };
-}
-
-/** `Promise.all(items.map(work))` with at most `limit` in flight; results in item order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -275,3 +275,19 @@ class Turns {
 }
 
 const largeHarvests = new Turns(LARGE_HARVESTS_AT_ONCE);
+
+/**
+ * For a harvest read in `total` units (collections, projects): notes each unit read and, until the last, offers
+ * the index of the units read so far (`build`), its coverage "k of N <units>: its index is still being harvested".
+ */
+export function offerEachPart<U, T>(
+  progress: HarvestProgress<T> | undefined, total: number, units: string, build: (read: U[], coverage: string) => Promise<T>,
+): (unit: U) => void {
+  const read: U[] = [];
+  return (unit) => {
+    read.push(unit);
+    if (!progress || read.length >= total) return;
+    const part = [...read];
+    progress.offer(() => build(part, `${part.length} of ${total} ${units}: its index is still being harvested`));
+  };
+}

@@ -13,7 +13,7 @@ import { CaseIndex } from '../sdk/case-index';
 import type { XnatClient } from './client';
 import { caseRecords, type MappingContext } from './mapping';
 import { itemsByKey, mapKeysInSlices, mapWithConcurrency } from '../sdk/concurrency';
-import type { HarvestProgress } from '../sdk/harvested-index';
+import { offerEachPart, type HarvestProgress } from '../sdk/harvested-index';
 
 export interface XnatIndex {
   /** Sorted by subject id. */
@@ -37,14 +37,10 @@ export async function harvestIndex(
 ): Promise<XnatIndex> {
   if (projects === null) return indexOf([await Promise.all([client.subjects(), client.sessionScans()])], context, null);
   // While the first harvest runs, the projects read so far can answer a query that cannot wait (HarvestedIndex.get).
-  const read: Listings[] = [];
+  const noteRead = offerEachPart(progress, projects.length, 'projects', (read: Listings[], coverage) => indexOf(read, context, coverage));
   const parts = await mapWithConcurrency(projects, PROJECTS_IN_PARALLEL, async (project) => {
-    const listings = await Promise.all([client.subjects(project), client.sessionScans(project)]);
-    read.push(listings);
-    if (read.length < projects.length) {
-      const part = [...read];
-      progress?.offer(() => indexOf(part, context, `${part.length} of ${projects.length} projects: its index is still being harvested`));
-    }
+    const listings: Listings = await Promise.all([client.subjects(project), client.sessionScans(project)]);
+    noteRead(listings);
     return listings;
   });
   return indexOf(parts, context, null);
