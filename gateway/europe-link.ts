@@ -41,6 +41,7 @@ export interface EuropeLinkOptions {
 export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGateway {
   const planOf = boundedMemo<string, Plan | null>(MAX_PLANS);
   const entityQueries = boundedMemo<string, string>(MAX_PLANS);
+  const catalogAnswers = new CatalogAnswers();
   const mask = (errors: readonly InnerError[] | undefined): InnerError[] | undefined =>
     errors?.map((error) => options.formatError(error as GraphQLFormattedError, error) as InnerError);
 
@@ -49,8 +50,11 @@ export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGate
     if (!plan) return options.fallback(operation, context);
     if (plan.kind === 'catalog') {
       const catalog = options.dataSources().get(CATALOG_SUBGRAPH_NAME)!;
-      const response = await send(catalog, { query: operation.query, operationName: operation.operationName, variables: operation.variables }, context);
-      return { data: response.data as InnerAnswer['data'], errors: mask(response.errors as InnerError[] | undefined) };
+      const ask = async (): Promise<InnerAnswer> => {
+        const response = await send(catalog, { query: operation.query, operationName: operation.operationName, variables: operation.variables }, context);
+        return { data: response.data as InnerAnswer['data'], errors: mask(response.errors as InnerError[] | undefined) };
+      };
+      return catalogAnswers.of(catalog, `${operation.operationName ?? ''}\n${operation.query}\n${JSON.stringify(operation.variables ?? {})}`, ask);
     }
     const { [plan.idVariable]: id, ...variables } = operation.variables ?? {};
     const dataSource = typeof id === 'string' ? options.dataSources().get(id) : undefined;
@@ -72,6 +76,34 @@ export function directEuropeLink(options: EuropeLinkOptions): ExecuteThroughGate
       ...(response.extensions?.[FROM_CACHE_EXTENSION] === true ? { fromCache: true } : {}),
     };
   };
+}
+
+/**
+ * The catalog's answers, kept per catalog (a reload brings a new one, and with it new answers). The catalog answers
+ * from the federation config alone, the same for every caller, and a Europe-wide question asks it first, before any
+ * repository is asked: kept, that step costs nothing (scale scenario: 0.3 ms of each cold question's overhead).
+ * Answers with errors are not kept (they go on to the caller as they came).
+ */
+class CatalogAnswers {
+  private readonly byCatalog = new WeakMap<GraphQLDataSource, Map<string, Promise<InnerAnswer>>>();
+
+  async of(catalog: GraphQLDataSource, key: string, ask: () => Promise<InnerAnswer>): Promise<InnerAnswer> {
+    let kept = this.byCatalog.get(catalog);
+    if (!kept) this.byCatalog.set(catalog, (kept = new Map()));
+    const pending = kept.get(key);
+    if (pending) {
+      const answer = await pending;
+      // Another caller's failure (its request cancelled while the catalog answered) is not this caller's answer.
+      return answer.errors?.length ? ask() : answer;
+    }
+    // Bounded: the europe subgraph asks a few fixed operations, but the variables are the callers'.
+    if (kept.size >= MAX_PLANS) kept.clear();
+    const mine = ask();
+    kept.set(key, mine);
+    const answer = await mine;
+    if (answer.errors?.length && kept.get(key) === mine) kept.delete(key);
+    return answer;
+  }
 }
 
 /**

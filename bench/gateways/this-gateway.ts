@@ -35,6 +35,11 @@ export interface Window {
   subgraph: Record<string, Span>;
   /** Native requests to origins of no repository (none expected). */
   unattributed: number;
+  /**
+   * The gateway's HTTP requests of the window, [arrived, answer written] in ms on this process's clock (Node's
+   * http.server diagnostics channels). Absent from a window of older code.
+   */
+  http?: Array<[number, number]>;
 }
 
 let gateway: RunningGateway | undefined;
@@ -81,7 +86,7 @@ exitOnTerm(async () => {
   await demo?.close();
 });
 
-let window: Window = { native: {}, subgraph: {}, unattributed: 0 };
+let window: Window = { native: {}, subgraph: {}, unattributed: 0, http: [] };
 /** Only between mark and collect: nothing accumulates during load. */
 let recording = false;
 const MAX_NATIVE_PER_REPOSITORY = 10_000;
@@ -115,6 +120,14 @@ function instrument(running: RunningGateway, repositoryByOrigin: Map<string, str
     const list = (window.native[start.repository] ??= []);
     if (list.length < MAX_NATIVE_PER_REPOSITORY) list.push([start.at, performance.now()]);
   };
+  // From the request's arrival to its answer handed to the operating system: the gateway's own share of a
+  // client's time, without the client's side of the HTTP exchange.
+  const arrived = new WeakMap<object, number>();
+  subscribe('http.server.request.start', (message) => arrived.set((message as { request: object }).request, performance.now()));
+  subscribe('http.server.response.finish', (message) => {
+    const at = arrived.get((message as { request: object }).request);
+    if (at !== undefined && recording) window.http?.push([at, performance.now()]);
+  });
   subscribe('undici:request:trailers', done);
   subscribe('undici:request:error', done);
   for (const [name, dataSource] of running.federation.dataSources) {
@@ -140,7 +153,7 @@ serveCommands({
     return process.memoryUsage();
   },
   mark: () => {
-    window = { native: {}, subgraph: {}, unattributed: 0 };
+    window = { native: {}, subgraph: {}, unattributed: 0, http: [] };
     recording = true;
   },
   collect: () => {

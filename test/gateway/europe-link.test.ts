@@ -75,3 +75,41 @@ test('an answer the gateway\'s answer cache gave is marked fromCache (the dispat
     await cache.close();
   }
 });
+
+test('the catalog is asked once per list and federation: kept answers for the same filter, a new catalog (a reload) asked anew, a failure asked again', async () => {
+  const asked: string[] = [];
+  const catalogOf = (name: string, ids: string[]): GraphQLDataSource => ({
+    process: async ({ request }) => {
+      asked.push(`${name} ${JSON.stringify(request.variables)}`);
+      if (name === 'failing') return { data: null, errors: [{ message: 'catalog unavailable', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+      const filter = (request.variables?.repositories as { countries?: string[] } | null)?.countries;
+      return { data: { repositories: ids.filter((id) => !filter || filter.includes(id.slice(0, 2).toUpperCase())).map((id) => ({ id })) } };
+    },
+  });
+  let catalog = catalogOf('first', ['de-a', 'fr-b']);
+  const keptLink = directEuropeLink({
+    dataSources: () => new Map([[CATALOG_SUBGRAPH_NAME, catalog]]),
+    fallback: async () => { throw new Error('not expected'); },
+    formatError: maskInternalErrors(() => undefined),
+  });
+  const list = (countries?: string[]) => keptLink({
+    query: 'query EuropeRepositories($repositories: RepositoryFilter) { repositories(where: $repositories) { id } }',
+    operationName: 'EuropeRepositories', variables: { repositories: countries ? { countries } : null },
+  }, { accessLevel: 'anonymous', recordGrants: [] });
+
+  const [a, b] = await Promise.all([list(), list()]);
+  expect(a.data).toEqual({ repositories: [{ id: 'de-a' }, { id: 'fr-b' }] });
+  expect(b).toEqual(a);
+  expect((await list(['FR'])).data).toEqual({ repositories: [{ id: 'fr-b' }] });
+  expect(await list()).toEqual(a);
+  expect(asked).toEqual(['first {"repositories":null}', 'first {"repositories":{"countries":["FR"]}}']);
+
+  catalog = catalogOf('reloaded', ['de-a', 'fr-b', 'it-c']);
+  expect((await list()).data).toEqual({ repositories: [{ id: 'de-a' }, { id: 'fr-b' }, { id: 'it-c' }] });
+  expect(asked).toHaveLength(3);
+
+  catalog = catalogOf('failing', []);
+  expect((await list()).errors).toHaveLength(1);
+  expect((await list()).errors).toHaveLength(1);
+  expect(asked.filter((line) => line.startsWith('failing'))).toHaveLength(2);
+});
