@@ -126,6 +126,8 @@ export interface ScaleResult {
      * exchange (end to end minus the time in the gateway: the client's sending and reading, the loopback between).
      */
     inGatewayOverheadP50: number | null; clientExchangeP50: number | null;
+    /** The gateway's fixed cost of a request (CATALOG_ONLY_QUERY end to end), p50 (ms): the part of the overhead any request has. */
+    catalogOnlyP50: number;
     /** The slowest repository's adapter work before its first and after its last native request, p50 (ms), and its kinds. */
     slowestAdapter: { beforeP50: number; afterP50: number; kinds: Record<string, number> };
     slowest: Array<{ filter: Record<string, unknown>; e2eMs: number; repository: string | null; nativeMs: number; nativeRequests: number; problems: string[] }>;
@@ -159,6 +161,12 @@ export function coldFilters(n: number): Array<Record<string, unknown>> {
 
 /** Not among the cold filters. */
 const PRIMING_FILTER = { sex: ['OTHER'] };
+/**
+ * The gateway's fixed cost of a request, for comparison with the overhead: the same HTTP exchange and Apollo pipeline
+ * (plan, one in-process fetch, result shaping, answer written) asking only the catalog, for repositories of an API
+ * kind no one has (an empty list). A new kind each time, so that no held answer is given instead.
+ */
+const CATALOG_ONLY_QUERY = 'query CatalogOnly($apiKinds: [String!]) { repositories(where: { apiKinds: $apiKinds }) { id } }';
 /** The question asked while the indexes harvest: a filter and an operation name no other sample uses (its own plan). */
 const DURING_HARVEST_FILTER = { sex: ['MALE'], modalities: ['PT'] };
 
@@ -271,6 +279,8 @@ interface GatewayMeasurement {
   /** The question asked while the indexes harvested: its time and the repositories' states (or error codes). */
   duringHarvest: { ms: number; states: Record<string, number> };
   cold: Sample[];
+  /** End-to-end times of CATALOG_ONLY_QUERY, asked one at a time after the cold queries (ms). */
+  catalogOnlyMs: number[];
   warm: Sample[];
   afterWarmUp: NodeJS.MemoryUsage;
   /** After QUIET_MS without a request: the gateway's idle memory release has had its chance. */
@@ -330,6 +340,15 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
     if (profile) await gateway.call('profile', { action: 'start' });
     for (const filter of filters) cold.push(await sample(gateway, target, text, filter, form, ids));
     if (profile) say(`CPU profile of the cold queries: ${await gateway.call<string>('profile', { action: 'stop', file: resolve(profile) })}`);
+    const catalogOnlyMs: number[] = [];
+    for (let i = 0; i < filters.length; i++) {
+      // As each cold query was asked: between the instrumentation's mark and collect.
+      await gateway.call('mark');
+      const answer = await query(target, CATALOG_ONLY_QUERY, { apiKinds: [`no-such-kind-${i}`] });
+      await gateway.call('collect');
+      if (answer.status === 200 && !answer.body?.errors && Array.isArray(answer.body?.data?.repositories)) catalogOnlyMs.push(answer.ms);
+      else problems.push(`catalog-only query: HTTP ${answer.status} ${JSON.stringify(answer.body?.errors ?? null).slice(0, 200)}`);
+    }
     // Untimed: fills the cache again should the first cold answer have expired since (cacheTtlSeconds).
     await query(target, text, { where: filters[0] });
     const warm: Sample[] = [];
@@ -360,7 +379,7 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
     // A gateway of older code has no such command.
     const memoryReleases = await gateway.call<GatewayMeasurement['memoryReleases']>('memoryRelease').catch(() => null);
     return {
-      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, duringHarvest, cold, warm, afterWarmUp, afterQuiet, afterGc, load, rssAfterLoad, rssAfterLoadQuiet,
+      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, duringHarvest, cold, catalogOnlyMs, warm, afterWarmUp, afterQuiet, afterGc, load, rssAfterLoad, rssAfterLoadQuiet,
       heapUsedAfterLoadGc, cacheInfo, memoryReleases, problems,
     };
   } finally {
@@ -517,7 +536,8 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
         target: `scale: gateway overhead above the slowest repository at most ${OVERHEAD_TARGET_MS} ms p50`,
         met: overhead.p50 <= OVERHEAD_TARGET_MS,
         figure: `${ms(overhead.p50)} p50 (cold: end-to-end ${ms(coldS.p50)} minus the slowest repository's native time, per query`
-          + (inGateway !== null && clientExchange !== null ? `; in the gateway, from arrival to answer written, ${ms(inGateway)}; the client's side of the HTTP exchange ${ms(clientExchange)})` : ')')
+          + (inGateway !== null && clientExchange !== null ? `; in the gateway, from arrival to answer written, ${ms(inGateway)}; the client's side of the HTTP exchange ${ms(clientExchange)}` : '')
+          + `; a request asking the catalog only costs ${ms(summarize(m.catalogOnlyMs).p50)} end to end)`
           + (coldFailed.length ? `; ${coldFailed.length}/${cold.length} cold queries had repositories that did not answer (their time counted up to the gateway's giving up)` : ''),
       },
       {
@@ -547,7 +567,7 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       cold: {
         n: cold.length, p50: coldS.p50, p90: coldS.p90, p99: coldS.p99, overheadP50: overhead.p50, overheadP90: overhead.p90,
         overheadOverSubgraphP50: overSubgraph.p50, slowestNativeP50: summarize(cold.map((s) => s.slowestNativeMs)).p50,
-        inGatewayOverheadP50: inGateway, clientExchangeP50: clientExchange,
+        inGatewayOverheadP50: inGateway, clientExchangeP50: clientExchange, catalogOnlyP50: summarize(m.catalogOnlyMs).p50,
         slowestAdapter: {
           beforeP50: summarize(cold.map((s) => s.slowestAdapterMs?.before ?? 0)).p50,
           afterP50: summarize(cold.map((s) => s.slowestAdapterMs?.after ?? 0)).p50,
@@ -626,6 +646,7 @@ export function printScale(r: ScaleResult): string {
       ['    the client\'s side of the HTTP exchange', ms(r.cold.clientExchangeP50), '', '', ''],
     ] : []),
     ['  overhead above slowest subgraph call', ms(r.cold.overheadOverSubgraphP50), '', '', ''],
+    ['any request\'s fixed cost (catalog only)', ms(r.cold.catalogOnlyP50), '', '', String(r.cold.n)],
     ['  its adapter before its first request', ms(r.cold.slowestAdapter.beforeP50), '', '', ''],
     ['  its adapter after its last answer', ms(r.cold.slowestAdapter.afterP50), '', '', ''],
     ['warm cohort, end to end', ms(r.warm.p50), ms(r.warm.p90), ms(r.warm.p99), String(r.warm.n)],
