@@ -28,7 +28,8 @@ const HELP = `npm run bench -- [options]
   --duration <s>                fanout: seconds per gateway per round; scale: seconds of warm concurrent load; abuse:
                                 seconds per phase, baseline then attack (default 10)
   --concurrency <n>             concurrent clients (default 50)
-  --rounds <n>                  fanout: rounds, the gateways' order reversing each round (default 2)
+  --rounds <n>                  fanout: rounds, the gateways' order reversing each round; distinct: rounds of 10 and 50
+                                clients in turn, their order reversing each round (default 2)
   --warmup <s>                  fanout: warm-up seconds before each measured window (default 3)
   --no-hive                     fanout: leave Hive Gateway out (no install of bench/peers)
   --upstream replay|live        fanout: gateways call a replay server in front of each subgraph that answers each distinct
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
   }
   if (options.scenario === 'distinct' || options.scenario === 'all') {
     try {
-      results.distinct = await runDistinct({ duration: options.duration, levels: [1, 10, 50] }, log);
+      results.distinct = await runDistinct({ duration: options.duration, levels: [1, 10, 50], rounds: options.rounds }, log);
       console.log(`\n${printDistinct(results.distinct)}`);
       verdicts.push(...results.distinct.verdicts);
     } catch (error) {
