@@ -126,8 +126,11 @@ export interface ScaleResult {
      * exchange (end to end minus the time in the gateway: the client's sending and reading, the loopback between).
      */
     inGatewayOverheadP50: number | null; clientExchangeP50: number | null;
-    /** The gateway's fixed cost of a request (CATALOG_ONLY_QUERY end to end), p50 (ms): the part of the overhead any request has. */
-    catalogOnlyP50: number;
+    /**
+     * What any request costs end to end, p50 (ms), asked right after another and after the gateway was idle for
+     * `idleMs`: the HTTP exchange alone (GET /healthz), and the whole pipeline asking the catalog only.
+     */
+    fixedCost: { idleMs: number; healthz: { backToBackP50: number; afterIdleP50: number }; catalogOnly: { backToBackP50: number; afterIdleP50: number } };
     /** The slowest repository's adapter work before its first and after its last native request, p50 (ms), and its kinds. */
     slowestAdapter: { beforeP50: number; afterP50: number; kinds: Record<string, number> };
     slowest: Array<{ filter: Record<string, unknown>; e2eMs: number; repository: string | null; nativeMs: number; nativeRequests: number; problems: string[] }>;
@@ -270,6 +273,25 @@ interface ScaleContext {
 }
 
 /** Everything one gateway process gave, before it is summarized. */
+/**
+ * End-to-end times (ms) of requests any client makes, asked one at a time after the cold queries: GET /healthz and
+ * CATALOG_ONLY_QUERY, each one right after another, and each after `idleMs` without a request (the cold queries'
+ * slowest native time, p50).
+ */
+interface FixedCost {
+  idleMs: number;
+  healthz: { backToBack: number[]; afterIdle: number[] };
+  catalogOnly: { backToBack: number[]; afterIdle: number[] };
+}
+
+/** GET /healthz, timed as `query` times a GraphQL request. */
+async function healthz(target: LoadTarget): Promise<{ status: number; body: any; ms: number }> {
+  const started = performance.now();
+  const answer = await target.pool.request({ method: 'GET', path: '/healthz', headersTimeout: 60_000, bodyTimeout: 60_000 });
+  await answer.body.text();
+  return { status: answer.statusCode, body: null, ms: performance.now() - started };
+}
+
 interface GatewayMeasurement {
   startMs: number;
   harvestMs: number;
@@ -279,8 +301,7 @@ interface GatewayMeasurement {
   /** The question asked while the indexes harvested: its time and the repositories' states (or error codes). */
   duringHarvest: { ms: number; states: Record<string, number> };
   cold: Sample[];
-  /** End-to-end times of CATALOG_ONLY_QUERY, asked one at a time after the cold queries (ms). */
-  catalogOnlyMs: number[];
+  fixedCost: FixedCost;
   warm: Sample[];
   afterWarmUp: NodeJS.MemoryUsage;
   /** After QUIET_MS without a request: the gateway's idle memory release has had its chance. */
@@ -340,14 +361,25 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
     if (profile) await gateway.call('profile', { action: 'start' });
     for (const filter of filters) cold.push(await sample(gateway, target, text, filter, form, ids));
     if (profile) say(`CPU profile of the cold queries: ${await gateway.call<string>('profile', { action: 'stop', file: resolve(profile) })}`);
-    const catalogOnlyMs: number[] = [];
-    for (let i = 0; i < filters.length; i++) {
-      // As each cold query was asked: between the instrumentation's mark and collect.
-      await gateway.call('mark');
-      const answer = await query(target, CATALOG_ONLY_QUERY, { apiKinds: [`no-such-kind-${i}`] });
-      await gateway.call('collect');
-      if (answer.status === 200 && !answer.body?.errors && Array.isArray(answer.body?.data?.repositories)) catalogOnlyMs.push(answer.ms);
-      else problems.push(`catalog-only query: HTTP ${answer.status} ${JSON.stringify(answer.body?.errors ?? null).slice(0, 200)}`);
+    // Any request's fixed cost, for comparison with the overhead: the HTTP exchange alone (GET /healthz) and a request
+    // through the whole pipeline asking the catalog only. Each twice: one right after another (as the cold queries
+    // are sent), and each after the gateway has been idle as long as a cold query waits for its slowest repository
+    // (a process that has slept answers more slowly: its caches are cold, the machine may have given its core away).
+    const idleMs = Math.round(summarize(cold.map((s) => s.slowestNativeMs)).p50);
+    const fixedCost: FixedCost = { idleMs, healthz: { backToBack: [], afterIdle: [] }, catalogOnly: { backToBack: [], afterIdle: [] } };
+    for (const probe of ['healthz', 'catalogOnly'] as const) {
+      for (const phase of ['backToBack', 'afterIdle'] as const) {
+        for (let i = 0; i < filters.length; i++) {
+          // As each cold query was asked: between the instrumentation's mark and collect.
+          await gateway.call('mark');
+          if (phase === 'afterIdle') await sleep(idleMs);
+          const answer = probe === 'healthz' ? await healthz(target) : await query(target, CATALOG_ONLY_QUERY, { apiKinds: [`no-such-kind-${phase}-${i}`] });
+          await gateway.call('collect');
+          const ok = answer.status === 200 && (probe === 'healthz' || (!answer.body?.errors && Array.isArray(answer.body?.data?.repositories)));
+          if (ok) fixedCost[probe][phase].push(answer.ms);
+          else problems.push(`${probe} probe: HTTP ${answer.status} ${JSON.stringify(answer.body?.errors ?? null).slice(0, 200)}`);
+        }
+      }
     }
     // Untimed: fills the cache again should the first cold answer have expired since (cacheTtlSeconds).
     await query(target, text, { where: filters[0] });
@@ -379,7 +411,7 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
     // A gateway of older code has no such command.
     const memoryReleases = await gateway.call<GatewayMeasurement['memoryReleases']>('memoryRelease').catch(() => null);
     return {
-      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, duringHarvest, cold, catalogOnlyMs, warm, afterWarmUp, afterQuiet, afterGc, load, rssAfterLoad, rssAfterLoadQuiet,
+      startMs: gateway.ready.startMs, harvestMs: harvest.ms, form, text, first, duringHarvest, cold, fixedCost, warm, afterWarmUp, afterQuiet, afterGc, load, rssAfterLoad, rssAfterLoadQuiet,
       heapUsedAfterLoadGc, cacheInfo, memoryReleases, problems,
     };
   } finally {
@@ -537,7 +569,8 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
         met: overhead.p50 <= OVERHEAD_TARGET_MS,
         figure: `${ms(overhead.p50)} p50 (cold: end-to-end ${ms(coldS.p50)} minus the slowest repository's native time, per query`
           + (inGateway !== null && clientExchange !== null ? `; in the gateway, from arrival to answer written, ${ms(inGateway)}; the client's side of the HTTP exchange ${ms(clientExchange)}` : '')
-          + `; a request asking the catalog only costs ${ms(summarize(m.catalogOnlyMs).p50)} end to end)`
+          + `; any request through the same pipeline, asking the catalog only, costs ${ms(summarize(m.fixedCost.catalogOnly.backToBack).p50)} end to end, `
+          + `${ms(summarize(m.fixedCost.catalogOnly.afterIdle).p50)} after ${ms(m.fixedCost.idleMs, 0)} idle; GET /healthz ${ms(summarize(m.fixedCost.healthz.afterIdle).p50)} after idle)`
           + (coldFailed.length ? `; ${coldFailed.length}/${cold.length} cold queries had repositories that did not answer (their time counted up to the gateway's giving up)` : ''),
       },
       {
@@ -567,7 +600,11 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       cold: {
         n: cold.length, p50: coldS.p50, p90: coldS.p90, p99: coldS.p99, overheadP50: overhead.p50, overheadP90: overhead.p90,
         overheadOverSubgraphP50: overSubgraph.p50, slowestNativeP50: summarize(cold.map((s) => s.slowestNativeMs)).p50,
-        inGatewayOverheadP50: inGateway, clientExchangeP50: clientExchange, catalogOnlyP50: summarize(m.catalogOnlyMs).p50,
+        inGatewayOverheadP50: inGateway, clientExchangeP50: clientExchange, fixedCost: {
+          idleMs: m.fixedCost.idleMs,
+          healthz: { backToBackP50: summarize(m.fixedCost.healthz.backToBack).p50, afterIdleP50: summarize(m.fixedCost.healthz.afterIdle).p50 },
+          catalogOnly: { backToBackP50: summarize(m.fixedCost.catalogOnly.backToBack).p50, afterIdleP50: summarize(m.fixedCost.catalogOnly.afterIdle).p50 },
+        },
         slowestAdapter: {
           beforeP50: summarize(cold.map((s) => s.slowestAdapterMs?.before ?? 0)).p50,
           afterP50: summarize(cold.map((s) => s.slowestAdapterMs?.after ?? 0)).p50,
@@ -646,9 +683,10 @@ export function printScale(r: ScaleResult): string {
       ['    the client\'s side of the HTTP exchange', ms(r.cold.clientExchangeP50), '', '', ''],
     ] : []),
     ['  overhead above slowest subgraph call', ms(r.cold.overheadOverSubgraphP50), '', '', ''],
-    ['any request\'s fixed cost (catalog only)', ms(r.cold.catalogOnlyP50), '', '', String(r.cold.n)],
     ['  its adapter before its first request', ms(r.cold.slowestAdapter.beforeP50), '', '', ''],
     ['  its adapter after its last answer', ms(r.cold.slowestAdapter.afterP50), '', '', ''],
+    [`any request: /healthz, end to end (after ${ms(r.cold.fixedCost.idleMs, 0)} idle)`, `${ms(r.cold.fixedCost.healthz.backToBackP50)} (${ms(r.cold.fixedCost.healthz.afterIdleP50)})`, '', '', String(r.cold.n)],
+    [`  asking the catalog only (after idle)`, `${ms(r.cold.fixedCost.catalogOnly.backToBackP50)} (${ms(r.cold.fixedCost.catalogOnly.afterIdleP50)})`, '', '', String(r.cold.n)],
     ['warm cohort, end to end', ms(r.warm.p50), ms(r.warm.p90), ms(r.warm.p99), String(r.warm.n)],
   ];
   if (r.load) rows.push([`warm load, ${r.load.concurrency} clients: ${r.load.rps.toFixed(0)} answers/s`, ms(r.load.p50), '', ms(r.load.p99), `${r.load.errors} err`]);
