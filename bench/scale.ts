@@ -116,7 +116,7 @@ export interface ScaleResult {
   /** The first query after start (plans built, nothing cached), ms. */
   firstQueryMs: number;
   /** The question asked while the indexes harvested: its time and how many repositories answered in each state. */
-  duringHarvest: { ms: number; states: Record<string, number> };
+  duringHarvest: { ms: number; states: Record<string, number>; kinds?: Record<string, Record<string, number>> };
   cache: string;
   cold: {
     n: number; p50: number; p90: number; p99: number; overheadP50: number; overheadP90: number; overheadOverSubgraphP50: number; slowestNativeP50: number; nativeRequestsPerQuery: number;
@@ -201,21 +201,35 @@ function problemsOf(body: any, form: ScaleResult['queryForm']): { problems: stri
 }
 
 /** How each repository answered: its state in a Europe-wide answer, or OK / its error code in the fan-out form. */
-function statesOf(answer: { status: number; body: any; ms: number }, form: ScaleResult['queryForm']): { ms: number; states: Record<string, number> } {
+/**
+ * How each repository answered: its state in a Europe-wide answer, or OK / its error code in the fan-out form; and,
+ * per state, the repositories' API kinds.
+ */
+function statesOf(
+  answer: { status: number; body: any; ms: number }, form: ScaleResult['queryForm'], kindOf: ReadonlyMap<string, string>,
+): ScaleResult['duringHarvest'] {
   const states: Record<string, number> = {};
-  const add = (state: string) => (states[state] = (states[state] ?? 0) + 1);
+  const kinds: Record<string, Record<string, number>> = {};
+  const add = (state: string, id?: string) => {
+    states[state] = (states[state] ?? 0) + 1;
+    const kind = (id && kindOf.get(id)) || 'unknown';
+    kinds[state] = { ...kinds[state], [kind]: (kinds[state]?.[kind] ?? 0) + 1 };
+  };
   if (answer.status !== 200) add(`HTTP ${answer.status}`);
-  else if (form === 'Query.cohort') for (const r of answer.body?.data?.cohort?.repositories ?? []) add(String(r.status?.state));
+  else if (form === 'Query.cohort') for (const r of answer.body?.data?.cohort?.repositories ?? []) add(String(r.status?.state), r.repositoryId);
   else {
     const failed = new Map<string, string>();
     for (const e of answer.body?.errors ?? []) if (e.extensions?.repositoryId) failed.set(e.extensions.repositoryId, String(e.extensions.code));
-    for (const r of answer.body?.data?.repositories ?? []) add(failed.get(r.id) ?? 'OK');
+    for (const r of answer.body?.data?.repositories ?? []) add(failed.get(r.id) ?? 'OK', r.id);
   }
-  return { ms: answer.ms, states };
+  return { ms: answer.ms, states, kinds };
 }
 
-function describeStates(states: Record<string, number>): string {
-  return Object.entries(states).sort((a, b) => b[1] - a[1]).map(([state, n]) => `${state} ${n}`).join(', ') || 'no repository';
+/** "OK 14, WARMING 7 (xnat 4, dicomweb 3)": the kinds of the repositories in each state but OK. */
+function describeStates(states: Record<string, number>, kinds: Record<string, Record<string, number>> = {}): string {
+  const kindsOf = (state: string) => Object.entries(kinds[state] ?? {}).sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  return Object.entries(states).sort((a, b) => b[1] - a[1])
+    .map(([state, n]) => `${state} ${n}${state !== 'OK' && kinds[state] ? ` (${kindsOf(state)})` : ''}`).join(', ') || 'no repository';
 }
 
 async function sample(
@@ -269,6 +283,8 @@ interface ScaleContext {
   configFile: string;
   simulators: { call: (cmd: string, args?: unknown) => Promise<unknown[]> };
   ids: ReadonlySet<string>;
+  /** Each repository's API kind, by id. */
+  kindOf: ReadonlyMap<string, string>;
   filters: Array<Record<string, unknown>>;
 }
 
@@ -299,7 +315,7 @@ interface GatewayMeasurement {
   text: string;
   first: Sample;
   /** The question asked while the indexes harvested: its time and the repositories' states (or error codes). */
-  duringHarvest: { ms: number; states: Record<string, number> };
+  duringHarvest: ScaleResult['duringHarvest'];
   cold: Sample[];
   fixedCost: FixedCost;
   warm: Sample[];
@@ -344,8 +360,8 @@ async function measureGateway(runtime: GatewayRuntime, ctx: ScaleContext, log: (
     const text = form === 'Query.cohort' ? EUROPE_QUERY : FANOUT_QUERY;
     // As a portal asking right after a start would (README "Ready means warm"): how long, and how each repository
     // answered. Under its own operation name, so that the first query below still builds its plans.
-    const duringHarvest = statesOf(await query(target, text.replace(/^query Cohort\b/, 'query CohortDuringHarvest'), { where: DURING_HARVEST_FILTER }), form);
-    say(`  asked while harvesting: ${ms(duringHarvest.ms, 0)}, ${describeStates(duringHarvest.states)}; waiting for the harvests ...`);
+    const duringHarvest = statesOf(await query(target, text.replace(/^query Cohort\b/, 'query CohortDuringHarvest'), { where: DURING_HARVEST_FILTER }), form, ctx.kindOf);
+    say(`  asked while harvesting: ${ms(duringHarvest.ms, 0)}, ${describeStates(duringHarvest.states, duringHarvest.kinds)}; waiting for the harvests ...`);
     const harvest = await gateway.call<{ ms: number; failures: string[] }>('harvest');
     problems.push(...harvest.failures);
     say(`harvests done in ${ms(harvest.ms, 0)}${harvest.failures.length ? ` (${harvest.failures.length} failed)` : ''}`);
@@ -512,7 +528,8 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
 
     const configFile = join(dir, 'federation.json');
     writeFileSync(configFile, JSON.stringify({ repositories: entries.map((e) => ({ ...e.raw, endpoint: endpoints[e.raw.id as string] })) }));
-    const ctx: ScaleContext = { options, configFile, simulators, ids: new Set(entries.map((e) => e.raw.id as string)), filters: coldFilters(options.cold) };
+    const ctx: ScaleContext = { options, configFile, simulators, ids: new Set(entries.map((e) => e.raw.id as string)),
+      kindOf: new Map(entries.map((e) => [e.raw.id as string, e.raw.apiKind as string])), filters: coldFilters(options.cold) };
     const [now, ...before] = gatewayRuntimes(options.baseline, options, { now: 'this gateway' });
     // This gateway as it is now first: its run is the scenario's result and its verdicts, as without the runtime rows.
     const m = await measureGateway(now, ctx, log);
@@ -546,7 +563,7 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
         nativeRequestsPerColdQuery: cold.reduce((a, s) => a + (s.nativeCount[id] ?? 0), 0) / Math.max(1, cold.length),
       };
     });
-    const kindOf = new Map(entries.map((e) => [e.raw.id as string, e.raw.apiKind as string]));
+    const { kindOf } = ctx;
     const kindCounts: Record<string, number> = {};
     for (const e of entries) kindCounts[e.raw.apiKind as string] = (kindCounts[e.raw.apiKind as string] ?? 0) + 1;
     const cacheDescription = cacheInfo ? `${cacheInfo.description}${cacheInfo.stats ? ` (hits ${cacheInfo.stats.hits}, misses ${cacheInfo.stats.misses})` : ''}` : 'none';
@@ -556,7 +573,7 @@ export async function runScale(options: ScaleRunOptions, log: (line: string) => 
       {
         target: 'scale: a question while the indexes harvest is answered, no repository TIMED_OUT (ready means warm)',
         met: !m.duringHarvest.states.TIMED_OUT && !m.duringHarvest.states.REPOSITORY_TIMEOUT,
-        figure: `${ms(m.duringHarvest.ms, 0)}: ${describeStates(m.duringHarvest.states)}`,
+        figure: `${ms(m.duringHarvest.ms, 0)}: ${describeStates(m.duringHarvest.states, m.duringHarvest.kinds)}`,
       },
       {
         target: `scale: cold Europe-wide cohort at most ${ms(COLD_TARGET_MS.p50, 0)} p50 and ${ms(COLD_TARGET_MS.p99, 0)} p99 at ${options.latencyMs.join('-')} ms native latency`,
