@@ -20,6 +20,7 @@ import { recordRefusal, recordReleasesOf } from '../sdk/subgraph';
 import type { GatewayLink, InnerError } from './gateway-link';
 import { badCursor, encodeWalkCursor, type CaseOrderValue, type RepositoryPosition, type WalkState } from './cursor';
 import type { CaseSelection } from './selection';
+import { dispatchOrder } from './dispatch-order';
 import { ErrorCode } from '../sdk/errors';
 import {
   answeredStatus, ask, codeOf, failedStatus, firstError, notSupportedStatus, type ListedRepository, type RepositoryStatusRecord,
@@ -138,7 +139,9 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
 
   const pending = listing.filter((r) => !start.get(r.id)!.done).map((r) => r.id);
   if (request.order === 'SUBJECT_ID') {
-    for (const result of await Promise.all(pending.map((id) => fetchList(id, request.first)))) fetched.set(result.id, result);
+    // Slowest first, as a Europe-wide cohort asks (dispatch-order.ts; the order its cohorts taught): the page waits for
+    // the slowest list, so its native request leaves before the others' work.
+    for (const result of await dispatchOrder.askAll(pending, (id) => id, (id) => fetchList(id, request.first))) fetched.set(result.id, result);
   } else {
     // Repository order: repositories are consumed one after the other, so ask them in turn until the page is full.
     // A repository owed a retry, or not yet counted in this walk, is asked anyway (one case), so that its status
@@ -157,7 +160,7 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
       if (result.hasNextPage && result.edges.length < needed) blocked = true; // it has more than it gave
       needed -= result.edges.length;
     }
-    for (const result of await Promise.all(extra.map((id) => fetchList(id, 1)))) fetched.set(result.id, result);
+    for (const result of await dispatchOrder.askAll(extra, (id) => id, (id) => fetchList(id, 1))) fetched.set(result.id, result);
   }
 
   // K-way merge of the answered repositories' lists.
@@ -179,7 +182,7 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
   // Studies, for exactly the cases the page keeps.
   if (request.selection.studies && taken.length > 0) {
     const studiesQuery = CASE_STUDIES(request.selection.studies);
-    await Promise.all(lists.filter((f) => f.taken > 0).map(async (f) => {
+    await dispatchOrder.askAll(lists.filter((f) => f.taken > 0), (f) => f.id, async (f) => {
       const mine = taken.filter((t) => t.from === f);
       const { answer, latencyMs } = await ask(link, context, {
         query: studiesQuery, operationName: 'EuropeCaseStudies', variables: { id: f.id, where: request.where, first: mine.length, after: start.get(f.id)!.after },
@@ -196,7 +199,7 @@ export async function casePage(link: GatewayLink, context: RequestContext, reque
       mine.forEach((t, i) => {
         t.edge = { cursor: t.edge.cursor, node: { ...t.edge.node, studies: nodes[i].studies } };
       });
-    }));
+    });
   }
   const kept = taken.filter((t) => t.from.status?.state === 'OK');
 

@@ -4,6 +4,7 @@
  * fails mid-walk is reported and the walk goes on, resuming it later; a bad cursor is refused with BAD_CURSOR.
  */
 import type { CaseFilter } from '../../schema/generated/graphql';
+import { nativeRequestOrder } from '../support/native-requests';
 import { compareText, matchingCases, startEuropeFederation, type EuropeTestFederation } from './support';
 
 const REPOSITORIES = [
@@ -239,4 +240,45 @@ describe('Europe-wide case list', () => {
     const { body } = await federation.query(PAGE, { first: 0 });
     expect(body.errors?.[0]).toMatchObject({ path: ['cases'], extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
   });
+});
+
+describe('Europe-wide case list: the order repositories are asked in', () => {
+  // Two repositories that list cases live (GDC keeps no index), so every page sends each of them a native request.
+  const LIVE = [{ id: 'at-gdc', country: 'AT', apiKind: 'gdc' }, { id: 'be-gdc', country: 'BE', apiKind: 'gdc' }];
+  const COHORT = 'query Cohort($where: CaseFilter) { cohort(where: $where) { repositories { repositoryId inTotal } } }';
+  let federation: EuropeTestFederation;
+
+  beforeAll(async () => {
+    federation = await startEuropeFederation(LIVE);
+  }, 60_000);
+
+  afterAll(async () => {
+    await federation?.close();
+  });
+
+  it('asks the repository its cohorts found slowest first, as a Europe-wide cohort does, and learns when that changes', async () => {
+    const origins = new Map(LIVE.map(({ id }) => [new URL(federation.simulator(id).baseUrl).origin, id]));
+    // Distinct filters, so that no answer is given again; the median of a repository's last five answers ranks it.
+    const teach = async (sexes: readonly string[], modality: string) => {
+      for (const sex of sexes) {
+        const { body } = await federation.query(COHORT, { where: { sex: [sex], modalities: [modality] } });
+        const { cohort } = body.data as { cohort: { repositories: Array<{ inTotal: boolean }> } };
+        expect(cohort.repositories.every((r) => r.inTotal)).toBe(true);
+      }
+    };
+    const firstAsked = async (where: CaseFilter) => (await nativeRequestOrder(origins, async () => {
+      const { body } = await federation.query(PAGE, { where, first: 5 });
+      expect(body.errors).toBeUndefined();
+      expect((body.data?.cases as PageJson).repositories.map((r) => r.status.state)).toEqual(['OK', 'OK']);
+    }))[0];
+
+    // be-gdc comes after at-gdc in the catalogue: once it has been the slower, its native request leaves first.
+    federation.simulator('be-gdc').faults.latencyMs = 300;
+    await teach(['MALE', 'FEMALE', 'OTHER'], 'CT');
+    expect(await firstAsked({ sex: ['MALE'] })).toBe('be-gdc');
+    federation.simulator('be-gdc').faults.latencyMs = 0;
+    federation.simulator('at-gdc').faults.latencyMs = 300;
+    await teach(['MALE', 'FEMALE', 'OTHER'], 'MR');
+    expect(await firstAsked({ sex: ['FEMALE'] })).toBe('at-gdc');
+  }, 30_000);
 });
