@@ -258,10 +258,11 @@ describe('Europe-wide case list: the order repositories are asked in', () => {
 
   it('asks the repository its cohorts found slowest first, as a Europe-wide cohort does, and learns when that changes', async () => {
     const origins = new Map(LIVE.map(({ id }) => [new URL(federation.simulator(id).baseUrl).origin, id]));
-    // Distinct filters, so that no answer is given again; the median of a repository's last five answers ranks it.
-    const teach = async (sexes: readonly string[], modality: string) => {
-      for (const sex of sexes) {
-        const { body } = await federation.query(COHORT, { where: { sex: [sex], modalities: [modality] } });
+    // Distinct filters that GDC counts natively (no image criteria: a GDC without DICOM answers those without asking),
+    // so that every answer is a native one; the median of a repository's last five answers ranks it.
+    const teach = async (minimumAges: readonly number[]) => {
+      for (const min of minimumAges) {
+        const { body } = await federation.query(COHORT, { where: { ageAtDiagnosis: { min } } });
         const { cohort } = body.data as { cohort: { repositories: Array<{ inTotal: boolean }> } };
         expect(cohort.repositories.every((r) => r.inTotal)).toBe(true);
       }
@@ -273,12 +274,12 @@ describe('Europe-wide case list: the order repositories are asked in', () => {
     }))[0];
 
     // be-gdc comes after at-gdc in the catalogue: once it has been the slower, its native request leaves first.
-    federation.simulator('be-gdc').faults.latencyMs = 300;
-    await teach(['MALE', 'FEMALE', 'OTHER'], 'CT');
+    federation.simulator('be-gdc').faults.latencyMs = 150;
+    await teach([10, 11, 12]);
     expect(await firstAsked({ sex: ['MALE'] })).toBe('be-gdc');
     federation.simulator('be-gdc').faults.latencyMs = 0;
-    federation.simulator('at-gdc').faults.latencyMs = 300;
-    await teach(['MALE', 'FEMALE', 'OTHER'], 'MR');
+    federation.simulator('at-gdc').faults.latencyMs = 150;
+    await teach([20, 21, 22, 23, 24]);
     expect(await firstAsked({ sex: ['FEMALE'] })).toBe('at-gdc');
   }, 30_000);
 });
