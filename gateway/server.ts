@@ -43,7 +43,7 @@ import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
 import { directEuropeLink } from './europe-link';
 import { bindMetrics, GatewayMetrics } from './plugins/observability/metrics';
-import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, startAccessRecord } from './plugins/observability/access-log';
+import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, sharedAccessOf, startAccessRecord } from './plugins/observability/access-log';
 import { inServerSpan } from './plugins/observability/tracing';
 import { inboundSharing } from './plugins/http/inbound-sharing';
 import { getRepositoryStatus } from './plugins/resilience/repository-status';
@@ -304,7 +304,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
   const apolloHandler = createApolloHandler(apollo, requestContext, {
     adjustResponse: legacyJsonStatus,
-    sharing: options.inboundDedup === false ? undefined : inboundSharing((context, first) => markShared(context, first), () => (cache
+    sharing: options.inboundDedup === false ? undefined : inboundSharing({ firstOf: sharedAccessOf, onShared: markShared }, () => (cache
       ? Math.min(MAX_ANSWER_REUSE_MS, ...host.current.config.repositories.map((entry) => (entry.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) * 1000))
       : 0)),
     // A request takes its turn at the gate only when it executes: one sharing an execution in flight costs nothing.

@@ -29,7 +29,7 @@ export interface ApolloHandlerOptions<TContext = BaseContext> {
   /** Changes Apollo's answer before it is written (the gateway's status codes for `application/json`). */
   adjustResponse?: (response: HTTPGraphQLResponse) => HTTPGraphQLResponse;
   /** Identical requests in flight share one execution (InboundSharing). */
-  sharing?: InboundSharing<TContext>;
+  sharing?: InboundSharing<TContext, any>;
   /**
    * Waits for the request's turn to execute (the gateway's admission gate), called only for a request that will
    * execute: one that shares an execution already running takes no turn, as it costs next to nothing. Resolves with
@@ -45,7 +45,7 @@ export interface ApolloHandlerOptions<TContext = BaseContext> {
  * records, which each caller's audit must list; its client went away and it was cancelled; it streamed) makes the
  * waiting requests execute on their own, so nothing is lost.
  */
-export interface InboundSharing<TContext> {
+export interface InboundSharing<TContext, TFirst = unknown> {
   /** The key under which identical requests share, or undefined when this one must run on its own. */
   keyOf(request: HTTPGraphQLRequest, context: TContext): string | undefined;
   /**
@@ -53,8 +53,14 @@ export interface InboundSharing<TContext> {
    * something of that request alone (its deadline, its caller's share, records it released).
    */
   reusable(context: TContext, answer: HTTPGraphQLResponse & { body: { kind: 'complete'; string: string } }): boolean;
-  /** A request (`context`) was answered with the answer executed for `first` (for its logs). */
-  onShared?(context: TContext, first: TContext): void;
+  /**
+   * What a request given another's answer learns of that first request (for its logs), taken from the first one's
+   * context once its answer is ready: the context itself (its loaders, tallies, everything its execution kept) is not
+   * held with the answer.
+   */
+  firstOf?(context: TContext): TFirst;
+  /** A request (`context`) was answered with the answer executed for another (what `firstOf` took of it). */
+  onShared?(context: TContext, first: TFirst | undefined): void;
   /**
    * For how long after its execution a reusable answer is also given to identical requests that arrive (0 or
    * absent: only to those that came while it ran). Answers held at once are bounded by MAX_HELD_ANSWERS.
@@ -71,15 +77,17 @@ export function createApolloHandler<TContext extends BaseContext>(
   server: ApolloServer<TContext>, contextFor: (req: IncomingMessage) => Promise<TContext>, options: ApolloHandlerOptions<TContext> = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   type Executed = Awaited<ReturnType<typeof server.executeHTTPGraphQLRequest>>;
-  /** Executions in flight that identical requests may share: their answer and context, or undefined when it may not be shared. */
-  const shared = new Map<string, Promise<{ answer: Executed; context: TContext } | undefined>>();
+  /**
+   * Executions in flight that identical requests may share: their answer, what the sharing takes of the first request,
+   * and for how long the answer is held once executed; undefined when it may not be shared.
+   */
+  type Offer = { answer: Executed; first: unknown; holdMs: number };
+  const shared = new Map<string, Promise<Offer | undefined>>();
   let held = 0;
   /** Forgets an execution once it is answered, or once its answer's reuse time is over. */
-  const forget = (key: string, offered: Promise<{ answer: Executed; context: TContext } | undefined>) => {
+  const forget = (key: string, offered: Promise<Offer | undefined>) => {
     void offered.then((offer) => {
-      const body = offer?.answer.body;
-      const holdMs = offer && body?.kind === 'complete' && body.string.length <= MAX_HELD_ANSWER_BYTES && held < MAX_HELD_ANSWERS
-        ? options.sharing?.reuseForMs?.(offer.context, offer.answer as Parameters<NonNullable<InboundSharing<TContext>['reuseForMs']>>[1]) ?? 0 : 0;
+      const holdMs = offer && held < MAX_HELD_ANSWERS ? offer.holdMs : 0;
       if (holdMs <= 0) {
         shared.delete(key);
         return;
@@ -123,16 +131,16 @@ export function createApolloHandler<TContext extends BaseContext>(
       const given = await first;
       if (given) {
         executed = given.answer;
-        sharing!.onShared?.(context!, given.context);
+        sharing!.onShared?.(context!, given.first);
       }
     }
     let release: ((res: ServerResponse) => void) | undefined;
     if (!executed) {
       // Followers arriving while this one waits for its turn share it too: the offer is made before the wait.
-      let settleOffer: ((offer: { answer: Executed; context: TContext } | undefined) => void) | undefined;
+      let settleOffer: ((offer: Offer | undefined) => void) | undefined;
       if (key !== undefined && !shared.has(key)) {
         const mine = key;
-        const offered = new Promise<{ answer: Executed; context: TContext } | undefined>((resolve) => (settleOffer = resolve));
+        const offered = new Promise<Offer | undefined>((resolve) => (settleOffer = resolve));
         shared.set(mine, offered);
         forget(mine, offered);
       }
@@ -156,8 +164,8 @@ export function createApolloHandler<TContext extends BaseContext>(
       const known = context;
       const run = withSignal(clientGone.signal, () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: known ? async () => known : () => contextFor(req) }));
       void run.then(
-        (answer) => settleOffer?.(answer.body.kind === 'complete' && !clientGone.signal.aborted && sharing!.reusable(known!, answer as Parameters<InboundSharing<TContext>['reusable']>[1])
-          ? { answer, context: known! } : undefined),
+        (answer) => settleOffer?.(answer.body.kind === 'complete' && !clientGone.signal.aborted && sharing!.reusable(known!, answer as CompleteAnswer)
+          ? offerOf(sharing!, known!, answer as CompleteAnswer) : undefined),
         () => settleOffer?.(undefined),
       );
       try {
@@ -175,6 +183,14 @@ export function createApolloHandler<TContext extends BaseContext>(
       release?.(res);
     }
   };
+}
+
+type CompleteAnswer = HTTPGraphQLResponse & { body: { kind: 'complete'; string: string } };
+
+/** A reusable answer as identical requests take it: with what they learn of the first, not the first's whole context. */
+function offerOf<TContext>(sharing: InboundSharing<TContext, unknown>, first: TContext, answer: CompleteAnswer): { answer: CompleteAnswer; first: unknown; holdMs: number } {
+  const holdMs = answer.body.string.length <= MAX_HELD_ANSWER_BYTES ? sharing.reuseForMs?.(first, answer) ?? 0 : 0;
+  return { answer, first: sharing.firstOf?.(first), holdMs };
 }
 
 /** Writes Apollo's answer, unless the request was answered already (the gateway's deadline backstop) or its client went away. */

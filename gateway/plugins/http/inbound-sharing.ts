@@ -40,9 +40,10 @@ const OWN_CIRCUMSTANCES = /"code":"(REPOSITORY_OVERLOADED|REPOSITORY_CALL_CANCEL
  * spares an execution per identical request. Answers with errors are not kept: a repository that failed is asked
  * again by the next request, as its answer cache does.
  */
-export function inboundSharing(
-  onShared?: (context: RequestContext, first: RequestContext) => void, reuseMs: () => number = () => 0,
-): InboundSharing<RequestContext> {
+export function inboundSharing<TFirst = unknown>(
+  shared?: { firstOf(context: RequestContext): TFirst; onShared(context: RequestContext, first: TFirst | undefined): void },
+  reuseMs: () => number = () => 0,
+): InboundSharing<RequestContext, TFirst> {
   return {
     keyOf(request: HTTPGraphQLRequest, context: RequestContext): string | undefined {
       if (request.method !== 'POST' && request.method !== 'GET') return undefined;
@@ -65,7 +66,8 @@ export function inboundSharing(
       if (tally instanceof ReleaseTally && !tally.empty) return false;
       return !OWN_CIRCUMSTANCES.test(answer.body.string);
     },
-    onShared,
+    firstOf: shared?.firstOf,
+    onShared: shared?.onShared,
     reuseForMs(_context, answer): number {
       // A repository that failed is in the errors, or, in a Europe-wide answer, in a repository's status.
       return answer.body.string.includes('"errors":') || FAILED_STATE.test(answer.body.string) ? 0 : reuseMs();

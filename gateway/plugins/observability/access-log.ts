@@ -53,21 +53,24 @@ export function bindAccessRecord(context: object, record: AccessRecord): void {
   (context as { [RECORD]?: AccessRecord })[RECORD] = record;
 }
 
+/** What a request answered with another's answer takes of that first request's access record. */
+export type SharedAccess = Pick<AccessRecord, 'operationName' | 'operationHash' | 'accessLevel' | 'errorCodes'>;
+
+/** The first request's operation, access level and error codes, once its answer is ready (undefined without a record). */
+export function sharedAccessOf(first: object): SharedAccess | undefined {
+  const record = (first as { [RECORD]?: AccessRecord })[RECORD];
+  return record && { operationName: record.operationName, operationHash: record.operationHash, accessLevel: record.accessLevel, errorCodes: record.errorCodes };
+}
+
 /**
- * Notes that the request got the answer of an identical request (`first`), whose operation, access level and error
- * codes are therefore its own too.
+ * Notes that the request got the answer of an identical request, whose operation, access level and error codes
+ * (`first`, sharedAccessOf) are therefore its own too.
  */
-export function markShared(context: object, first: object): void {
+export function markShared(context: object, first: SharedAccess | undefined): void {
   const record = (context as { [RECORD]?: AccessRecord })[RECORD];
-  const firsts = (first as { [RECORD]?: AccessRecord })[RECORD];
   if (!record) return;
   record.shared = true;
-  if (firsts) {
-    record.operationName = firsts.operationName;
-    record.operationHash = firsts.operationHash;
-    record.accessLevel = firsts.accessLevel;
-    record.errorCodes = firsts.errorCodes;
-  }
+  if (first) Object.assign(record, first);
 }
 
 /** Notes what Apollo Server knows of the request once its answer is ready: operation, access level, error codes. */
