@@ -34,7 +34,7 @@ import type { DestinationStream } from 'pino';
 import type { AuthConfig } from './plugins/auth/auth-config';
 import { refusalBody } from './plugins/auth/authenticate';
 import { createAuthSwitch, type AuthSwitch } from './plugins/auth/auth-switch';
-import { auditPlugin, createAuditLogger, startReleaseTally } from '../subgraphs/sdk/audit-log';
+import { auditPlugin, auditRecordReads, createAuditLogger, startReleaseTally } from '../subgraphs/sdk/audit-log';
 import type { BuiltInIssuer } from './plugins/auth/built-in-issuer';
 import { bindGatewayKey } from './plugins/auth/forward-grant';
 import { createGatewayKey, GATEWAY_JWKS_PATH } from './plugins/auth/gateway-key';
@@ -245,7 +245,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let demoTokenGrants: string[] = [];
   const graphiql = createGraphiqlHandler({ endpoint: GRAPHQL_PATH, authorization: () => (demoToken && auth.builtInInForce ? `Bearer ${demoToken}` : undefined) });
   // The cohort explorer (Lens components) and its Spot endpoint, whose submissions are admitted as GraphQL requests are.
-  const explorer = createExplorer({ config: () => host.current.config, graphqlPath: GRAPHQL_PATH, authorization: () => (demoToken && auth.builtInInForce ? `Bearer ${demoToken}` : undefined) });
+  const explorer = createExplorer({
+    config: () => host.current.config, graphqlPath: GRAPHQL_PATH, authorization: () => (demoToken && auth.builtInInForce ? `Bearer ${demoToken}` : undefined),
+    auditReads: (context, reads) => auditRecordReads(auditLogger, context, reads, 'explorer: a union of filter groups counted from their case lists'),
+  });
   // Set once the gateway listens, when it warms up (below).
   let warmUpNow: WarmUp | undefined;
   const health = createHealthHandler(() => host.current.config, () => ready, undefined, (id) => warmUpNow?.of(id));

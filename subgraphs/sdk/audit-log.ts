@@ -29,6 +29,23 @@ export function startReleaseTally(context: object): void {
   bindRecordReleases(context, new ReleaseTally());
 }
 
+/**
+ * Records read on a caller's behalf and not released to it: the explorer counts a union of filter groups exactly
+ * from the groups' case lists where the caller may read them (gateway/plugins/explorer/repository-answer.ts), and
+ * only the count leaves. One line per such question, naming the caller, why, and what was read.
+ */
+export function auditRecordReads(logger: Logger, context: RequestContext, reads: ReleaseTally, purpose: string): void {
+  if (reads.empty) return;
+  logger.info({
+    event: 'record-read',
+    issuer: context.issuer ?? null,
+    subject: context.subject ?? null,
+    accessLevel: context.accessLevel ?? 'anonymous',
+    purpose,
+    repositories: reads.summary(),
+  }, 'records read for the caller, none released');
+}
+
 export function auditPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {

@@ -13,6 +13,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FederationConfig } from '../../../config/federation-config';
+import type { RequestContext } from '../../../subgraphs/sdk/context';
+import type { ReleaseTally } from '../../../subgraphs/sdk/release-tally';
 import { EXPLORER_ASSETS_PATH, serveExplorerAsset } from './assets';
 import { explorerCatalogue, explorerLensOptions } from './catalogue';
 import { LensQueryError, translateLensAst } from './lens-ast';
@@ -34,6 +36,8 @@ export interface ExplorerOptions {
   graphqlPath: string;
   /** A bearer token the page starts with (the demo issuer's, while it is trusted). */
   authorization?: () => string | undefined;
+  /** Records the Spot endpoint read for a caller without releasing them (a union counted from case lists). */
+  auditReads?: (context: RequestContext, reads: ReleaseTally) => void;
 }
 
 export interface Explorer {
@@ -44,7 +48,7 @@ export interface Explorer {
 }
 
 export function createExplorer(options: ExplorerOptions): Explorer {
-  const spot = createSpotEndpoint();
+  const spot = createSpotEndpoint(undefined, options.auditReads);
   return {
     spot,
     handle(req, res) {

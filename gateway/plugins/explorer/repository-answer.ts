@@ -18,6 +18,7 @@ import type { GatewayLink } from '../../../subgraphs/europe/gateway-link';
 import { answeredStatus, ask, failedStatus, firstError, type RepositoryStatusRecord } from '../../../subgraphs/europe/status';
 import type { ReceivedCohort } from '../../../subgraphs/europe/cohort';
 import type { NotApplied } from '../../../subgraphs/sdk/report';
+import type { RecordReleaseSink } from '../../../subgraphs/sdk/subgraph';
 import type { FilterGroup, TranslatedQuery } from './lens-ast';
 
 /** What the catalogue says of a repository (asked through the gateway with the caller's context). */
@@ -82,8 +83,9 @@ export function groupsFor(repository: Pick<ExplorerRepository, 'country'>, query
   return query.groups.filter((g) => !g.countries || g.countries.includes(repository.country));
 }
 
+/** `reads`: where the case ids read to count a union go (the caller's audit of records read, not released). */
 export async function answerRepository(
-  link: GatewayLink, context: RequestContext, repository: ExplorerRepository, query: TranslatedQuery,
+  link: GatewayLink, context: RequestContext, repository: ExplorerRepository, query: TranslatedQuery, reads?: RecordReleaseSink,
 ): Promise<{ report: RepositoryReport; result?: ExplorerSiteResult }> {
   const groups = groupsFor(repository, query);
   const started = performance.now();
@@ -104,7 +106,7 @@ export async function answerRepository(
   let union: RepositoryReport['union'];
   let unionSubjects: number | null = null;
   if (groups.length > 1) {
-    unionSubjects = await countUnion(link, context, repository, groups.map((g) => g.where), notApplied.length > 0);
+    unionSubjects = await countUnion(link, context, repository, groups.map((g) => g.where), notApplied.length > 0, reads);
     union = { groups: groups.length, method: unionSubjects === null ? 'sum of groups' : 'case lists' };
     notes.push(unionSubjects === null
       ? `the query is an OR of ${groups.length} groups and this repository ${repository.caseListing ? 'lists no cases to you' : 'only counts'}: each count is the sum of the groups' counts, so a case matching several groups is counted once per group`
@@ -181,6 +183,7 @@ function mergeNotApplied(list: readonly NotApplied[]): NotApplied[] {
  */
 async function countUnion(
   link: GatewayLink, context: RequestContext, repository: ExplorerRepository, filters: readonly CaseFilter[], notApplied: boolean,
+  reads?: RecordReleaseSink,
 ): Promise<number | null> {
   if (!repository.caseListing || notApplied || !mayReadRecords(context, repository.id)) return null;
   const ids = new Set<string>();
@@ -193,6 +196,8 @@ async function countUnion(
       const cases = (answer.data?.repository as { cases?: Page | null } | null | undefined)?.cases;
       if (firstError(answer) || !cases) return null;
       for (const node of cases.nodes) ids.add(node.id);
+      // Read, whether or not the union is counted in the end (a long one falls back to summing).
+      reads?.cases(repository.id, cases.nodes.map((node) => ({ id: node.id })));
       if (!cases.pageInfo.hasNextPage) break;
       after = cases.pageInfo.endCursor;
     }

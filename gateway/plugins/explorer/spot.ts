@@ -26,6 +26,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { RepositoryFilter } from '../../../schema/generated/graphql';
 import type { RequestContext } from '../../../subgraphs/sdk/context';
+import { ReleaseTally } from '../../../subgraphs/sdk/release-tally';
 import { withSignal } from '../../../subgraphs/sdk/cancellation';
 import { contextGatewayLink, type GatewayLink } from '../../../subgraphs/europe/gateway-link';
 import { dispatchOrder } from '../../../subgraphs/europe/dispatch-order';
@@ -105,7 +106,13 @@ export interface SpotEndpoint {
   readonly running: number;
 }
 
-export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): SpotEndpoint {
+/**
+ * `auditReads`: told, once a task's fan-out has ended, of the records read for its caller and not released (the case
+ * lists a union is counted from); the gateway writes them to its audit log.
+ */
+export function createSpotEndpoint(
+  link: GatewayLink = contextGatewayLink, auditReads?: (context: RequestContext, reads: ReleaseTally) => void,
+): SpotEndpoint {
   const tasks = new Map<string, Task>();
   let running = 0;
 
@@ -172,10 +179,11 @@ export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): Spot
       // No stream fetched in time: nobody will read the answers, so none are asked.
       const unclaimed = setTimeout(() => { if (!task.streaming) task.controller.abort(new Error('no stream was fetched for this task')); }, STREAM_CLAIM_MS);
       running++;
+      const reads = new ReleaseTally();
       try {
         // Slow repositories first, in the order Query.cohort's answers taught (subgraphs/europe/dispatch-order.ts).
         await withSignal(task.controller.signal, () => dispatchOrder.askAll(repositories, (r) => r.id, async (repository) => {
-          const { report, result } = await answerRepository(link, context, repository, query);
+          const { report, result } = await answerRepository(link, context, repository, query, reads);
           if (task.controller.signal.aborted) return;
           const status: SpotStatus = result ? 'succeeded' : report.status.state === 'NOT_SUPPORTED' ? 'permafailed' : 'tempfailed';
           publish(task, { task: id, from: from(repository.id), to: [], status, body: base64(result ?? { eucaim: report }) });
@@ -186,6 +194,7 @@ export function createSpotEndpoint(link: GatewayLink = contextGatewayLink): Spot
       } finally {
         running--;
         clearTimeout(unclaimed);
+        auditReads?.(context, reads);
         task.done = true;
         for (const listener of task.listeners) listener();
         setTimeout(() => tasks.delete(id), KEEP_FINISHED_MS).unref();
