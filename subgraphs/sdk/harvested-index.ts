@@ -240,23 +240,38 @@ export class HarvestedIndex<T> {
  * the peak is a few harvests' worth. Harvests wait on their repositories' latency, so a few at once keep the time.
  */
 export const LARGE_HARVESTS_AT_ONCE = 3;
+/**
+ * How long a large harvest holds its turn. One still running then goes on outside the count, and the next waiting
+ * one starts: a slow site (a PACS answering a page a second) takes minutes and would hold the others back that long,
+ * while it makes its garbage as slowly as its site answers.
+ */
+export const LARGE_HARVEST_TURN_MS = 30_000;
 
-/** Work of several owners, a few at a time, in arrival order unless an owner is promoted. */
+/** Work of several owners, a few at a time, in arrival order unless an owner is promoted; each turn `turnMs` at most. */
 class Turns {
   private running = 0;
   private readonly waiting: Array<{ owner: object; start: () => void; cancel: (reason: Error) => void }> = [];
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number, private readonly turnMs: number) {}
 
   async run<R>(owner: object, work: () => Promise<R>): Promise<R> {
     // A cancelled wait throws here, before the slot it never took would be handed on.
     if (this.running >= this.limit) await new Promise<void>((start, cancel) => this.waiting.push({ owner, start, cancel }));
     else this.running++;
-    try {
-      return await work();
-    } finally {
+    let holding = true;
+    const handOn = () => {
+      if (!holding) return;
+      holding = false;
       const next = this.waiting.shift();
       if (next) next.start();
       else this.running--;
+    };
+    const turnOver = setTimeout(handOn, this.turnMs);
+    turnOver.unref();
+    try {
+      return await work();
+    } finally {
+      clearTimeout(turnOver);
+      handOn();
     }
   }
 
@@ -274,7 +289,7 @@ class Turns {
   }
 }
 
-const largeHarvests = new Turns(LARGE_HARVESTS_AT_ONCE);
+const largeHarvests = new Turns(LARGE_HARVESTS_AT_ONCE, LARGE_HARVEST_TURN_MS);
 
 /**
  * For a harvest read in `total` units (collections, projects): notes each unit read and, until the last, offers

@@ -2,7 +2,7 @@
  * Large index harvests take turns (subgraphs/sdk/harvested-index.ts): a dozen repositories harvesting at once kept
  * the gateway's memory above a gigabyte; a few at a time, every one still completes.
  */
-import { HarvestedIndex, LARGE_HARVESTS_AT_ONCE } from '../../subgraphs/sdk/harvested-index';
+import { HarvestedIndex, LARGE_HARVEST_TURN_MS, LARGE_HARVESTS_AT_ONCE } from '../../subgraphs/sdk/harvested-index';
 
 /** A harvest maker: each harvest notes its name in `started` when it runs, takes 20 ms and gives its name. */
 function slowHarvest(started: string[]): (name: string) => () => Promise<string> {
@@ -76,4 +76,33 @@ test('a closed adapter\'s harvest still waiting for its turn gives it up and nev
   // Closing an index whose harvest already ran (or never queued) changes nothing.
   busy[0].close();
   expect(await busy[0].get()).toBe('busy-0');
+});
+
+test(`a harvest still running after ${LARGE_HARVEST_TURN_MS / 1000} s lets the next one start, and goes on to complete`, async () => {
+  jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+  try {
+    // Slow sites: their harvests end only when let go.
+    const letGo: Array<() => void> = [];
+    const started: string[] = [];
+    const held = (name: string) => async () => {
+      started.push(name);
+      await new Promise<void>((resolve) => letGo.push(resolve));
+      return name;
+    };
+    const slow = Array.from({ length: LARGE_HARVESTS_AT_ONCE }, (_, i) => new HarvestedIndex(held(`slow-${i}`), 60_000, { large: true }));
+    const next = new HarvestedIndex(held('next'), 60_000, { large: true });
+    const warming = [...slow, next].map((index) => index.warm());
+    const settle = async () => { for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve)); };
+    await settle();
+    jest.advanceTimersByTime(LARGE_HARVEST_TURN_MS - 1);
+    await settle();
+    expect(started).toEqual(['slow-0', 'slow-1', 'slow-2']);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(started).toEqual(['slow-0', 'slow-1', 'slow-2', 'next']);
+    for (const release of letGo) release();
+    expect(await Promise.all(warming)).toEqual(['slow-0', 'slow-1', 'slow-2', 'next']);
+  } finally {
+    jest.useRealTimers();
+  }
 });
