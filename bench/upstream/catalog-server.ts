@@ -7,7 +7,7 @@ import type { AdapterKind } from '../../subgraphs/sdk/adapter';
 import type { RepositoryEntry } from '../../subgraphs/sdk/entry';
 import { serveSubgraphSchema, type RunningSubgraph } from '../../subgraphs/sdk/serve';
 
-export type RunningCatalog = RunningSubgraph;
+export type RunningCatalog = Omit<RunningSubgraph, 'warmedUp'>;
 
 export function serveCatalogSubgraph(entries: readonly RepositoryEntry[], kinds: readonly AdapterKind[]): Promise<RunningCatalog> {
   return serveSubgraphSchema(buildCatalogSubgraph(entries, kinds).schema, { port: 0 });

@@ -60,13 +60,17 @@ serveCommands({
     const kind = ADAPTER_KINDS.find((k) => k.apiKind === entry.apiKind)!;
     const credentials = entry.credentialsEnv ? process.env[entry.credentialsEnv] : undefined;
     if (entry.credentialsEnv && credentials) env[entry.credentialsEnv] = credentials;
-    const subgraph = await serveRepositorySubgraph({ entry, kind, port: 0, credentials });
+    // Warm before any gateway asks: every gateway compared gets the whole repositories' answers, none a part of a
+    // first harvest (the replay server keeps the first answer to each distinct request).
+    const subgraph = await serveRepositorySubgraph({ entry, kind, port: 0, credentials, warmUp: true });
     subgraphs.push(subgraph);
     closers.push(() => subgraph.close());
     const called = await front(subgraph.url, subgraph.port);
     subgraphPorts[entry.id] = called.port;
     repositories.push({ ...entry, subgraph: called.url });
   }
+  const failures = (await Promise.all(subgraphs.map((s) => s.warmedUp))).filter((f): f is string => f !== null);
+  if (failures.length > 0) throw new Error(`fan-out subgraphs did not warm up: ${failures.join('; ')}`);
   const catalog = await serveCatalogSubgraph(repositories, ADAPTER_KINDS);
   closers.push(() => catalog.close());
   const catalogCalled = await front(catalog.url, catalog.port);

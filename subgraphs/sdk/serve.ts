@@ -35,6 +35,11 @@ export interface RunningSubgraph {
   /** The URL to put in the config entry's `subgraph`. */
   url: string;
   port: number;
+  /**
+   * With `warmUp`: settles once the adapter's warm-up (its index harvest) has ended, with the failure it logged if
+   * it failed (the subgraph serves either way); at once otherwise.
+   */
+  warmedUp: Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -121,6 +126,11 @@ export async function serveRepositorySubgraph(options: {
   gatewayJwksUrl?: string | (() => string);
   /** Where this site's audit lines of record releases go (pino JSON lines). Default: standard output. */
   auditLog?: DestinationStream;
+  /**
+   * Harvest the adapter's index as soon as the subgraph listens (as the gateway warms its own adapters), rather than
+   * on the gateway's first question: that question then gets the whole repository, not the part harvested so far.
+   */
+  warmUp?: boolean;
 }): Promise<RunningSubgraph> {
   const jwksUrl = options.gatewayJwksUrl ?? process.env.GATEWAY_JWKS_URL;
   let authenticate: (req: IncomingMessage) => Promise<RequestContext>;
@@ -135,7 +145,14 @@ export async function serveRepositorySubgraph(options: {
   const adapter = options.kind.create(options.entry, { credentials: options.credentials });
   const subgraph = buildRepositorySubgraph(options.entry, options.kind, adapter);
   const served = await serveSubgraphSchema(subgraph.schema, { ...options, authenticate, audit: createAuditLogger(options.auditLog, 'repository-subgraph') });
-  return { ...served, close: async () => { await served.close(); await adapter.close?.(); } };
+  const warmedUp: Promise<string | null> = options.warmUp && adapter.warmUp
+    ? adapter.warmUp().then(() => null, (error: unknown) => {
+      const failure = `repository "${options.entry.id}": warm-up failed: ${(error as Error).message}`;
+      console.error(failure);
+      return failure;
+    })
+    : Promise.resolve(null);
+  return { ...served, warmedUp, close: async () => { await served.close(); await adapter.close?.(); } };
 }
 
 /** Serves any subgraph schema over HTTP at /graphql (the benchmark serves the catalog this way too). */
@@ -148,7 +165,7 @@ export async function serveSubgraphSchema(schema: GraphQLSchema, options: {
    * with the answer when the call carried its grant. Default: neither.
    */
   audit?: Logger;
-}): Promise<RunningSubgraph> {
+}): Promise<Omit<RunningSubgraph, 'warmedUp'>> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     // The gateway introspects nothing (it composes from the config), but owners debug with introspection.

@@ -140,3 +140,36 @@ describe('a repository subgraph served elsewhere', () => {
     expect(whole.body.data).toBeDefined();
   });
 });
+
+describe('a repository subgraph served elsewhere, warming up as it starts (npm run subgraph)', () => {
+  let demo: RunningDemo;
+  let remote: RunningSubgraph;
+
+  beforeAll(async () => {
+    demo = await startDemoSimulators(europeConfig([{ id: 'pt-warm', country: 'PT', apiKind: 'nbia', timeoutMs: 4000, cases: 160,
+      collections: SITES.map((site) => ({ id: `C-${site}`, name: site, cancerSite: site })) }]));
+    // Slow enough that a first question during the harvest would get a part (as in the test above).
+    demo.simulators.get('pt-warm')!.faults.latencyMs = 150;
+    const entry = demo.config.repositories[0];
+    remote = await serveRepositorySubgraph({ entry, kind: ADAPTER_KINDS.find((k) => k.apiKind === entry.apiKind)!, port: 0, warmUp: true });
+  });
+
+  afterAll(async () => {
+    await remote?.close();
+    await demo?.close();
+  });
+
+  test('harvests before the first question, which gets the whole repository, exactly, without a native request', async () => {
+    const simulator = demo.simulators.get('pt-warm')!;
+    expect(await remote.warmedUp).toBeNull();
+    const harvestRequests = simulator.requests.total;
+    expect(harvestRequests).toBeGreaterThan(SITES.length);
+    const type = repositoryTypeName('pt-warm');
+    const query = `{ _entities(representations: [{ __typename: "${type}", id: "pt-warm" }]) { ... on ${type} { cohort(where: { sex: [FEMALE] }) { subjects exact coverage } } } }`;
+    const first = await postGraphQL(remote.url, query);
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.extensions?.[INCOMPLETE_EXTENSION]).toBeUndefined();
+    expect((first.body.data?._entities as Array<{ cohort: unknown }>)[0].cohort).toMatchObject({ exact: true, coverage: null });
+    expect(simulator.requests.total).toBe(harvestRequests);
+  });
+});
