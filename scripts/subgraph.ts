@@ -31,14 +31,14 @@ async function main(argv: string[]): Promise<void> {
   const demo = await startDemoSimulators({ ...config, repositories: [entry] });
   const served = demo.config.repositories[0];
   const kind = ADAPTER_KINDS.find((k) => k.apiKind === served.apiKind)!;
+  const startedAt = performance.now();
   const subgraph = await serveRepositorySubgraph({
     entry: served, kind, port, host: process.env.HOST ?? '127.0.0.1',
     credentials: served.credentialsEnv ? process.env[served.credentialsEnv] : undefined, warmUp: true,
   });
   console.log(`subgraph of repository "${served.id}" (${served.apiKind}) listening on ${subgraph.url}`);
-  const warmingSince = performance.now();
-  void subgraph.warmedUp.then((failure) => {
-    if (!failure) console.log(`  warm: its adapter's index harvested ${((performance.now() - warmingSince) / 1000).toFixed(1)} s after the start`);
+  void subgraph.warmedUp.then(({ warmed }) => {
+    if (warmed) console.log(`  warm: its adapter's index harvested ${((performance.now() - startedAt) / 1000).toFixed(1)} s after the start`);
   });
   console.log(`  register it with "subgraph": "${subgraph.url}" in the federation config`);
   console.log('  each release of records writes an audit line ("log":"eucaim-audit") to standard output');

@@ -69,7 +69,7 @@ serveCommands({
     subgraphPorts[entry.id] = called.port;
     repositories.push({ ...entry, subgraph: called.url });
   }
-  const failures = (await Promise.all(subgraphs.map((s) => s.warmedUp))).filter((f): f is string => f !== null);
+  const failures = (await Promise.all(subgraphs.map((s) => s.warmedUp))).flatMap(({ failure }) => (failure ? [failure] : []));
   if (failures.length > 0) throw new Error(`fan-out subgraphs did not warm up: ${failures.join('; ')}`);
   const catalog = await serveCatalogSubgraph(repositories, ADAPTER_KINDS);
   closers.push(() => catalog.close());

@@ -36,10 +36,10 @@ export interface RunningSubgraph {
   url: string;
   port: number;
   /**
-   * With `warmUp`: settles once the adapter's warm-up (its index harvest) has ended, with the failure it logged if
-   * it failed (the subgraph serves either way); at once otherwise.
+   * With `warmUp`: settles once the adapter's warm-up (its index harvest) has ended, `warmed` true, or with the
+   * failure it logged (the subgraph serves either way); at once, `warmed` false, when there is nothing to warm up.
    */
-  warmedUp: Promise<string | null>;
+  warmedUp: Promise<{ warmed: boolean; failure?: string }>;
   close(): Promise<void>;
 }
 
@@ -145,13 +145,13 @@ export async function serveRepositorySubgraph(options: {
   const adapter = options.kind.create(options.entry, { credentials: options.credentials });
   const subgraph = buildRepositorySubgraph(options.entry, options.kind, adapter);
   const served = await serveSubgraphSchema(subgraph.schema, { ...options, authenticate, audit: createAuditLogger(options.auditLog, 'repository-subgraph') });
-  const warmedUp: Promise<string | null> = options.warmUp && adapter.warmUp
-    ? adapter.warmUp().then(() => null, (error: unknown) => {
+  const warmedUp: RunningSubgraph['warmedUp'] = options.warmUp && adapter.warmUp
+    ? adapter.warmUp().then(() => ({ warmed: true }), (error: unknown) => {
       const failure = `repository "${options.entry.id}": warm-up failed: ${(error as Error).message}`;
       console.error(failure);
-      return failure;
+      return { warmed: false, failure };
     })
-    : Promise.resolve(null);
+    : Promise.resolve({ warmed: false });
   return { ...served, warmedUp, close: async () => { await served.close(); await adapter.close?.(); } };
 }
 

@@ -161,7 +161,7 @@ describe('a repository subgraph served elsewhere, warming up as it starts (npm r
 
   test('harvests before the first question, which gets the whole repository, exactly, without a native request', async () => {
     const simulator = demo.simulators.get('pt-warm')!;
-    expect(await remote.warmedUp).toBeNull();
+    expect(await remote.warmedUp).toEqual({ warmed: true });
     const harvestRequests = simulator.requests.total;
     expect(harvestRequests).toBeGreaterThan(SITES.length);
     const type = repositoryTypeName('pt-warm');
