@@ -29,7 +29,7 @@ export interface ApolloHandlerOptions<TContext = BaseContext> {
   /** Changes Apollo's answer before it is written (the gateway's status codes for `application/json`). */
   adjustResponse?: (response: HTTPGraphQLResponse) => HTTPGraphQLResponse;
   /** Identical requests in flight share one execution (InboundSharing). */
-  sharing?: InboundSharing<TContext, any>;
+  sharing?: InboundSharing<TContext, unknown>;
   /**
    * Waits for the request's turn to execute (the gateway's admission gate), called only for a request that will
    * execute: one that shares an execution already running takes no turn, as it costs next to nothing. Resolves with
