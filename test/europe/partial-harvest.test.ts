@@ -106,35 +106,40 @@ test('answers from the collections harvested so far, marked a lower bound, and n
   expect(last!.total).toMatchObject({ exact: true, coverage: null });
 });
 
-describe('a repository subgraph served elsewhere', () => {
-  let demo: RunningDemo;
-  let remote: RunningSubgraph;
+/**
+ * An NBIA repository of eight collections, its subgraph served elsewhere (as `npm run subgraph` runs it), and how a
+ * gateway asks it for a cohort: the repository's entity with `fields` of its cohort of women.
+ */
+async function remoteNbia(id: string, options: { latencyMs: number; warmUp?: boolean }): Promise<{ demo: RunningDemo; remote: RunningSubgraph; cohortQuery: (fields: string) => string }> {
+  const demo = await startDemoSimulators(europeConfig([{ id, country: 'PT', apiKind: 'nbia', timeoutMs: 4000, cases: 160,
+    collections: SITES.map((site) => ({ id: `C-${site}`, name: site, cancerSite: site })) }]));
+  demo.simulators.get(id)!.faults.latencyMs = options.latencyMs;
+  const entry = demo.config.repositories[0];
+  const remote = await serveRepositorySubgraph({ entry, kind: ADAPTER_KINDS.find((k) => k.apiKind === entry.apiKind)!, port: 0, warmUp: options.warmUp });
+  const type = repositoryTypeName(id);
+  const cohortQuery = (fields: string) => `{ _entities(representations: [{ __typename: "${type}", id: "${id}" }]) { ... on ${type} { cohort(where: { sex: [FEMALE] }) { ${fields} } } } }`;
+  return { demo, remote, cohortQuery };
+}
 
-  beforeAll(async () => {
-    demo = await startDemoSimulators(europeConfig([{ id: 'pt-remote', country: 'PT', apiKind: 'nbia', timeoutMs: 4000, cases: 160,
-      collections: SITES.map((site) => ({ id: `C-${site}`, name: site, cancerSite: site })) }]));
-    const entry = demo.config.repositories[0];
-    remote = await serveRepositorySubgraph({ entry, kind: ADAPTER_KINDS.find((k) => k.apiKind === entry.apiKind)!, port: 0 });
-  });
+describe('a repository subgraph served elsewhere', () => {
+  let served: Awaited<ReturnType<typeof remoteNbia>> | undefined;
 
   afterAll(async () => {
-    await remote?.close();
-    await demo?.close();
+    await served?.remote.close();
+    await served?.demo.close();
   });
 
   test(`marks an answer from part of its index (${INCOMPLETE_EXTENSION}), whatever fields were selected, and no other`, async () => {
-    demo.simulators.get('pt-remote')!.faults.latencyMs = 500;
+    served = await remoteNbia('pt-remote', { latencyMs: 500 });
     // Only `subjects` selected: the mark does not depend on the caller asking for `coverage`.
-    // As a gateway asks it: the repository's entity, its cohort.
-    const type = repositoryTypeName('pt-remote');
-    const query = `{ _entities(representations: [{ __typename: "${type}", id: "pt-remote" }]) { ... on ${type} { cohort(where: { sex: [FEMALE] }) { subjects } } } }`;
-    const part = await postGraphQL(remote.url, query);
+    const query = served.cohortQuery('subjects');
+    const part = await postGraphQL(served.remote.url, query);
     expect(part.body.errors).toBeUndefined();
     expect(part.body.extensions?.[INCOMPLETE_EXTENSION]).toBe(true);
     let whole = part;
     for (let attempt = 0; attempt < 40 && whole.body.extensions?.[INCOMPLETE_EXTENSION]; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      whole = await postGraphQL(remote.url, query);
+      whole = await postGraphQL(served.remote.url, query);
     }
     expect(whole.body.extensions?.[INCOMPLETE_EXTENSION]).toBeUndefined();
     expect(whole.body.data).toBeDefined();
@@ -142,31 +147,21 @@ describe('a repository subgraph served elsewhere', () => {
 });
 
 describe('a repository subgraph served elsewhere, warming up as it starts (npm run subgraph)', () => {
-  let demo: RunningDemo;
-  let remote: RunningSubgraph;
-
-  beforeAll(async () => {
-    demo = await startDemoSimulators(europeConfig([{ id: 'pt-warm', country: 'PT', apiKind: 'nbia', timeoutMs: 4000, cases: 160,
-      collections: SITES.map((site) => ({ id: `C-${site}`, name: site, cancerSite: site })) }]));
-    // Slow enough that a first question during the harvest would get a part (as in the test above).
-    demo.simulators.get('pt-warm')!.faults.latencyMs = 150;
-    const entry = demo.config.repositories[0];
-    remote = await serveRepositorySubgraph({ entry, kind: ADAPTER_KINDS.find((k) => k.apiKind === entry.apiKind)!, port: 0, warmUp: true });
-  });
+  let served: Awaited<ReturnType<typeof remoteNbia>> | undefined;
 
   afterAll(async () => {
-    await remote?.close();
-    await demo?.close();
+    await served?.remote.close();
+    await served?.demo.close();
   });
 
   test('harvests before the first question, which gets the whole repository, exactly, without a native request', async () => {
-    const simulator = demo.simulators.get('pt-warm')!;
-    expect(await remote.warmedUp).toEqual({ warmed: true });
+    // Slow enough that a first question during the harvest would get a part (as in the test above).
+    served = await remoteNbia('pt-warm', { latencyMs: 150, warmUp: true });
+    const simulator = served.demo.simulators.get('pt-warm')!;
+    expect(await served.remote.warmedUp).toEqual({ warmed: true });
     const harvestRequests = simulator.requests.total;
     expect(harvestRequests).toBeGreaterThan(SITES.length);
-    const type = repositoryTypeName('pt-warm');
-    const query = `{ _entities(representations: [{ __typename: "${type}", id: "pt-warm" }]) { ... on ${type} { cohort(where: { sex: [FEMALE] }) { subjects exact coverage } } } }`;
-    const first = await postGraphQL(remote.url, query);
+    const first = await postGraphQL(served.remote.url, served.cohortQuery('subjects exact coverage'));
     expect(first.body.errors).toBeUndefined();
     expect(first.body.extensions?.[INCOMPLETE_EXTENSION]).toBeUndefined();
     expect((first.body.data?._entities as Array<{ cohort: unknown }>)[0].cohort).toMatchObject({ exact: true, coverage: null });

@@ -4,30 +4,22 @@
  * leaves. The audit log says so, once per question: who asked, why, and how many cases of which repository were read,
  * which is the union the page shows. A question of one group reads no records and writes no such line.
  */
-import { DEFAULT_CONFIG_PATH } from '../../gateway/defaults';
-import { startGateway, type RunningGateway } from '../../gateway/server';
-import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
-import { loadFederationConfig } from '../../config/federation-config';
-import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import type { ExplorerSiteResult } from '../../gateway/plugins/explorer/repository-answer';
 import { jsonLines } from '../auth/support';
+import { startDemoGateway, type DemoGateway } from '../support/gateway';
 import { cookiePair, fetchSpotStream, spotQuery, submitSpotTask } from '../support/spot';
 
-let demo: RunningDemo;
-let gateway: RunningGateway;
+let gateway: DemoGateway;
 const audit: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
-  demo = await startDemoSimulators(loadFederationConfig(DEFAULT_CONFIG_PATH, ADAPTER_KINDS));
   // No authentication configured: every caller may read every repository's records (development), so every
   // repository that lists cases counts the union from its case lists.
-  gateway = await startGateway({ config: demo.config, kinds: ADAPTER_KINDS, port: 0, warmUp: true, auditLog: jsonLines(audit) });
-  await gateway.warmedUp;
+  gateway = await startDemoGateway({ auditLog: jsonLines(audit) });
 }, 60_000);
 
 afterAll(async () => {
   await gateway?.close();
-  await demo?.close();
 });
 
 const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
