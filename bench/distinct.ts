@@ -8,6 +8,7 @@
  * What it shows: whether the gateway collapses past saturation (answers/s at 50 clients at least those at 10, p99
  * bounded by the request deadline, health answers within 100 ms), with answers and refusals for load counted apart.
  */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { DEFAULT_CONFIG_PATH } from '../gateway/defaults';
 import type { Verdict } from './fanout';
@@ -40,6 +41,11 @@ export interface DistinctLevel {
   /** Every answer's latency, those with errors included (the deadline bounds them all). */
   allAnswers: ReturnType<typeof summarize>;
   healthz: ReturnType<typeof summarize>;
+  /**
+   * Share of the level's time each event loop was busy (the mean over its rounds): the gateway's, and the demo
+   * simulators' thread's, whose saturation caps the answers/s of every level past it (undefined for older results).
+   */
+  busy?: BusyShares;
 }
 
 export interface DistinctResult {
@@ -76,6 +82,27 @@ function codesOf(text: string): string[] {
   return [...new Set([...text.matchAll(/"code":"([A-Z_]+)"/g)].map((m) => m[1]))];
 }
 
+/** Cumulative event-loop utilisations read from the gateway child (its `utilization` command). */
+interface Utilization { gateway: EventLoopUtilization; simulators: EventLoopUtilization | null }
+/** Share of a span each event loop was busy: the gateway's, and the demo simulators' thread's. */
+interface BusyShares { gateway: number; simulators: number | null }
+
+function busyShares(before: Utilization, after: Utilization): BusyShares {
+  const share = (a: EventLoopUtilization, b: EventLoopUtilization) => {
+    const active = b.active - a.active;
+    const span = active + b.idle - a.idle;
+    return span > 0 ? active / span : 0;
+  };
+  return { gateway: share(before.gateway, after.gateway), simulators: before.simulators && after.simulators ? share(before.simulators, after.simulators) : null };
+}
+
+/** ", loops busy: gateway 72%, simulators' thread 98%, admission limit 11-58, at most 39 waiting": what was saturated. */
+function describeGateway({ busy, admission }: Pick<LevelRun, 'busy' | 'admission'>): string {
+  const loops = busy ? `, event loops busy: ${describeBusy(busy)}` : '';
+  const gate = admission ? `, admission limit ${admission.minLimit === admission.maxLimit ? admission.minLimit : `${admission.minLimit}-${admission.maxLimit}`}, at most ${admission.maxQueued} waiting` : '';
+  return loops + gate;
+}
+
 /** One measurement of a level: its raw times, pooled with its other rounds by `pooled`. */
 interface LevelRun {
   clients: number;
@@ -85,9 +112,14 @@ interface LevelRun {
   errors: Record<string, number>;
   failed: number;
   healthTimes: number[];
+  admission?: AdmissionSeen;
+  busy?: BusyShares;
 }
 
-async function runLevel(url: string, clients: number, seconds: number, level: number): Promise<LevelRun> {
+/** The gateway's admission gate as the level ran: the lowest and highest limit read (each second) and how many waited at most. */
+interface AdmissionSeen { minLimit: number; maxLimit: number; maxQueued: number }
+
+async function runLevel(url: string, clients: number, seconds: number, level: number, admissionStats: () => Promise<{ limit: number; queued: number } | null>): Promise<LevelRun> {
   const origin = new URL(url).origin;
   const path = new URL(url).pathname;
   const pools = Array.from({ length: clients }, (_, c) => new Pool(origin, { connections: 1, localAddress: `127.${30 + level}.${c}.1` }));
@@ -130,10 +162,23 @@ async function runLevel(url: string, clients: number, seconds: number, level: nu
       await sleep(200);
     }
   })();
+  let admission: AdmissionSeen | undefined;
+  const watching = (async () => {
+    while (performance.now() < ends) {
+      await sleep(1_000);
+      const stats = await admissionStats().catch(() => null);
+      if (!stats) return;
+      admission = {
+        minLimit: Math.min(admission?.minLimit ?? Infinity, stats.limit), maxLimit: Math.max(admission?.maxLimit ?? 0, stats.limit),
+        maxQueued: Math.max(admission?.maxQueued ?? 0, stats.queued),
+      };
+    }
+  })();
   await Promise.all(pools.map(client));
   await polling;
+  await watching;
   await Promise.all([...pools, health].map((pool) => pool.close()));
-  return { clients, seconds, latencies, everyAnswer, errors, failed, healthTimes };
+  return { clients, seconds, latencies, everyAnswer, errors, failed, healthTimes, admission };
 }
 
 /** A level's rounds as one: answers over all its seconds, latencies and errors of all its rounds. */
@@ -146,7 +191,22 @@ function pooled(runs: readonly LevelRun[]): DistinctLevel {
     clients: runs[0].clients, seconds, rounds: runs.map((run) => run.latencies.length / run.seconds), answered, answersPerSecond: answered / seconds, errors,
     failed: runs.reduce((a, run) => a + run.failed, 0), latency: summarize(runs.flatMap((run) => run.latencies)),
     allAnswers: summarize(runs.flatMap((run) => run.everyAnswer)), healthz: summarize(runs.flatMap((run) => run.healthTimes)),
+    busy: meanBusy(runs.map((run) => run.busy)),
   };
+}
+
+function meanBusy(shares: ReadonlyArray<BusyShares | undefined>): BusyShares | undefined {
+  if (shares.length === 0 || shares.some((x) => !x)) return undefined;
+  const known = shares as BusyShares[];
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const simulators = known.every((x) => x.simulators !== null) ? mean(known.map((x) => x.simulators!)) : null;
+  return { gateway: mean(known.map((x) => x.gateway)), simulators };
+}
+
+/** "gateway 44%, simulators' thread 99%". */
+function describeBusy(busy: BusyShares): string {
+  const percent = (x: number) => `${Math.round(x * 100)}%`;
+  return `gateway ${percent(busy.gateway)}${busy.simulators !== null ? `, simulators' thread ${percent(busy.simulators)}` : ''}`;
 }
 
 export async function runDistinct(options: DistinctOptions, log: (line: string) => void): Promise<DistinctResult> {
@@ -162,8 +222,11 @@ export async function runDistinct(options: DistinctOptions, log: (line: string) 
     const runs: LevelRun[] = [];
     for (const clients of schedule) {
       // Each level its own client addresses (127.<30 + its place in options.levels>.<client>.1), the same in every round.
-      const run = await runLevel(gateway.ready.url, clients, options.duration, options.levels.indexOf(clients));
-      log(`distinct: ${clients} clients: ${(run.latencies.length / run.seconds).toFixed(1)} answers/s, p99 ${ms(summarize(run.latencies).p99)}, /healthz max ${ms(Math.max(...run.healthTimes))}`);
+      const before = await gateway.call<Utilization>('utilization').catch(() => null);
+      const run = await runLevel(gateway.ready.url, clients, options.duration, options.levels.indexOf(clients), () => gateway.call('admission'));
+      const after = await gateway.call<Utilization>('utilization').catch(() => null);
+      if (before && after) run.busy = busyShares(before, after);
+      log(`distinct: ${clients} clients: ${(run.latencies.length / run.seconds).toFixed(1)} answers/s, p99 ${ms(summarize(run.latencies).p99)}, /healthz max ${ms(Math.max(...run.healthTimes))}${describeGateway(run)}`);
       runs.push(run);
       // The queues of the last level drain before the next begins.
       await sleep(3_000);
@@ -181,7 +244,8 @@ export async function runDistinct(options: DistinctOptions, log: (line: string) 
         target: 'distinct filters: answers/s at 50 clients at least those at 10 (no collapse past saturation; at least the slowest round of 10)',
         met: fifty.answersPerSecond >= slowestTen,
         figure: `${fifty.answersPerSecond.toFixed(1)}/s at 50 (rounds ${fifty.rounds.map((r) => r.toFixed(1)).join(', ')}), `
-          + `${ten.answersPerSecond.toFixed(1)}/s at 10 (rounds ${ten.rounds.map((r) => r.toFixed(1)).join(', ')}): ${ratio(fifty.answersPerSecond / ten.answersPerSecond)}`,
+          + `${ten.answersPerSecond.toFixed(1)}/s at 10 (rounds ${ten.rounds.map((r) => r.toFixed(1)).join(', ')}): ${ratio(fifty.answersPerSecond / ten.answersPerSecond)}`
+          + (ten.busy && fifty.busy ? `; event loops busy at 10: ${describeBusy(ten.busy)}; at 50: ${describeBusy(fifty.busy)}` : ''),
       });
       verdicts.push({
         target: `distinct filters: p99 at 50 clients bounded by the request deadline (${DEADLINE_MS / 1000} s), answers with errors included`,
@@ -196,6 +260,7 @@ export async function runDistinct(options: DistinctOptions, log: (line: string) 
       notes: [
         'every request a new ageAtDiagnosis range and diagnosis-year window (cache and in-flight sharing never help), Europe-wide cohort and per-repository cohorts in turn; the per-caller rate limit is off (RATE_LIMIT_PER_MINUTE=0)',
         'each client from a /24 of its own (127.<30 + level>.<client>.1); answers with errors (a repository timed out or overloaded, the gateway shedding load) are counted by code, not as answers',
+        "loops busy: the share of the level's time the gateway's event loop and the demo simulators' thread (the repositories, one thread for all eleven) ran; a loop near 100% is what caps the answers/s of that level",
       ],
     };
   } finally {
@@ -204,10 +269,10 @@ export async function runDistinct(options: DistinctOptions, log: (line: string) 
 }
 
 export function printDistinct(result: DistinctResult): string {
-  const rows = [['clients', 'answers/s', 'rounds (answers/s)', 'answered', 'p50', 'p99', 'max', 'with errors (by code)', 'failed', '/healthz p99', '/healthz max']];
+  const rows = [['clients', 'answers/s', 'rounds (answers/s)', 'answered', 'p50', 'p99', 'max', 'with errors (by code)', 'failed', '/healthz p99', '/healthz max', 'loops busy']];
   for (const l of result.levels) {
     const errors = Object.entries(l.errors).sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ') || '-';
-    rows.push([String(l.clients), l.answersPerSecond.toFixed(1), (l.rounds ?? []).map((r) => r.toFixed(1)).join(', '), int(l.answered), ms(l.latency.p50), ms(l.latency.p99), ms(l.latency.max), errors, int(l.failed), ms(l.healthz.p99), ms(l.healthz.max)]);
+    rows.push([String(l.clients), l.answersPerSecond.toFixed(1), (l.rounds ?? []).map((r) => r.toFixed(1)).join(', '), int(l.answered), ms(l.latency.p50), ms(l.latency.p99), ms(l.latency.max), errors, int(l.failed), ms(l.healthz.p99), ms(l.healthz.max), l.busy ? describeBusy(l.busy) : '']);
   }
   return [`distinct filters (cache defeated), demo federation: ${result.query}`, table(rows), ...result.notes.map((n) => `note: ${n}`)].join('\n');
 }

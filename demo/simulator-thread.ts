@@ -6,6 +6,7 @@
  * process of their own, 170 ms. Tests start simulators in their own process (demo/simulators.ts) to count requests
  * and set faults directly.
  */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { FederationConfig } from '../config/federation-config';
 import type { Faults } from '../simulators/http-server';
@@ -37,6 +38,8 @@ export interface ThreadedDemo {
   cases: number;
   /** Points a (reloaded) config's simulated entries at their simulators, starting those it lacks. */
   prepare(config: FederationConfig): Promise<FederationConfig>;
+  /** The simulators' thread's event-loop utilisation so far (cumulative, as performance.eventLoopUtilization gives it). */
+  eventLoopUtilization(): EventLoopUtilization;
   /** The fault knobs of the simulator serving an endpoint (the demo's fault endpoint), if the thread runs one. */
   faultTargetAt(endpoint: string): FaultTarget | undefined;
   close(): Promise<void>;
@@ -91,6 +94,7 @@ export async function startDemoSimulatorsInThread(config: FederationConfig): Pro
     simulated: 0,
     cases: 0,
     prepare: (next) => prepareIn('prepare', next),
+    eventLoopUtilization: () => worker.performance.eventLoopUtilization(),
     faultTargetAt(endpoint) {
       if (!simulatedEndpoints.has(endpoint)) return undefined;
       return {

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLSchema } from 'graphql';
 import type { FederationConfig } from '../config/federation-config';
 import { buildCatalogSubgraph, CATALOG_SUBGRAPH_NAME } from '../subgraphs/catalog/catalog-subgraph';
 import type { AdapterKind, RepositoryAdapter } from '../subgraphs/sdk/adapter';
@@ -31,6 +32,8 @@ export interface Federation {
   config: FederationConfig;
   supergraphSdl: string;
   dataSources: ReadonlyMap<string, GraphQLDataSource>;
+  /** The europe subgraph's schema (its data source is `dataSources`' EUROPE_SUBGRAPH_NAME): europe-direct.ts validates against it. */
+  europeSchema: GraphQLSchema;
   adapters: ReadonlyMap<string, RepositoryAdapter>;
   /** Per local repository, a digest of what its adapter was made from (entry and credentials): see buildFederation. */
   adapterFingerprints: ReadonlyMap<string, string>;
@@ -76,7 +79,8 @@ export function buildFederation(
   ]);
   // The europe subgraph asks the repositories through the gateway (its inner requests get the repository
   // middlewares), so it gets none itself.
-  dataSources.set(EUROPE_SUBGRAPH_NAME, withMiddleware(new InProcessDataSource(buildEuropeSubgraph(config.repositories).schema, false), { name: EUROPE_SUBGRAPH_NAME }, [useTaskBoundary]));
+  const europe = buildEuropeSubgraph(config.repositories);
+  dataSources.set(EUROPE_SUBGRAPH_NAME, withMiddleware(new InProcessDataSource(europe.schema, false), { name: EUROPE_SUBGRAPH_NAME }, [useTaskBoundary]));
   const adapters = new Map<string, RepositoryAdapter>();
   const fingerprints = new Map<string, string>();
   const remotes: RemoteSubgraphDataSource[] = [];
@@ -103,6 +107,7 @@ export function buildFederation(
     config,
     supergraphSdl,
     dataSources,
+    europeSchema: europe.schema,
     adapters,
     adapterFingerprints: fingerprints,
     async close() {

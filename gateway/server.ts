@@ -23,7 +23,7 @@ import { maskInternalErrors } from './plugins/http/mask-internal-errors';
 import { createCorsHandler } from './plugins/http/cors';
 import { corsFromEnv } from './plugins/http/cors-config';
 import { legacyJsonStatus } from './plugins/http/legacy-json-status';
-import { bindGatewayExecutor, executeThroughApollo } from '../subgraphs/europe';
+import { bindGatewayExecutor, EUROPE_SUBGRAPH_NAME, executeThroughApollo } from '../subgraphs/europe';
 import { DEFAULT_QUERY_LIMITS, queryLimitProtection, type QueryLimits } from './plugins/limits/query-limits';
 import { boundedDocumentStore } from './plugins/limits/document-store';
 import { withPlansPerOperation } from './plugins/limits/plan-cache-key';
@@ -41,6 +41,7 @@ import { createGatewayKey, GATEWAY_JWKS_PATH } from './plugins/auth/gateway-key'
 import { bindRecordReleases } from '../subgraphs/sdk/subgraph';
 import { keepVendorTelemetryOff } from './runtime/vendor-telemetry';
 import { WarmUp } from './warm-up';
+import { withEuropeAnsweredDirectly } from './europe-direct';
 import { directEuropeLink } from './europe-link';
 import { bindMetrics, GatewayMetrics } from './plugins/observability/metrics';
 import { accessLogPlugin, bindAccessRecord, createAccessLogger, markShared, sharedAccessOf, startAccessRecord } from './plugins/observability/access-log';
@@ -227,7 +228,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const trustedDocuments = trustedDocumentsConfig && trustedDocumentsPlugin<RequestContext>(loadTrustedDocuments(trustedDocumentsConfig));
   const apollo = new ApolloServer<RequestContext>({
     // Query plans kept per operation, not per source text: a new comment does not cost a new plan.
-    gateway: withPlansPerOperation(gateway),
+    // What the europe subgraph alone answers (Europe-wide questions) is run there without the planner (europe-direct.ts).
+    gateway: withEuropeAnsweredDirectly(withPlansPerOperation(gateway), () => {
+      const { dataSources, europeSchema } = host.current;
+      const dataSource = dataSources.get(EUROPE_SUBGRAPH_NAME);
+      return dataSource && { name: EUROPE_SUBGRAPH_NAME, schema: europeSchema, dataSource };
+    }),
     introspection,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,

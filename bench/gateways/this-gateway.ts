@@ -19,7 +19,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay, PerformanceObserver, type ELDHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, type ELDHistogram, type EventLoopUtilization } from 'node:perf_hooks';
 import { parseFederationConfig } from '../../config/federation-config';
 import { startDemoSimulators } from '../../demo/simulators';
 import { startDemoSimulatorsInThread } from '../../demo/simulator-thread';
@@ -44,7 +44,7 @@ export interface Window {
 
 let gateway: RunningGateway | undefined;
 /** The demo federation's simulators, with BENCH_DEMO=1. */
-let demo: { close(): Promise<void>; cases: number } | undefined;
+let demo: { close(): Promise<void>; cases: number; eventLoopUtilization?: () => EventLoopUtilization } | undefined;
 
 /** What `eventLoop stop` returns: the event loop's delay between `start` and `stop`, in ms. */
 export interface EventLoopDelay {
@@ -167,6 +167,8 @@ serveCommands({
       profiler ??= new Session();
       profiler.connect();
       await profiler.post('Profiler.enable');
+      // Every 100 µs (V8's default is 1 ms): a cold query's work around its slowest repository's answer is a few ms.
+      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
       await profiler.post('Profiler.start');
       return null;
     }
@@ -178,6 +180,11 @@ serveCommands({
     writeFileSync(file, JSON.stringify(profile));
     return file;
   },
+  /**
+   * The event loops' utilisation so far (cumulative): the gateway's, and the demo simulators' thread's when they
+   * run in one (null otherwise). Two readings give what share of a span each loop was busy.
+   */
+  utilization: () => ({ gateway: performance.eventLoopUtilization(), simulators: demo?.eventLoopUtilization?.() ?? null }),
   /** The fair admission gate's limit and counters (null for a gateway without one). */
   admission: () => (gateway as { admission?: { stats: unknown } } | undefined)?.admission?.stats ?? null,
   /** The idle memory release's counters (null for a gateway without one). */

@@ -82,21 +82,32 @@ test('one trace from the client\'s traceparent down to every native request, wit
   expect(everything).not.toMatch(/FEMALE|female|\/search|gender/);
 });
 
-test('a Europe-wide cohort is one planned operation: each repository is called straight from the europe subgraph\'s fetch', async () => {
+test('a Europe-wide cohort is not planned: the europe subgraph answers it, calling each repository straight', async () => {
   const { answer, spans } = await traced(federation.url, '5bf92f3577b34da6a3ce929d0e0e4737', '00f067aa0ba902b8',
     { query: '{ cohort(where: { sex: [MALE] }) { total { subjects } repositories { repositoryId status { state } } } }' });
   const body = answer as { data: { cohort: { repositories: Array<{ repositoryId: string; status: { state: string } }> } } };
   expect(body.data.cohort.repositories.map((r) => r.status.state)).toEqual(['OK', 'OK']);
-  // Apollo plans the client's operation only: no inner operation per repository (nor for the catalog) goes
-  // through the gateway's pipeline again.
-  expect(spans.filter((s) => s.name === 'gateway.request')).toHaveLength(1);
-  expect(spans.filter((s) => s.name === 'gateway.plan')).toHaveLength(1);
-  // Each repository asked once, through the same call middlewares (its span, its outcome).
+  // The europe subgraph alone answers it (gateway/europe-direct.ts): no query plan, neither for the client's
+  // operation nor for an inner operation per repository or for the catalog.
+  expect(spans.filter((s) => s.name === 'gateway.request' || s.name === 'gateway.plan')).toHaveLength(0);
+  const europe = spans.filter((s) => s.name === 'subgraph europe');
+  expect(europe).toHaveLength(1);
+  // Each repository asked once, through the same call middlewares (its span, its outcome), under the europe subgraph's span.
   for (const id of ['de-med', 'es-slow']) {
     const calls = spans.filter((s) => s.name === `repository ${id}`);
     expect(calls).toHaveLength(1);
     expect(calls[0].attributes['eucaim.outcome']).toBe('OK');
+    expect(calls[0].parentSpanId).toBe(europe[0].spanContext().spanId);
   }
+});
+
+test('a Europe-wide cohort that asks the catalog too (a repository\'s name) is planned, once', async () => {
+  const { answer, spans } = await traced(federation.url, '5bf92f3577b34da6a3ce929d0e0e4738', '00f067aa0ba902b9',
+    { query: '{ cohort(where: { sex: [MALE] }) { total { subjects } repositories { repositoryId repository { name } } } }' });
+  expect((answer as { errors?: unknown }).errors).toBeUndefined();
+  expect(spans.filter((s) => s.name === 'gateway.plan')).toHaveLength(1);
+  expect(spans.filter((s) => s.name === 'subgraph europe')).toHaveLength(0);
+  expect(spans.filter((s) => s.name.startsWith('repository '))).toHaveLength(2);
 });
 
 describe('a repository subgraph served elsewhere (serveRepositorySubgraph)', () => {
