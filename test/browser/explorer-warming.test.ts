@@ -47,7 +47,29 @@ async function search(): Promise<void> {
   await page.locator('body[data-state="done"]').waitFor({ timeout: 30_000 });
 }
 
+/**
+ * Every other repository's first harvest done, so that the one under test gets its turn among the large harvests
+ * at once: asked until none of them answers WARMING or INCOMPLETE (the demo's in-process simulators take up to about
+ * 5 s for a DICOMweb repository's first harvest here).
+ */
+async function harvestTheOthers(): Promise<void> {
+  const others = demo.config.repositories.map((r) => r.id).filter((id) => id !== HARVESTING);
+  const query = 'query ($ids: [ID!]) { cohort(repositories: { ids: $ids }) { repositories { repositoryId status { state } } } }';
+  let states: string[] = [];
+  for (const until = Date.now() + 60_000; Date.now() < until;) {
+    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { ids: others } }) });
+    const body = await response.json() as { data?: { cohort: { repositories: Array<{ repositoryId: string; status: { state: string } }> } } };
+    states = (body.data?.cohort.repositories ?? []).map((r) => `${r.repositoryId} ${r.status.state}`);
+    if (states.length === others.length && !states.some((s) => / (WARMING|INCOMPLETE)$/.test(s))) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the other repositories' first harvests did not end within 60 s: ${states.join(', ')}`);
+}
+
 test('a repository part-way through its first harvest shows lower bounds, then its whole counts', async () => {
+  // Without this, the search starts every large harvest at once, three at a time: the DICOMweb ones (4-5 s here)
+  // could hold the turns past the question's 5 s wait, and the repository under test answered WARMING, not a part.
+  await harvestTheOthers();
   // Its first harvest: the collection list, then two of its three collections at a time, 800 ms a call: a part
   // after about 1.6 s, the whole after about 2.4 s. The page itself (the catalogue) is read before that.
   demo.simulators.get(HARVESTING)!.faults.latencyMs = 800;
@@ -59,8 +81,8 @@ test('a repository part-way through its first harvest shows lower bounds, then i
   expect(await subjects.getAttribute('data-kind')).toBe('lower');
   expect(await subjects.innerText()).toMatch(/^≥ \d+$/);
   expect(await row().locator('td.why').innerText()).toMatch(/counted on part of its cases \([12] of 3 collections: its index is still being harvested\): a lower bound/);
-  // (The other NBIA repository, harvesting at the same time, may be part-way too.)
-  expect(await page.locator('#totals-note').innerText()).toMatch(/^(1 repository counted only part of its cases \(its index still being harvested\): its|2 repositories counted only part of their cases \(their index still being harvested\): their) counts are lower bounds \(≥\)\./);
+  // (The other repositories' harvests were done before the search.)
+  expect(await page.locator('#totals-note').innerText()).toMatch(/^1 repository counted only part of its cases \(its index still being harvested\): its counts are lower bounds \(≥\)\./);
   expect(await page.locator('#progress').innerText()).toMatch(/^11 of 11 repositories answered/);
 
   // The harvest done, the same search: the whole, exact.
@@ -71,4 +93,4 @@ test('a repository part-way through its first harvest shows lower bounds, then i
   expect(await row().locator('td.count').first().getAttribute('data-kind')).toBe('exact');
   expect(await page.locator('#totals-note').innerText()).not.toContain('lower bounds');
   expect(problems).toEqual([]);
-}, 60_000);
+}, 120_000);
