@@ -8,13 +8,9 @@
  * that differ only in comments, white space or commas share one plan. Apollo Server caches each parsed document per
  * source text, so the printed hash is computed once per distinct text and kept beside its document.
  */
-import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { createHash } from 'node:crypto';
 import { print, type DocumentNode } from 'graphql';
-
-/** The gateway as Apollo Server takes it (the interface's own package is not a dependency of this project). */
-type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
-type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+import { withExecutor, type GatewayExecutor, type GatewayInterface } from '../../executor-wrapper';
 
 const hashOfPrinted = new WeakMap<DocumentNode, string>();
 
@@ -34,12 +30,5 @@ function keyedByOperation(executor: GatewayExecutor): GatewayExecutor {
 
 /** The gateway, with its query plans kept per printed operation rather than per source text. */
 export function withPlansPerOperation(gateway: GatewayInterface): GatewayInterface {
-  return {
-    load: async (options) => {
-      const loaded = await gateway.load(options);
-      return { ...loaded, executor: loaded.executor && keyedByOperation(loaded.executor) };
-    },
-    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
-    stop: () => gateway.stop(),
-  };
+  return withExecutor(gateway, keyedByOperation);
 }
