@@ -80,7 +80,8 @@ async function answerOnEurope(target: EuropeTarget, requestContext: ExecutorRequ
     const { errors } = getVariableValues(requestContext.schema, definitions, request.variables ?? {});
     if (errors) return { errors };
   }
-  // In the trace, between the server's span and the repositories' (where the planner's fetch span would be).
+  // In the trace, between the server's span and the repositories' (where the planner's fetch span would be). The
+  // request kind is the enum's value ('incoming operation'): @apollo/gateway exports the enum's type, not the enum.
   const response = await inSpan(`subgraph ${target.name}`, { 'eucaim.subgraph': target.name }, () => target.dataSource.process({
     kind: 'incoming operation',
     request: { query: requestContext.source, operationName: requestContext.operationName ?? undefined, variables: request.variables, http: request.http },
