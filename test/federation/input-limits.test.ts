@@ -3,6 +3,8 @@
  * (a 300 KB manufacturer string, 1,000 values in one list) are refused (413 for a body over the limit,
  * BAD_USER_INPUT naming the filter below it), and the repositories' native APIs see nothing.
  */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { MAX_BODY_BYTES } from '../../subgraphs/sdk/apollo-http';
 import { MAX_VALUE_LENGTH, MAX_VALUES_PER_CRITERION } from '../../subgraphs/sdk/filter';
 import { startTestFederation, type TestFederation } from '../support/federation';
@@ -47,6 +49,38 @@ describe('oversized filters', () => {
     expect(status).toBe(413);
     expect(nativeRequests).toBe(0);
     expect(body.errors?.[0]).toMatchObject({ message: `request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } });
+  });
+
+  it('answers 413 to a body over the limit before its rest has arrived (a slow client), then reads the rest and keeps the connection', async () => {
+    const { hostname, port, pathname } = new URL(federation.url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    const closed = new Promise<string>((resolve) => {
+      socket.on('error', (error) => resolve(`error ${(error as NodeJS.ErrnoException).code}`));
+      socket.on('close', () => resolve('closed'));
+    });
+    /** Waits until what the gateway sent matches, or for at most 5 s. */
+    const answer = async (pattern: RegExp) => {
+      for (const until = Date.now() + 5_000; Date.now() < until && !pattern.test(received);) await new Promise((resolve) => setTimeout(resolve, 10));
+      return received;
+    };
+    try {
+      const length = MAX_BODY_BYTES + 64 * 1024;
+      const head = `{"query":"{ repositories { id } }","x":"${'x'.repeat(MAX_BODY_BYTES)}`;
+      // The headers and more than the limit, and nothing more for now: the gateway answers without waiting for the rest.
+      socket.write(`POST ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n${head}`);
+      expect((await answer(/larger than/)).split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+      expect(received).toContain(`request body larger than ${MAX_BODY_BYTES} bytes`);
+      // The rest of the body is read and dropped, not answered with a reset, and the connection serves the next request.
+      received = '';
+      socket.write(`${'y'.repeat(length - Buffer.byteLength(head) - 2)}"}GET /healthz HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      expect((await answer(/"status"/)).split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+      expect(await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('open'), 50))])).toBe('open');
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('refuses 1,000 values in one list for a Europe-wide cohort before the fan-out', async () => {
