@@ -96,7 +96,7 @@ function busyShares(before: Utilization, after: Utilization): BusyShares {
   return { gateway: share(before.gateway, after.gateway), simulators: before.simulators && after.simulators ? share(before.simulators, after.simulators) : null };
 }
 
-/** ", loops busy: gateway 72%, simulators' thread 98%, admission limit 11-58, at most 39 waiting": what was saturated. */
+/** ", event loops busy: gateway 47%, simulators' thread 99%, admission limit 11-58, at most 39 waiting": what was saturated. */
 function describeGateway({ busy, admission }: Pick<LevelRun, 'busy' | 'admission'>): string {
   const loops = busy ? `, event loops busy: ${describeBusy(busy)}` : '';
   const gate = admission ? `, admission limit ${admission.minLimit === admission.maxLimit ? admission.minLimit : `${admission.minLimit}-${admission.maxLimit}`}, at most ${admission.maxQueued} waiting` : '';

@@ -206,7 +206,6 @@ function problemsOf(body: any, form: ScaleResult['queryForm']): { problems: stri
   return { problems, failed: [...new Set(failed)] };
 }
 
-/** How each repository answered: its state in a Europe-wide answer, or OK / its error code in the fan-out form. */
 /**
  * How each repository answered: its state in a Europe-wide answer, or OK / its error code in the fan-out form; and,
  * per state, the repositories' API kinds.
