@@ -8,7 +8,7 @@
  * What it shows: whether the gateway collapses past saturation (answers/s at 50 clients at least those at 10, p99
  * bounded by the request deadline, health answers within 100 ms), with answers and refusals for load counted apart.
  */
-import type { EventLoopUtilization } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { DEFAULT_CONFIG_PATH } from '../gateway/defaults';
 import type { Verdict } from './fanout';
@@ -88,11 +88,8 @@ interface Utilization { gateway: EventLoopUtilization; simulators: EventLoopUtil
 interface BusyShares { gateway: number; simulators: number | null }
 
 function busyShares(before: Utilization, after: Utilization): BusyShares {
-  const share = (a: EventLoopUtilization, b: EventLoopUtilization) => {
-    const active = b.active - a.active;
-    const span = active + b.idle - a.idle;
-    return span > 0 ? active / span : 0;
-  };
+  // Node's own difference of two readings (they came over IPC as plain objects, which it takes as well).
+  const share = (a: EventLoopUtilization, b: EventLoopUtilization) => performance.eventLoopUtilization(b, a).utilization;
   return { gateway: share(before.gateway, after.gateway), simulators: before.simulators && after.simulators ? share(before.simulators, after.simulators) : null };
 }
 

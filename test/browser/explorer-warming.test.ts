@@ -11,6 +11,7 @@ import { startDemoSimulators, type RunningDemo } from '../../demo/simulators';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { ADAPTER_KINDS } from '../../subgraphs/kinds';
 import { launchChromium, requireChromium } from '../support/chromium';
+import { postGraphQL } from '../support/federation';
 
 const HARVESTING = 'pt-lisboa-nbia';
 
@@ -57,9 +58,9 @@ async function harvestTheOthers(): Promise<void> {
   const query = 'query ($ids: [ID!]) { cohort(repositories: { ids: $ids }) { repositories { repositoryId status { state } } } }';
   let states: string[] = [];
   for (const until = Date.now() + 60_000; Date.now() < until;) {
-    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { ids: others } }) });
-    const body = await response.json() as { data?: { cohort: { repositories: Array<{ repositoryId: string; status: { state: string } }> } } };
-    states = (body.data?.cohort.repositories ?? []).map((r) => `${r.repositoryId} ${r.status.state}`);
+    const { body } = await postGraphQL(gateway.url, query, { ids: others });
+    const cohort = body.data?.cohort as { repositories: Array<{ repositoryId: string; status: { state: string } }> } | undefined;
+    states = (cohort?.repositories ?? []).map((r) => `${r.repositoryId} ${r.status.state}`);
     if (states.length === others.length && !states.some((s) => / (WARMING|INCOMPLETE)$/.test(s))) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { MAX_BODY_BYTES } from '../../subgraphs/sdk/apollo-http';
 import { MAX_VALUE_LENGTH, MAX_VALUES_PER_CRITERION } from '../../subgraphs/sdk/filter';
+import { until } from '../cache/support';
 import { startTestFederation, type TestFederation } from '../support/federation';
 
 const IDS = ['de-a', 'pt-b', 'es-c'];
@@ -61,9 +62,9 @@ describe('oversized filters', () => {
       socket.on('error', (error) => resolve(`error ${(error as NodeJS.ErrnoException).code}`));
       socket.on('close', () => resolve('closed'));
     });
-    /** Waits until what the gateway sent matches, or for at most 5 s. */
+    /** What the gateway sent, once it matches (at most 5 s). */
     const answer = async (pattern: RegExp) => {
-      for (const until = Date.now() + 5_000; Date.now() < until && !pattern.test(received);) await new Promise((resolve) => setTimeout(resolve, 10));
+      await until(() => pattern.test(received), 5_000, `an answer matching ${pattern}`);
       return received;
     };
     try {

@@ -11,6 +11,7 @@ import { FhirAdapter } from '../../subgraphs/fhir';
 import { cohortOf } from '../../subgraphs/sdk/evaluate';
 import { criteriaOf, type NormalizedFilter } from '../../subgraphs/sdk/filter';
 import type { FullCaseRecord } from '../../subgraphs/sdk/records';
+import { until } from '../cache/support';
 import { toUnifiedCases } from '../support/ground-truth';
 import { COHORT_FILTERS } from './filters';
 import { fhirEntry, fhirTestData, filterOf } from './support';
@@ -39,11 +40,6 @@ function indexed(options: Record<string, unknown> = {}, endpoint = simulator.bas
 
 function expectedCohort(filter: NormalizedFilter) {
   return cohortOf(truth, filter, { applied: criteriaOf(filter), notApplied: [] });
-}
-
-/** Waits until the server's request log shows what `seen` looks for (at most 5 s), e.g. that a background harvest began. */
-async function until(server: RunningFhirSimulator, seen: (log: readonly string[]) => boolean): Promise<void> {
-  for (const end = Date.now() + 5_000; Date.now() < end && !seen(server.requests.log);) await sleep(10);
 }
 
 /** Waits until the server has had no request for a while (a background harvest is over). */
@@ -101,7 +97,7 @@ describe('before its first harvest', () => {
     expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
     // The live search (with its filter) and the harvest (without), begun in the background; then that harvest's end
     // (warmUp joins the harvest in flight: a pause between its pages on a busy machine is no end).
-    await until(simulator, (log) => log.some((line) => line.startsWith('GET /fhir/Patient?') && !line.includes('_has')));
+    await until(() => simulator.requests.log.some((line) => line.startsWith('GET /fhir/Patient?') && !line.includes('_has')), 5_000, 'the harvest\'s first request');
     expect(simulator.requests.log.some((line) => line.includes('_has%3AImagingStudy'))).toBe(true);
     expect(simulator.requests.log.some((line) => line.startsWith('GET /fhir/Patient?') && !line.includes('_has'))).toBe(true);
     await adapter.warmUp();
@@ -148,7 +144,7 @@ describe('an index older than indexTtlSeconds', () => {
     expect(await adapter.cohort(filter, {}, { facets: true })).toEqual(expectedCohort(filter));
     // The refresh begun in the background, then over (warmUp joins it: a pause between its pages is no end): the
     // unfiltered Patient search again, and nothing else.
-    await until(simulator, (log) => log.length > 0);
+    await until(() => simulator.requests.log.length > 0, 5_000, 'the refresh\'s first request');
     expect(simulator.requests.total).toBeGreaterThan(0);
     await adapter.warmUp();
     expect(simulator.requests.total).toBe(3);
